@@ -1,0 +1,44 @@
+# The README's two commands are `make run` and `make test`; .ci/run calls `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+
+.PHONY: install run migrate test lint typecheck layers pytest bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+## Run the bot (long polling; migrates the database at start). Needs BOT_TOKEN (env or .env).
+run: install
+	$(PY) -m bot run
+
+migrate: install
+	$(PY) -m bot migrate
+
+## Everything CI checks: lint, format, types, layer contracts, then all four test tiers.
+test: install lint typecheck layers pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy
+
+layers:
+	$(BIN)/lint-imports
+
+pytest:
+	$(PY) -m pytest -q --durations=10
+
+bench: install
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""The composition root: settings, Bot, Dispatcher, middlewares, the sender, entry points."""

@@ -1,0 +1,160 @@
+"""Entry point: `python -m bot run | webhook | migrate | invite ROLE`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+
+from pydantic import ValidationError
+
+from bot.app import App, StartupError, build_app, prepare
+from bot.settings import Settings
+from services.clock import SystemClock
+from services.errors import DomainError
+from services.i18n import Texts
+from storage.db import create_engine, create_session_factory
+from storage.migrate import upgrade_async
+from storage.models import Role
+from storage.uow import UnitOfWorkFactory
+
+logger = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="«Кадры будущего» Telegram bot"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="run with long polling (the embedded default)")
+    commands.add_parser("webhook", help="run the webhook server (WEBHOOK_* settings)")
+    commands.add_parser(
+        "migrate", help="bring the database schema up to date (alembic upgrade head)"
+    )
+    invite = commands.add_parser("invite", help="print one-time deep links that grant a role")
+    invite.add_argument("role", choices=[role.value for role in Role])
+    invite.add_argument("--count", type=int, default=1, help="how many links (default 1)")
+    invite.add_argument("--season", help="season code for seasonal roles (default: current)")
+    invite.add_argument("--label", help="a note for the office, e.g. whom the link is for")
+    invite.add_argument("--days", type=int, help="the links expire after this many days")
+    return parser
+
+
+def _load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']).upper() or 'settings'}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise StartupError(f"bad settings: {problems}") from None
+
+
+async def _serve(settings: Settings, mode: str) -> None:
+    app = build_app(settings)
+    try:
+        await prepare(app)
+    except BaseException:
+        await _close(app)
+        raise
+    if mode == "webhook":
+        from bot.webhook import run_webhook
+
+        await run_webhook(app)
+    else:
+        # A previous webhook would make getUpdates fail; pending updates are kept.
+        await app.bot.delete_webhook(drop_pending_updates=False)
+        await app.dp.start_polling(
+            app.bot, allowed_updates=app.dp.resolve_used_update_types(), close_bot_session=True
+        )
+
+
+async def _close(app: App) -> None:
+    await app.bot.session.close()
+    await app.engine.dispose()
+    if app.redis is not None:
+        await app.redis.aclose()
+
+
+async def _migrate(settings: Settings) -> None:
+    try:
+        await upgrade_async(settings.database_url)
+    except Exception as error:
+        raise StartupError(f"database migration failed: {type(error).__name__}: {error}") from error
+    print("database is up to date")
+
+
+async def _invite(settings: Settings, args: argparse.Namespace) -> None:
+    from services.invitations import InvitationService
+    from services.notify import OutboxNotifier
+
+    await upgrade_async(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        factory = UnitOfWorkFactory(create_session_factory(engine))
+        async with factory() as uow:
+            clock = SystemClock()
+            service = InvitationService(uow, clock, OutboxNotifier(uow.outbox, clock))
+            payloads = await service.create(
+                Role(args.role),
+                season_code=args.season,
+                label=args.label,
+                valid_for=timedelta(days=args.days) if args.days else None,
+                count=args.count,
+            )
+    except DomainError as error:
+        raise StartupError(Texts().get(error.key, **error.args_for_text)) from error
+    finally:
+        await engine.dispose()
+    username = await _bot_username(settings)
+    for payload in payloads:
+        print(f"https://t.me/{username}?start={payload}" if username else f"/start {payload}")
+
+
+async def _bot_username(settings: Settings) -> str | None:
+    from bot.app import build_bot
+
+    bot = build_bot(settings)
+    try:
+        me = await asyncio.wait_for(bot.get_me(), timeout=10)
+        return me.username
+    except Exception:
+        print(
+            "note: Telegram is unreachable, so the links are shown as /start commands",
+            file=sys.stderr,
+        )
+        return None
+    finally:
+        await bot.session.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = _load_settings()
+        logging.basicConfig(
+            level=settings.log_level.upper(),
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        # aiogram logs each handled update with its user id at INFO; ids are enough for us.
+        logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+        if args.command in ("run", "webhook"):
+            asyncio.run(_serve(settings, args.command))
+        elif args.command == "migrate":
+            asyncio.run(_migrate(settings))
+        elif args.command == "invite":
+            asyncio.run(_invite(settings, args))
+    except StartupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""Assembling the bot: Bot, Dispatcher, storage, sender, scheduler; checks before start."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.menu import set_default_menu
+from bot.middlewares import ServicesMiddleware, ThrottlingMiddleware, UpdateDedupeMiddleware
+from bot.ratelimit import SendLimiter
+from bot.sender import Sender
+from bot.settings import Settings
+from handlers import feature_routers
+from scheduler import build_scheduler
+from scheduler.jobs import Jobs
+from services.clock import Clock, SystemClock
+from services.container import ServiceConfig
+from services.i18n import Texts
+from storage.db import create_engine, create_session_factory
+from storage.migrate import upgrade_async
+from storage.uow import UnitOfWorkFactory
+
+logger = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """A problem an operator must fix; printed as one line, the process exits non-zero."""
+
+
+@dataclass
+class App:
+    settings: Settings
+    bot: Bot
+    dp: Dispatcher
+    engine: AsyncEngine
+    uow_factory: UnitOfWorkFactory
+    sender: Sender
+    scheduler: AsyncIOScheduler
+    redis: Redis | None
+    texts: Texts
+
+
+def build_bot(settings: Settings) -> Bot:
+    session = (
+        AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+        if settings.telegram_api_base
+        else AiohttpSession()
+    )
+    return Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(link_preview_is_disabled=True),
+    )
+
+
+def build_app(settings: Settings, clock: Clock | None = None, bot: Bot | None = None) -> App:
+    clock = clock or SystemClock()
+    texts = Texts()
+    bot = bot or build_bot(settings)
+    engine = create_engine(settings.database_url)
+    uow_factory = UnitOfWorkFactory(create_session_factory(engine))
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+
+    storage: BaseStorage
+    isolation: BaseEventIsolation
+    if redis is not None:
+        storage = RedisStorage(
+            redis, key_builder=DefaultKeyBuilder(prefix="kadry_fsm", with_bot_id=True)
+        )
+        isolation = RedisEventIsolation(redis)
+    else:
+        storage, isolation = MemoryStorage(), SimpleEventIsolation()
+
+    dp = Dispatcher(storage=storage, events_isolation=isolation)
+    dp["texts"] = texts
+    dp["clock"] = clock
+    config = ServiceConfig(
+        default_timezone=settings.default_timezone, office_admin_ids=settings.office_admin_ids
+    )
+    dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_rate_per_second))
+    dp.update.outer_middleware(UpdateDedupeMiddleware(uow_factory, clock, redis, settings.bot_id))
+    dp.update.outer_middleware(ServicesMiddleware(uow_factory, clock, texts, config))
+    dp.include_routers(*feature_routers())
+
+    limiter = SendLimiter(
+        settings.send_rate_per_second,
+        settings.send_chat_interval_seconds,
+        settings.send_group_per_minute,
+    )
+    sender = Sender(bot, uow_factory, clock, texts, limiter)
+    uow_factory.after_commit.append(sender.wake)
+    scheduler = build_scheduler(Jobs(uow_factory, clock))
+
+    app = App(settings, bot, dp, engine, uow_factory, sender, scheduler, redis, texts)
+    dp.startup.register(lambda: _on_startup(app))
+    dp.shutdown.register(lambda: _on_shutdown(app))
+    return app
+
+
+async def _on_startup(app: App) -> None:
+    app.sender.start()
+    app.scheduler.start()
+    await set_default_menu(app.bot, app.texts)
+    logger.info("bot started")
+
+
+async def _on_shutdown(app: App) -> None:
+    app.scheduler.shutdown(wait=False)
+    await app.sender.stop()
+    await app.engine.dispose()
+    if app.redis is not None:
+        await app.redis.aclose()
+    logger.info("bot stopped")
+
+
+def _safe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+async def prepare(app: App) -> None:
+    """Everything that must hold before taking updates; each failure is one clear StartupError."""
+    settings = app.settings
+    try:
+        async with app.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as error:
+        raise StartupError(
+            f"cannot connect to the database {_safe_url(settings.database_url)}: "
+            f"{type(error).__name__}"
+        ) from error
+    try:
+        await upgrade_async(settings.database_url)
+    except Exception as error:
+        raise StartupError(f"database migration failed: {type(error).__name__}: {error}") from error
+    if app.redis is not None:
+        try:
+            await app.redis.ping()
+        except Exception as error:
+            raise StartupError(
+                f"cannot connect to Redis {_safe_url(settings.redis_url or '')}: "
+                f"{type(error).__name__}"
+            ) from error
+    try:
+        me = await app.bot.get_me()
+    except TelegramUnauthorizedError as error:
+        raise StartupError("Telegram rejected BOT_TOKEN (401 Unauthorized)") from error
+    except TelegramNetworkError as error:
+        where = settings.telegram_api_base or "api.telegram.org"
+        raise StartupError(f"cannot reach the Telegram Bot API at {where}") from error
+    logger.info("authorised as bot id %s (@%s)", me.id, me.username)

@@ -1,0 +1,118 @@
+"""Update middlewares: dedupe, per-user throttling, the unit of work, and who is writing.
+
+Registered as outer middlewares on `update`, after aiogram's own (which resolve the user and
+take the per-user event-isolation lock), so one user's flood waits only on that user's lock.
+No business rules live here.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, Update, User
+from redis.asyncio import Redis
+
+from services.clock import Clock
+from services.container import ServiceConfig, Services
+from services.i18n import Texts
+from storage.uow import UnitOfWorkFactory
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+DEDUPE_TTL_SECONDS = 24 * 3600
+
+
+class UpdateDedupeMiddleware(BaseMiddleware):
+    """Handle each update_id once, even when Telegram delivers it again (a webhook retry, or
+    getUpdates after a crash before the offset was confirmed)."""
+
+    def __init__(
+        self, uow_factory: UnitOfWorkFactory, clock: Clock, redis: Redis | None, bot_id: int
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.redis = redis
+        self.bot_id = bot_id
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        if not await self._first_sighting(event.update_id):
+            logger.info("update %s seen before: skipped", event.update_id)
+            return None
+        return await handler(event, data)
+
+    async def _first_sighting(self, update_id: int) -> bool:
+        if self.redis is not None:
+            key = f"kadry:update:{self.bot_id}:{update_id}"
+            return bool(await self.redis.set(key, 1, nx=True, ex=DEDUPE_TTL_SECONDS))
+        async with self.uow_factory() as uow:
+            first = await uow.updates.first_sighting(update_id, self.clock.now())
+            await uow.commit()
+            return first
+
+
+class ThrottlingMiddleware(BaseMiddleware):
+    """A token bucket per user: a flood is dropped early, before any database work."""
+
+    def __init__(self, rate_per_second: float = 5.0, burst: int = 10) -> None:
+        self.rate = rate_per_second
+        self.burst = burst
+        self._buckets: dict[int, tuple[float, float]] = {}  # user id -> (tokens, updated)
+        self._warned: dict[int, float] = {}
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is None or self._allow(user.id):
+            return await handler(event, data)
+        now = time.monotonic()
+        if now - self._warned.get(user.id, 0.0) > 10.0:
+            self._warned[user.id] = now
+            assert isinstance(event, Update)
+            texts: Texts = data["texts"]
+            if event.message is not None:
+                await event.message.answer(texts.get("throttled"))
+            elif event.callback_query is not None:
+                await event.callback_query.answer(texts.get("throttled"))
+        return None
+
+    def _allow(self, user_id: int) -> bool:
+        now = time.monotonic()
+        tokens, updated = self._buckets.get(user_id, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - updated) * self.rate)
+        allowed = tokens >= 1.0
+        self._buckets[user_id] = (tokens - 1.0 if allowed else tokens, now)
+        if len(self._buckets) > 100_000:  # idle users have full buckets: forgetting them is exact
+            self._buckets = {u: b for u, b in self._buckets.items() if now - b[1] < 60.0}
+        return allowed
+
+
+class ServicesMiddleware(BaseMiddleware):
+    """One unit of work per update, the services over it, and the current person (`me`)."""
+
+    def __init__(
+        self, uow_factory: UnitOfWorkFactory, clock: Clock, texts: Texts, config: ServiceConfig
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.texts = texts
+        self.config = config
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self.uow_factory() as uow:
+            services = Services(uow, self.clock, self.texts, self.config)
+            data["uow"] = uow
+            data["services"] = services
+            user: User | None = data.get("event_from_user")
+            if user is not None and not user.is_bot:
+                me = await services.people.identify(user.id, user.language_code)
+                data["me"] = me
+                data["t"] = self.texts.for_language(me.language)
+            else:
+                data["t"] = self.texts.for_language(None)
+            return await handler(event, data)

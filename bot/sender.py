@@ -1,0 +1,262 @@
+"""The one sender: delivers the outbox through the Bot API within Telegram's limits.
+
+Services only write outbox rows (services/notify.py). This worker claims due rows, sends them
+in order per chat, honours 429 by pausing everything (never dropping), marks a person inactive
+on 403, retries 5xx and network errors with bounded backoff, and records each outcome.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+
+from bot.callbacks import pack_action
+from bot.menu import set_menu
+from bot.ratelimit import SendLimiter
+from services.clock import Clock
+from services.i18n import Texts
+from storage.models import OutgoingMessage
+from storage.uow import UnitOfWorkFactory
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BATCH_SIZE = 100
+LEASE = timedelta(minutes=2)
+BATCH_TIME_LIMIT = 30.0  # seconds; rows not started by then go back and are claimed again
+CONCURRENCY = 8
+
+
+class Sender:
+    def __init__(
+        self,
+        bot: Bot,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        texts: Texts,
+        limiter: SendLimiter,
+        poll_interval: float = 1.0,
+    ) -> None:
+        self.bot = bot
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.texts = texts
+        self.limiter = limiter
+        self.poll_interval = poll_interval
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._in_flight = asyncio.Semaphore(CONCURRENCY)
+
+    def wake(self) -> None:
+        """Called after a commit that may have queued messages."""
+        self._wakeup.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-sender")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                handled = await self.deliver_due()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("outbox sender cycle failed; retrying")
+                handled = 0
+            if handled == 0:
+                self._wakeup.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), self.poll_interval)
+
+    async def deliver_due(self) -> int:
+        """Claim one batch of due rows and deliver it. Returns how many rows were claimed."""
+        async with self.uow_factory() as uow:
+            rows = await uow.outbox.claim_due(self.clock.now(), BATCH_SIZE, LEASE)
+            await uow.commit()
+        if not rows:
+            return 0
+        by_chat: dict[int, list[OutgoingMessage]] = defaultdict(list)
+        for row in rows:
+            by_chat[row.chat_id].append(row)
+        deadline = asyncio.get_running_loop().time() + BATCH_TIME_LIMIT
+        await asyncio.gather(
+            *(self._deliver_chat(chat, queue, deadline) for chat, queue in by_chat.items())
+        )
+        return len(rows)
+
+    async def _deliver_chat(
+        self, chat_id: int, queue: list[OutgoingMessage], deadline: float
+    ) -> None:
+        """One chat's messages strictly in order; a message that must wait holds back the rest."""
+        for index, row in enumerate(queue):
+            if asyncio.get_running_loop().time() > deadline:
+                await self._release_unsent(queue[index:], delay=0.0)
+                return
+            delivered = await self._deliver_one(row)
+            if not delivered:
+                await self._release_unsent(queue[index + 1 :], delay=None, after=row)
+                return
+
+    async def _deliver_one(self, row: OutgoingMessage) -> bool:
+        """Send one row until it is sent, refused for good, or due for a later retry.
+
+        Returns False when the row was put back for a retry, so later messages to the same chat
+        wait behind it.
+        """
+        while True:
+            await self.limiter.wait_turn(row.chat_id)
+            try:
+                async with self._in_flight:
+                    message_id = await self._call(row)
+            except TelegramRetryAfter as error:
+                # Flood control: pause every send for the window and try this one again after.
+                logger.warning("429 from Telegram: pausing sends for %s s", error.retry_after)
+                self.limiter.pause(error.retry_after)
+                continue
+            except TelegramForbiddenError as error:
+                await self._record_blocked(row, error.message)
+                return True
+            except TelegramUnauthorizedError:
+                logger.critical("the bot token was rejected while sending; message %s kept", row.id)
+                await self._record_retry(row, "unauthorized", backoff=60.0)
+                return False
+            except TelegramBadRequest as error:
+                await self._record_failed(row, f"bad request: {error.message}")
+                return True
+            except (TelegramServerError, TelegramNetworkError, TimeoutError, OSError) as error:
+                await self._record_retry(row, type(error).__name__, backoff=None)
+                return False
+            await self._record_sent(row, message_id)
+            return True
+
+    async def _call(self, row: OutgoingMessage) -> int | None:
+        payload: dict[str, Any] = row.payload
+        if row.kind == "text":
+            sent: Message | bool = await self.bot.send_message(
+                row.chat_id, payload["text"], reply_markup=_markup(payload.get("buttons"))
+            )
+        elif row.kind == "media":
+            sent = await _send_media(self.bot, row.chat_id, payload)
+        elif row.kind == "file":
+            document = BufferedInputFile(payload["content"].encode("utf-8"), payload["filename"])
+            sent = await self.bot.send_document(
+                row.chat_id, document, caption=payload.get("caption")
+            )
+        elif row.kind == "menu":
+            sent = await set_menu(self.bot, self.texts, row.chat_id, payload["roles"])
+        else:
+            raise TelegramBadRequest(method=None, message=f"unknown outbox kind {row.kind}")  # type: ignore[arg-type]
+        return sent.message_id if isinstance(sent, Message) else None
+
+    async def _release_unsent(
+        self, rows: list[OutgoingMessage], delay: float | None, after: OutgoingMessage | None = None
+    ) -> None:
+        if not rows:
+            return
+        async with self.uow_factory() as uow:
+            now = self.clock.now()
+            for row in rows:
+                await uow.outbox.release(
+                    row.id, now + timedelta(seconds=delay or 0), attempted=False
+                )
+            if after is not None:
+                held = await uow.session.get(OutgoingMessage, after.id)
+                if held is not None:
+                    await uow.outbox.hold_chat_after(after.chat_id, after.id, held.not_before)
+            await uow.commit()
+
+    async def _record_sent(self, row: OutgoingMessage, message_id: int | None) -> None:
+        async with self.uow_factory() as uow:
+            await uow.outbox.mark_sent(row.id, message_id, self.clock.now())
+            await uow.commit()
+
+    async def _record_blocked(self, row: OutgoingMessage, reason: str) -> None:
+        logger.info("outbox message %s: recipient blocked the bot (403)", row.id)
+        async with self.uow_factory() as uow:
+            await uow.outbox.mark_blocked(row.id, reason)
+            if row.chat_id > 0:
+                await uow.people.set_active_by_chat(row.chat_id, False, self.clock.now())
+            await uow.commit()
+
+    async def _record_failed(self, row: OutgoingMessage, reason: str) -> None:
+        logger.warning("outbox message %s failed for good: %s", row.id, reason)
+        async with self.uow_factory() as uow:
+            await uow.outbox.mark_failed(row.id, reason)
+            await uow.commit()
+
+    async def _record_retry(self, row: OutgoingMessage, reason: str, backoff: float | None) -> None:
+        attempts = row.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
+            await self._record_failed(row, f"gave up after {attempts} attempts: {reason}")
+            return
+        delay = backoff if backoff is not None else min(2.0**attempts, 300.0)
+        logger.info("outbox message %s: %s, retry in %.0f s", row.id, reason, delay)
+        async with self.uow_factory() as uow:
+            not_before = self.clock.now() + timedelta(seconds=delay)
+            await uow.outbox.release(row.id, not_before, attempted=True, error=reason)
+            await uow.outbox.hold_chat_after(row.chat_id, row.id, not_before)
+            await uow.commit()
+
+
+def _markup(buttons: list[list[dict[str, Any]]] | None) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    rows = []
+    for row in buttons:
+        rows.append(
+            [
+                InlineKeyboardButton(text=b["text"], url=b["url"])
+                if b.get("url")
+                else InlineKeyboardButton(
+                    text=b["text"], callback_data=pack_action(b["action"], b.get("args") or {})
+                )
+                for b in row
+            ]
+        )
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def _send_media(bot: Bot, chat_id: int, payload: dict[str, Any]) -> Message:
+    file_id, caption = payload["file_id"], payload.get("caption")
+    match payload["media_type"]:
+        case "photo":
+            return await bot.send_photo(chat_id, file_id, caption=caption)
+        case "video":
+            return await bot.send_video(chat_id, file_id, caption=caption)
+        case "video_note":
+            return await bot.send_video_note(chat_id, file_id)
+        case "voice":
+            return await bot.send_voice(chat_id, file_id, caption=caption)
+        case "audio":
+            return await bot.send_audio(chat_id, file_id, caption=caption)
+        case "animation":
+            return await bot.send_animation(chat_id, file_id, caption=caption)
+        case _:
+            return await bot.send_document(chat_id, file_id, caption=caption)

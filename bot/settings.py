@@ -1,0 +1,75 @@
+"""Settings from the environment and `.env` (every one is listed in `.env.example`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr
+    database_url: str = "sqlite:///kadry.sqlite3"
+    redis_url: str | None = None
+    telegram_api_base: str | None = None
+
+    webhook_base_url: str | None = None
+    webhook_path: str = "/telegram/webhook"
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(8080, ge=1, le=65535)
+
+    default_timezone: str = "Europe/Moscow"
+    office_admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+
+    log_level: str = "INFO"
+    # Telegram's limits; lower them only for a test server.
+    send_rate_per_second: float = Field(30.0, gt=0)
+    send_chat_interval_seconds: float = Field(1.0, ge=0)
+    send_group_per_minute: int = Field(20, ge=1)
+    throttle_rate_per_second: float = Field(5.0, gt=0)
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value().strip()
+        head, _, tail = token.partition(":")
+        if not head.isdigit() or not tail:
+            raise ValueError("BOT_TOKEN does not look like a bot token (123456:ABC…)")
+        return SecretStr(token)
+
+    @field_validator("office_admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.replace(";", ",").split(",")]
+            return frozenset(int(part) for part in parts if part)
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown IANA time zone {value!r}") from error
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_secret_shape(self) -> Settings:
+        if self.webhook_secret is not None:
+            secret = self.webhook_secret.get_secret_value()
+            allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+            if not 1 <= len(secret) <= 256 or set(secret) - allowed:
+                raise ValueError("WEBHOOK_SECRET must be 1–256 characters of A-Z a-z 0-9 _ -")
+        return self
+
+    @property
+    def bot_id(self) -> int:
+        return int(self.bot_token.get_secret_value().split(":", 1)[0])

@@ -1,0 +1,40 @@
+"""The one error handler: domain errors become the user's answer; anything else is logged
+(with the update id, never personal data) and the user gets a short apology."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from aiogram import Router
+from aiogram.types import ErrorEvent
+
+from services.errors import DomainError
+from services.i18n import Texts, Translator
+
+logger = logging.getLogger(__name__)
+
+router = Router(name="errors")
+
+
+@router.errors()
+async def on_error(event: ErrorEvent, texts: Texts, t: Translator | None = None) -> None:
+    translate = t or texts.for_language(None)
+    error = event.exception
+    if isinstance(error, DomainError):
+        text = translate(error.key, **error.args_for_text)
+    else:
+        # Only the update id, the error's type and where it happened: an exception's message
+        # may quote what the user typed.
+        logger.error(
+            "update %s failed: %s\n%s",
+            event.update.update_id,
+            type(error).__name__,
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
+        text = translate("error-unexpected")
+    update = event.update
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.message is not None:
+        await update.message.answer(text)

@@ -1,0 +1,57 @@
+"""/start (with deep-link payloads), /help and /cancel."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from services.container import Services
+from services.i18n import Translator
+from services.invitations import INVITE_PREFIX
+from services.people import Identity
+from storage.models import Role
+
+router = Router(name="start")
+router.message.filter(F.chat.type == "private")
+
+
+def _role_names(t: Translator, roles: frozenset[Role]) -> str:
+    return ", ".join(t(f"role-{role.value}") for role in sorted(roles))
+
+
+@router.message(CommandStart(deep_link=True, magic=F.args.startswith(INVITE_PREFIX)))
+async def start_with_invitation(
+    message: Message, command: CommandObject, me: Identity, services: Services, t: Translator
+) -> None:
+    assert command.args is not None
+    redeemed = await services.invitations.redeem(me, command.args)
+    key = "invite-granted" if redeemed.newly_granted else "invite-already"
+    await message.answer(t(key, role=t(f"role-{redeemed.role.value}")))
+
+
+@router.message(CommandStart())
+async def start(message: Message, me: Identity, t: Translator) -> None:
+    if me.roles:
+        await message.answer(t("start-welcome-back", roles=_role_names(t, me.roles)))
+    else:
+        await message.answer(t("start-welcome"))
+
+
+@router.message(Command("help"))
+async def help_(message: Message, me: Identity, t: Translator) -> None:
+    parts = [t("help-intro"), t("help-everyone")]
+    parts.extend(t(f"help-{role.value}") for role in sorted(me.roles))
+    await message.answer("\n\n".join(parts))
+
+
+@router.message(Command("cancel"))
+async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
+    # The FSM state is only a cursor: answers are already in the database, so clearing it
+    # loses nothing.
+    if await state.get_state() is None:
+        await message.answer(t("cancel-nothing"))
+        return
+    await state.clear()
+    await message.answer(t("cancel-done"))

@@ -1,0 +1,1 @@
+"""The programme's rules. Plain async Python over storage; imports no messenger library."""

@@ -1,0 +1,43 @@
+"""The services of one user action, over one unit of work: handlers take `services: Services`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from services.clock import Clock
+from services.i18n import Texts
+from services.invitations import InvitationService
+from services.notify import OutboxNotifier
+from services.people import PeopleService
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    """The few settings the programme's rules need (the rest stay in bot/settings.py)."""
+
+    default_timezone: str = "Europe/Moscow"
+    office_admin_ids: frozenset[int] = frozenset()
+
+
+class Services:
+    """Built per update; each service is created on first use and shares the one transaction."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock, texts: Texts, config: ServiceConfig) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.texts = texts
+        self.config = config
+
+    @cached_property
+    def notifier(self) -> OutboxNotifier:
+        return OutboxNotifier(self.uow.outbox, self.clock)
+
+    @cached_property
+    def people(self) -> PeopleService:
+        return PeopleService(self.uow, self.clock, self.config.office_admin_ids)
+
+    @cached_property
+    def invitations(self) -> InvitationService:
+        return InvitationService(self.uow, self.clock, self.notifier)

@@ -1,0 +1,139 @@
+"""How services ask for a message to be sent: the Notifier protocol and its outbox implementation.
+
+Services describe *what* to send (text, media, buttons as named actions); the sender in `bot/`
+decides *how* (Telegram methods, callback-data encoding, rate limits, retries).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from services.clock import Clock
+from storage.models import Role
+from storage.repositories.outbox import OutboxRepo
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: either an action of the bot (its callback prefix and ids) or a URL."""
+
+    text: str
+    action: str | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+    url: str | None = None
+
+
+Keyboard = list[list[Button]]
+
+
+class Notifier(Protocol):
+    async def send_text(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        buttons: Keyboard | None = None,
+        person_id: int | None = None,
+        dedupe_key: str | None = None,
+        not_before: datetime | None = None,
+    ) -> bool:
+        """Queue a text message. With a dedupe key, asking twice sends once. True if queued."""
+        ...
+
+    async def send_media(
+        self,
+        chat_id: int,
+        media_type: str,
+        file_id: str,
+        *,
+        caption: str | None = None,
+        person_id: int | None = None,
+        dedupe_key: str | None = None,
+    ) -> bool:
+        """Queue a photo, video, document, voice… already on Telegram's servers (by file_id)."""
+        ...
+
+    async def send_file(
+        self,
+        chat_id: int,
+        filename: str,
+        content: bytes,
+        *,
+        caption: str | None = None,
+        person_id: int | None = None,
+        dedupe_key: str | None = None,
+    ) -> bool:
+        """Queue a small generated file (an .ics, an export)."""
+        ...
+
+    async def refresh_menu(self, chat_id: int, roles: frozenset[Role]) -> None:
+        """Queue an update of the person's command menu to match their roles."""
+        ...
+
+
+class OutboxNotifier:
+    """Writes outbox rows in the caller's transaction: nothing is sent unless the action commits."""
+
+    def __init__(self, outbox: OutboxRepo, clock: Clock) -> None:
+        self.outbox = outbox
+        self.clock = clock
+
+    async def send_text(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        buttons: Keyboard | None = None,
+        person_id: int | None = None,
+        dedupe_key: str | None = None,
+        not_before: datetime | None = None,
+    ) -> bool:
+        payload: dict[str, Any] = {"text": text}
+        if buttons:
+            payload["buttons"] = [[asdict(button) for button in row] for row in buttons]
+        return await self.outbox.add(
+            chat_id,
+            "text",
+            payload,
+            self.clock.now(),
+            person_id=person_id,
+            dedupe_key=dedupe_key,
+            not_before=not_before,
+        )
+
+    async def send_media(
+        self,
+        chat_id: int,
+        media_type: str,
+        file_id: str,
+        *,
+        caption: str | None = None,
+        person_id: int | None = None,
+        dedupe_key: str | None = None,
+    ) -> bool:
+        payload = {"media_type": media_type, "file_id": file_id, "caption": caption}
+        return await self.outbox.add(
+            chat_id, "media", payload, self.clock.now(), person_id=person_id, dedupe_key=dedupe_key
+        )
+
+    async def send_file(
+        self,
+        chat_id: int,
+        filename: str,
+        content: bytes,
+        *,
+        caption: str | None = None,
+        person_id: int | None = None,
+        dedupe_key: str | None = None,
+    ) -> bool:
+        payload = {"filename": filename, "content": content.decode("utf-8"), "caption": caption}
+        return await self.outbox.add(
+            chat_id, "file", payload, self.clock.now(), person_id=person_id, dedupe_key=dedupe_key
+        )
+
+    async def refresh_menu(self, chat_id: int, roles: frozenset[Role]) -> None:
+        await self.outbox.add(
+            chat_id, "menu", {"roles": sorted(role.value for role in roles)}, self.clock.now()
+        )

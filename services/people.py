@@ -1,0 +1,73 @@
+"""Who is writing: the person behind a Telegram account and the roles they hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.clock import Clock
+from storage.models import Role
+from storage.uow import UnitOfWork
+
+SUPPORTED_LANGUAGES = frozenset({"ru"})
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The current person, resolved once per update and handed to handlers as `me`."""
+
+    person_id: int
+    tg_id: int
+    language: str
+    roles: frozenset[Role]
+    seasonal_roles: frozenset[tuple[Role, int | None]]
+
+    def has(self, *roles: Role) -> bool:
+        return any(role in self.roles for role in roles)
+
+    def has_in_season(self, role: Role, season_id: int) -> bool:
+        return (role, season_id) in self.seasonal_roles or (role, None) in self.seasonal_roles
+
+
+class PeopleService:
+    def __init__(self, uow: UnitOfWork, clock: Clock, office_admin_ids: frozenset[int]) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.office_admin_ids = office_admin_ids
+
+    async def identify(self, tg_id: int, language_code: str | None) -> Identity:
+        """Find or register the person. Only the Telegram id and language are kept before consent.
+
+        Registration, the bootstrap of the project office from settings, and a person writing
+        again after blocking the bot are committed here, on their own: they must stick even when
+        the update's own action then fails.
+        """
+        now = self.clock.now()
+        person = await self.uow.people.by_tg_id(tg_id)
+        changed = False
+        if person is None:
+            language = language_code if language_code in SUPPORTED_LANGUAGES else "ru"
+            person = await self.uow.people.ensure(tg_id, language, now)
+            changed = True
+        elif not person.is_active:
+            # Writing to the bot means they unblocked it: messages may be sent again.
+            changed = await self.uow.people.set_active(person.id, True, now)
+        grants = await self.uow.people.roles_of(person.id)
+        if tg_id in self.office_admin_ids and (Role.OFFICE, None) not in grants:
+            await self.uow.people.grant(person.id, Role.OFFICE, None, now)
+            grants.add((Role.OFFICE, None))
+            changed = True
+        if changed:
+            await self.uow.commit()
+        return Identity(
+            person_id=person.id,
+            tg_id=tg_id,
+            language=person.language,
+            roles=frozenset(role for role, _ in grants),
+            seasonal_roles=frozenset(grants),
+        )
+
+    async def mark_blocked(self, tg_id: int) -> bool:
+        """The person blocked the bot (Telegram answered 403): stop messaging them."""
+        changed = await self.uow.people.set_active_by_chat(tg_id, False, self.clock.now())
+        await self.uow.commit()
+        return changed

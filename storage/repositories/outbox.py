@@ -1,0 +1,131 @@
+"""The outbox of outgoing messages: enqueue, claim due rows, record outcomes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxStatus, OutgoingMessage
+from storage.sql import insert_for, rowcount
+
+
+class OutboxRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(
+        self,
+        chat_id: int,
+        kind: str,
+        payload: dict[str, Any],
+        now: datetime,
+        person_id: int | None = None,
+        dedupe_key: str | None = None,
+        not_before: datetime | None = None,
+    ) -> bool:
+        """Queue one message; with a dedupe key, a second identical request queues nothing."""
+        values = dict(
+            chat_id=chat_id,
+            person_id=person_id,
+            kind=kind,
+            payload=payload,
+            dedupe_key=dedupe_key,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            not_before=not_before or now,
+            created_at=now,
+        )
+        statement = insert_for(self.session, OutgoingMessage).values(**values)
+        if dedupe_key is not None:
+            statement = statement.on_conflict_do_nothing(index_elements=["dedupe_key"])
+        result = await self.session.execute(statement)
+        return bool(rowcount(result))
+
+    async def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[OutgoingMessage]:
+        """Take up to `limit` due rows for this sender, oldest first.
+
+        Rows another sender holds are skipped (SKIP LOCKED on PostgreSQL; SQLite has one
+        writer, so the single UPDATE is atomic there). A row whose claim expired, because its
+        sender died mid-send, is due again.
+        """
+        due = (
+            select(OutgoingMessage.id)
+            .where(
+                or_(
+                    and_(
+                        OutgoingMessage.status == OutboxStatus.PENDING,
+                        OutgoingMessage.not_before <= now,
+                    ),
+                    and_(
+                        OutgoingMessage.status == OutboxStatus.SENDING,
+                        OutgoingMessage.claimed_until < now,
+                    ),
+                )
+            )
+            .order_by(OutgoingMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        rows = await self.session.scalars(
+            update(OutgoingMessage)
+            .where(OutgoingMessage.id.in_(due.scalar_subquery()))
+            .values(status=OutboxStatus.SENDING, claimed_until=now + lease)
+            .returning(OutgoingMessage)
+            .execution_options(synchronize_session=False)
+        )
+        return sorted(rows, key=lambda row: row.id)
+
+    async def mark_sent(self, row_id: int, message_id: int | None, now: datetime) -> None:
+        await self._finish(row_id, OutboxStatus.SENT, sent_at=now, telegram_message_id=message_id)
+
+    async def mark_blocked(self, row_id: int, error: str) -> None:
+        await self._finish(row_id, OutboxStatus.BLOCKED, error=error[:200])
+
+    async def mark_failed(self, row_id: int, error: str) -> None:
+        await self._finish(row_id, OutboxStatus.FAILED, error=error[:200])
+
+    async def release(
+        self, row_id: int, not_before: datetime, *, attempted: bool, error: str | None = None
+    ) -> None:
+        """Put a claimed row back to wait until `not_before`."""
+        values: dict[str, Any] = dict(
+            status=OutboxStatus.PENDING, not_before=not_before, claimed_until=None
+        )
+        if attempted:
+            values["attempts"] = OutgoingMessage.attempts + 1
+        if error is not None:
+            values["error"] = error[:200]
+        await self.session.execute(
+            update(OutgoingMessage).where(OutgoingMessage.id == row_id).values(**values)
+        )
+
+    async def hold_chat_after(self, chat_id: int, after_id: int, not_before: datetime) -> None:
+        """Keep a chat's later messages behind an earlier one that must wait, preserving order."""
+        await self.session.execute(
+            update(OutgoingMessage)
+            .where(
+                OutgoingMessage.chat_id == chat_id,
+                OutgoingMessage.id > after_id,
+                OutgoingMessage.status == OutboxStatus.PENDING,
+                OutgoingMessage.not_before < not_before,
+            )
+            .values(not_before=not_before)
+        )
+
+    async def counts(self) -> dict[OutboxStatus, int]:
+        rows = await self.session.execute(
+            select(OutgoingMessage.status, func.count()).group_by(OutgoingMessage.status)
+        )
+        return {status: count for status, count in rows}
+
+    async def _finish(self, row_id: int, status: OutboxStatus, **values: Any) -> None:
+        await self.session.execute(
+            update(OutgoingMessage)
+            .where(OutgoingMessage.id == row_id)
+            .values(
+                status=status, claimed_until=None, attempts=OutgoingMessage.attempts + 1, **values
+            )
+        )

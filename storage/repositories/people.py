@@ -1,0 +1,110 @@
+"""People and their roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Person, Role, RoleGrant
+from storage.sql import insert_for, rowcount
+
+
+class PeopleRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, person_id: int) -> Person | None:
+        return await self.session.get(Person, person_id)
+
+    async def by_tg_id(self, tg_id: int) -> Person | None:
+        return await self.session.scalar(select(Person).where(Person.tg_id == tg_id))
+
+    async def ensure(self, tg_id: int, language: str, now: datetime) -> Person:
+        """The person with this Telegram id, created on first contact; safe under races."""
+        person = await self.by_tg_id(tg_id)
+        if person is not None:
+            return person
+        statement = (
+            insert_for(self.session, Person)
+            .values(tg_id=tg_id, language=language, is_active=True, created_at=now, updated_at=now)
+            .on_conflict_do_nothing(index_elements=["tg_id"])
+        )
+        await self.session.execute(statement)
+        person = await self.by_tg_id(tg_id)
+        assert person is not None
+        return person
+
+    async def set_active(self, person_id: int, active: bool, now: datetime) -> bool:
+        result = await self.session.execute(
+            update(Person)
+            .where(Person.id == person_id, Person.is_active.is_not(active))
+            .values(is_active=active, updated_at=now)
+        )
+        return bool(rowcount(result))
+
+    async def set_active_by_chat(self, tg_id: int, active: bool, now: datetime) -> bool:
+        result = await self.session.execute(
+            update(Person)
+            .where(Person.tg_id == tg_id, Person.is_active.is_not(active))
+            .values(is_active=active, updated_at=now)
+        )
+        return bool(rowcount(result))
+
+    async def roles_of(self, person_id: int) -> set[tuple[Role, int | None]]:
+        rows = await self.session.execute(
+            select(RoleGrant.role, RoleGrant.season_id).where(
+                RoleGrant.person_id == person_id, RoleGrant.revoked_at.is_(None)
+            )
+        )
+        return {(role, season_id) for role, season_id in rows}
+
+    async def grant(
+        self,
+        person_id: int,
+        role: Role,
+        season_id: int | None,
+        now: datetime,
+        granted_by: int | None = None,
+    ) -> bool:
+        """Grant a role (or restore a revoked one); False if it was already held."""
+        existing = await self.session.scalar(
+            select(RoleGrant).where(
+                RoleGrant.person_id == person_id,
+                RoleGrant.role == role,
+                RoleGrant.season_id.is_(None)
+                if season_id is None
+                else RoleGrant.season_id == season_id,
+            )
+        )
+        if existing is None:
+            self.session.add(
+                RoleGrant(
+                    person_id=person_id,
+                    role=role,
+                    season_id=season_id,
+                    granted_at=now,
+                    granted_by=granted_by,
+                )
+            )
+            await self.session.flush()
+            return True
+        if existing.revoked_at is not None:
+            existing.revoked_at = None
+            existing.granted_at = now
+            existing.granted_by = granted_by
+            return True
+        return False
+
+    async def revoke(self, person_id: int, role: Role, now: datetime) -> int:
+        result = await self.session.execute(
+            update(RoleGrant)
+            .where(
+                RoleGrant.person_id == person_id,
+                RoleGrant.role == role,
+                RoleGrant.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
+        )
+        return rowcount(result)

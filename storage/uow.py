@@ -1,0 +1,73 @@
+"""The unit of work: one session and one commit per user action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories.audit import AuditRepo
+from storage.repositories.invitations import InvitationsRepo
+from storage.repositories.outbox import OutboxRepo
+from storage.repositories.people import PeopleRepo
+from storage.repositories.seasons import SeasonsRepo
+from storage.repositories.updates import UpdatesRepo
+
+
+class UnitOfWork:
+    """Repositories over one session. Only `commit()` makes their work durable.
+
+    `after_commit` callbacks run once the transaction is durable (the sender is woken there,
+    so messages queued by the action go out at once rather than on the next poll).
+    """
+
+    def __init__(
+        self, session: AsyncSession, after_commit: list[Callable[[], None]] | None = None
+    ) -> None:
+        self.session = session
+        self._after_commit = after_commit or []
+        self.people = PeopleRepo(session)
+        self.seasons = SeasonsRepo(session)
+        self.invitations = InvitationsRepo(session)
+        self.outbox = OutboxRepo(session)
+        self.audit = AuditRepo(session)
+        self.updates = UpdatesRepo(session)
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        for callback in self._after_commit:
+            callback()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+
+class UnitOfWorkFactory:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+        self.after_commit: list[Callable[[], None]] = []
+
+    def __call__(self) -> _UnitOfWorkScope:
+        return _UnitOfWorkScope(self)
+
+
+class _UnitOfWorkScope:
+    """`async with factory() as uow:` — what was not committed is rolled back on exit."""
+
+    def __init__(self, factory: UnitOfWorkFactory) -> None:
+        self._factory = factory
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._session = self._factory.sessions()
+        return UnitOfWork(self._session, self._factory.after_commit)
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None
+        await self._session.close()  # closing rolls back anything uncommitted

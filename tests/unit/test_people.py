@@ -1,0 +1,48 @@
+"""People: registration keeps no personal data; office bootstrap; the active flag."""
+
+from __future__ import annotations
+
+from services.clock import FixedClock
+from services.container import ServiceConfig, Services
+from services.i18n import Texts
+from storage.models import Person, Role
+from storage.uow import UnitOfWorkFactory
+
+
+async def test_first_contact_stores_only_id_and_language(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    async with uow_factory() as uow:
+        me = await Services(uow, clock, Texts(), ServiceConfig()).people.identify(42, "en")
+    async with uow_factory() as uow:
+        person = await uow.people.by_tg_id(42)
+    assert person is not None and person.id == me.person_id
+    assert (person.full_name, person.username, person.language) == (None, None, "ru")
+    assert person.is_active and me.roles == frozenset()
+
+
+async def test_office_admins_from_settings_get_the_office_role(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    config = ServiceConfig(office_admin_ids=frozenset({7}))
+    async with uow_factory() as uow:
+        admin = await Services(uow, clock, Texts(), config).people.identify(7, "ru")
+        other = await Services(uow, clock, Texts(), config).people.identify(8, "ru")
+    assert admin.roles == {Role.OFFICE} and admin.has(Role.OFFICE, Role.MENTOR)
+    assert other.roles == frozenset()
+
+
+async def test_blocked_person_becomes_active_when_writing_again(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    async with uow_factory() as uow:
+        services = Services(uow, clock, Texts(), ServiceConfig())
+        await services.people.identify(5, "ru")
+        assert await services.people.mark_blocked(5)
+        assert not await services.people.mark_blocked(5)  # already inactive: nothing changes
+    async with uow_factory() as uow:
+        assert (await uow.people.by_tg_id(5)).is_active is False  # type: ignore[union-attr]
+        await Services(uow, clock, Texts(), ServiceConfig()).people.identify(5, "ru")
+    async with uow_factory() as uow:
+        person = await uow.session.get(Person, 1)
+        assert person is not None and person.is_active

@@ -1,0 +1,36 @@
+"""Settings: parsing and the refusals an operator sees."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from bot.settings import Settings
+
+
+def test_defaults_need_only_a_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("OFFICE_ADMIN_IDS", "5, 7;9")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.bot_id == 123
+    assert settings.database_url.startswith("sqlite")
+    assert settings.redis_url is None
+    assert settings.office_admin_ids == {5, 7, 9}
+    assert "abc" not in repr(settings)  # the token is a secret
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("BOT_TOKEN", "not-a-token", "does not look like a bot token"),
+        ("DEFAULT_TIMEZONE", "Mars/Olympus", "unknown IANA time zone"),
+        ("WEBHOOK_SECRET", "has spaces", "WEBHOOK_SECRET must be"),
+    ],
+)
+def test_bad_values_are_named(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError, match=message):
+        Settings(_env_file=None)  # type: ignore[call-arg]
