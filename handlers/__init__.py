@@ -8,5 +8,8 @@ from handlers import errors, fallback, start
 
 
 def feature_routers() -> list[Router]:
-    """Every feature router in the order they are tried; the fallback comes last."""
-    return [errors.router, start.router, fallback.router]
+    """A fresh router per feature, in the order they are tried; the fallback comes last.
+
+    Fresh on every call, because an aiogram router can belong to one dispatcher only.
+    """
+    return [errors.create_router(), start.create_router(), fallback.create_router()]

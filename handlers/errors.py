@@ -14,10 +14,6 @@ from services.i18n import Texts, Translator
 
 logger = logging.getLogger(__name__)
 
-router = Router(name="errors")
-
-
-@router.errors()
 async def on_error(event: ErrorEvent, texts: Texts, t: Translator | None = None) -> None:
     translate = t or texts.for_language(None)
     error = event.exception
@@ -38,3 +34,9 @@ async def on_error(event: ErrorEvent, texts: Texts, t: Translator | None = None)
         await update.callback_query.answer(text, show_alert=True)
     elif update.message is not None:
         await update.message.answer(text)
+
+
+def create_router() -> Router:
+    router = Router(name="errors")
+    router.errors.register(on_error)
+    return router

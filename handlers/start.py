@@ -13,15 +13,10 @@ from services.invitations import INVITE_PREFIX
 from services.people import Identity
 from storage.models import Role
 
-router = Router(name="start")
-router.message.filter(F.chat.type == "private")
-
-
 def _role_names(t: Translator, roles: frozenset[Role]) -> str:
     return ", ".join(t(f"role-{role.value}") for role in sorted(roles))
 
 
-@router.message(CommandStart(deep_link=True, magic=F.args.startswith(INVITE_PREFIX)))
 async def start_with_invitation(
     message: Message, command: CommandObject, me: Identity, services: Services, t: Translator
 ) -> None:
@@ -31,7 +26,6 @@ async def start_with_invitation(
     await message.answer(t(key, role=t(f"role-{redeemed.role.value}")))
 
 
-@router.message(CommandStart())
 async def start(message: Message, me: Identity, t: Translator) -> None:
     if me.roles:
         await message.answer(t("start-welcome-back", roles=_role_names(t, me.roles)))
@@ -39,14 +33,12 @@ async def start(message: Message, me: Identity, t: Translator) -> None:
         await message.answer(t("start-welcome"))
 
 
-@router.message(Command("help"))
 async def help_(message: Message, me: Identity, t: Translator) -> None:
     parts = [t("help-intro"), t("help-everyone")]
     parts.extend(t(f"help-{role.value}") for role in sorted(me.roles))
     await message.answer("\n\n".join(parts))
 
 
-@router.message(Command("cancel"))
 async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
     # The FSM state is only a cursor: answers are already in the database, so clearing it
     # loses nothing.
@@ -55,3 +47,16 @@ async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
         return
     await state.clear()
     await message.answer(t("cancel-done"))
+
+
+def create_router() -> Router:
+    router = Router(name="start")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(
+        start_with_invitation,
+        CommandStart(deep_link=True, magic=F.args.startswith(INVITE_PREFIX)),
+    )
+    router.message.register(start, CommandStart())
+    router.message.register(help_, Command("help"))
+    router.message.register(cancel, Command("cancel"))
+    return router

@@ -1,0 +1,161 @@
+"""Driving the real Dispatcher with real Update objects; Bot API calls are recorded, not sent."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    Message,
+    MessageEntity,
+    Update,
+    User,
+)
+
+from bot.app import App, build_app
+from bot.settings import Settings
+from services.clock import FixedClock
+
+_update_ids = itertools.count(1)
+
+
+@dataclass
+class Call:
+    method: TelegramMethod[Any]
+
+    @property
+    def name(self) -> str:
+        return type(self.method).__name__
+
+
+@dataclass
+class RecordingSession(BaseSession):
+    """A Bot session that records every request and answers it the way Telegram would."""
+
+    calls: list[Call] = field(default_factory=list)
+    errors: dict[str, Exception] = field(default_factory=dict)  # method name -> raise once
+
+    def __post_init__(self) -> None:
+        super().__init__()
+        self._message_ids = itertools.count(1000)
+
+    async def close(self) -> None:
+        return None
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        self.calls.append(Call(method))
+        error = self.errors.pop(type(method).__name__, None)
+        if error is not None:
+            raise error
+        return self._answer(bot, method)  # type: ignore[no-any-return]
+
+    def _answer(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        name = type(method).__name__
+        if name == "GetMe":
+            return User(id=bot.id, is_bot=True, first_name="Кадры", username="kadry_test_bot")
+        if name.startswith("Send") and hasattr(method, "chat_id"):
+            chat_id = int(method.chat_id)
+            return Message(
+                message_id=next(self._message_ids),
+                date=datetime.now(UTC),
+                chat=Chat(id=chat_id, type="private" if chat_id > 0 else "group"),
+                text=getattr(method, "text", None),
+                caption=getattr(method, "caption", None),
+                reply_markup=getattr(method, "reply_markup", None),
+            )
+        return True
+
+    async def stream_content(self, *args: Any, **kwargs: Any) -> AsyncGenerator[bytes, None]:
+        yield b""
+
+    def of(self, name: str) -> list[Any]:
+        return [call.method for call in self.calls if call.name == name]
+
+    def texts_to(self, chat_id: int) -> list[str]:
+        return [m.text for m in self.of("SendMessage") if int(m.chat_id) == chat_id]
+
+    def alerts(self) -> list[str]:
+        return [m.text for m in self.of("AnswerCallbackQuery") if m.show_alert]
+
+
+def user(user_id: int, language: str = "ru") -> User:
+    return User(id=user_id, is_bot=False, first_name=f"User{user_id}", language_code=language)
+
+
+def message_update(user_id: int, text: str, update_id: int | None = None) -> Update:
+    entities = None
+    if text.startswith("/"):
+        length = len(text.split(maxsplit=1)[0])
+        entities = [MessageEntity(type="bot_command", offset=0, length=length)]
+    return Update(
+        update_id=update_id if update_id is not None else next(_update_ids),
+        message=Message(
+            message_id=next(_update_ids),
+            date=datetime.now(UTC),
+            chat=Chat(id=user_id, type="private"),
+            from_user=user(user_id),
+            text=text,
+            entities=entities,
+        ),
+    )
+
+
+def callback_update(user_id: int, data: str, message_id: int = 1) -> Update:
+    return Update(
+        update_id=next(_update_ids),
+        callback_query=CallbackQuery(
+            id=str(next(_update_ids)),
+            from_user=user(user_id),
+            chat_instance="ci",
+            data=data,
+            message=Message(
+                message_id=message_id,
+                date=datetime.now(UTC),
+                chat=Chat(id=user_id, type="private"),
+                text="…",
+            ),
+        ),
+    )
+
+
+class Harness:
+    def __init__(self, app: App, session: RecordingSession) -> None:
+        self.app = app
+        self.session = session
+
+    async def feed(self, update: Update) -> Any:
+        return await self.app.dp.feed_update(self.app.bot, update)
+
+    async def send(self, user_id: int, text: str, update_id: int | None = None) -> Any:
+        return await self.feed(message_update(user_id, text, update_id))
+
+    async def press(self, user_id: int, data: str) -> Any:
+        return await self.feed(callback_update(user_id, data))
+
+    async def deliver(self) -> int:
+        """Run the sender over whatever the outbox holds now."""
+        return await self.app.sender.deliver_due()
+
+
+def build_harness(database_url: str, clock: FixedClock, token: str, **settings: Any) -> Harness:
+    config = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token=token,
+        database_url=database_url,
+        send_chat_interval_seconds=0,
+        **settings,
+    )
+    session = RecordingSession()
+    app = build_app(config, clock=clock, bot=Bot(token, session=session))
+    return Harness(app, session)

@@ -1,0 +1,112 @@
+"""The bot's spine through the real Dispatcher: /start, invitations, /help, /cancel, fallback,
+errors, dedupe, throttling, the command menu."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import StorageKey
+
+from services.container import ServiceConfig, Services
+from services.i18n import Texts
+from storage.db import create_engine
+from storage.models import OutboxStatus, Role
+from tests.dispatcher.harness import Harness
+
+
+async def _invite(harness: Harness, role: Role) -> str:
+    async with harness.app.uow_factory() as uow:
+        services = Services(uow, harness.app.sender.clock, Texts(), ServiceConfig())
+        [payload] = await services.invitations.create(role)
+    return payload
+
+
+async def test_start_greets_a_newcomer(harness: Harness) -> None:
+    await harness.send(10, "/start")
+    [text] = harness.session.texts_to(10)
+    assert "Кадры будущего для регионов" in text
+
+
+async def test_invitation_link_grants_role_once_and_updates_menu(harness: Harness) -> None:
+    payload = await _invite(harness, Role.OFFICE)
+    await harness.send(10, f"/start {payload}")
+    await harness.send(11, f"/start {payload}")
+    await harness.send(11, "/start inv_nonsense")
+    assert harness.session.texts_to(10) == [
+        "Готово: вам выдана роль «сотрудник регионального проектного офиса». "
+        "Команды в меню обновлены — загляните в /help."
+    ]
+    used, unknown = harness.session.texts_to(11)
+    assert "уже использована" in used and "не распознана" in unknown
+
+    # The menu update went through the outbox and the sender, scoped to that chat.
+    assert await harness.deliver() == 1
+    [menu] = harness.session.of("SetMyCommands")
+    assert menu.scope.type == "chat" and menu.scope.chat_id == 10
+    assert [c.command for c in menu.commands][:3] == ["start", "help", "cancel"]
+    async with harness.app.uow_factory() as uow:
+        assert await uow.outbox.counts() == {OutboxStatus.SENT: 1}
+
+    await harness.send(10, "/help")
+    assert "Для проектного офиса" in harness.session.texts_to(10)[-1]
+
+
+async def test_office_admin_from_settings_is_recognised(harness: Harness) -> None:
+    await harness.send(777, "/start")
+    [text] = harness.session.texts_to(777)
+    assert "С возвращением" in text and "проектного офиса" in text
+
+
+async def test_cancel_clears_state_and_says_so(harness: Harness) -> None:
+    await harness.send(10, "/cancel")
+    key = StorageKey(bot_id=harness.app.bot.id, chat_id=10, user_id=10)
+    context = FSMContext(storage=harness.app.dp.storage, key=key)
+    await context.set_state("some:step")
+    await harness.send(10, "/cancel")
+    assert harness.session.texts_to(10) == [
+        "Сейчас нечего отменять.",
+        "Действие отменено. Всё, что вы уже ввели, сохранено.",
+    ]
+    assert await context.get_state() is None
+
+
+async def test_unknown_text_and_forged_button_get_clear_answers(harness: Harness) -> None:
+    await harness.send(10, "привет")
+    await harness.press(10, "stage:approve:1")
+    assert harness.session.texts_to(10) == ["Не понимаю это сообщение. Список возможностей — /help"]
+    assert harness.session.alerts() == ["Недостаточно прав для этого действия."]
+
+
+async def test_same_update_id_is_handled_once(harness: Harness) -> None:
+    await harness.send(10, "/start", update_id=555_001)
+    await harness.send(10, "/start", update_id=555_001)
+    assert len(harness.session.texts_to(10)) == 1
+
+
+async def test_unexpected_error_becomes_an_apology_and_a_log_without_personal_data(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    payload = await _invite(harness, Role.MENTOR)
+    # The database goes away under the bot: the user hears an apology, the log names the update.
+    harness.app.uow_factory.sessions.configure(
+        bind=create_engine("postgresql://nobody@127.0.0.1:1/none")
+    )
+    await harness.send(12, f"/start {payload}", update_id=777_123)
+    assert harness.session.texts_to(12) == [
+        "Извините, что-то пошло не так. Мы уже разбираемся; попробуйте ещё раз чуть позже."
+    ]
+    assert "update 777123 failed: ConnectionRefusedError" in caplog.text
+    assert payload not in caplog.text and "User12" not in caplog.text
+
+
+async def test_one_flooding_user_does_not_hold_up_another(harness: Harness) -> None:
+    flood = [harness.send(20, "привет") for _ in range(50)]
+    results = await asyncio.gather(*flood, harness.send(21, "/start"))
+    assert results  # all updates were fed
+    answers_20 = harness.session.texts_to(20)
+    # The burst is answered, the rest dropped with a single notice.
+    assert answers_20.count("Слишком много сообщений подряд. Подождите пару секунд.") == 1
+    assert len(answers_20) <= 12
+    assert len(harness.session.texts_to(21)) == 1
