@@ -1,4 +1,5 @@
-"""The relational model: typed SQLAlchemy 2 declarative classes. Migrations follow this file."""
+"""The foundation tables: people, roles, seasons, invitations, the outbox, processed updates,
+the audit log."""
 
 from __future__ import annotations
 
@@ -6,46 +7,10 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    UniqueConstraint,
-)
-from sqlalchemy import Enum as SAEnum
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.types import UTCDateTime
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    # SQLAlchemy reads this mapping once at class creation; nothing mutates it.
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}  # noqa: RUF012
-
-
-def str_enum(enum_cls: type[enum.Enum], length: int = 16) -> SAEnum:
-    """Enums are stored as their values in a VARCHAR: portable, and readable in SQL."""
-    return SAEnum(
-        enum_cls,
-        native_enum=False,
-        create_constraint=False,
-        length=length,
-        values_callable=lambda members: [m.value for m in members],
-    )
+from storage.models.base import Base, str_enum
 
 
 class Role(enum.StrEnum):
