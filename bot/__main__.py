@@ -1,4 +1,4 @@
-"""Entry point: `python -m bot run | webhook | migrate | invite ROLE`."""
+"""Entry point: `python -m bot run | webhook | migrate | invite ROLE | season import FILE`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -40,7 +41,54 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--season", help="season code for seasonal roles (default: current)")
     invite.add_argument("--label", help="a note for the office, e.g. whom the link is for")
     invite.add_argument("--days", type=int, help="the links expire after this many days")
+    season = commands.add_parser("season", help="set up a season")
+    season_commands = season.add_subparsers(dest="season_command", required=True, metavar="ACTION")
+    season_import = season_commands.add_parser(
+        "import", help="load or update a season from a YAML file (see examples/season.yaml)"
+    )
+    season_import.add_argument("file", help="the season's YAML file")
     return parser
+
+
+class SeasonFileError(Exception):
+    """The season file has errors: each is printed, nothing was written."""
+
+    def __init__(self, file: str, errors: list[str]) -> None:
+        super().__init__(file)
+        self.file = file
+        self.errors = errors
+
+
+async def _season_import(settings: Settings, args: argparse.Namespace) -> None:
+    from services.seasons import SeasonFileInvalid, SeasonImportService
+
+    try:
+        content = await asyncio.to_thread(Path(args.file).read_text, encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise StartupError(f"cannot read {args.file}: {type(error).__name__}") from error
+    await upgrade_async(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        factory = UnitOfWorkFactory(create_session_factory(engine))
+        async with factory() as uow:
+            report = await SeasonImportService(uow, SystemClock()).import_text(content)
+    except SeasonFileInvalid as invalid:
+        raise SeasonFileError(args.file, invalid.errors) from invalid
+    finally:
+        await engine.dispose()
+    verb = "created" if report.created else "updated"
+    counts = ", ".join(f"{count} {name}" for name, count in report.counts.items())
+    print(f"season {report.season_code} {verb} (revision {report.revision}): {counts}")
+    username = await _bot_username(settings)
+    print("mentor invitations, one per idea (the first person to open a link becomes its mentor):")
+    for link in report.mentor_links:
+        url = (
+            f"https://t.me/{username}?start={link.payload}"
+            if username
+            else f"/start {link.payload}"
+        )
+        used = " (already used)" if link.used else ""
+        print(f"  {link.idea_code}: {url}{used}")
 
 
 def _load_settings() -> Settings:
@@ -148,6 +196,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_migrate(settings))
         elif args.command == "invite":
             asyncio.run(_invite(settings, args))
+        elif args.command == "season":
+            asyncio.run(_season_import(settings, args))
+    except SeasonFileError as invalid:
+        print(
+            f"error: {invalid.file} has {len(invalid.errors)} problem(s); nothing was changed:",
+            file=sys.stderr,
+        )
+        for line in invalid.errors:
+            print(f"  {line}", file=sys.stderr)
+        return 1
     except StartupError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -10,7 +10,7 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from services.i18n import Texts
 
 # Which commands each role sees, in menu order. Features add their commands here.
-EVERYONE = ("start", "help", "cancel")
+EVERYONE = ("start", "help", "cancel", "apply", "status", "privacy")
 BY_ROLE: dict[str, tuple[str, ...]] = {
     "office": (),
     "mentor": (),

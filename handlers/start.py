@@ -5,13 +5,15 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.apply import ApplyCD
 from services.container import Services
 from services.i18n import Translator
 from services.invitations import INVITE_PREFIX
 from services.people import Identity
 from storage.models import Role
+
 
 def _role_names(t: Translator, roles: frozenset[Role]) -> str:
     return ", ".join(t(f"role-{role.value}") for role in sorted(roles))
@@ -27,10 +29,21 @@ async def start_with_invitation(
 
 
 async def start(message: Message, me: Identity, t: Translator) -> None:
+    apply_button = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("apply-btn-apply"), callback_data=ApplyCD(act="open").pack()
+                )
+            ]
+        ]
+    )
     if me.roles:
-        await message.answer(t("start-welcome-back", roles=_role_names(t, me.roles)))
+        await message.answer(
+            t("start-welcome-back", roles=_role_names(t, me.roles)), reply_markup=apply_button
+        )
     else:
-        await message.answer(t("start-welcome"))
+        await message.answer(t("start-welcome"), reply_markup=apply_button)
 
 
 async def help_(message: Message, me: Identity, t: Translator) -> None:

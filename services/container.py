@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from services.applications import ApplicationService
 from services.clock import Clock
 from services.i18n import Texts
 from services.invitations import InvitationService
 from services.notify import OutboxNotifier
 from services.people import PeopleService
+from services.seasons import SeasonImportService
 from storage.uow import UnitOfWork
 
 
@@ -41,3 +43,11 @@ class Services:
     @cached_property
     def invitations(self) -> InvitationService:
         return InvitationService(self.uow, self.clock, self.notifier)
+
+    @cached_property
+    def applications(self) -> ApplicationService:
+        return ApplicationService(self.uow, self.clock, self.notifier, self.texts)
+
+    @cached_property
+    def season_import(self) -> SeasonImportService:
+        return SeasonImportService(self.uow, self.clock)

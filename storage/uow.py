@@ -7,10 +7,12 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.applications import ApplicationsRepo
 from storage.repositories.audit import AuditRepo
 from storage.repositories.invitations import InvitationsRepo
 from storage.repositories.outbox import OutboxRepo
 from storage.repositories.people import PeopleRepo
+from storage.repositories.season_config import SeasonConfigRepo
 from storage.repositories.seasons import SeasonsRepo
 from storage.repositories.updates import UpdatesRepo
 
@@ -33,6 +35,8 @@ class UnitOfWork:
         self.outbox = OutboxRepo(session)
         self.audit = AuditRepo(session)
         self.updates = UpdatesRepo(session)
+        self.season_config = SeasonConfigRepo(session)
+        self.applications = ApplicationsRepo(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -15,6 +15,7 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import (
     CallbackQuery,
     Chat,
+    InlineKeyboardMarkup,
     Message,
     MessageEntity,
     Update,
@@ -66,13 +67,15 @@ class RecordingSession(BaseSession):
             return User(id=bot.id, is_bot=True, first_name="Кадры", username="kadry_test_bot")
         if name.startswith("Send") and hasattr(method, "chat_id"):
             chat_id = int(method.chat_id)
+            markup = getattr(method, "reply_markup", None)
             return Message(
                 message_id=next(self._message_ids),
                 date=datetime.now(UTC),
                 chat=Chat(id=chat_id, type="private" if chat_id > 0 else "group"),
                 text=getattr(method, "text", None),
                 caption=getattr(method, "caption", None),
-                reply_markup=getattr(method, "reply_markup", None),
+                # Telegram echoes inline keyboards only; reply keyboards are not part of a Message.
+                reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
             )
         return True
 

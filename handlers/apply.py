@@ -1,0 +1,507 @@
+"""/apply, the questionnaire's messages and buttons, /status and /privacy.
+
+Handlers turn a message or a button into one call of `services.applications` and its result
+into a message. The FSM holds only the cursor (application id, step, whether the applicant came
+from the review); every answer is already in the database when the next screen is shown.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+
+from services.applications import (
+    Outcome,
+    PrivacyView,
+    ReviewView,
+    Shown,
+    StatusView,
+    StepView,
+)
+from services.container import Services
+from services.i18n import Translator
+from services.people import Identity
+from services.questionnaire import Input, StepKind
+
+REVIEW_VALUE_LIMIT = 160
+
+
+class ApplyStates(StatesGroup):
+    step = State()
+    review = State()
+
+
+class ApplyCD(CallbackData, prefix="ap"):
+    """act: open, ch (choice), ok (consent), mu (municipality), sk (skip), bk (back),
+    kp (keep), ed (edit from review), rv (review), sb (submit), ip (ideas page), it (toggle
+    idea), ii (idea details), id (ideas done), wd / wy (withdraw: ask / yes), pw / py (withdraw
+    consent: ask / yes), no (changed my mind)."""
+
+    act: str
+    app: int = 0
+    step: str = ""
+    val: str = ""
+
+
+# --- parsing ----------------------------------------------------------------------------------
+
+
+def to_input(message: Message) -> Input:
+    """A message as the questionnaire sees it: its kind and, for files, id, size and type."""
+    if message.text is not None:
+        is_command = bool(
+            message.entities
+            and any(e.type == "bot_command" and e.offset == 0 for e in message.entities)
+        )
+        return Input("command" if is_command else "text", text=message.text)
+    if message.contact is not None:
+        own = message.from_user is not None and message.contact.user_id == message.from_user.id
+        return Input("contact", text=message.contact.phone_number, contact_is_own=own)
+    if message.sticker is not None:
+        return Input("sticker")
+    if message.photo:
+        photo = message.photo[-1]
+        return Input(
+            "photo",
+            file_id=photo.file_id,
+            file_unique_id=photo.file_unique_id,
+            file_size=photo.file_size,
+            mime_type="image/jpeg",
+        )
+    for kind in ("video", "video_note", "voice", "document"):
+        media = getattr(message, kind)
+        if media is not None:
+            return Input(
+                kind,
+                file_id=media.file_id,
+                file_unique_id=media.file_unique_id,
+                file_size=media.file_size,
+                mime_type=getattr(media, "mime_type", None),
+                duration=getattr(media, "duration", None),
+            )
+    return Input("other")
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+
+def _shown(t: Translator, shown: Shown) -> str:
+    if shown.key is not None:
+        return t(shown.key, **shown.args)
+    return shown.text or ""
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _label(t: Translator, view_steps: dict[str, int], step: str) -> str:
+    if step.startswith("q-"):
+        return t("apply-label-question", n=view_steps.get(step, 0))
+    return t(f"apply-label-{step}")
+
+
+def _button(text: str, **data: Any) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=ApplyCD(**data).pack())
+
+
+def render_step(t: Translator, view: StepView) -> tuple[str, Any]:
+    step, app = view.step, view.application_id
+    parts = []
+    if view.problem is not None:
+        parts.append(t(view.problem.key, **view.problem.args))
+    parts.append(t("apply-progress", n=view.number, total=view.total))
+    if view.editing:
+        parts.append(t("apply-editing"))
+    parts.append(t(step.prompt_key, **view.prompt))
+    if view.current is not None and step.kind not in (StepKind.CONFIRM, StepKind.IDEAS):
+        parts.append(t("apply-current", value=_short(_shown(t, view.current), 300)))
+    rows: list[list[InlineKeyboardButton]] = []
+    if step.kind is StepKind.CHOICE:
+        rows += [
+            [
+                _button(
+                    t(f"apply-choice-{step.code}-{value}"),
+                    act="ch",
+                    app=app,
+                    step=step.code,
+                    val=value,
+                )
+            ]
+            for value in step.choices
+        ]
+    elif step.kind is StepKind.CONFIRM:
+        key = "apply-btn-agree" if step.code == "consent" else "apply-btn-parent-agree"
+        rows.append([_button(t(key), act="ok", app=app, step=step.code)])
+    elif step.kind is StepKind.SCALE:
+        rows.append(
+            [_button(str(n), act="ch", app=app, step=step.code, val=str(n)) for n in range(1, 6)]
+        )
+    elif step.kind is StepKind.MUNICIPALITY:
+        buttons = [_button(name, act="mu", app=app, val=str(mid)) for mid, name in view.options]
+        rows += [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    elif step.kind is StepKind.IDEAS and view.ideas is not None:
+        page = view.ideas
+        parts.append(
+            t(
+                "apply-ideas-page",
+                page=page.page + 1,
+                pages=page.pages,
+                picked=len(page.picked),
+                max=view.prompt["max"],
+            )
+        )
+        for idea, rank in page.items:
+            mark = f"✅ {rank}" if rank else "▫️"
+            direction = f" ({idea.direction})" if idea.direction else ""
+            parts.append(f"{mark} {idea.title}{direction}\n{idea.short}")
+            rows.append(
+                [
+                    _button(
+                        f"{mark} {_short(idea.title, 40)}",
+                        act="it",
+                        app=app,
+                        val=f"{idea.id}.{page.page}",
+                    ),
+                    _button("ℹ️", act="ii", app=app, val=str(idea.id)),
+                ]
+            )
+        if page.picked:
+            listing = "; ".join(f"{n}. {idea.title}" for n, idea in enumerate(page.picked, 1))
+            parts.append(t("apply-ideas-picked", list=listing))
+        nav = []
+        if page.page > 0:
+            nav.append(_button(t("apply-btn-prev"), act="ip", app=app, val=str(page.page - 1)))
+        if page.page < page.pages - 1:
+            nav.append(_button(t("apply-btn-next"), act="ip", app=app, val=str(page.page + 1)))
+        if nav:
+            rows.append(nav)
+        if page.picked:
+            rows.append([_button(t("apply-btn-done"), act="id", app=app)])
+    text = "\n\n".join(parts)
+    if step.code == "phone":
+        keyboard = [[KeyboardButton(text=t("apply-btn-share-contact"), request_contact=True)]]
+        if view.can_back:
+            keyboard.append([KeyboardButton(text=t("apply-btn-back"))])
+        return text, ReplyKeyboardMarkup(
+            keyboard=keyboard, resize_keyboard=True, one_time_keyboard=True
+        )
+    bottom = []
+    if view.can_back:
+        bottom.append(_button(t("apply-btn-back"), act="bk", app=app, step=step.code))
+    if step.optional:
+        bottom.append(_button(t("apply-btn-skip"), act="sk", app=app, step=step.code))
+    if view.current is not None and step.kind not in (StepKind.CONFIRM, StepKind.IDEAS):
+        bottom.append(_button(t("apply-btn-keep"), act="kp", app=app, step=step.code))
+    if bottom:
+        rows.append(bottom)
+    return text, InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def render_review(t: Translator, view: ReviewView) -> tuple[str, InlineKeyboardMarkup | None]:
+    questions = {
+        row.step: n
+        for n, row in enumerate((r for r in view.rows if r.step.startswith("q-")), start=1)
+    }
+    parts = [t("apply-review-title", status=view.status.value, number=view.number or "")]
+    lines = [
+        f"{_label(t, questions, row.step)}: {_short(_shown(t, row.value), REVIEW_VALUE_LIMIT)}"
+        for row in view.rows
+    ]
+    parts.append("\n".join(lines))
+    rows: list[list[InlineKeyboardButton]] = []
+    if view.editable:
+        parts.append(t("apply-review-edit-hint"))
+        edits = [
+            _button(
+                t("apply-btn-edit", label=_label(t, questions, row.step)),
+                act="ed",
+                app=view.application_id,
+                step=row.step,
+            )
+            for row in view.rows
+            if row.editable
+        ]
+        rows += [edits[i : i + 2] for i in range(0, len(edits), 2)]
+        if view.status.value == "draft" and view.complete:
+            rows.append([_button(t("apply-btn-submit"), act="sb", app=view.application_id)])
+    elif view.reason is not None:
+        parts.append(t("apply-review-read-only", reason=view.reason))
+    return "\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def render_status(t: Translator, view: StatusView) -> tuple[str, InlineKeyboardMarkup | None]:
+    status = view.status.value if view.status is not None else "none"
+    done, total = view.progress or (0, 0)
+    parts = [
+        t(
+            "apply-status",
+            status=status,
+            season=view.season,
+            number=view.number or "",
+            done=done,
+            total=total,
+        )
+    ]
+    if view.window_open and view.closes:
+        parts.append(t("apply-status-window", closes=view.closes))
+    rows = []
+    if view.application_id is not None and view.window_open:
+        rows.append([_button(t("apply-btn-open"), act="open")])
+    if view.can_withdraw and view.application_id is not None:
+        rows.append([_button(t("apply-btn-withdraw"), act="wd", app=view.application_id)])
+    return "\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+async def show(
+    message: Message,
+    outcome: Outcome,
+    state: FSMContext,
+    t: Translator,
+    previous_step: str | None = None,
+) -> None:
+    """Send the screen for an outcome and move the cursor to it."""
+    if previous_step == "phone" and not (
+        isinstance(outcome, StepView) and outcome.step.code == "phone"
+    ):
+        saved = outcome.saved if isinstance(outcome, StepView) else None
+        await message.answer(
+            _shown(t, saved) if saved else t("apply-keyboard-closed"),
+            reply_markup=ReplyKeyboardRemove(),
+        )
+    if isinstance(outcome, StepView):
+        text, markup = render_step(t, outcome)
+        await message.answer(text, reply_markup=markup)
+        await state.set_state(ApplyStates.step)
+        await state.set_data(
+            {"app": outcome.application_id, "step": outcome.step.code, "edit": outcome.editing}
+        )
+    elif isinstance(outcome, ReviewView):
+        text, markup = render_review(t, outcome)
+        await message.answer(text, reply_markup=markup)
+        await state.set_state(ApplyStates.review)
+        await state.set_data({"app": outcome.application_id, "step": "review", "edit": False})
+    else:
+        key = "apply-submitted" if outcome.first_time else "apply-submitted-again"
+        await message.answer(t(key, number=outcome.number, closes=outcome.closes or "—"))
+        await state.clear()
+
+
+# --- handlers ---------------------------------------------------------------------------------
+
+
+async def apply_command(
+    message: Message, me: Identity, services: Services, state: FSMContext, t: Translator
+) -> None:
+    previous = (await state.get_data()).get("step")
+    await show(message, await services.applications.open(me), state, t, previous)
+
+
+async def status_command(message: Message, me: Identity, services: Services, t: Translator) -> None:
+    text, markup = render_status(t, await services.applications.status(me))
+    await message.answer(text, reply_markup=markup)
+
+
+def render_privacy(t: Translator, view: PrivacyView) -> tuple[str, InlineKeyboardMarkup | None]:
+    if not view.has_data:
+        return t("apply-privacy-none"), None
+    listing = "\n".join(
+        t("apply-privacy-consent", kind=kind.value, version=version, when=when)
+        for kind, version, when in view.consents
+    )
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[[_button(t("apply-btn-privacy-withdraw"), act="pw")]]
+    )
+    return t("apply-privacy", list=listing or "—"), markup
+
+
+async def privacy_command(
+    message: Message, me: Identity, services: Services, t: Translator
+) -> None:
+    text, markup = render_privacy(t, await services.applications.privacy(me))
+    await message.answer(text, reply_markup=markup)
+
+
+async def step_message(
+    message: Message, me: Identity, services: Services, state: FSMContext, t: Translator
+) -> None:
+    """Any message while a step is open: it is the answer to that step (or is refused)."""
+    data = await state.get_data()
+    app, step, editing = int(data.get("app", 0)), str(data.get("step", "")), bool(data.get("edit"))
+    applications = services.applications
+    if message.text is not None and message.text.strip() == t("apply-btn-back"):
+        outcome = await applications.back(me, app, step, editing=editing)
+    else:
+        outcome = await applications.answer(me, app, step, to_input(message), editing=editing)
+    await show(message, outcome, state, t, previous_step=step)
+
+
+async def review_message(message: Message, t: Translator) -> None:
+    await message.answer(t("apply-review-use-buttons"))
+
+
+async def button(
+    query: CallbackQuery,
+    callback_data: ApplyCD,
+    me: Identity,
+    services: Services,
+    state: FSMContext,
+    t: Translator,
+) -> None:
+    data = await state.get_data()
+    cd = callback_data
+    editing = bool(data.get("edit")) and data.get("app") == cd.app
+    previous = data.get("step")
+    applications = services.applications
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer(t("fallback-button"), show_alert=True)
+        return
+    outcome: Outcome
+    match cd.act:
+        case "open":
+            outcome = await applications.open(me)
+        case "ch" | "mu":
+            step = "municipality" if cd.act == "mu" else cd.step
+            outcome = await applications.answer(
+                me, cd.app, step, Input("choice", text=cd.val), editing=editing
+            )
+        case "ok":
+            outcome = await applications.answer(
+                me, cd.app, cd.step, Input("confirm"), editing=editing
+            )
+        case "sk":
+            outcome = await applications.skip(me, cd.app, cd.step, editing=editing)
+        case "bk":
+            outcome = await applications.back(me, cd.app, cd.step, editing=editing)
+        case "kp":
+            outcome = await applications.keep(me, cd.app, cd.step, editing=editing)
+        case "ed":
+            outcome = await applications.show(me, cd.app, cd.step)
+        case "rv":
+            outcome = await applications.review(me, cd.app)
+        case "sb":
+            outcome = await applications.submit(me, cd.app)
+        case "ip" | "it":
+            if cd.act == "ip":
+                outcome = await applications.ideas_page(me, cd.app, _int(cd.val), editing=editing)
+            else:
+                idea, _, page = cd.val.partition(".")
+                outcome = await applications.toggle_idea(
+                    me, cd.app, _int(idea), _int(page), editing=editing
+                )
+            await _update_ideas(query, message, outcome, state, t)
+            return
+        case "ii":
+            idea_info = await applications.idea(me, cd.app, _int(cd.val))
+            await query.answer()
+            await message.answer(f"{idea_info.title}\n\n{idea_info.description}")
+            return
+        case "id":
+            outcome = await applications.ideas_done(me, cd.app, editing=editing)
+        case "wd" | "pw":
+            yes = "wy" if cd.act == "wd" else "py"
+            ask = "apply-withdraw-ask" if cd.act == "wd" else "apply-privacy-ask"
+            confirm = (
+                "apply-btn-withdraw-confirm" if cd.act == "wd" else "apply-btn-privacy-confirm"
+            )
+            await query.answer()
+            await message.answer(
+                t(ask),
+                reply_markup=InlineKeyboardMarkup(
+                    inline_keyboard=[
+                        [_button(t(confirm), act=yes, app=cd.app)],
+                        [_button(t("apply-btn-no"), act="no")],
+                    ]
+                ),
+            )
+            return
+        case "wy":
+            await applications.withdraw(me, cd.app)
+            await _close_buttons(query, message)
+            await message.answer(t("apply-withdrawn"))
+            await state.clear()
+            return
+        case "py":
+            await applications.withdraw_consent(me)
+            await _close_buttons(query, message)
+            await message.answer(t("apply-privacy-done"))
+            await state.clear()
+            return
+        case "no":
+            await _close_buttons(query, message)
+            await message.answer(t("apply-kept"))
+            return
+        case _:
+            await query.answer(t("fallback-button"), show_alert=True)
+            return
+    if (
+        isinstance(outcome, StepView)
+        and outcome.problem is not None
+        and outcome.step.code == cd.step
+    ):
+        # The press was refused on this very step: say why, leave the screen as it is.
+        await query.answer(t(outcome.problem.key, **outcome.problem.args), show_alert=True)
+        return
+    await _close_buttons(query, message)
+    await show(message, outcome, state, t, previous_step=previous)
+
+
+async def _close_buttons(query: CallbackQuery, message: Message) -> None:
+    await query.answer()
+    with contextlib.suppress(TelegramBadRequest):
+        await message.edit_reply_markup(reply_markup=None)
+
+
+async def _update_ideas(
+    query: CallbackQuery, message: Message, outcome: Outcome, state: FSMContext, t: Translator
+) -> None:
+    """Paging and picking redraw the list in place."""
+    if not isinstance(outcome, StepView) or outcome.step.code != "ideas":
+        await _close_buttons(query, message)
+        await show(message, outcome, state, t)
+        return
+    if outcome.problem is not None:
+        await query.answer(t(outcome.problem.key, **outcome.problem.args), show_alert=True)
+        return
+    await query.answer()
+    text, markup = render_step(t, outcome)
+    with contextlib.suppress(TelegramBadRequest):  # "message is not modified" on a double tap
+        await message.edit_text(text, reply_markup=markup)
+    await state.set_state(ApplyStates.step)
+    await state.set_data({"app": outcome.application_id, "step": "ideas", "edit": outcome.editing})
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        return -1
+
+
+def create_router() -> Router:
+    router = Router(name="apply")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(apply_command, Command("apply"))
+    router.message.register(status_command, Command("status"))
+    router.message.register(privacy_command, Command("privacy"))
+    router.message.register(step_message, StateFilter(ApplyStates.step))
+    router.message.register(review_message, StateFilter(ApplyStates.review))
+    router.callback_query.register(button, ApplyCD.filter())
+    return router

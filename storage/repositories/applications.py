@@ -1,0 +1,218 @@
+"""Applications, their answers, consents, self-presentation media and idea preferences.
+
+Answers are upserted per (application, step): an answer given twice (a double tap, a replayed
+update, an edit) is stored once. Status changes are conditional updates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Answer,
+    Application,
+    ApplicationStatus,
+    Consent,
+    ConsentKind,
+    IdeaPreference,
+    Person,
+    PresentationMedia,
+)
+from storage.sql import insert_for, rowcount
+
+
+class ApplicationsRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, application_id: int) -> Application | None:
+        return await self.session.get(Application, application_id)
+
+    async def of_person(self, person_id: int, season_id: int) -> Application | None:
+        return await self.session.scalar(
+            select(Application).where(
+                Application.person_id == person_id, Application.season_id == season_id
+            )
+        )
+
+    async def all_of_person(self, person_id: int) -> list[Application]:
+        rows = await self.session.scalars(
+            select(Application).where(Application.person_id == person_id).order_by(Application.id)
+        )
+        return list(rows)
+
+    async def ensure(
+        self, person_id: int, season_id: int, now: datetime
+    ) -> tuple[Application, bool]:
+        """The person's application to the season, created on first call; safe under races."""
+        existing = await self.of_person(person_id, season_id)
+        if existing is not None:
+            return existing, False
+        result = await self.session.execute(
+            insert_for(self.session, Application)
+            .values(
+                season_id=season_id,
+                person_id=person_id,
+                status=ApplicationStatus.DRAFT,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["season_id", "person_id"])
+        )
+        created = bool(rowcount(result))
+        application = await self.of_person(person_id, season_id)
+        assert application is not None
+        return application, created
+
+    async def set_role(self, application_id: int, role: Any, now: datetime) -> None:
+        await self.session.execute(
+            update(Application)
+            .where(Application.id == application_id)
+            .values(role=role, updated_at=now)
+        )
+
+    async def transition(
+        self,
+        application_id: int,
+        expected: Iterable[ApplicationStatus],
+        to: ApplicationStatus,
+        now: datetime,
+        **values: Any,
+    ) -> bool:
+        """Move the status only if it is one of `expected`: a double tap changes nothing."""
+        result = await self.session.execute(
+            update(Application)
+            .where(Application.id == application_id, Application.status.in_(list(expected)))
+            .values(status=to, updated_at=now, **values)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(rowcount(result))
+
+    async def refresh(self, application: Application) -> None:
+        await self.session.refresh(application)
+
+    # Answers
+
+    async def answers(self, application_id: int) -> dict[str, str | None]:
+        rows = await self.session.execute(
+            select(Answer.step, Answer.value).where(Answer.application_id == application_id)
+        )
+        return {step: value for step, value in rows}
+
+    async def save_answer(
+        self, application_id: int, step: str, value: str | None, now: datetime
+    ) -> None:
+        statement = insert_for(self.session, Answer).values(
+            application_id=application_id, step=step, value=value, answered_at=now
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["application_id", "step"],
+            set_={"value": statement.excluded.value, "answered_at": statement.excluded.answered_at},
+        )
+        await self.session.execute(statement)
+
+    async def forget_answers(self, application_id: int, steps: Iterable[str]) -> None:
+        await self.session.execute(
+            delete(Answer).where(
+                Answer.application_id == application_id, Answer.step.in_(list(steps))
+            )
+        )
+
+    # Consents
+
+    async def consents(self, application_id: int) -> dict[ConsentKind, Consent]:
+        rows = await self.session.scalars(
+            select(Consent).where(Consent.application_id == application_id)
+        )
+        return {row.kind: row for row in rows}
+
+    async def upsert_consent(
+        self, application_id: int, person_id: int, kind: ConsentKind, **values: Any
+    ) -> None:
+        statement = insert_for(self.session, Consent).values(
+            application_id=application_id, person_id=person_id, kind=kind, **values
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["application_id", "kind"],
+            set_={name: getattr(statement.excluded, name) for name in values},
+        )
+        await self.session.execute(statement)
+
+    async def set_consent_validity(
+        self, application_id: int, kind: ConsentKind, valid: bool
+    ) -> None:
+        await self.session.execute(
+            update(Consent)
+            .where(Consent.application_id == application_id, Consent.kind == kind)
+            .values(valid=valid)
+        )
+
+    async def withdraw_consents(self, person_id: int, now: datetime) -> int:
+        result = await self.session.execute(
+            update(Consent)
+            .where(Consent.person_id == person_id, Consent.withdrawn_at.is_(None))
+            .values(withdrawn_at=now, valid=False)
+        )
+        return rowcount(result)
+
+    async def drop_consents(self, application_id: int) -> None:
+        await self.session.execute(delete(Consent).where(Consent.application_id == application_id))
+
+    # Self-presentation
+
+    async def media(self, application_id: int) -> PresentationMedia | None:
+        return await self.session.get(PresentationMedia, application_id)
+
+    async def save_media(self, application_id: int, now: datetime, **values: Any) -> None:
+        statement = insert_for(self.session, PresentationMedia).values(
+            application_id=application_id, updated_at=now, **values
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["application_id"],
+            set_={name: getattr(statement.excluded, name) for name in [*values, "updated_at"]},
+        )
+        await self.session.execute(statement)
+
+    # Idea preferences
+
+    async def preferences(self, application_id: int) -> list[int]:
+        """Idea ids in order of preference."""
+        rows = await self.session.scalars(
+            select(IdeaPreference.idea_id)
+            .where(IdeaPreference.application_id == application_id)
+            .order_by(IdeaPreference.rank)
+        )
+        return list(rows)
+
+    async def set_preferences(self, application_id: int, idea_ids: list[int]) -> None:
+        await self.session.execute(
+            delete(IdeaPreference).where(IdeaPreference.application_id == application_id)
+        )
+        if idea_ids:
+            await self.session.execute(
+                insert_for(self.session, IdeaPreference).values(
+                    [
+                        {"application_id": application_id, "rank": rank, "idea_id": idea_id}
+                        for rank, idea_id in enumerate(idea_ids, start=1)
+                    ]
+                )
+            )
+
+    # Erasure
+
+    async def erase_personal_data(self, application_id: int) -> None:
+        """Answers, media and preferences go; the application row and consent records stay."""
+        for entity in (Answer, PresentationMedia, IdeaPreference):
+            await self.session.execute(
+                delete(entity).where(entity.application_id == application_id)
+            )
+
+    async def set_person_name(self, person_id: int, full_name: str | None, now: datetime) -> None:
+        await self.session.execute(
+            update(Person).where(Person.id == person_id).values(full_name=full_name, updated_at=now)
+        )

@@ -1,0 +1,107 @@
+"""Shared by the application tests: the example season, and an applicant who fills the
+questionnaire through the real Dispatcher (the dispatcher harness)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from handlers.apply import ApplyCD
+from services.clock import Clock
+from services.seasons import ImportReport, SeasonImportService
+from storage.models import Application, Municipality, Person, ProjectIdea
+from storage.uow import UnitOfWorkFactory
+from tests.dispatcher.harness import Harness
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "season.yaml"
+ABOUT = "Люблю робототехнику и походы, участвую в олимпиадах по физике, хочу научиться работать в команде."
+WHY = (
+    "Хочу попробовать себя в настоящем проекте для своего региона, познакомиться с наставниками "
+    "и понять, какую профессию выбрать после школы."
+)
+EXPERIENCE = "Собирал с друзьями метеостанцию для школы и вёл её страницу в сети."
+
+
+async def import_example(uow_factory: UnitOfWorkFactory, clock: Clock) -> ImportReport:
+    async with uow_factory() as uow:
+        return await SeasonImportService(uow, clock).import_text(
+            EXAMPLE.read_text(encoding="utf-8")
+        )
+
+
+def cd(act: str, app: int = 0, step: str = "", val: str = "") -> str:
+    return ApplyCD(act=act, app=app, step=step, val=val).pack()
+
+
+async def application_of(harness: Harness, tg_id: int) -> Application | None:
+    async with harness.app.uow_factory() as uow:
+        return await uow.session.scalar(
+            select(Application).join(Person, Person.id == Application.person_id).where(
+                Person.tg_id == tg_id
+            )
+        )
+
+
+async def municipality_id(harness: Harness, name: str) -> int:
+    async with harness.app.uow_factory() as uow:
+        found = await uow.session.scalar(select(Municipality.id).where(Municipality.name == name))
+    assert found is not None
+    return found
+
+
+async def idea_ids(harness: Harness, *codes: str) -> list[int]:
+    async with harness.app.uow_factory() as uow:
+        rows = dict(
+            (await uow.session.execute(select(ProjectIdea.code, ProjectIdea.id))).all()
+        )
+    return [rows[code] for code in codes]
+
+
+async def start_application(harness: Harness, uid: int, role: str = "student") -> int:
+    await harness.send(uid, "/apply")
+    application = await application_of(harness, uid)
+    assert application is not None
+    app = application.id
+    await harness.press(uid, cd("ch", app, "role", role))
+    await harness.press(uid, cd("ok", app, "consent"))
+    if role == "student":
+        await harness.send(uid, "Иванова Елена Сергеевна")
+        await harness.press(uid, cd("ch", app, "rep_relation", "mother"))
+        await harness.send(uid, "+7 913 100-20-30")
+        await harness.press(uid, cd("ok", app, "rep_consent"))
+    return app
+
+
+async def fill_after_consent(
+    harness: Harness, uid: int, app: int, *, birth: str = "15.01.2013", role: str = "student"
+) -> None:
+    await harness.send(uid, birth)
+    await harness.send(uid, "Иванов Пётр Алексеевич")
+    await harness.press(uid, cd("mu", app, val=str(await municipality_id(harness, "Томск"))))
+    if role == "student":
+        await harness.press(uid, cd("ch", app, "edu_type", "school"))
+        await harness.send(uid, "МАОУ СОШ № 32 г. Томска")
+        await harness.send(uid, "7")
+    else:
+        await harness.send(uid, "Томский государственный университет")
+        await harness.send(uid, "2")
+    await harness.send(uid, "8 (913) 555-44-33")
+    await harness.send(uid, "Petr@Example.RU")
+    await harness.press(uid, cd("sk", app, "leader_id"))
+    await harness.send(uid, "petr.ivanov")
+    await harness.send(uid, ABOUT)
+    await harness.send(uid, ABOUT + " Ещё я веду блог о науке.")
+    await harness.send(uid, WHY)
+    await harness.send(uid, EXPERIENCE)
+    await harness.press(uid, cd("ch", app, "q-teamwork", "4"))
+    first, second = await idea_ids(harness, "space-sat", "peat-monitor")
+    await harness.press(uid, cd("it", app, val=f"{first}.0"))
+    await harness.press(uid, cd("it", app, val=f"{second}.0"))
+    await harness.press(uid, cd("id", app))
+
+
+async def fill_to_review(harness: Harness, uid: int, *, birth: str = "15.01.2013") -> int:
+    app = await start_application(harness, uid)
+    await fill_after_consent(harness, uid, app, birth=birth)
+    return app
