@@ -416,6 +416,10 @@ def check_choice(step: Step, given: Input, labels: Mapping[str, str]) -> str:
         for value in step.choices:
             if key in (normalize_key(value), normalize_key(labels.get(value, value))):
                 return value
+        # "колледж" for "колледж (СПО)": a unique beginning of a label will do
+        starts = [v for v in step.choices if normalize_key(labels.get(v, v)).startswith(key)]
+        if len(key) >= 3 and len(starts) == 1:
+            return starts[0]
         raise InvalidAnswer("apply-bad-choice")
     raise _wrong_kind(given)
 

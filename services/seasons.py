@@ -207,8 +207,8 @@ class _Checker:
                 seen[key] = path
 
 
-def parse_season(raw: Any) -> SeasonSpec:
-    """Validate the parsed YAML; raises SeasonFileInvalid listing every problem."""
+def check_season(raw: Any) -> tuple[SeasonSpec, list[str]]:
+    """The season described by the parsed YAML, and every problem found, each with its path."""
     check = _Checker()
     spec = SeasonSpec()
     top = check.mapping(
@@ -226,7 +226,7 @@ def parse_season(raw: Any) -> SeasonSpec:
         },
     )
     if not isinstance(raw, dict):
-        raise SeasonFileInvalid(["(file): must be a mapping with a 'season' section"])
+        return spec, ["(file): must be a mapping with a 'season' section"]
 
     season = check.mapping(
         top.get("season"),
@@ -396,21 +396,18 @@ def parse_season(raw: Any) -> SeasonSpec:
         if code and title and weight and max_score:
             spec.criteria.append(CriterionSpec(code, title, float(weight), max_score))
     check.unique(criterion_codes, "criterion code")
-
-    if check.errors:
-        raise SeasonFileInvalid(check.errors)
-    return spec
+    return spec, check.errors
 
 
-def load_season_file(text: str) -> SeasonSpec:
+def read_season_file(text: str) -> tuple[SeasonSpec, list[str]]:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
         problem = getattr(error, "problem", None) or type(error).__name__
-        raise SeasonFileInvalid([f"{where}: not valid YAML ({problem})"]) from None
-    return parse_season(raw)
+        return SeasonSpec(), [f"{where}: not valid YAML ({problem})"]
+    return check_season(raw)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -440,15 +437,19 @@ class SeasonImportService:
         self.clock = clock
 
     async def import_text(self, text: str) -> ImportReport:
-        spec = load_season_file(text)
-        await self._check_against_database(spec)
+        """Validate everything first (the file, then against what is stored); write only a
+        file without a single error, in one transaction."""
+        spec, errors = read_season_file(text)
+        errors += await self._check_against_database(spec)
+        if errors:
+            raise SeasonFileInvalid(errors)
         return await self._write(spec)
 
-    async def _check_against_database(self, spec: SeasonSpec) -> None:
+    async def _check_against_database(self, spec: SeasonSpec) -> list[str]:
         """A consent text may not change under a version already imported: consents refer to it."""
-        season = await self.uow.seasons.by_code(spec.code)
+        season = await self.uow.seasons.by_code(spec.code) if spec.code else None
         if season is None:
-            return
+            return []
         errors = []
         existing = {
             (row.kind, row.version): row.text
@@ -461,8 +462,7 @@ class SeasonImportService:
                     f"consent.{kind.value}.text: differs from the text already imported as "
                     f"version {version!r}; give the changed text a new version"
                 )
-        if errors:
-            raise SeasonFileInvalid(errors)
+        return errors
 
     async def _write(self, spec: SeasonSpec) -> ImportReport:
         now = self.clock.now()

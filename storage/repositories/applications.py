@@ -89,7 +89,6 @@ class ApplicationsRepo:
             update(Application)
             .where(Application.id == application_id, Application.status.in_(list(expected)))
             .values(status=to, updated_at=now, **values)
-            .execution_options(synchronize_session=False)
         )
         return bool(rowcount(result))
 

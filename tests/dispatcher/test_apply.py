@@ -1,23 +1,35 @@
-"""The application flow through the real Dispatcher: /apply to submitted, bad inputs, Back,
-Skip, Edit from the review, resume after the FSM is lost, /status, withdrawal, /privacy."""
+"""The application flow through the real Dispatcher: /apply to submitted with an edit from the
+review, bad inputs answered and the step repeated, Back / Keep / Skip, municipality narrowing,
+idea ranking, resume after the FSM is lost, /status, withdrawal, /privacy, logs without
+personal data."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from aiogram.types import Chat, Contact, Message, PhotoSize, Sticker, Update
+from sqlalchemy import select
 
 from services.clock import FixedClock
-from storage.models import Answer, ApplicationStatus, Consent, ConsentKind, IdeaPreference, Person
+from storage.models import Answer, ApplicationStatus, IdeaPreference, Person
 from tests.applicants import (
+    ABOUT,
+    application_of,
     cd,
     fill_after_consent,
     fill_to_review,
+    idea_ids,
     import_example,
+    municipality_id,
     start_application,
 )
-from tests.dispatcher.harness import Harness, build_harness
+from tests.dispatcher.harness import Harness, build_harness, user
+
+_ids = iter(range(10_000_000, 20_000_000))
 
 
 @pytest.fixture
@@ -28,11 +40,254 @@ async def harness(db_url: str, clock: FixedClock, bot_token: str) -> AsyncIterat
     await harness.app.engine.dispose()
 
 
-async def test_student_fills_reviews_and_submits(harness: Harness) -> None:
+def _message(uid: int, **content: Any) -> Update:
+    return Update(
+        update_id=next(_ids),
+        message=Message(
+            message_id=next(_ids),
+            date=datetime.now(UTC),
+            chat=Chat(id=uid, type="private"),
+            from_user=user(uid),
+            **content,
+        ),
+    )
+
+
+def _last(harness: Harness, uid: int) -> str:
+    return harness.session.texts_to(uid)[-1]
+
+
+def _buttons(harness: Harness, uid: int) -> list[tuple[str, str]]:
+    markup = harness.session.of("SendMessage")[-1].reply_markup
+    if markup is None:
+        return []
+    return [(b.text, b.callback_data) for row in markup.inline_keyboard for b in row]
+
+
+async def _answers(harness: Harness, app: int) -> dict[str, str | None]:
+    async with harness.app.uow_factory() as uow:
+        return await uow.applications.answers(app)
+
+
+async def test_student_fills_edits_from_review_and_submits(harness: Harness) -> None:
+    await harness.send(10, "/start")
+    assert ("📝 Подать заявку", cd("open")) in _buttons(harness, 10)
     app = await fill_to_review(harness, 10)
-    texts = harness.session.texts_to(10)
-    for text in texts:
-        print("-----\n" + text)
-    assert "Проверьте заявку перед отправкой" in texts[-1]
+    review = _last(harness, 10)
+    assert review.startswith("Проверьте заявку перед отправкой.")
+    assert "ФИО: Иванов Пётр Алексеевич" in review and "Класс / курс: 7 класс" in review
+    assert "Проектные идеи: 1. Школьный наноспутник; 2. Мониторинг торфяных пожаров" in review
+    assert ("✏️ Учебное заведение", cd("ed", app, "institution")) in _buttons(harness, 10)
+
+    await harness.press(10, cd("ed", app, "institution"))
+    step = _last(harness, 10)
+    assert "Шаг 11 из 22" in step and "Сейчас указано: МАОУ СОШ № 32 г. Томска" in step
+    await harness.send(10, "Лицей № 7 г. Томска")
+    review = _last(harness, 10)
+    assert review.startswith("Проверьте заявку") and "Учебное заведение: Лицей № 7 г. Томска" in review
+
     await harness.press(10, cd("sb", app))
-    assert "Заявка отправлена! Её номер — TOMSK-2026-00001" in harness.session.texts_to(10)[-1]
+    assert _last(harness, 10).startswith("Заявка отправлена! Её номер — TOMSK-2026-00001.")
+    await harness.press(10, cd("sb", app))  # a double tap changes nothing
+    await harness.send(10, "/status")
+    assert "Заявка № TOMSK-2026-00001 отправлена" in _last(harness, 10)
+    application = await application_of(harness, 10)
+    assert application is not None and application.status is ApplicationStatus.SUBMITTED
+    assert (await _answers(harness, app))["institution"] == "Лицей № 7 г. Томска"
+
+
+async def test_bad_inputs_are_answered_and_the_step_repeated(harness: Harness) -> None:
+    app = await start_application(harness, 11)
+    sticker = Sticker(
+        file_id="S", file_unique_id="s", type="regular", width=512, height=512,
+        is_animated=False, is_video=False,
+    )  # fmt: skip
+    await harness.feed(_message(11, sticker=sticker))
+    assert _last(harness, 11).startswith("Стикер не подходит как ответ на этот вопрос.")
+    assert "Шаг 7 из 22" in _last(harness, 11) and "ДД.ММ.ГГГГ" in _last(harness, 11)
+    await harness.feed(_message(11, photo=[PhotoSize(file_id="P", file_unique_id="p",
+                                                     width=10, height=10)]))
+    assert _last(harness, 11).startswith("Здесь нужен не файл и не медиа.")
+    await harness.send(11, "/foo")
+    assert _last(harness, 11).startswith("Команда /foo сейчас не выполняется")
+    await harness.send(11, "2013-01-15")
+    assert _last(harness, 11).startswith("Не получилось разобрать дату. Введите её так: 01.09.2011")
+    await harness.send(11, "15.01.2013")
+    await harness.send(11, "Петя")
+    assert _last(harness, 11).startswith("Введите фамилию, имя и отчество")
+    await harness.send(11, "Иванов Пётр")
+    await harness.send(11, "Москва")
+    assert "начинается с «Москва»" in _last(harness, 11)
+    await harness.send(11, "том")
+    assert _last(harness, 11).startswith("Выберите ваш муниципалитет из найденного:")
+    assert [text for text, _ in _buttons(harness, 11)][:2] == ["Томск", "Томский район"]
+    await harness.press(11, cd("mu", app, val=str(await municipality_id(harness, "Томский район"))))
+    await harness.send(11, "колледж")  # a typed label works like the button
+    await harness.send(11, "Томский политехнический техникум")
+    await harness.send(11, "9")
+    assert _last(harness, 11).startswith("Введите номер курса числом от 1 до 4")
+    await harness.send(11, "2")
+    # Phone: someone else's contact is refused; one's own is stored as +7…
+    await harness.feed(_message(11, contact=Contact(phone_number="+79990001122", first_name="Х",
+                                                    user_id=999)))
+    assert _last(harness, 11).startswith("Это чужой контакт.")
+    await harness.send(11, "12345")
+    assert _last(harness, 11).startswith("Номер не распознан. Введите российский номер, например +7 900 123-45-67")
+    await harness.feed(_message(11, contact=Contact(phone_number="79990001122", first_name="П",
+                                                    user_id=11)))
+    removal = harness.session.of("SendMessage")[-2]
+    assert removal.text == "Телефон сохранён: +79990001122"
+    assert removal.reply_markup is not None and removal.reply_markup.remove_keyboard
+    await harness.send(11, "not-an-email")
+    assert _last(harness, 11).startswith("Адрес почты не распознан")
+    await harness.press(11, cd("sk", app, "email"))
+    await harness.send(11, "https://leader-id.ru/events/5")
+    assert _last(harness, 11).startswith("Укажите номер профиля Leader-ID")
+    await harness.send(11, "https://leader-id.ru/users/424242")
+    await harness.press(11, cd("sk", app, "meo"))
+    await harness.send(11, "Коротко о себе")
+    assert _last(harness, 11).startswith("Слишком коротко: 14 из минимум 50 символов.")
+    await harness.send(11, ABOUT)
+    await harness.feed(_message(11, sticker=sticker))
+    assert _last(harness, 11).startswith("Стикер не подходит")
+    await harness.feed(_message(11, video={"file_id": "V", "file_unique_id": "v", "width": 1,
+                                           "height": 1, "duration": 90,
+                                           "file_size": 300 * 2**20}))
+    assert _last(harness, 11).startswith("Файл слишком большой: 300 МБ, а можно не больше 50 МБ.")
+    await harness.feed(_message(11, video_note={"file_id": "N", "file_unique_id": "n",
+                                                "length": 240, "duration": 30,
+                                                "file_size": 2**20}))
+    answers = await _answers(harness, app)
+    assert answers["phone"] == "+79990001122" and answers["edu_type"] == "college"
+    assert answers["email"] is None and answers["leader_id"] == "424242"
+    assert answers["presentation"] == "video_note"
+    async with harness.app.uow_factory() as uow:
+        media = await uow.applications.media(app)
+    assert media is not None and (media.kind, media.file_id, media.duration) == (
+        "video_note", "N", 30
+    )
+    assert "Шаг 19 из 22" in _last(harness, 11)
+
+
+async def test_back_keep_and_skip(harness: Harness) -> None:
+    app = await start_application(harness, 12, role="tutor")
+    assert "Шаг 3 из 17" in _last(harness, 12)
+    assert not any(data == cd("bk", app, "birth_date") for _, data in _buttons(harness, 12))
+    await harness.send(12, "01.02.2004")
+    await harness.send(12, "Сидорова Анна Игоревна")
+    await harness.press(12, cd("bk", app, "municipality"))
+    back = _last(harness, 12)
+    assert "Шаг 4 из 17" in back and "Сейчас указано: Сидорова Анна Игоревна" in back
+    await harness.press(12, cd("kp", app, "full_name"))
+    assert "Шаг 5 из 17" in _last(harness, 12)
+    await harness.press(12, cd("sk", app, "municipality"))  # not optional: refused
+    assert harness.session.alerts()[-1].startswith("Этот шаг сейчас недоступен")
+    assert (await _answers(harness, app)).keys() == {"role", "consent", "birth_date", "full_name"}
+
+
+async def test_ideas_are_ranked_one_to_three_in_order(harness: Harness) -> None:
+    app = await start_application(harness, 13, role="tutor")
+    await harness.send(13, "01.02.2004")
+    async with harness.app.uow_factory() as uow:  # jump to the ideas: answer the rest directly
+        for step, value in {
+            "full_name": "Сидорова Анна Игоревна", "municipality": "1", "institution": "ТГУ",
+            "grade": "2", "phone": "+79001234567", "email": None, "leader_id": None,
+            "meo": None, "about": ABOUT, "presentation": "text", "q-why": "x" * 120,
+            "q-experience": "y" * 60, "q-teamwork": "3",
+        }.items():  # fmt: skip
+            await uow.applications.save_answer(app, step, value, datetime.now(UTC))
+        await uow.commit()
+    await harness.send(13, "/apply")
+    assert "Шаг 17 из 17" in _last(harness, 13) and "Страница 1 из 3" in _last(harness, 13)
+    await harness.send(13, "Мне нравятся все")
+    assert _last(harness, 13).startswith("Идеи выбираются кнопками под списком")
+    a, b, c, d = await idea_ids(harness, "milk-trace", "river-clean", "med-ai", "yard-lab")
+    await harness.press(13, cd("ip", app, val="2"))
+    edited = harness.session.of("EditMessageText")[-1]
+    assert "Страница 3 из 3" in edited.text and "Молоко с историей" in edited.text
+    for idea in (a, b, c, d):
+        await harness.press(13, cd("it", app, val=f"{idea}.2"))
+    assert harness.session.alerts()[-1].startswith("Можно выбрать не больше 3 идей.")
+    await harness.press(13, cd("it", app, val=f"{b}.2"))  # unpick the second
+    await harness.press(13, cd("it", app, val=f"{d}.2"))
+    assert "Ваш выбор: 1. Молоко с историей; 2. Помощник для сельского фельдшера; 3. Двор" in (
+        harness.session.of("EditMessageText")[-1].text
+    )
+    await harness.press(13, cd("id", app))
+    assert _last(harness, 13).startswith("Проверьте заявку перед отправкой.")
+    async with harness.app.uow_factory() as uow:
+        ranked = list(await uow.session.execute(
+            select(IdeaPreference.rank, IdeaPreference.idea_id).order_by(IdeaPreference.rank)
+        ))  # fmt: skip
+    assert [tuple(row) for row in ranked] == [(1, a), (2, c), (3, d)]
+
+
+async def test_cancel_or_a_lost_cursor_resumes_at_the_first_unanswered_step(
+    harness: Harness, db_url: str, clock: FixedClock, bot_token: str
+) -> None:
+    app = await start_application(harness, 14)
+    await harness.send(14, "15.01.2013")
+    await harness.send(14, "/cancel")
+    assert _last(harness, 14) == "Действие отменено. Всё, что вы уже ввели, сохранено."
+    await harness.send(14, "Иванов Пётр")  # no cursor: not taken as an answer
+    await harness.send(14, "/apply")
+    assert "Шаг 8 из 22" in _last(harness, 14)
+    # A new process with an empty in-memory FSM: /apply opens the same application.
+    restarted = build_harness(db_url, clock, bot_token, throttle_rate_per_second=10_000)
+    try:
+        await restarted.send(14, "/apply")
+        assert "Шаг 8 из 22" in restarted.session.texts_to(14)[-1]
+        await restarted.send(14, "Иванов Пётр")
+        assert "Шаг 9 из 22" in restarted.session.texts_to(14)[-1]
+    finally:
+        await restarted.app.engine.dispose()
+    application = await application_of(harness, 14)
+    assert application is not None and application.id == app
+    assert (await _answers(harness, app))["full_name"] == "Иванов Пётр"
+
+
+async def test_status_withdraw_and_privacy(harness: Harness) -> None:
+    await harness.send(15, "/status")
+    assert "Заявки у вас пока нет" in _last(harness, 15)
+    await harness.send(15, "/privacy")
+    assert _last(harness, 15).startswith("Мы храним только ваш идентификатор в Telegram")
+    app = await fill_to_review(harness, 15)
+    await harness.press(15, cd("sb", app))
+    await harness.send(15, "/status")
+    assert ("Отозвать заявку", cd("wd", app)) in _buttons(harness, 15)
+    await harness.press(15, cd("wd", app))
+    await harness.press(15, cd("wy", app))
+    assert _last(harness, 15).startswith("Заявка отозвана.")
+    await harness.send(15, "/privacy")
+    privacy = _last(harness, 15)
+    assert "• ваше согласие, редакция 2026.1, 01.09.2026 14:00" in privacy
+    assert "• согласие законного представителя, редакция 2026.1" in privacy
+    await harness.press(15, cd("pw"))
+    await harness.press(15, cd("py"))
+    assert _last(harness, 15) == "Согласие отозвано, заявка отозвана, ваши ответы удалены."
+    async with harness.app.uow_factory() as uow:
+        person = await uow.session.scalar(select(Person).where(Person.tg_id == 15))
+        answers = list(await uow.session.scalars(select(Answer)))
+    assert person is not None and person.full_name is None and answers == []
+
+
+async def test_someone_elses_buttons_are_refused(harness: Harness) -> None:
+    app = await start_application(harness, 16, role="tutor")
+    await harness.press(17, cd("ch", app, "role", "student"))
+    assert harness.session.alerts() == ["Недостаточно прав для этого действия."]
+
+
+async def test_logs_carry_no_personal_data(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Everything of ours and aiogram's down to DEBUG; database drivers at the INFO we run with
+    # (at DEBUG aiosqlite echoes bound values, as any driver's debug output would).
+    caplog.set_level(logging.INFO)
+    for name in ("services", "handlers", "bot", "storage", "scheduler", "aiogram"):
+        caplog.set_level(logging.DEBUG, logger=name)
+    app = await start_application(harness, 18)
+    await fill_after_consent(harness, 18, app)
+    await harness.press(18, cd("sb", app))
+    assert "application 1 submitted" in caplog.text
+    for personal in ("Иванов", "Иванова", "913", "Petr@", "Томск", "метеостанцию", "2013"):
+        assert personal not in caplog.text, personal

@@ -64,7 +64,7 @@ async def test_start_is_answered_in_polling_mode(
     emulator.send_text(100, "/start")
     await emulator.wait_for_message(100, contains=WELCOME)
     # The default command menu was published at start.
-    assert [c["command"] for c in emulator.commands()] == ["start", "help", "cancel"]
+    assert [c["command"] for c in emulator.commands()][:3] == ["start", "help", "cancel"]
 
 
 async def test_webhook_mode_answers_and_refuses_a_wrong_secret(
