@@ -114,6 +114,8 @@ def needs_representative(config: SeasonConfig, role: Role | None) -> bool:
 
 
 def steps_for(config: SeasonConfig, role: Role | None) -> list[Step]:
+    """The steps for a role; before the role is chosen, the student's (the longest) path."""
+    role = role or Role.STUDENT
     steps = [
         Step("role", StepKind.CHOICE, choices=("student", "tutor")),
         Step("consent", StepKind.CONFIRM),

@@ -15,7 +15,10 @@ from storage.uow import UnitOfWorkFactory
 from tests.dispatcher.harness import Harness
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "season.yaml"
-ABOUT = "Люблю робототехнику и походы, участвую в олимпиадах по физике, хочу научиться работать в команде."
+ABOUT = (
+    "Люблю робототехнику и походы, участвую в олимпиадах по физике, "
+    "хочу научиться работать в команде."
+)
 WHY = (
     "Хочу попробовать себя в настоящем проекте для своего региона, познакомиться с наставниками "
     "и понять, какую профессию выбрать после школы."
@@ -37,9 +40,9 @@ def cd(act: str, app: int = 0, step: str = "", val: str = "") -> str:
 async def application_of(harness: Harness, tg_id: int) -> Application | None:
     async with harness.app.uow_factory() as uow:
         return await uow.session.scalar(
-            select(Application).join(Person, Person.id == Application.person_id).where(
-                Person.tg_id == tg_id
-            )
+            select(Application)
+            .join(Person, Person.id == Application.person_id)
+            .where(Person.tg_id == tg_id)
         )
 
 
@@ -52,9 +55,7 @@ async def municipality_id(harness: Harness, name: str) -> int:
 
 async def idea_ids(harness: Harness, *codes: str) -> list[int]:
     async with harness.app.uow_factory() as uow:
-        rows = dict(
-            (await uow.session.execute(select(ProjectIdea.code, ProjectIdea.id))).all()
-        )
+        rows = dict((await uow.session.execute(select(ProjectIdea.code, ProjectIdea.id))).all())
     return [rows[code] for code in codes]
 
 

@@ -84,7 +84,9 @@ async def test_student_fills_edits_from_review_and_submits(harness: Harness) -> 
     assert "Шаг 11 из 22" in step and "Сейчас указано: МАОУ СОШ № 32 г. Томска" in step
     await harness.send(10, "Лицей № 7 г. Томска")
     review = _last(harness, 10)
-    assert review.startswith("Проверьте заявку") and "Учебное заведение: Лицей № 7 г. Томска" in review
+    assert (
+        review.startswith("Проверьте заявку") and "Учебное заведение: Лицей № 7 г. Томска" in review
+    )
 
     await harness.press(10, cd("sb", app))
     assert _last(harness, 10).startswith("Заявка отправлена! Её номер — TOMSK-2026-00001.")
@@ -105,8 +107,9 @@ async def test_bad_inputs_are_answered_and_the_step_repeated(harness: Harness) -
     await harness.feed(_message(11, sticker=sticker))
     assert _last(harness, 11).startswith("Стикер не подходит как ответ на этот вопрос.")
     assert "Шаг 7 из 22" in _last(harness, 11) and "ДД.ММ.ГГГГ" in _last(harness, 11)
-    await harness.feed(_message(11, photo=[PhotoSize(file_id="P", file_unique_id="p",
-                                                     width=10, height=10)]))
+    await harness.feed(
+        _message(11, photo=[PhotoSize(file_id="P", file_unique_id="p", width=10, height=10)])
+    )
     assert _last(harness, 11).startswith("Здесь нужен не файл и не медиа.")
     await harness.send(11, "/foo")
     assert _last(harness, 11).startswith("Команда /foo сейчас не выполняется")
@@ -128,13 +131,17 @@ async def test_bad_inputs_are_answered_and_the_step_repeated(harness: Harness) -
     assert _last(harness, 11).startswith("Введите номер курса числом от 1 до 4")
     await harness.send(11, "2")
     # Phone: someone else's contact is refused; one's own is stored as +7…
-    await harness.feed(_message(11, contact=Contact(phone_number="+79990001122", first_name="Х",
-                                                    user_id=999)))
+    await harness.feed(
+        _message(11, contact=Contact(phone_number="+79990001122", first_name="Х", user_id=999))
+    )
     assert _last(harness, 11).startswith("Это чужой контакт.")
     await harness.send(11, "12345")
-    assert _last(harness, 11).startswith("Номер не распознан. Введите российский номер, например +7 900 123-45-67")
-    await harness.feed(_message(11, contact=Contact(phone_number="79990001122", first_name="П",
-                                                    user_id=11)))
+    assert _last(harness, 11).startswith(
+        "Номер не распознан. Введите российский номер, например +7 900 123-45-67"
+    )
+    await harness.feed(
+        _message(11, contact=Contact(phone_number="79990001122", first_name="П", user_id=11))
+    )
     removal = harness.session.of("SendMessage")[-2]
     assert removal.text == "Телефон сохранён: +79990001122"
     assert removal.reply_markup is not None and removal.reply_markup.remove_keyboard
@@ -150,13 +157,32 @@ async def test_bad_inputs_are_answered_and_the_step_repeated(harness: Harness) -
     await harness.send(11, ABOUT)
     await harness.feed(_message(11, sticker=sticker))
     assert _last(harness, 11).startswith("Стикер не подходит")
-    await harness.feed(_message(11, video={"file_id": "V", "file_unique_id": "v", "width": 1,
-                                           "height": 1, "duration": 90,
-                                           "file_size": 300 * 2**20}))
+    await harness.feed(
+        _message(
+            11,
+            video={
+                "file_id": "V",
+                "file_unique_id": "v",
+                "width": 1,
+                "height": 1,
+                "duration": 90,
+                "file_size": 300 * 2**20,
+            },
+        )
+    )
     assert _last(harness, 11).startswith("Файл слишком большой: 300 МБ, а можно не больше 50 МБ.")
-    await harness.feed(_message(11, video_note={"file_id": "N", "file_unique_id": "n",
-                                                "length": 240, "duration": 30,
-                                                "file_size": 2**20}))
+    await harness.feed(
+        _message(
+            11,
+            video_note={
+                "file_id": "N",
+                "file_unique_id": "n",
+                "length": 240,
+                "duration": 30,
+                "file_size": 2**20,
+            },
+        )
+    )
     answers = await _answers(harness, app)
     assert answers["phone"] == "+79990001122" and answers["edu_type"] == "college"
     assert answers["email"] is None and answers["leader_id"] == "424242"
@@ -164,7 +190,9 @@ async def test_bad_inputs_are_answered_and_the_step_repeated(harness: Harness) -
     async with harness.app.uow_factory() as uow:
         media = await uow.applications.media(app)
     assert media is not None and (media.kind, media.file_id, media.duration) == (
-        "video_note", "N", 30
+        "video_note",
+        "N",
+        30,
     )
     assert "Шаг 19 из 22" in _last(harness, 11)
 

@@ -133,7 +133,9 @@ async def test_nothing_personal_is_stored_before_consent(
     assert isinstance(after, StepView) and after.step.code == "birth_date"
     [consent] = await _rows(uow_factory, Consent)
     assert (consent.kind, consent.text_version, consent.valid) == (
-        ConsentKind.APPLICANT, "2026.1", True
+        ConsentKind.APPLICANT,
+        "2026.1",
+        True,
     )
     assert consent.given_at == applicant.clock.now() and consent.person_id == person.id
 
@@ -256,7 +258,8 @@ async def test_withdrawing_consent_erases_the_answers_and_the_name(
     await applicant(lambda s, me: s.submit(me, applicant.app))
     privacy = await applicant(lambda s, me: s.privacy(me))
     assert privacy.has_data and [c[0] for c in privacy.consents] == [
-        ConsentKind.APPLICANT, ConsentKind.REPRESENTATIVE
+        ConsentKind.APPLICANT,
+        ConsentKind.REPRESENTATIVE,
     ]
     await applicant(lambda s, me: s.withdraw_consent(me))
     for entity in (Answer, PresentationMedia, IdeaPreference):

@@ -88,7 +88,10 @@ def test_age_is_counted_on_the_application_day_in_the_season_zone() -> None:
     assert check_birth_date("01.09.2013", CONFIG, Role.STUDENT, NOW).isoformat() == "2013-09-01"
     key, args = _problem(check_birth_date, "02.09.2013", CONFIG, Role.STUDENT, NOW)
     assert key == "apply-age-refused" and args == {
-        "role": "student", "age": 12, "low": 13, "high": 17
+        "role": "student",
+        "age": 12,
+        "low": 13,
+        "high": 17,
     }
     key, args = _problem(check_birth_date, "01.05.2008", CONFIG, Role.STUDENT, NOW)
     assert args["age"] == 18 and args["high"] == 17
@@ -113,7 +116,8 @@ def test_names_email_leader_id_meo_grade() -> None:
     assert _problem(normalize_meo, "пётр")[0] == "apply-bad-meo"
     assert parse_grade("9 класс", Role.STUDENT, "school") == 9
     assert _problem(parse_grade, "9", Role.STUDENT, "college") == (
-        "apply-bad-grade", {"kind": "college", "low": 1, "high": 4}
+        "apply-bad-grade",
+        {"kind": "college", "low": 1, "high": 4},
     )
 
 
@@ -128,9 +132,10 @@ def test_presentation_kinds_and_limits() -> None:
     assert _problem(check_presentation, Input("voice", file_id="F", duration=400))[0] == (
         "apply-media-too-long"
     )
-    assert _problem(
-        check_presentation, Input("document", file_id="F", mime_type="application/zip")
-    )[0] == "apply-document-unsupported"
+    assert (
+        _problem(check_presentation, Input("document", file_id="F", mime_type="application/zip"))[0]
+        == "apply-document-unsupported"
+    )
     assert _problem(check_presentation, Input("sticker"))[0] == "apply-bad-sticker"
     assert _problem(check_presentation, Input("other"))[0] == "apply-media-unsupported"
     assert _problem(check_presentation, Input("text", text="коротко"))[0] == (
@@ -149,7 +154,13 @@ def test_steps_depend_on_the_role() -> None:
     student = [step.code for step in steps_for(CONFIG, Role.STUDENT)]
     tutor = [step.code for step in steps_for(CONFIG, Role.TUTOR)]
     assert student[:7] == [
-        "role", "consent", "rep_name", "rep_relation", "rep_phone", "rep_consent", "birth_date"
+        "role",
+        "consent",
+        "rep_name",
+        "rep_relation",
+        "rep_phone",
+        "rep_consent",
+        "birth_date",
     ]
     assert "rep_name" not in tutor and "edu_type" not in tutor
     assert student[-3:] == ["q-why", "q-team", "ideas"]

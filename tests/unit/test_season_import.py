@@ -159,6 +159,4 @@ async def test_not_yaml_and_empty_files_are_explained(
         await _import(uow_factory, clock, "season:\n  code: x\n")
     assert "season.name: is required" in caught.value.errors
     assert "ideas: is required (a list)" in caught.value.errors
-    assert await _counts(uow_factory) == dict.fromkeys(
-        (t.__tablename__ for t in TABLES), 0
-    )
+    assert await _counts(uow_factory) == dict.fromkeys((t.__tablename__ for t in TABLES), 0)

@@ -1,0 +1,244 @@
+"""Applications end to end: the bot process (`python -m bot run`) against the Bot API emulator,
+with the season loaded by `python -m bot season import`.
+
+A 13-year-old with a parent's consent goes from /start to submitted, editing one answer from
+the review; a 12- and a 19-year-old student are refused with the range named; the process is
+killed (SIGKILL) mid-questionnaire and the applicant resumes at the right step with every
+answer intact; a second /apply opens the same application."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from services.clock import SystemClock
+from services.seasons import SeasonImportService
+from storage.db import create_engine, create_session_factory
+from storage.migrate import upgrade_async
+from storage.models import Answer, Application, ApplicationStatus, Consent, ConsentKind
+from storage.uow import UnitOfWorkFactory
+from tests.applicants import ABOUT, EXAMPLE, EXPERIENCE, WHY
+from tests.e2e.botapi_emulator import BotApiEmulator
+from tests.e2e.conftest import ROOT, StartBot
+
+ZONE = ZoneInfo("Asia/Tomsk")
+FAST = {"THROTTLE_RATE_PER_SECOND": 1000}
+
+
+def _season_file(tmp_path: Path) -> Path:
+    """The example season with its window around today."""
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    today = datetime.now(ZONE).date()
+    data["season"]["applications_open"] = (today - timedelta(days=10)).isoformat()
+    data["season"]["applications_close"] = (today + timedelta(days=30)).isoformat()
+    path = tmp_path / "season.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+async def season_by_cli(bot_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """The season imported as the office does it: `python -m bot season import FILE`."""
+    path = _season_file(tmp_path)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "season", "import", str(path), cwd=ROOT, env=bot_env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, err.decode()
+    assert "season tomsk-2026 created" in out.decode()
+    return bot_env
+
+
+@pytest.fixture
+async def season(bot_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """The same season imported in-process (quicker; the CLI has its own test above)."""
+    url = bot_env["DATABASE_URL"]
+    await upgrade_async(url)
+    engine = create_engine(url)
+    try:
+        async with UnitOfWorkFactory(create_session_factory(engine))() as uow:
+            text = _season_file(tmp_path).read_text(encoding="utf-8")
+            await SeasonImportService(uow, SystemClock()).import_text(text)
+    finally:
+        await engine.dispose()
+    return bot_env
+
+
+def _born(years: int) -> str:
+    """A birth date that makes the applicant `years` old today in the season's zone."""
+    today = datetime.now(ZONE).date()
+    born = date(today.year - years, today.month, 1) - timedelta(days=1)
+    if born.replace(year=born.year + years) > today:  # not yet `years`: make it a month older
+        born = born - timedelta(days=31)
+    return born.strftime("%d.%m.%Y")
+
+
+class Applicant:
+    def __init__(self, emulator: BotApiEmulator, uid: int) -> None:
+        self.emulator, self.uid = emulator, uid
+        emulator.user(uid, first_name="Петя")
+
+    def _count(self) -> int:
+        return len(self.emulator.messages_to(self.uid))
+
+    async def say(self, text: str, expect: str | None = None, **fields: Any) -> dict[str, Any]:
+        since = self._count()
+        if fields:
+            self.emulator.send_message(self.uid, **fields)
+        else:
+            self.emulator.send_text(self.uid, text)
+        return await self.emulator.wait_for_message(self.uid, contains=expect, since=since)
+
+    def _button(self, prefix: str) -> tuple[int, str]:
+        for message in reversed(self.emulator.messages_to(self.uid)):
+            markup = message.get("reply_markup") or {}
+            for row in markup.get("inline_keyboard", []):
+                for button in row:
+                    if button["text"].startswith(prefix):
+                        return message["message_id"], button["callback_data"]
+        raise AssertionError(f"no button {prefix!r} in chat {self.uid}")
+
+    async def press(self, prefix: str, expect: str | None = None) -> dict[str, Any]:
+        message_id, data = self._button(prefix)
+        since = self._count()
+        self.emulator.press_button(self.uid, message_id, data)
+        return await self.emulator.wait_for_message(self.uid, contains=expect, since=since)
+
+    async def press_in_place(self, prefix: str, expect: str) -> None:
+        """A button that redraws its own message (the idea list)."""
+        message_id, data = self._button(prefix)
+        self.emulator.press_button(self.uid, message_id, data)
+        await self.emulator.wait_for(
+            lambda: expect in (self.emulator.message(self.uid, message_id) or {}).get("text", "")
+        )
+
+    async def through_consents(self) -> None:
+        await self.say("/start", "Кадры будущего для регионов")
+        await self.press("📝 Подать заявку", "Шаг 1 из 22")
+        await self.press("обучающийся", "Шаг 2 из 22")
+        await self.press("✅ Согласен(на)", "Шаг 3 из 22")
+        await self.say("Петрова Ольга Ивановна", "Шаг 4 из 22")
+        await self.press("мать", "Шаг 5 из 22")
+        await self.say("+7 913 111-22-33", "Шаг 6 из 22")
+        await self.press("✅ Подтверждаю согласие", "Шаг 7 из 22")
+
+
+async def _rows(database_url: str, statement: Any) -> list[Any]:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            return list((await connection.execute(statement)).all())
+    finally:
+        await engine.dispose()
+
+
+async def test_thirteen_year_old_with_parents_consent_applies_and_edits_from_review(
+    emulator: BotApiEmulator, start_bot: StartBot, season_by_cli: dict[str, str]
+) -> None:
+    season = season_by_cli
+    await start_bot(**FAST)
+    kid = Applicant(emulator, 801)
+    await kid.through_consents()
+    await kid.say(_born(13), "Шаг 8 из 22")
+    await kid.say("Петров Пётр Петрович", "Шаг 9 из 22")
+    await kid.say("Том", "Выберите ваш муниципалитет из найденного")
+    await kid.press("Томск", "Шаг 10 из 22")
+    await kid.press("школа", "Шаг 11 из 22")
+    await kid.say("МАОУ СОШ № 32 г. Томска", "Шаг 12 из 22")
+    await kid.say("7", "Шаг 13 из 22")
+    await kid.say("+7 913 555-44-33", "Шаг 14 из 22")
+    await kid.press("Пропустить", "Шаг 15 из 22")
+    await kid.press("Пропустить", "Шаг 16 из 22")
+    await kid.press("Пропустить", "Шаг 17 из 22")
+    await kid.say(ABOUT, "Шаг 18 из 22")
+    await kid.say("", "Шаг 19 из 22", photo={})
+    await kid.say(WHY, "Шаг 20 из 22")
+    await kid.say(EXPERIENCE, "Шаг 21 из 22")
+    await kid.press("4", "Шаг 22 из 22")
+    await kid.press_in_place("▫️ Мониторинг торфяных", "✅ 1 Мониторинг торфяных")
+    await kid.press_in_place("▫️ Двор, в котором", "✅ 2 Двор, в котором")
+    review = await kid.press("Готово", "Проверьте заявку перед отправкой")
+    assert "Самопрезентация: фото" in review["text"]
+
+    await kid.press("✏️ Класс / курс", "Сейчас указано: 7 класс")
+    review = await kid.say("8", "Проверьте заявку перед отправкой")
+    assert "Класс / курс: 8 класс" in review["text"]
+    done = await kid.press("📨 Отправить заявку", "Заявка отправлена!")
+    number = done["text"].split("Её номер — ", 1)[1].split(".", 1)[0]
+    assert number == "TOMSK-2026-00001"
+    again = await kid.say("/apply", "Заявка № TOMSK-2026-00001 отправлена")
+    assert "✏️" in str(again.get("reply_markup"))  # still editable: the window is open
+
+    url = season["DATABASE_URL"]
+    [application] = await _rows(url, select(Application))
+    answers = dict(await _rows(url, select(Answer.step, Answer.value)))
+    consents = {row.kind: row for row in await _rows(url, select(Consent))}
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert answers["grade"] == "8" and answers["full_name"] == "Петров Пётр Петрович"
+    assert answers["phone"] == "+79135554433" and answers["presentation"] == "photo"
+    # Under 14: only the parent's consent is the valid one.
+    assert not consents[ConsentKind.APPLICANT].valid
+    assert consents[ConsentKind.REPRESENTATIVE].valid
+    assert consents[ConsentKind.REPRESENTATIVE].representative_name == "Петрова Ольга Ивановна"
+
+
+async def test_twelve_and_nineteen_year_old_students_are_refused_with_the_range(
+    emulator: BotApiEmulator, start_bot: StartBot, season: dict[str, str]
+) -> None:
+    await start_bot(**FAST)
+    for uid, years in ((802, 12), (803, 19)):
+        applicant = Applicant(emulator, uid)
+        await applicant.through_consents()
+        refusal = await applicant.say(_born(years), "К сожалению")
+        assert "обучающиеся участвуют в программе в возрасте от 13 до 17 лет" in refusal["text"]
+        assert f"а вам {years}" in refusal["text"] and "Шаг 7 из 22" in refusal["text"]
+    steps = {step for (step,) in await _rows(season["DATABASE_URL"], select(Answer.step))}
+    assert "birth_date" not in steps
+
+
+async def test_killed_mid_questionnaire_resumes_at_the_right_step_with_answers_intact(
+    emulator: BotApiEmulator, start_bot: StartBot, season: dict[str, str]
+) -> None:
+    bot = await start_bot(**FAST)
+    kid = Applicant(emulator, 804)
+    await kid.through_consents()
+    await kid.say(_born(15), "Шаг 8 из 22")
+    await kid.say("Сидоров Иван Андреевич", "Шаг 9 из 22")
+    await kid.say("Северск", "Шаг 10 из 22")
+    await kid.press("колледж", "Шаг 11 из 22")
+    await bot.kill()
+
+    await start_bot(**FAST)
+    resumed = await kid.say("/apply", "Шаг 11 из 22")
+    assert "Как называется ваш колледж" in resumed["text"]
+    await kid.say("Северский промышленный колледж", "Шаг 12 из 22")
+    again = await kid.say("/apply", "Шаг 12 из 22")  # a second /apply: the same application
+    assert "На каком вы курсе" in again["text"]
+
+    url = season["DATABASE_URL"]
+    applications = await _rows(url, select(Application.id))
+    answers = dict(await _rows(url, select(Answer.step, Answer.value)))
+    assert len(applications) == 1
+    assert answers == {
+        "role": "student",
+        "consent": "2026.1",
+        "rep_name": "Петрова Ольга Ивановна",
+        "rep_relation": "mother",
+        "rep_phone": "+79131112233",
+        "rep_consent": "2026.1",
+        "birth_date": datetime.strptime(_born(15), "%d.%m.%Y").date().isoformat(),
+        "full_name": "Сидоров Иван Андреевич",
+        "municipality": answers["municipality"],
+        "edu_type": "college",
+        "institution": "Северский промышленный колледж",
+    }
+    assert answers["municipality"] == "2"  # Северск, the second in the season's list
