@@ -18,11 +18,13 @@ import os
 import pstats
 import time
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import asyncpg
 from aiogram import Bot, Dispatcher, Router
-from aiogram.types import Message
+from aiogram.types import Message, Update
 from redis.asyncio import Redis
 
 from services.clock import FixedClock
@@ -78,20 +80,28 @@ async def _prepare(harness: Harness, users: list[int]) -> None:
         await asyncio.gather(*(one(uid) for uid in users[start : start + 50]))
 
 
-async def _drive(harness_feed: object, users: list[int]) -> float:
-    """Every user answers STEPS in order; users run concurrently. Returns updates per second."""
-    feed = harness_feed
+async def _drive(
+    feed: Callable[[Update], Awaitable[object]], users: list[int], texts: tuple[str, ...] = STEPS
+) -> Rate:
+    """Every user sends `texts` in order (by default: answers STEPS); users run concurrently."""
 
     async def user(uid: int) -> None:
-        for text in STEPS:
-            await feed(message_update(uid, text))  # type: ignore[operator]
+        for text in texts:
+            await feed(message_update(uid, text))
 
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(user(uid) for uid in users))
-    return len(users) * len(STEPS) / (time.perf_counter() - began)
+    count = len(users) * len(texts)
+    return Rate(count / (time.perf_counter() - began), (time.process_time() - cpu) / count * 1000)
 
 
-async def _echo_rate(token: str, users: list[int]) -> float:
+@dataclass(frozen=True)
+class Rate:
+    per_second: float
+    cpu_ms: float  # this process's CPU time per update
+
+
+async def _echo_rate(token: str, users: list[int]) -> Rate:
     session = RecordingSession()
     bot = Bot(token, session=session)
     router = Router()
@@ -107,7 +117,9 @@ async def _echo_rate(token: str, users: list[int]) -> float:
     return rate
 
 
-async def _step_rate(token: str, url: str, users: list[int], profile: bool) -> float:
+async def _step_rate(token: str, url: str, users: list[int], profile: bool) -> tuple[Rate, Rate]:
+    """The questionnaire step, and /help through the same middlewares (the spine's floor:
+    dedupe, throttling, FSM and isolation in Redis, the unit of work and `identify`)."""
     harness = build_harness(url, CLOCK, token, redis_url=REDIS_URL, throttle_rate_per_second=1e6)
     try:
         await import_example(harness.app.uow_factory, CLOCK)
@@ -125,7 +137,8 @@ async def _step_rate(token: str, url: str, users: list[int], profile: bool) -> f
         sent = harness.session.of("SendMessage")[before:]
         assert len(sent) >= len(users) * len(STEPS), "some steps were not answered"
         assert all("Шаг" in (m.text or "") or "Телефон" in (m.text or "") for m in sent)
-        return rate
+        floor = await _drive(harness.feed, users, ("/help",) * len(STEPS))
+        return rate, floor
     finally:
         await harness.app.engine.dispose()
         redis = harness.app.redis
@@ -149,13 +162,23 @@ async def run(users_count: int, profile: bool) -> None:
         users = list(range(1_000_000, 1_000_000 + users_count))
         await _echo_rate(token, users)  # warm-up
         echo = await _echo_rate(token, users)
-        step = await _step_rate(token, url, users, profile)
+        step, floor = await _step_rate(token, url, users, profile)
     finally:
         await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     print(f"users: {users_count}, updates per run: {users_count * len(STEPS)}")
-    print(f"echo handler (bare Dispatcher):             {echo:8.0f} updates/s")
-    print(f"questionnaire step (all middlewares, PG+Redis): {step:8.0f} steps/s")
-    print(f"ratio step/echo: {step / echo:.2f}")
+    print(
+        f"echo handler (bare Dispatcher):                 {echo.per_second:8.0f} updates/s"
+        f"  ({echo.cpu_ms:.2f} ms CPU each)"
+    )
+    print(
+        f"questionnaire step (all middlewares, PG+Redis): {step.per_second:8.0f} steps/s"
+        f"  ({step.cpu_ms:.2f} ms CPU each)"
+    )
+    print(
+        f"/help through the same middlewares (floor):     {floor.per_second:8.0f} updates/s"
+        f"  ({floor.cpu_ms:.2f} ms CPU each)"
+    )
+    print(f"ratio step/echo: {step.per_second / echo.per_second:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:

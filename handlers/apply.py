@@ -288,7 +288,8 @@ async def show(
     if isinstance(outcome, StepView):
         text, markup = render_step(t, outcome)
         await message.answer(text, reply_markup=markup)
-        await state.set_state(ApplyStates.step)
+        if previous_step in (None, "review"):  # otherwise the state is already `step`
+            await state.set_state(ApplyStates.step)
         await state.set_data(
             {"app": outcome.application_id, "step": outcome.step.code, "edit": outcome.editing}
         )

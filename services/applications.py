@@ -514,12 +514,11 @@ class ApplicationService:
     async def _context(
         self, me: Identity, application_id: int, *, check_editable: bool = True
     ) -> _Context:
-        application = await self.uow.applications.get(application_id)
-        if application is None or application.person_id != me.person_id:
+        found = await self.uow.applications.with_season(application_id)
+        if found is None or found[0].person_id != me.person_id:
             raise NotAllowed()
-        season = await self.uow.seasons.get(application.season_id)
-        assert season is not None
-        config = await load_config(self.uow, season)
+        application, season, stamp = found
+        config = await load_config(self.uow, season, stamp) if stamp else None
         if config is None:
             raise NoSeason()
         context = await self._load(application, config)

@@ -695,9 +695,13 @@ class SeasonConfig:
 _cache: dict[str, SeasonConfig] = {}
 
 
-async def load_config(uow: UnitOfWork, season: Season) -> SeasonConfig | None:
-    """The season's configuration, or None if it was never imported."""
-    stamp = await uow.season_config.stamp(season.id)
+async def load_config(
+    uow: UnitOfWork, season: Season, stamp: str | None = None
+) -> SeasonConfig | None:
+    """The season's configuration, or None if it was never imported. `stamp`, when the caller
+    has just read it, saves a query."""
+    if stamp is None:
+        stamp = await uow.season_config.stamp(season.id)
     if stamp is None:
         return None
     cached = _cache.get(stamp)

@@ -22,6 +22,8 @@ from storage.models import (
     IdeaPreference,
     Person,
     PresentationMedia,
+    Season,
+    SeasonSettings,
 )
 from storage.sql import insert_for, rowcount
 
@@ -32,6 +34,21 @@ class ApplicationsRepo:
 
     async def get(self, application_id: int) -> Application | None:
         return await self.session.get(Application, application_id)
+
+    async def with_season(
+        self, application_id: int
+    ) -> tuple[Application, Season, str | None] | None:
+        """The application, its season and the season's configuration stamp in one query (the
+        questionnaire's hot path)."""
+        row = (
+            await self.session.execute(
+                select(Application, Season, SeasonSettings.stamp)
+                .join(Season, Season.id == Application.season_id)
+                .outerjoin(SeasonSettings, SeasonSettings.season_id == Season.id)
+                .where(Application.id == application_id)
+            )
+        ).first()
+        return None if row is None else (row[0], row[1], row[2])
 
     async def of_person(self, person_id: int, season_id: int) -> Application | None:
         return await self.session.scalar(
@@ -106,7 +123,9 @@ class ApplicationsRepo:
     async def save_answer(
         self, application_id: int, step: str, value: str | None, now: datetime
     ) -> None:
-        statement = insert_for(self.session, Answer).values(
+        # The table, not the mapped class: a plain Core upsert skips the ORM's DML bookkeeping
+        # on the questionnaire's hottest statement.
+        statement = insert_for(self.session, Answer.__table__).values(
             application_id=application_id, step=step, value=value, answered_at=now
         )
         statement = statement.on_conflict_do_update(

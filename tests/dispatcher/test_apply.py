@@ -278,7 +278,7 @@ async def test_status_withdraw_and_privacy(harness: Harness) -> None:
     await harness.send(15, "/status")
     assert "Заявки у вас пока нет" in _last(harness, 15)
     await harness.send(15, "/privacy")
-    assert _last(harness, 15).startswith("Мы храним только ваш идентификатор в Telegram")
+    assert _last(harness, 15).startswith("Действующих согласий на обработку персональных данных")
     app = await fill_to_review(harness, 15)
     await harness.press(15, cd("sb", app))
     await harness.send(15, "/status")
@@ -297,6 +297,8 @@ async def test_status_withdraw_and_privacy(harness: Harness) -> None:
         person = await uow.session.scalar(select(Person).where(Person.tg_id == 15))
         answers = list(await uow.session.scalars(select(Answer)))
     assert person is not None and person.full_name is None and answers == []
+    await harness.send(15, "/privacy")
+    assert _last(harness, 15).startswith("Действующих согласий на обработку персональных данных")
 
 
 async def test_someone_elses_buttons_are_refused(harness: Harness) -> None:

@@ -23,7 +23,15 @@ from services.clock import SystemClock
 from services.seasons import SeasonImportService
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
-from storage.models import Answer, Application, ApplicationStatus, Consent, ConsentKind
+from storage.models import (
+    Answer,
+    Application,
+    ApplicationStatus,
+    Consent,
+    ConsentKind,
+    Invitation,
+    Season,
+)
 from storage.uow import UnitOfWorkFactory
 from tests.applicants import ABOUT, EXAMPLE, EXPERIENCE, WHY
 from tests.e2e.botapi_emulator import BotApiEmulator
@@ -242,3 +250,42 @@ async def test_killed_mid_questionnaire_resumes_at_the_right_step_with_answers_i
         "institution": "Северский промышленный колледж",
     }
     assert answers["municipality"] == "2"  # Северск, the second in the season's list
+
+
+async def _cli(env: dict[str, str], *args: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_season_import_cli_lists_errors_and_reimports_without_duplicates(
+    emulator: BotApiEmulator, bot_env: dict[str, str], tmp_path: Path
+) -> None:
+    broken = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    broken["ideas"][3]["capacity"]["students"] = "six"
+    broken["season"]["timezone"] = "Mars/Olympus"
+    bad = tmp_path / "broken.yaml"
+    bad.write_text(yaml.safe_dump(broken, allow_unicode=True), encoding="utf-8")
+    code, _, err = await _cli(bot_env, "season", "import", str(bad))
+    problems = [line.strip() for line in err.splitlines() if line.startswith("  ")]
+    assert code == 1 and "has 2 problem(s); nothing was changed" in err
+    assert problems == [
+        "season.timezone: unknown IANA time zone 'Mars/Olympus'",
+        "ideas[3].capacity.students: must be a positive integer",
+    ]
+    url = bot_env["DATABASE_URL"]
+    assert (
+        await _rows(url, select(Season.id)) == [] and await _rows(url, select(Invitation.id)) == []
+    )
+
+    runs = [await _cli(bot_env, "season", "import", str(EXAMPLE)) for _ in range(2)]
+    assert [code for code, _, _ in runs] == [0, 0]
+    assert "season tomsk-2026 created (revision 1)" in runs[0][1]
+    assert "season tomsk-2026 updated (revision 2)" in runs[1][1]
+    links = [[line for line in out.splitlines() if "start=inv_" in line] for _, out, _ in runs]
+    assert len(links[0]) == 12 and links[0] == links[1]  # one mentor link per idea, kept
+    assert links[0][0].startswith("  peat-monitor: https://t.me/kadry_test_bot?start=inv_")
