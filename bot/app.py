@@ -20,8 +20,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.menu import set_default_menu
-from bot.middlewares import ServicesMiddleware, ThrottlingMiddleware, UpdateDedupeMiddleware
+from bot.middlewares import (
+    DatabaseGate,
+    ServicesMiddleware,
+    ThrottlingMiddleware,
+    UpdateDedupeMiddleware,
+)
 from bot.ratelimit import SendLimiter
+from bot.sender import CONCURRENCY as SENDER_CONCURRENCY
 from bot.sender import Sender
 from bot.settings import Settings
 from handlers import feature_routers
@@ -92,6 +98,7 @@ def build_app(settings: Settings, clock: Clock | None = None, bot: Bot | None = 
         default_timezone=settings.default_timezone, office_admin_ids=settings.office_admin_ids
     )
     dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_rate_per_second))
+    dp.update.outer_middleware(DatabaseGate(_update_slots(engine)))
     dp.update.outer_middleware(UpdateDedupeMiddleware(uow_factory, clock, redis, settings.bot_id))
     dp.update.outer_middleware(ServicesMiddleware(uow_factory, clock, texts, config))
     dp.include_routers(*feature_routers())
@@ -120,6 +127,15 @@ def build_app(settings: Settings, clock: Clock | None = None, bot: Bot | None = 
     dp.startup.register(on_startup)
     dp.shutdown.register(on_shutdown)
     return app
+
+
+def _update_slots(engine: AsyncEngine) -> int:
+    """How many updates may hold a connection at once: the pool's capacity less what the sender
+    (its sends in flight, plus claiming) and the scheduler's jobs may need."""
+    pool = engine.pool
+    size = pool.size() if hasattr(pool, "size") else 5
+    capacity = size + max(0, int(getattr(pool, "_max_overflow", 0)))
+    return max(2, capacity - SENDER_CONCURRENCY - 2)
 
 
 async def _on_startup(app: App) -> None:

@@ -7,6 +7,7 @@ No business rules live here.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -55,6 +56,23 @@ class UpdateDedupeMiddleware(BaseMiddleware):
             first = await uow.updates.first_sighting(update_id, self.clock.now())
             await uow.commit()
             return first
+
+
+class DatabaseGate(BaseMiddleware):
+    """At most `limit` updates use the database at once; the rest wait in arrival order.
+
+    SQLAlchemy's async pool hands a returned connection to whoever asks first, so with more
+    concurrent updates than connections a waiting update can lose every race until the pool's
+    timeout and fail (seen with a hundred applicants at once). A fair semaphore in front, sized
+    below the pool, means an update that gets through always finds a connection.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._slots = asyncio.Semaphore(max(1, limit))
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self._slots:
+            return await handler(event, data)
 
 
 class ThrottlingMiddleware(BaseMiddleware):

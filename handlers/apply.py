@@ -197,6 +197,8 @@ def render_step(t: Translator, view: StepView) -> tuple[str, Any]:
     text = "\n\n".join(parts)
     if step.code == "phone":
         keyboard = [[KeyboardButton(text=t("apply-btn-share-contact"), request_contact=True)]]
+        if view.current is not None:
+            keyboard.append([KeyboardButton(text=t("apply-btn-keep"))])
         if view.can_back:
             keyboard.append([KeyboardButton(text=t("apply-btn-back"))])
         return text, ReplyKeyboardMarkup(
@@ -346,8 +348,11 @@ async def step_message(
     data = await state.get_data()
     app, step, editing = int(data.get("app", 0)), str(data.get("step", "")), bool(data.get("edit"))
     applications = services.applications
-    if message.text is not None and message.text.strip() == t("apply-btn-back"):
+    typed = (message.text or "").strip()
+    if typed == t("apply-btn-back"):  # the reply keyboard's buttons (the phone step)
         outcome = await applications.back(me, app, step, editing=editing)
+    elif typed == t("apply-btn-keep"):
+        outcome = await applications.keep(me, app, step, editing=editing)
     else:
         outcome = await applications.answer(me, app, step, to_input(message), editing=editing)
     await show(message, outcome, state, t, previous_step=step)

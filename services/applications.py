@@ -236,12 +236,14 @@ class ApplicationService:
                 withdrawn_at=None,
             )
             await self.uow.applications.refresh(application)
-        if changed:
-            await self.uow.commit()
         context = await self._load(application, config)
         if application.status is not ApplicationStatus.DRAFT:
-            return await self._review(context)
-        return await self._resume(context, editing=False)
+            outcome: Outcome = await self._review(context)
+        else:
+            outcome = await self._resume(context, editing=False)
+        if changed:
+            await self.uow.commit()  # after the reads: one connection for the whole action
+        return outcome
 
     async def answer(
         self, me: Identity, application_id: int, step_code: str, given: Input, *, editing: bool

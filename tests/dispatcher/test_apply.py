@@ -321,3 +321,22 @@ async def test_logs_carry_no_personal_data(
     assert "application 1 submitted" in caplog.text
     for personal in ("Иванов", "Иванова", "913", "Petr@", "Томск", "метеостанцию", "2013"):
         assert personal not in caplog.text, personal
+
+
+async def test_phone_step_reply_keyboard_back_and_keep(harness: Harness) -> None:
+    app = await fill_to_review(harness, 19)
+    await harness.press(19, cd("ed", app, "phone"))
+    prompt = harness.session.of("SendMessage")[-1]
+    assert "Сейчас указано: +79135554433" in prompt.text
+    assert [[b.text for b in row] for row in prompt.reply_markup.keyboard] == [
+        ["📱 Отправить мой номер"],
+        ["Оставить как есть ➡️"],
+        ["⬅️ Назад"],
+    ]
+    await harness.send(19, "Оставить как есть ➡️")
+    closing, review = harness.session.of("SendMessage")[-2:]
+    assert closing.reply_markup.remove_keyboard and review.text.startswith("Проверьте заявку")
+    await harness.press(19, cd("ed", app, "phone"))
+    await harness.send(19, "⬅️ Назад")
+    assert _last(harness, 19).startswith("Проверьте заявку")
+    assert (await _answers(harness, app))["phone"] == "+79135554433"

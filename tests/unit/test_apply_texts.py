@@ -1,0 +1,40 @@
+"""Every text key the application feature uses exists in Russian (no raw keys on screen)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from services.i18n import Texts
+from services.questionnaire import StepKind, steps_for
+from storage.models import Role
+from tests.unit.test_questionnaire import CONFIG
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ["services/applications.py", "services/questionnaire.py", "handlers/apply.py"]
+
+
+def test_literal_keys_exist() -> None:
+    texts = Texts()
+    keys = set()
+    for source in SOURCES:
+        keys |= set(re.findall(r'"(apply-[a-z0-9_\-]+)"', (ROOT / source).read_text()))
+    missing = {key for key in keys if not texts.has(key)}
+    assert len(keys) > 60 and not missing, missing
+
+
+def test_keys_built_from_steps_exist() -> None:
+    texts = Texts()
+    missing = set()
+    for role in (Role.STUDENT, Role.TUTOR):
+        for step in steps_for(CONFIG, role):
+            wanted = [step.prompt_key]
+            if not step.code.startswith("q-"):
+                wanted.append(f"apply-label-{step.code}")
+            if step.kind is StepKind.CHOICE:
+                wanted += [f"apply-choice-{step.code}-{value}" for value in step.choices]
+            missing |= {key for key in wanted if not texts.has(key)}
+    for command in ("apply", "status", "privacy"):
+        if not texts.has(f"cmd-{command}"):
+            missing.add(f"cmd-{command}")
+    assert not missing, missing
