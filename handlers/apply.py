@@ -287,23 +287,24 @@ async def show(
             _shown(t, saved) if saved else t("apply-keyboard-closed"),
             reply_markup=ReplyKeyboardRemove(),
         )
+    # The cursor moves before the screen is sent: if sending fails, /apply shows it again.
     if isinstance(outcome, StepView):
-        text, markup = render_step(t, outcome)
-        await message.answer(text, reply_markup=markup)
         if previous_step in (None, "review"):  # otherwise the state is already `step`
             await state.set_state(ApplyStates.step)
         await state.set_data(
             {"app": outcome.application_id, "step": outcome.step.code, "edit": outcome.editing}
         )
-    elif isinstance(outcome, ReviewView):
-        text, markup = render_review(t, outcome)
+        text, markup = render_step(t, outcome)
         await message.answer(text, reply_markup=markup)
+    elif isinstance(outcome, ReviewView):
         await state.set_state(ApplyStates.review)
         await state.set_data({"app": outcome.application_id, "step": "review", "edit": False})
+        text, markup = render_review(t, outcome)
+        await message.answer(text, reply_markup=markup)
     else:
+        await state.clear()
         key = "apply-submitted" if outcome.first_time else "apply-submitted-again"
         await message.answer(t(key, number=outcome.number, closes=outcome.closes or "—"))
-        await state.clear()
 
 
 # --- handlers ---------------------------------------------------------------------------------
