@@ -205,7 +205,7 @@ class Sender:
         async with self.uow_factory() as uow:
             await uow.outbox.mark_blocked(row.id, reason)
             if row.chat_id > 0:
-                await uow.people.set_active_by_chat(row.chat_id, False, self.clock.now())
+                await uow.people.set_active(row.chat_id, False, self.clock.now())
             await uow.commit()
 
     async def _record_failed(self, row: OutgoingMessage, reason: str) -> None:
