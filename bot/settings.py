@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     send_group_per_minute: int = Field(20, ge=1)
     throttle_rate_per_second: float = Field(5.0, gt=0)
 
+    # How often the scheduler sweeps due reminders (seconds).
+    reminder_sweep_seconds: float = Field(30.0, gt=0)
+    # Tests only: a file holding seconds to add to the system time (the e2e tests move time).
+    clock_offset_file: str | None = None
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:

@@ -14,6 +14,7 @@ from services.i18n import Texts, Translator
 
 logger = logging.getLogger(__name__)
 
+
 async def on_error(event: ErrorEvent, texts: Texts, t: Translator | None = None) -> None:
     translate = t or texts.for_language(None)
     error = event.exception

@@ -7,6 +7,7 @@ from aiogram.types import CallbackQuery, Message
 
 from services.i18n import Translator
 
+
 async def unknown_message(message: Message, t: Translator) -> None:
     await message.answer(t("fallback-unknown"))
 

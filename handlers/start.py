@@ -13,6 +13,7 @@ from services.invitations import INVITE_PREFIX
 from services.people import Identity
 from storage.models import Role
 
+
 def _role_names(t: Translator, roles: frozenset[Role]) -> str:
     return ", ".join(t(f"role-{role.value}") for role in sorted(roles))
 
