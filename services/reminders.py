@@ -176,16 +176,16 @@ def schedule_for(
             (ESCALATION_TUTOR, escalation, tutor_id, f"{base}:{ESCALATION_TUTOR}:{tutor_id}")
         )
 
-    planned: dict[tuple[int, datetime], PlannedReminder] = {}
-    for kind, moment, person_id, key in wanted:
+    planned: dict[tuple[int, datetime], tuple[int, PlannedReminder]] = {}
+    for order, (kind, moment, person_id, key) in enumerate(wanted):
         at = policy.outside_quiet_hours(moment)
         if at <= now:
             continue
         if kind.startswith("before_") and at >= due_at:
             continue  # pushed past the deadline by quiet hours: the later ones cover it
         # Two reminders landing on one moment (1 day before shifted to the due morning): one.
-        planned[(person_id, at)] = PlannedReminder(kind, at, person_id, key)
-    return sorted(planned.values(), key=lambda r: (r.due_at, r.person_id))
+        planned[(person_id, at)] = (order, PlannedReminder(kind, at, person_id, key))
+    return [r for _, r in sorted(planned.values(), key=lambda item: (item[1].due_at, item[0]))]
 
 
 def display_name(person: Person, texts: Texts, language: str | None = None) -> str:

@@ -109,7 +109,7 @@ class PlanTasksRepo:
             .where(PlanTask.team_id.in_(list(team_ids)), PlanTask.deleted_at.is_(None))
             .order_by(PlanTask.due_at.is_(None), PlanTask.due_at, PlanTask.id)
         )
-        return [(task, person) for task, person in rows.tuples()]
+        return [(task, person) for task, person in rows]
 
     async def people(self, person_ids: Iterable[int]) -> dict[int, Person]:
         ids = set(person_ids)
@@ -134,7 +134,7 @@ class PlanTasksRepo:
             )
             .order_by(PlanTask.due_at, PlanTask.id)
         )
-        return [(task, person) for task, person in rows.tuples()]
+        return [(task, person) for task, person in rows]
 
 
 class RemindersRepo:

@@ -83,7 +83,7 @@ class TeamsRepo:
         if role is not None:
             statement = statement.where(TeamMember.role == role)
         rows = await self.session.execute(statement)
-        return [(member, person) for member, person in rows.tuples()]
+        return [(member, person) for member, person in rows]
 
     async def role_in(self, team_id: int, person_id: int) -> TeamRole | None:
         return await self.session.scalar(
