@@ -337,7 +337,7 @@ async def test_assign_dialogue_saves_every_step_and_explains_bad_input(world: Wo
     assert confirm.step == "confirm"
     assert confirm.data["due"] == "15.10.2026 18:30" and "link" not in confirm.data
     count, label, title = await step("assign_confirm")
-    assert (count, title) == (1, "Геометрия: углублённо")
+    assert (count, label, title) == (1, f"Участник №{student}", "Геометрия: углублённо")
     with pytest.raises(Conflict):
         await step("assign_confirm")  # a second tap creates nothing
     view = await act(world, STUDENT, "plan_of")
