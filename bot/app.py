@@ -103,7 +103,9 @@ def build_app(settings: Settings, clock: Clock | None = None, bot: Bot | None = 
         settings.send_chat_interval_seconds,
         settings.send_group_per_minute,
     )
-    sender = Sender(bot, uow_factory, clock, texts, limiter)
+    sender = Sender(
+        bot, uow_factory, clock, texts, limiter, lease_seconds=settings.outbox_lease_seconds
+    )
     uow_factory.after_commit.append(sender.wake)
     scheduler = build_scheduler(
         Jobs(uow_factory, clock, texts, settings.default_timezone),
@@ -111,8 +113,17 @@ def build_app(settings: Settings, clock: Clock | None = None, bot: Bot | None = 
     )
 
     app = App(settings, bot, dp, engine, uow_factory, sender, scheduler, redis, texts)
-    dp.startup.register(lambda: _on_startup(app))
-    dp.shutdown.register(lambda: _on_shutdown(app))
+
+    # Named coroutines, not lambdas: aiogram runs plain callables in a thread and would drop
+    # the coroutine a lambda returns.
+    async def on_startup() -> None:
+        await _on_startup(app)
+
+    async def on_shutdown() -> None:
+        await _on_shutdown(app)
+
+    dp.startup.register(on_startup)
+    dp.shutdown.register(on_shutdown)
     return app
 
 

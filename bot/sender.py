@@ -42,8 +42,6 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BATCH_SIZE = 100
-LEASE = timedelta(minutes=2)
-BATCH_TIME_LIMIT = 30.0  # seconds; rows not started by then go back and are claimed again
 CONCURRENCY = 8
 
 
@@ -56,6 +54,7 @@ class Sender:
         texts: Texts,
         limiter: SendLimiter,
         poll_interval: float = 1.0,
+        lease_seconds: float = 120.0,
     ) -> None:
         self.bot = bot
         self.uow_factory = uow_factory
@@ -63,6 +62,10 @@ class Sender:
         self.texts = texts
         self.limiter = limiter
         self.poll_interval = poll_interval
+        # A claimed row whose sender died is claimed again after the lease. A batch stops
+        # starting new sends well before its lease ends, so a live sender never loses its rows.
+        self.lease = timedelta(seconds=lease_seconds)
+        self.batch_time_limit = lease_seconds / 4
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._in_flight = asyncio.Semaphore(CONCURRENCY)
@@ -98,14 +101,14 @@ class Sender:
     async def deliver_due(self) -> int:
         """Claim one batch of due rows and deliver it. Returns how many rows were claimed."""
         async with self.uow_factory() as uow:
-            rows = await uow.outbox.claim_due(self.clock.now(), BATCH_SIZE, LEASE)
+            rows = await uow.outbox.claim_due(self.clock.now(), BATCH_SIZE, self.lease)
             await uow.commit()
         if not rows:
             return 0
         by_chat: dict[int, list[OutgoingMessage]] = defaultdict(list)
         for row in rows:
             by_chat[row.chat_id].append(row)
-        deadline = asyncio.get_running_loop().time() + BATCH_TIME_LIMIT
+        deadline = asyncio.get_running_loop().time() + self.batch_time_limit
         await asyncio.gather(
             *(self._deliver_chat(chat, queue, deadline) for chat, queue in by_chat.items())
         )

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     send_chat_interval_seconds: float = Field(1.0, ge=0)
     send_group_per_minute: int = Field(20, ge=1)
     throttle_rate_per_second: float = Field(5.0, gt=0)
+    # How long a sender's claim on outgoing messages lasts; after a crash they go out then.
+    outbox_lease_seconds: float = Field(120.0, ge=2)
 
     # How often the scheduler sweeps due reminders (seconds).
     reminder_sweep_seconds: float = Field(30.0, gt=0)

@@ -21,8 +21,10 @@ def _role_names(t: Translator, roles: frozenset[Role]) -> str:
 async def start_with_invitation(
     message: Message, command: CommandObject, me: Identity, services: Services, t: Translator
 ) -> None:
-    assert command.args is not None
-    redeemed = await services.invitations.redeem(me, command.args)
+    assert command.args is not None and message.from_user is not None
+    redeemed = await services.invitations.redeem(
+        me, command.args, message.from_user.full_name, message.from_user.username
+    )
     key = "invite-granted" if redeemed.newly_granted else "invite-already"
     await message.answer(t(key, role=t(f"role-{redeemed.role.value}")))
 

@@ -39,7 +39,7 @@ class Services:
 
     @cached_property
     def people(self) -> PeopleService:
-        return PeopleService(self.uow, self.clock, self.config.office_admin_ids)
+        return PeopleService(self.uow, self.clock, self.notifier, self.config.office_admin_ids)
 
     @cached_property
     def invitations(self) -> InvitationService:

@@ -16,6 +16,10 @@ from storage.uow import UnitOfWork
 
 INVITE_PREFIX = "inv_"
 SEASONAL_ROLES = frozenset({Role.MENTOR, Role.TUTOR, Role.STUDENT, Role.SITE_CONTACT})
+# Adults who act for an organisation: their Telegram name is kept so that applicants and teams
+# see who their mentor or contact is. Students and tutors give their names in the application,
+# after consent.
+STAFF_ROLES = frozenset({Role.OFFICE, Role.MENTOR, Role.SITE_CONTACT})
 
 
 class InvitationUsed(DomainError):
@@ -81,7 +85,13 @@ class InvitationService:
         await self.uow.commit()
         return payloads
 
-    async def redeem(self, me: Identity, payload: str) -> Redeemed:
+    async def redeem(
+        self,
+        me: Identity,
+        payload: str,
+        display_name: str | None = None,
+        username: str | None = None,
+    ) -> Redeemed:
         code = payload.removeprefix(INVITE_PREFIX)
         now = self.clock.now()
         invitation = await self.uow.invitations.by_code(code)
@@ -98,6 +108,8 @@ class InvitationService:
         granted = await self.uow.people.grant(
             me.person_id, invitation.role, invitation.season_id, now
         )
+        if invitation.role in STAFF_ROLES and display_name:
+            await self.uow.people.set_profile(me.person_id, display_name[:200], username, now)
         await self.uow.audit.record(
             now,
             me.person_id,

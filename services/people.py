@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.clock import Clock
+from services.notify import Notifier
 from storage.models import Role
 from storage.uow import UnitOfWork
 
@@ -29,9 +30,16 @@ class Identity:
 
 
 class PeopleService:
-    def __init__(self, uow: UnitOfWork, clock: Clock, office_admin_ids: frozenset[int]) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        clock: Clock,
+        notifier: Notifier,
+        office_admin_ids: frozenset[int] = frozenset(),
+    ) -> None:
         self.uow = uow
         self.clock = clock
+        self.notifier = notifier
         self.office_admin_ids = office_admin_ids
 
     async def identify(self, tg_id: int, language_code: str | None) -> Identity:
@@ -55,6 +63,7 @@ class PeopleService:
         if tg_id in self.office_admin_ids and (Role.OFFICE, None) not in grants:
             await self.uow.people.grant(person.id, Role.OFFICE, None, now)
             grants.add((Role.OFFICE, None))
+            await self.notifier.refresh_menu(tg_id, frozenset(role for role, _ in grants))
             changed = True
         if changed:
             await self.uow.commit()

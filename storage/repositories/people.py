@@ -52,6 +52,15 @@ class PeopleRepo:
         )
         return bool(rowcount(result))
 
+    async def set_profile(
+        self, person_id: int, full_name: str | None, username: str | None, now: datetime
+    ) -> None:
+        await self.session.execute(
+            update(Person)
+            .where(Person.id == person_id)
+            .values(full_name=full_name, username=username, updated_at=now)
+        )
+
     async def roles_of(self, person_id: int) -> set[tuple[Role, int | None]]:
         rows = await self.session.execute(
             select(RoleGrant.role, RoleGrant.season_id).where(

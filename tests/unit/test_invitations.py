@@ -40,7 +40,7 @@ async def _redeem(
     async with uow_factory() as uow:
         services = _services(uow, clock)
         me = await services.people.identify(tg_id, "ru")
-        return await services.invitations.redeem(me, payload)
+        return await services.invitations.redeem(me, payload, "Ирина Петрова", "irina")
 
 
 async def _roles(uow_factory: UnitOfWorkFactory, clock: FixedClock, tg_id: int) -> frozenset[Role]:
@@ -56,6 +56,9 @@ async def test_link_grants_its_role_once(uow_factory: UnitOfWorkFactory, clock: 
     first = await _redeem(uow_factory, clock, 1001, payload)
     assert first.role is Role.OFFICE and first.newly_granted
     assert await _roles(uow_factory, clock, 1001) == {Role.OFFICE}
+    async with uow_factory() as uow:
+        office_worker = await uow.people.by_tg_id(1001)
+    assert office_worker is not None and office_worker.full_name == "Ирина Петрова"
 
     # The same person tapping the link again is told they have it; nothing new is granted.
     again = await _redeem(uow_factory, clock, 1001, payload)

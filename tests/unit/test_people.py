@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
 from services.i18n import Texts
@@ -30,6 +32,12 @@ async def test_office_admins_from_settings_get_the_office_role(
         other = await Services(uow, clock, Texts(), config).people.identify(8, "ru")
     assert admin.roles == {Role.OFFICE} and admin.has(Role.OFFICE, Role.MENTOR)
     assert other.roles == frozenset()
+    async with uow_factory() as uow:
+        rows = await uow.outbox.claim_due(clock.now(), 10, timedelta(minutes=1))
+    # The new office member's command menu is refreshed once; nobody else's.
+    assert [(row.chat_id, row.kind, row.payload) for row in rows] == [
+        (7, "menu", {"roles": ["office"]})
+    ]
 
 
 async def test_blocked_person_becomes_active_when_writing_again(

@@ -1,0 +1,137 @@
+"""End-to-end fixtures: the Bot API emulator, and the bot process started as a user starts it
+(`python -m bot run` or `webhook`) with TELEGRAM_API_BASE pointing at the emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.botapi_emulator import BotApiEmulator
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class BotProcess:
+    """One run of the bot process; its output goes to a log file the test can read."""
+
+    def __init__(self, emulator: BotApiEmulator, env: dict[str, str], log_path: Path) -> None:
+        self.emulator = emulator
+        self.env = env
+        self.log_path = log_path
+        self.process: asyncio.subprocess.Process | None = None
+
+    @property
+    def mode(self) -> str:
+        return "webhook" if self.env.get("WEBHOOK_BASE_URL") else "run"
+
+    async def start(self, ready_timeout: float = 30.0) -> None:
+        """Start and wait until the bot takes updates (polls, or has set its webhook)."""
+        ready_method = "setWebhook" if self.mode == "webhook" else "getUpdates"
+        seen = len(self.emulator.calls(ready_method))
+        log = self.log_path.open("ab")
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", self.mode,
+            cwd=ROOT, env=self.env, stdout=log, stderr=log,
+        )  # fmt: skip
+        log.close()
+        deadline = time.monotonic() + ready_timeout
+        while len(self.emulator.calls(ready_method)) <= seen:
+            if self.process.returncode is not None:
+                raise AssertionError(f"bot exited with {self.process.returncode}:\n{self.log()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"bot not ready in {ready_timeout}s:\n{self.log()}")
+            await asyncio.sleep(0.05)
+        if self.mode == "webhook":
+            await self._wait_http(f"http://127.0.0.1:{self.env['WEBHOOK_PORT']}/healthz")
+
+    async def _wait_http(self, url: str) -> None:
+        from aiohttp import ClientSession
+
+        async with ClientSession() as client:
+            for _ in range(200):
+                try:
+                    async with client.get(url) as response:
+                        if response.status == 200:
+                            return
+                except OSError:
+                    pass
+                await asyncio.sleep(0.05)
+        raise AssertionError(f"{url} never answered:\n{self.log()}")
+
+    async def kill(self) -> None:
+        """`kill -9`: no shutdown code runs."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+
+    async def stop(self) -> int:
+        if self.process is None or self.process.returncode is not None:
+            return self.process.returncode if self.process else 0
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return await asyncio.wait_for(self.process.wait(), 15)
+        except TimeoutError:
+            self.process.kill()
+            return await self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.fixture
+async def emulator(bot_token: str) -> AsyncIterator[BotApiEmulator]:
+    emu = BotApiEmulator(token=bot_token)
+    await emu.start()
+    yield emu
+    await emu.stop()
+
+
+@pytest.fixture
+def bot_env(emulator: BotApiEmulator, tmp_path: Path) -> dict[str, str]:
+    """The environment a deployer would set, on the embedded defaults."""
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "SYSTEMROOT")}
+    return {
+        **keep,
+        "BOT_TOKEN": emulator.token,
+        "TELEGRAM_API_BASE": emulator.base_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        "LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+StartBot = Callable[..., Awaitable[BotProcess]]
+
+
+@pytest.fixture
+async def start_bot(
+    emulator: BotApiEmulator, bot_env: dict[str, str], tmp_path: Path
+) -> AsyncIterator[StartBot]:
+    """`await start_bot(**env)` starts a bot process; every one is stopped after the test."""
+    started: list[BotProcess] = []
+
+    async def start(**overrides: Any) -> BotProcess:
+        env = {**bot_env, **{key: str(value) for key, value in overrides.items()}}
+        process = BotProcess(emulator, env, tmp_path / f"bot-{len(started)}.log")
+        started.append(process)
+        await process.start()
+        return process
+
+    yield start
+    for process in started:
+        await process.stop()
