@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from services.clock import Clock
 from services.errors import Conflict, NotAllowed, NotFound
 from services.i18n import Texts
-from services.notify import Button, Keyboard, Notifier
+from services.notify import Button, Keyboard, Notifier, TextMessage
 from services.people import Identity
 from storage.models import (
     Person,
@@ -332,8 +332,9 @@ class ReminderService:
             | {t.student_id for t in tasks.values()}
         )
         teams = await self.uow.teams.by_ids(r.team_id for r in rows if r.team_id is not None)
+        outgoing: list[TextMessage] = []
         for row in rows:
-            outcome = await self._deliver(row, now, tasks, people, teams)
+            outcome = await self._deliver(row, now, tasks, people, teams, outgoing)
             if outcome == "sent":
                 result.sent += 1
                 result.ids.append(row.id)
@@ -341,6 +342,8 @@ class ReminderService:
                 result.postponed += 1
             else:
                 result.cancelled += 1
+        # The messages go into the outbox in the transaction that marks their rows sent.
+        await self.notifier.send_texts(outgoing)
         await self.uow.commit()
         return result
 
@@ -362,9 +365,10 @@ class ReminderService:
         tasks: dict[int, PlanTask],
         people: dict[int, Person],
         teams: dict[int, Team],
+        outgoing: list[TextMessage],
     ) -> str:
         if row.kind == DIGEST:
-            return await self._deliver_digest(row, now, teams)
+            return await self._deliver_digest(row, now, teams, outgoing)
         task = tasks.get(row.task_id) if row.task_id is not None else None
         person = people.get(row.person_id) if row.person_id is not None else None
         if task is None or task.deleted_at is not None or person is None:
@@ -400,12 +404,8 @@ class ReminderService:
             if kind == ESCALATION_TUTOR
             else self._student_buttons(task, row, language)
         )
-        await self.notifier.send_text(
-            person.tg_id,
-            text,
-            buttons=buttons,
-            person_id=person.id,
-            dedupe_key=f"reminder:{row.id}",
+        outgoing.append(
+            TextMessage(person.tg_id, text, buttons, person.id, dedupe_key=f"reminder:{row.id}")
         )
         return "sent"
 
@@ -428,7 +428,9 @@ class ReminderService:
         text = self.texts.get("plan-btn-open", language)
         return [[Button(text, PLAN_ACTION, {"act": "open", "id": task.id})]]
 
-    async def _deliver_digest(self, row: Reminder, now: datetime, teams: dict[int, Team]) -> str:
+    async def _deliver_digest(
+        self, row: Reminder, now: datetime, teams: dict[int, Team], outgoing: list[TextMessage]
+    ) -> str:
         team = teams.get(row.team_id) if row.team_id is not None else None
         if team is None or team.chat_id is None:
             await self.uow.reminders.cancel(row.id)
@@ -444,7 +446,7 @@ class ReminderService:
             await self.uow.reminders.cancel(row.id)
             return "cancelled"
         text = self.render_digest(rows, policy, now, today)
-        await self.notifier.send_text(team.chat_id, text, dedupe_key=f"reminder:{row.id}")
+        outgoing.append(TextMessage(team.chat_id, text, dedupe_key=f"reminder:{row.id}"))
         return "sent"
 
     def render_digest(
