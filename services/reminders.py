@@ -22,11 +22,11 @@ from storage.models import (
     Person,
     PlanSettings,
     PlanTask,
-    Reminder,
     TaskStatus,
     Team,
     TeamRole,
 )
+from storage.repositories.plans import ClaimedReminder
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -360,7 +360,7 @@ class ReminderService:
 
     async def _deliver(
         self,
-        row: Reminder,
+        row: ClaimedReminder,
         now: datetime,
         tasks: dict[int, PlanTask],
         people: dict[int, Person],
@@ -409,7 +409,7 @@ class ReminderService:
         )
         return "sent"
 
-    def _student_buttons(self, task: PlanTask, row: Reminder, language: str) -> Keyboard:
+    def _student_buttons(self, task: PlanTask, row: ClaimedReminder, language: str) -> Keyboard:
         t = self.texts.get
         return [
             [
@@ -429,7 +429,11 @@ class ReminderService:
         return [[Button(text, PLAN_ACTION, {"act": "open", "id": task.id})]]
 
     async def _deliver_digest(
-        self, row: Reminder, now: datetime, teams: dict[int, Team], outgoing: list[TextMessage]
+        self,
+        row: ClaimedReminder,
+        now: datetime,
+        teams: dict[int, Team],
+        outgoing: list[TextMessage],
     ) -> str:
         team = teams.get(row.team_id) if row.team_id is not None else None
         if team is None or team.chat_id is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -137,6 +138,49 @@ class PlanTasksRepo:
         return [(task, person) for task, person in rows]
 
 
+@dataclass(frozen=True)
+class ClaimedReminder:
+    """What the sweep needs of a claimed row (plain values: a thousand ORM objects per batch
+    would cost more than the claim itself)."""
+
+    id: int
+    task_id: int | None
+    person_id: int | None
+    team_id: int | None
+    chat_id: int | None
+    kind: str
+    due_at: datetime
+
+
+_CLAIMED = (
+    Reminder.id,
+    Reminder.task_id,
+    Reminder.person_id,
+    Reminder.team_id,
+    Reminder.chat_id,
+    Reminder.kind,
+    Reminder.due_at,
+)
+
+
+def claim_statement(now: datetime, limit: int) -> Any:
+    """UPDATE … WHERE id IN (the first `limit` due pending rows, FOR UPDATE SKIP LOCKED)
+    RETURNING the rows. Served by the partial index ix_reminders_pending_due."""
+    due = (
+        select(Reminder.id)
+        .where(Reminder.status == ReminderStatus.PENDING, Reminder.due_at <= now)
+        .order_by(Reminder.due_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return (
+        update(Reminder)
+        .where(Reminder.id.in_(due.scalar_subquery()))
+        .values(status=ReminderStatus.SENT, sent_at=now, attempts=Reminder.attempts + 1)
+        .returning(*_CLAIMED)
+    )
+
+
 class RemindersRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -202,7 +246,7 @@ class RemindersRepo:
         )
         return rowcount(result)
 
-    async def claim_due(self, now: datetime, limit: int) -> list[Reminder]:
+    async def claim_due(self, now: datetime, limit: int) -> list[ClaimedReminder]:
         """Mark up to `limit` due pending rows sent and return them, in due order.
 
         On PostgreSQL the rows are locked with SKIP LOCKED, so concurrent sweepers take
@@ -210,20 +254,10 @@ class RemindersRepo:
         caller queues the messages in the same transaction: a crash before its commit leaves
         the rows pending.
         """
-        due = (
-            select(Reminder.id)
-            .where(Reminder.status == ReminderStatus.PENDING, Reminder.due_at <= now)
-            .order_by(Reminder.due_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+        result = await self.session.execute(
+            claim_statement(now, limit).execution_options(synchronize_session=False)
         )
-        rows = await self.session.scalars(
-            update(Reminder)
-            .where(Reminder.id.in_(due.scalar_subquery()))
-            .values(status=ReminderStatus.SENT, sent_at=now, attempts=Reminder.attempts + 1)
-            .returning(Reminder)
-            .execution_options(synchronize_session=False, populate_existing=True)
-        )
+        rows = [ClaimedReminder(*row) for row in result]
         return sorted(rows, key=lambda row: (row.due_at, row.id))
 
     async def postpone(self, reminder_id: int, due_at: datetime) -> None:
