@@ -324,8 +324,7 @@ class ReminderService:
         rows = await self.uow.reminders.claim_due(now, limit)
         result = SweepResult()
         if not rows:
-            await self.uow.commit()
-            return result
+            return result  # nothing claimed: nothing to commit (and no sender wake-up)
         tasks = await self.uow.tasks.by_ids(r.task_id for r in rows if r.task_id is not None)
         people = await self.uow.tasks.people(
             {r.person_id for r in rows if r.person_id is not None}
