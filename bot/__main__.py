@@ -1,4 +1,4 @@
-"""Entry point: `python -m bot run | webhook | migrate | invite ROLE`."""
+"""Entry point: `python -m bot run | webhook | migrate | invite ROLE | team ...`."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from services.errors import DomainError
 from services.i18n import Texts
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
-from storage.models import Role
+from storage.models import Role, TeamRole
 from storage.uow import UnitOfWorkFactory
 
 logger = logging.getLogger("bot")
@@ -40,6 +40,19 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--season", help="season code for seasonal roles (default: current)")
     invite.add_argument("--label", help="a note for the office, e.g. whom the link is for")
     invite.add_argument("--days", type=int, help="the links expire after this many days")
+    team = commands.add_parser("team", help="project teams: create, add members, bind the chat")
+    team_commands = team.add_subparsers(dest="team_command", required=True, metavar="ACTION")
+    create = team_commands.add_parser("create", help="create a team; prints its code")
+    create.add_argument("name")
+    create.add_argument("--season", help="season code (default: current)")
+    create.add_argument("--code", help="the team's code (default: generated)")
+    add = team_commands.add_parser("add", help="add a person (Telegram id) to a team")
+    add.add_argument("code")
+    add.add_argument("tg_id", type=int)
+    add.add_argument("role", choices=[role.value for role in TeamRole])
+    bind = team_commands.add_parser("bind-chat", help="bind the team's Telegram group")
+    bind.add_argument("code")
+    bind.add_argument("chat_id", type=int)
     return parser
 
 
@@ -115,6 +128,32 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> None:
         print(f"https://t.me/{username}?start={payload}" if username else f"/start {payload}")
 
 
+async def _team(settings: Settings, args: argparse.Namespace) -> None:
+    from services.notify import OutboxNotifier
+    from services.teams import TeamService
+
+    await upgrade_async(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        factory = UnitOfWorkFactory(create_session_factory(engine))
+        async with factory() as uow:
+            clock = SystemClock()
+            service = TeamService(uow, clock, OutboxNotifier(uow.outbox, clock))
+            if args.team_command == "create":
+                team = await service.create_team(args.name, season_code=args.season, code=args.code)
+                print(team.code)
+            elif args.team_command == "add":
+                person = await service.add_member(args.code, args.tg_id, TeamRole(args.role))
+                print(f"person {person.id} is now {args.role} in team {args.code}")
+            else:
+                await service.bind_chat(args.code, args.chat_id)
+                print(f"team {args.code} is bound to chat {args.chat_id}")
+    except DomainError as error:
+        raise StartupError(Texts().get(error.key, **error.args_for_text)) from error
+    finally:
+        await engine.dispose()
+
+
 async def _bot_username(settings: Settings) -> str | None:
     from bot.app import build_bot
 
@@ -148,6 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_migrate(settings))
         elif args.command == "invite":
             asyncio.run(_invite(settings, args))
+        elif args.command == "team":
+            asyncio.run(_team(settings, args))
     except StartupError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

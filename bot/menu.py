@@ -12,10 +12,10 @@ from services.i18n import Texts
 # Which commands each role sees, in menu order. Features add their commands here.
 EVERYONE = ("start", "help", "cancel")
 BY_ROLE: dict[str, tuple[str, ...]] = {
-    "office": (),
-    "mentor": (),
-    "tutor": (),
-    "student": (),
+    "office": ("assign", "plan"),
+    "mentor": ("plan",),
+    "tutor": ("plan", "assign"),
+    "student": ("plan",),
     "site_contact": (),
 }
 

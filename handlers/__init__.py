@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import errors, fallback, start
+from handlers import errors, fallback, plan, start
 
 
 def feature_routers() -> list[Router]:
@@ -12,4 +12,9 @@ def feature_routers() -> list[Router]:
 
     Fresh on every call, because an aiogram router can belong to one dispatcher only.
     """
-    return [errors.create_router(), start.create_router(), fallback.create_router()]
+    return [
+        errors.create_router(),
+        start.create_router(),
+        plan.create_router(),
+        fallback.create_router(),
+    ]

@@ -10,6 +10,9 @@ from services.i18n import Texts
 from services.invitations import InvitationService
 from services.notify import OutboxNotifier
 from services.people import PeopleService
+from services.plans import PlanService
+from services.reminders import ReminderService
+from services.teams import TeamService
 from storage.uow import UnitOfWork
 
 
@@ -41,3 +44,17 @@ class Services:
     @cached_property
     def invitations(self) -> InvitationService:
         return InvitationService(self.uow, self.clock, self.notifier)
+
+    @cached_property
+    def teams(self) -> TeamService:
+        return TeamService(self.uow, self.clock, self.notifier)
+
+    @cached_property
+    def reminders(self) -> ReminderService:
+        return ReminderService(
+            self.uow, self.clock, self.notifier, self.texts, self.config.default_timezone
+        )
+
+    @cached_property
+    def plans(self) -> PlanService:
+        return PlanService(self.uow, self.clock, self.notifier, self.texts, self.reminders)

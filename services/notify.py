@@ -6,7 +6,8 @@ decides *how* (Telegram methods, callback-data encoding, rate limits, retries).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -28,6 +29,29 @@ class Button:
 Keyboard = list[list[Button]]
 
 
+@dataclass(frozen=True)
+class TextMessage:
+    """One text message of a batch (see `Notifier.send_texts`)."""
+
+    chat_id: int
+    text: str
+    buttons: Keyboard | None = None
+    person_id: int | None = None
+    dedupe_key: str | None = None
+
+
+def _text_payload(text: str, buttons: Keyboard | None) -> dict[str, Any]:
+    payload: dict[str, Any] = {"text": text}
+    if buttons:
+        # The shape of dataclasses.asdict(button), built directly: asdict deep-copies (slow in
+        # a sweep of a thousand reminders).
+        payload["buttons"] = [
+            [{"text": b.text, "action": b.action, "args": dict(b.args), "url": b.url} for b in row]
+            for row in buttons
+        ]
+    return payload
+
+
 class Notifier(Protocol):
     async def send_text(
         self,
@@ -40,6 +64,11 @@ class Notifier(Protocol):
         not_before: datetime | None = None,
     ) -> bool:
         """Queue a text message. With a dedupe key, asking twice sends once. True if queued."""
+        ...
+
+    async def send_texts(self, messages: Sequence[TextMessage]) -> int:
+        """Queue many text messages at once (a reminder sweep); a message whose dedupe key was
+        queued before is skipped. Returns how many were asked for."""
         ...
 
     async def send_media(
@@ -90,17 +119,29 @@ class OutboxNotifier:
         dedupe_key: str | None = None,
         not_before: datetime | None = None,
     ) -> bool:
-        payload: dict[str, Any] = {"text": text}
-        if buttons:
-            payload["buttons"] = [[asdict(button) for button in row] for row in buttons]
         return await self.outbox.add(
             chat_id,
             "text",
-            payload,
+            _text_payload(text, buttons),
             self.clock.now(),
             person_id=person_id,
             dedupe_key=dedupe_key,
             not_before=not_before,
+        )
+
+    async def send_texts(self, messages: Sequence[TextMessage]) -> int:
+        return await self.outbox.add_many(
+            [
+                dict(
+                    chat_id=m.chat_id,
+                    kind="text",
+                    payload=_text_payload(m.text, m.buttons),
+                    person_id=m.person_id,
+                    dedupe_key=m.dedupe_key,
+                )
+                for m in messages
+            ],
+            self.clock.now(),
         )
 
     async def send_media(

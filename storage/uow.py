@@ -11,7 +11,14 @@ from storage.repositories.audit import AuditRepo
 from storage.repositories.invitations import InvitationsRepo
 from storage.repositories.outbox import OutboxRepo
 from storage.repositories.people import PeopleRepo
+from storage.repositories.plans import (
+    AssignDraftsRepo,
+    PlanSettingsRepo,
+    PlanTasksRepo,
+    RemindersRepo,
+)
 from storage.repositories.seasons import SeasonsRepo
+from storage.repositories.teams import TeamsRepo
 from storage.repositories.updates import UpdatesRepo
 
 
@@ -33,6 +40,11 @@ class UnitOfWork:
         self.outbox = OutboxRepo(session)
         self.audit = AuditRepo(session)
         self.updates = UpdatesRepo(session)
+        self.teams = TeamsRepo(session)
+        self.tasks = PlanTasksRepo(session)
+        self.reminders = RemindersRepo(session)
+        self.plan_settings = PlanSettingsRepo(session)
+        self.assign_drafts = AssignDraftsRepo(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -15,17 +15,37 @@ from storage.models.core import (
     RoleGrant,
     Season,
 )
+from storage.models.plans import (
+    AssignDraft,
+    PlanSettings,
+    PlanTask,
+    Reminder,
+    ReminderStatus,
+    TaskKind,
+    TaskStatus,
+)
+from storage.models.teams import Team, TeamMember, TeamRole
 
 __all__ = [
+    "AssignDraft",
     "AuditEntry",
     "Base",
     "Invitation",
     "OutboxStatus",
     "OutgoingMessage",
     "Person",
+    "PlanSettings",
+    "PlanTask",
     "ProcessedUpdate",
+    "Reminder",
+    "ReminderStatus",
     "Role",
     "RoleGrant",
     "Season",
+    "TaskKind",
+    "TaskStatus",
+    "Team",
+    "TeamMember",
+    "TeamRole",
     "str_enum",
 ]
