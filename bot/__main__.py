@@ -1,4 +1,4 @@
-"""Entry point: `python -m bot run | webhook | migrate | invite ROLE | team ...`."""
+"""Entry point: `python -m bot run | webhook | migrate | invite ROLE | team ... | sites import`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -53,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     bind = team_commands.add_parser("bind-chat", help="bind the team's Telegram group")
     bind.add_argument("code")
     bind.add_argument("chat_id", type=int)
+    sites = commands.add_parser("sites", help="internship sites and their slots")
+    sites_commands = sites.add_subparsers(dest="sites_command", required=True, metavar="ACTION")
+    load = sites_commands.add_parser(
+        "import", help="create or update sites and slots from a YAML file; prints contact links"
+    )
+    load.add_argument("file")
+    load.add_argument("--season", help="season code (default: the file's `season`, or current)")
     return parser
 
 
@@ -154,6 +162,53 @@ async def _team(settings: Settings, args: argparse.Namespace) -> None:
         await engine.dispose()
 
 
+def _read_yaml(path: str) -> Any:
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as file:
+            return yaml.safe_load(file)
+    except (OSError, yaml.YAMLError) as error:
+        raise StartupError(
+            Texts().get("sites-file-unreadable", error=type(error).__name__)
+        ) from error
+
+
+async def _sites(settings: Settings, args: argparse.Namespace, data: Any) -> int:
+    from services.container import ServiceConfig, Services
+
+    await upgrade_async(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        factory = UnitOfWorkFactory(create_session_factory(engine))
+        async with factory() as uow:
+            services = Services(
+                uow,
+                SystemClock(),
+                Texts(),
+                ServiceConfig(default_timezone=settings.default_timezone),
+            )
+            report = await services.internships.import_sites(data, args.season)
+    finally:
+        await engine.dispose()
+    if report.errors:
+        for path, problem in report.errors:
+            print(f"{args.file}: {path}: {problem}", file=sys.stderr)
+        return 1
+    print(
+        f"sites: {report.sites_created} created, {report.sites_updated} updated; "
+        f"slots: {report.slots_created} created, {report.slots_updated} updated"
+    )
+    username = await _bot_username(settings) if any(p for _, p in report.contacts) else None
+    for code, payload in report.contacts:
+        if payload is None:
+            print(f"{code}: contact bound")
+        else:
+            link = f"https://t.me/{username}?start={payload}" if username else f"/start {payload}"
+            print(f"{code}: {link}")
+    return 0
+
+
 async def _bot_username(settings: Settings) -> str | None:
     from bot.app import build_bot
 
@@ -189,6 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_invite(settings, args))
         elif args.command == "team":
             asyncio.run(_team(settings, args))
+        elif args.command == "sites":
+            return asyncio.run(_sites(settings, args, _read_yaml(args.file)))
     except StartupError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -15,8 +15,8 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
     "office": ("assign", "plan"),
     "mentor": ("plan",),
     "tutor": ("plan", "assign"),
-    "student": ("plan",),
-    "site_contact": (),
+    "student": ("plan", "internships", "bookings"),
+    "site_contact": ("slots",),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import errors, fallback, plan, start
+from handlers import errors, fallback, internships, plan, slots, start
 
 
 def feature_routers() -> list[Router]:
@@ -16,5 +16,7 @@ def feature_routers() -> list[Router]:
         errors.create_router(),
         start.create_router(),
         plan.create_router(),
+        internships.create_router(),
+        slots.create_router(),
         fallback.create_router(),
     ]

@@ -13,6 +13,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from scheduler.jobs import Jobs
 
 REMINDER_SWEEP_JOB = "reminders.sweep"
+BOOKINGS_SWEEP_JOB = "internships.sweep"
 
 
 def build_scheduler(jobs: Jobs, reminder_sweep_seconds: float = 30.0) -> AsyncIOScheduler:
@@ -32,6 +33,15 @@ def build_scheduler(jobs: Jobs, reminder_sweep_seconds: float = 30.0) -> AsyncIO
         "interval",
         seconds=reminder_sweep_seconds,
         id=REMINDER_SWEEP_JOB,
+        replace_existing=True,
+        next_run_time=datetime.now(UTC),
+        misfire_grace_time=None,
+    )
+    scheduler.add_job(
+        jobs.sweep_internships,
+        "interval",
+        seconds=reminder_sweep_seconds,
+        id=BOOKINGS_SWEEP_JOB,
         replace_existing=True,
         next_run_time=datetime.now(UTC),
         misfire_grace_time=None,

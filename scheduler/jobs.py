@@ -6,6 +6,7 @@ import logging
 
 from services import maintenance
 from services.clock import Clock
+from services.container import ServiceConfig, Services
 from services.i18n import Texts
 from services.notify import OutboxNotifier
 from services.reminders import ReminderService
@@ -50,4 +51,20 @@ class Jobs:
                 result.sent,
                 result.postponed,
                 result.cancelled,
+            )
+
+    async def sweep_internships(self) -> None:
+        """Expire unanswered waitlist offers (offering the seat on) and ask site contacts to
+        mark attendance of slots that are over."""
+        async with self.uow_factory() as uow:
+            services = Services(
+                uow, self.clock, self.texts, ServiceConfig(default_timezone=self.default_timezone)
+            )
+            report = await services.internships.sweep()
+        if report.expired or report.attendance_asked:
+            logger.info(
+                "bookings: %s offers expired, %s seats offered, %s attendance requests",
+                report.expired,
+                report.offered,
+                report.attendance_asked,
             )

@@ -7,6 +7,7 @@ from functools import cached_property
 
 from services.clock import Clock
 from services.i18n import Texts
+from services.internships import InternshipService
 from services.invitations import InvitationService
 from services.notify import OutboxNotifier
 from services.people import PeopleService
@@ -58,3 +59,14 @@ class Services:
     @cached_property
     def plans(self) -> PlanService:
         return PlanService(self.uow, self.clock, self.notifier, self.texts, self.reminders)
+
+    @cached_property
+    def internships(self) -> InternshipService:
+        return InternshipService(
+            self.uow,
+            self.clock,
+            self.notifier,
+            self.texts,
+            self.plans,
+            self.config.default_timezone,
+        )

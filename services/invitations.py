@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from services.clock import Clock
 from services.errors import DomainError, NotFound
@@ -85,6 +85,21 @@ class InvitationService:
         await self.uow.commit()
         return payloads
 
+    async def issue(
+        self, role: Role, season_id: int | None, *, label: str | None, now: datetime
+    ) -> Invitation:
+        """One invitation inside the caller's transaction (the sites import makes a site's
+        contact link this way); not committed here."""
+        return await self.uow.invitations.add(
+            Invitation(
+                code=secrets.token_urlsafe(12),
+                role=role,
+                season_id=season_id,
+                label=label,
+                created_at=now,
+            )
+        )
+
     async def redeem(
         self,
         me: Identity,
@@ -108,6 +123,9 @@ class InvitationService:
         granted = await self.uow.people.grant(
             me.person_id, invitation.role, invitation.season_id, now
         )
+        if invitation.role is Role.SITE_CONTACT:
+            # An invitation made for a site makes its holder that site's contact.
+            await self.uow.sites.bind_contact(invitation.id, me.person_id, now)
         if invitation.role in STAFF_ROLES and display_name:
             await self.uow.people.set_profile(me.person_id, display_name[:200], username, now)
         await self.uow.audit.record(

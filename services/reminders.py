@@ -22,6 +22,7 @@ from storage.models import (
     Person,
     PlanSettings,
     PlanTask,
+    TaskKind,
     TaskStatus,
     Team,
     TeamRole,
@@ -45,6 +46,10 @@ SWEEP_BATCH = 500
 # A student is not reminded about what they already handed in.
 OPEN_STATUSES = frozenset({TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.RETURNED})
 DIGEST_STATUSES = OPEN_STATUSES
+# Internships and professional trials are events at a time, not deadlines: the student is
+# reminded a day and two hours before the start, and nothing is "overdue" about them.
+EVENT_KINDS = frozenset({TaskKind.INTERNSHIP, TaskKind.PROFESSIONAL_TRIAL})
+EVENT_OFFSETS = (("start_1d", timedelta(days=1)), ("start_2h", timedelta(hours=2)))
 
 
 def _minutes(moment: time) -> int:
@@ -188,6 +193,21 @@ def schedule_for(
     return [r for _, r in sorted(planned.values(), key=lambda item: (item[1].due_at, item[0]))]
 
 
+def event_schedule_for(
+    task_id: int, student_id: int, starts_at: datetime, policy: ReminderPolicy, now: datetime
+) -> list[PlannedReminder]:
+    """Reminders before an event (an internship): a day and two hours before its start, moved
+    out of quiet hours; one pushed to or past the start, or already past, is dropped."""
+    base = f"task:{task_id}:{int(starts_at.timestamp())}"
+    planned: dict[datetime, PlannedReminder] = {}
+    for kind, offset in EVENT_OFFSETS:
+        at = policy.outside_quiet_hours(starts_at - offset)
+        if at <= now or at >= starts_at or at in planned:
+            continue
+        planned[at] = PlannedReminder(kind, at, student_id, f"{base}:{kind}")
+    return sorted(planned.values(), key=lambda r: r.due_at)
+
+
 def display_name(person: Person, texts: Texts, language: str | None = None) -> str:
     """The person's name, or a neutral label before it is known (never a phone or username)."""
     return person.full_name or texts.get("plan-person-anon", language, id=person.id)
@@ -234,10 +254,15 @@ class ReminderService:
         if task.due_at is None or task.status not in OPEN_STATUSES:
             return []
         policy = await self.policy_for(task.season_id)
-        tutors = await self._tutors(task)
-        schedule = schedule_for(
-            task.id, task.student_id, task.due_at, policy, self.clock.now(), tutors
-        )
+        if task.kind in EVENT_KINDS:
+            schedule = event_schedule_for(
+                task.id, task.student_id, task.due_at, policy, self.clock.now()
+            )
+        else:
+            tutors = await self._tutors(task)
+            schedule = schedule_for(
+                task.id, task.student_id, task.due_at, policy, self.clock.now(), tutors
+            )
         await self.uow.reminders.plan(
             [
                 dict(

@@ -8,6 +8,13 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.audit import AuditRepo
+from storage.repositories.internships import (
+    BookingSettingsRepo,
+    BookingsRepo,
+    SitesRepo,
+    SlotDraftsRepo,
+    SlotsRepo,
+)
 from storage.repositories.invitations import InvitationsRepo
 from storage.repositories.outbox import OutboxRepo
 from storage.repositories.people import PeopleRepo
@@ -45,6 +52,11 @@ class UnitOfWork:
         self.reminders = RemindersRepo(session)
         self.plan_settings = PlanSettingsRepo(session)
         self.assign_drafts = AssignDraftsRepo(session)
+        self.sites = SitesRepo(session)
+        self.slots = SlotsRepo(session)
+        self.bookings = BookingsRepo(session)
+        self.booking_settings = BookingSettingsRepo(session)
+        self.slot_drafts = SlotDraftsRepo(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -15,6 +15,17 @@ from storage.models.core import (
     RoleGrant,
     Season,
 )
+from storage.models.internships import (
+    Attendance,
+    Booking,
+    BookingSettings,
+    BookingStatus,
+    Site,
+    Slot,
+    SlotDraft,
+    SlotKind,
+    SlotStatus,
+)
 from storage.models.plans import (
     AssignDraft,
     PlanSettings,
@@ -28,8 +39,12 @@ from storage.models.teams import Team, TeamMember, TeamRole
 
 __all__ = [
     "AssignDraft",
+    "Attendance",
     "AuditEntry",
     "Base",
+    "Booking",
+    "BookingSettings",
+    "BookingStatus",
     "Invitation",
     "OutboxStatus",
     "OutgoingMessage",
@@ -42,6 +57,11 @@ __all__ = [
     "Role",
     "RoleGrant",
     "Season",
+    "Site",
+    "Slot",
+    "SlotDraft",
+    "SlotKind",
+    "SlotStatus",
     "TaskKind",
     "TaskStatus",
     "Team",
