@@ -873,6 +873,7 @@ class InternshipService:
         return await self.slot_current(me)
 
     async def _slot_draft(self, me: Identity, *steps: str) -> tuple[str, dict[str, Any]]:
+        await self._own_sites(me)  # only a site's contact has a dialogue to continue
         draft = await self.uow.slot_drafts.get(me.person_id)
         if draft is None or (steps and draft.step not in steps):
             raise Conflict("slot-draft-stale")

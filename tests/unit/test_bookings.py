@@ -55,9 +55,7 @@ async def act(world: BookingWorld, tg_id: int, method: str, *args: Any) -> Any:
 
 async def outbox(world: BookingWorld) -> list[OutgoingMessage]:
     async with world.uow_factory() as uow:
-        return list(
-            await uow.session.scalars(select(OutgoingMessage).order_by(OutgoingMessage.id))
-        )
+        return list(await uow.session.scalars(select(OutgoingMessage).order_by(OutgoingMessage.id)))
 
 
 async def slot(world: BookingWorld, slot_id: int) -> Slot:

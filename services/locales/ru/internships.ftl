@@ -24,7 +24,7 @@ int-slot-line =
     { $n }. { $organisation } — { $kind }
        { $when }, { $address }
        Направления: { $direction }. Свободно мест: { $left } из { $capacity }
-int-slot-requirements =    Требования: { $requirements }
+int-slot-requirements = {"   "}Требования: { $requirements }
 int-more = …и ещё { $count }. Выберите направление, чтобы сузить список.
 int-dir-all = все
 int-pick-direction = Выберите направление:
