@@ -21,7 +21,7 @@ from services.clock import Clock
 from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from services.i18n import Texts
 from services.ics import event_ics
-from services.invitations import INVITE_PREFIX, InvitationService
+from services.invitations import INVITE_PREFIX, SITE_LABEL, InvitationService
 from services.notify import Button, Keyboard, Notifier
 from services.people import Identity
 from services.plans import PlanService
@@ -1058,7 +1058,7 @@ class InternshipService:
             invitation = await self._open_invitation(site.invitation_id)
             if invitation is None:
                 code = await invitations.issue(
-                    Role.SITE_CONTACT, season.id, label=f"site:{site.code}", now=now
+                    Role.SITE_CONTACT, season.id, label=f"{SITE_LABEL}{site.code}", now=now
                 )
                 site.invitation_id = code.id
                 invitation = code

@@ -15,6 +15,8 @@ from storage.models import Invitation, Role
 from storage.uow import UnitOfWork
 
 INVITE_PREFIX = "inv_"
+# `invite site_contact --label site:CODE`: the link makes its holder that site's contact.
+SITE_LABEL = "site:"
 SEASONAL_ROLES = frozenset({Role.MENTOR, Role.TUTOR, Role.STUDENT, Role.SITE_CONTACT})
 # Adults who act for an organisation: their Telegram name is kept so that applicants and teams
 # see who their mentor or contact is. Students and tutors give their names in the application,
@@ -125,7 +127,14 @@ class InvitationService:
         )
         if invitation.role is Role.SITE_CONTACT:
             # An invitation made for a site makes its holder that site's contact.
-            await self.uow.sites.bind_contact(invitation.id, me.person_id, now)
+            label = invitation.label or ""
+            await self.uow.sites.bind_contact(
+                invitation.id,
+                me.person_id,
+                now,
+                season_id=invitation.season_id,
+                site_code=label.removeprefix(SITE_LABEL) if label.startswith(SITE_LABEL) else None,
+            )
         if invitation.role in STAFF_ROLES and display_name:
             await self.uow.people.set_profile(me.person_id, display_name[:200], username, now)
         await self.uow.audit.record(

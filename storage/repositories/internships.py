@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -54,11 +54,21 @@ class SitesRepo:
         )
         return list(rows)
 
-    async def bind_contact(self, invitation_id: int, person_id: int, now: datetime) -> list[int]:
-        """Make the person the contact of the sites this invitation was made for."""
-        rows = await self.session.scalars(
-            select(Site.id).where(Site.invitation_id == invitation_id)
-        )
+    async def bind_contact(
+        self,
+        invitation_id: int,
+        person_id: int,
+        now: datetime,
+        *,
+        season_id: int | None = None,
+        site_code: str | None = None,
+    ) -> list[int]:
+        """Make the person the contact of the sites this invitation was made for: by the
+        sites import (`invitation_id`), or by hand (`invite site_contact --label site:CODE`)."""
+        match = Site.invitation_id == invitation_id
+        if season_id is not None and site_code:
+            match = or_(match, and_(Site.season_id == season_id, Site.code == site_code))
+        rows = await self.session.scalars(select(Site.id).where(match))
         ids = list(rows)
         if ids:
             await self.session.execute(

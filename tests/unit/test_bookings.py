@@ -21,6 +21,7 @@ from storage.models import (
     BookingStatus,
     OutgoingMessage,
     ReminderStatus,
+    Role,
     Site,
     Slot,
     TaskKind,
@@ -30,6 +31,7 @@ from tests.bookings_world import (
     CONTACT,
     MSK,
     NOW,
+    OTHER_CONTACT,
     SLOT_END,
     SLOT_START,
     STUDENT3,
@@ -450,3 +452,19 @@ async def test_the_database_itself_refuses_more_seats_than_capacity(world: Booki
         for _ in range(2):
             assert await uow.slots.take_seat(world.slot_id, NOW, only_open=True)
         assert not await uow.slots.take_seat(world.slot_id, NOW, only_open=True)
+
+
+async def test_an_invitation_labelled_with_a_site_code_binds_its_contact(
+    world: BookingWorld,
+) -> None:
+    async with world.uow_factory() as uow:
+        [payload] = await services(uow, world.clock).invitations.create(
+            Role.SITE_CONTACT, label="site:lab"
+        )
+    newcomer = await world.me(OTHER_CONTACT)
+    async with world.uow_factory() as uow:
+        await services(uow, world.clock).invitations.redeem(newcomer, payload, "Мария")
+    slots = await act(world, OTHER_CONTACT, "my_slots")
+    assert [s.id for s in slots] == [world.lab_slot_id]
+    with pytest.raises(NotAllowed):
+        await act(world, OTHER_CONTACT, "slot_card", world.slot_id)
