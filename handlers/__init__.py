@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import errors, fallback, plan, start
+from handlers import errors, fallback, plan, roadmap, start, team, team_chat
 
 
 def feature_routers() -> list[Router]:
@@ -16,5 +16,8 @@ def feature_routers() -> list[Router]:
         errors.create_router(),
         start.create_router(),
         plan.create_router(),
+        team_chat.create_router(),
+        team.create_router(),
+        roadmap.create_router(),
         fallback.create_router(),
     ]

@@ -17,6 +17,7 @@ from storage.repositories.plans import (
     PlanTasksRepo,
     RemindersRepo,
 )
+from storage.repositories.roadmap import PassportsRepo, StagesRepo
 from storage.repositories.seasons import SeasonsRepo
 from storage.repositories.teams import TeamsRepo
 from storage.repositories.updates import UpdatesRepo
@@ -45,6 +46,8 @@ class UnitOfWork:
         self.reminders = RemindersRepo(session)
         self.plan_settings = PlanSettingsRepo(session)
         self.assign_drafts = AssignDraftsRepo(session)
+        self.passports = PassportsRepo(session)
+        self.stages = StagesRepo(session)
 
     async def commit(self) -> None:
         await self.session.commit()

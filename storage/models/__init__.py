@@ -24,12 +24,20 @@ from storage.models.plans import (
     TaskKind,
     TaskStatus,
 )
-from storage.models.teams import Team, TeamMember, TeamRole
+from storage.models.roadmap import (
+    PASSPORT_FIELDS,
+    ProjectPassport,
+    ReviewStatus,
+    RoadmapStage,
+)
+from storage.models.teams import ChatState, Team, TeamMember, TeamRole
 
 __all__ = [
+    "PASSPORT_FIELDS",
     "AssignDraft",
     "AuditEntry",
     "Base",
+    "ChatState",
     "Invitation",
     "OutboxStatus",
     "OutgoingMessage",
@@ -37,8 +45,11 @@ __all__ = [
     "PlanSettings",
     "PlanTask",
     "ProcessedUpdate",
+    "ProjectPassport",
     "Reminder",
     "ReminderStatus",
+    "ReviewStatus",
+    "RoadmapStage",
     "Role",
     "RoleGrant",
     "Season",
