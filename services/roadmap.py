@@ -179,7 +179,6 @@ class RoadmapService:
             team,
             "passport-submitted-notice",
             self._review_buttons("p", passport.id),
-            f"passport-sub:{passport.id}:{int(now.timestamp())}",
             **self._passport_args(passport),
         )
         await self.uow.commit()
@@ -229,12 +228,9 @@ class RoadmapService:
             now, me.person_id, "passport.decide", "passport", passport_id, decision=to.value
         )
         key = f"passport-{to.value}"
-        stamp = f"{passport_id}:{int(now.timestamp())}"
         open_button = [[Button("", ROADMAP_ACTION, {"act": "po", "id": team.id})]]
-        await self._to_tutors(
-            team, f"{key}-notice", open_button, f"passport-dec:{stamp}", comment=comment or ""
-        )
-        await self.chat.post(team, f"{key}-chat", dedupe=f"passport:{stamp}", comment=comment or "")
+        await self._to_tutors(team, f"{key}-notice", open_button, comment=comment or "")
+        await self.chat.post(team, f"{key}-chat", comment=comment or "")
         await self.uow.commit()
         return self._passport_view(passport, team, TeamRole.MENTOR)
 
@@ -361,7 +357,6 @@ class RoadmapService:
         await self.uow.audit.record(
             now, me.person_id, "roadmap.submit", "stage", stage_id, report=report.kind
         )
-        stamp = f"{stage_id}:{int(now.timestamp())}"
         if report.file_id is not None:
             for _, mentor in await self.uow.teams.members(team.id, TeamRole.MENTOR):
                 await self.notifier.send_media(
@@ -372,13 +367,11 @@ class RoadmapService:
                         "roadmap-report-caption", mentor.language, title=stage.title
                     ),
                     person_id=mentor.id,
-                    dedupe_key=f"stage-file:{stamp}:{mentor.id}",
                 )
         await self._to_mentors(
             team,
             "roadmap-submitted-notice",
             self._review_buttons("s", stage_id),
-            f"stage-sub:{stamp}",
             title=stage.title,
             report=report.text or self.texts.get("roadmap-report-file"),
         )
@@ -419,15 +412,12 @@ class RoadmapService:
             now, me.person_id, "roadmap.decide", "stage", stage_id, decision=to.value
         )
         key = f"roadmap-{to.value}"
-        stamp = f"{stage_id}:{int(now.timestamp())}"
         open_button = [[Button("", ROADMAP_ACTION, {"act": "so", "id": stage_id})]]
         await self._to_tutors(
-            team, f"{key}-notice", open_button, f"stage-dec:{stamp}",
+            team, f"{key}-notice", open_button,
             title=stage.title, comment=comment or "",
         )  # fmt: skip
-        await self.chat.post(
-            team, f"{key}-chat", dedupe=f"stage:{stamp}", title=stage.title, comment=comment or ""
-        )
+        await self.chat.post(team, f"{key}-chat", title=stage.title, comment=comment or "")
         await self.uow.commit()
         return await self.stage(me, stage_id)
 
@@ -446,18 +436,14 @@ class RoadmapService:
             ]
         ]
 
-    async def _to_mentors(
-        self, team: Team, key: str, buttons: Keyboard, dedupe: str, **args: str
-    ) -> None:
-        await self._send(team, TeamRole.MENTOR, key, buttons, dedupe, **args)
+    async def _to_mentors(self, team: Team, key: str, buttons: Keyboard, **args: str) -> None:
+        await self._send(team, TeamRole.MENTOR, key, buttons, **args)
 
-    async def _to_tutors(
-        self, team: Team, key: str, buttons: Keyboard, dedupe: str, **args: str
-    ) -> None:
-        await self._send(team, TeamRole.TUTOR, key, buttons, dedupe, **args)
+    async def _to_tutors(self, team: Team, key: str, buttons: Keyboard, **args: str) -> None:
+        await self._send(team, TeamRole.TUTOR, key, buttons, **args)
 
     async def _send(
-        self, team: Team, role: TeamRole, key: str, buttons: Keyboard, dedupe: str, **args: str
+        self, team: Team, role: TeamRole, key: str, buttons: Keyboard, **args: str
     ) -> None:
         for _, person in await self.uow.teams.members(team.id, role):
             lang = person.language
@@ -480,7 +466,6 @@ class RoadmapService:
                 self.texts.get(key, lang, team=team.name, **args),
                 buttons=keyboard,
                 person_id=person.id,
-                dedupe_key=f"{dedupe}:{person.id}",
             )
 
 

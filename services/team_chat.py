@@ -62,18 +62,16 @@ class ChatOutbox:
         self.notifier = notifier
         self.texts = texts
 
-    async def post(self, team: Team, key: str, dedupe: str | None = None, **args: str) -> bool:
-        """A message to the team chat, if the team has one."""
+    async def post(self, team: Team, key: str, **args: str) -> bool:
+        """A message to the team chat, if the team has one. No dedupe key: every caller posts
+        in the transaction of a conditional change, which happens once."""
         if team.chat_id is None:
             return False
-        return await self.post_to(team.chat_id, team, key, dedupe, **args)
+        return await self.post_to(team.chat_id, team, key, **args)
 
-    async def post_to(
-        self, chat_id: int, team: Team, key: str, dedupe: str | None = None, **args: str
-    ) -> bool:
+    async def post_to(self, chat_id: int, team: Team, key: str, **args: str) -> bool:
         text = self.texts.get(key, None, team=team.name, **args)
-        key_ = f"team-chat:{team.id}:{dedupe}" if dedupe else None
-        return await self.notifier.send_text(chat_id, text, dedupe_key=key_)
+        return await self.notifier.send_text(chat_id, text)
 
     async def invite(self, team: Team, member: TeamMember, person: Person) -> bool:
         """Queue a personal invite link unless the member already has one or is in the chat."""
@@ -88,7 +86,6 @@ class ChatOutbox:
         if not changed:
             return False
         lang = person.language
-        stamp = int(self.clock.now().timestamp())
         await self.notifier.send_invite_link(
             person.tg_id,
             team.chat_id,
@@ -97,7 +94,6 @@ class ChatOutbox:
             button=self.texts.get("team-invite-button", lang),
             member_id=member.id,
             person_id=person.id,
-            dedupe_key=f"team-invite:{team.id}:{team.chat_id}:{person.id}:{stamp}",
         )
         return True
 
@@ -114,11 +110,9 @@ class ChatOutbox:
             only_from={ChatState.INVITED, ChatState.APPROVED, ChatState.JOINED},
         )
         if changed and was_in:
-            stamp = int(self.clock.now().timestamp())
             await self.notifier.remove_from_chat(
                 team.chat_id,
                 person.tg_id,
-                dedupe_key=f"team-kick:{team.id}:{team.chat_id}:{person.id}:{stamp}",
             )
         return changed
 
@@ -177,7 +171,7 @@ class TeamChatService:
                 await self.uow.teams.set_chat_state(team.id, person.id, ChatState.JOINED)
             else:
                 invited += await self.chat.invite(team, member, person)
-        await self.chat.post(team, "team-chat-bound", dedupe=f"bound:{chat_id}:{now.timestamp()}")
+        await self.chat.post(team, "team-chat-bound")
         if old_chat is not None:
             await self.chat.post_to(old_chat, team, "team-chat-unbound")
         await self.uow.audit.record(
@@ -281,7 +275,6 @@ class TeamChatService:
                     team=team.name,
                 ),
                 person_id=staff.id,
-                dedupe_key=f"team-left:{team.id}:{person.id}:{int(now.timestamp())}:{staff.id}",
             )
         await self.uow.commit()
         return True

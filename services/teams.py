@@ -174,7 +174,6 @@ class TeamService:
             person.tg_id,
             self.texts.get("team-you-joined", person.language, team=team.name),
             person_id=person.id,
-            dedupe_key=f"team-joined:{team.id}:{person.id}:{int(now.timestamp())}",
         )
         await self.chat.post(
             team,
@@ -220,7 +219,6 @@ class TeamService:
             person.tg_id,
             self.texts.get("team-you-removed", person.language, team=team.name),
             person_id=person.id,
-            dedupe_key=f"team-removed:{team.id}:{person.id}:{int(now.timestamp())}",
         )
         await self.uow.commit()
         return person

@@ -14,7 +14,16 @@ from services.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from services.plans import Evidence
 from storage.models import OutgoingMessage, ReviewStatus
 from storage.uow import UnitOfWorkFactory
-from tests.plans_world import MENTOR, OTHER_TUTOR, STUDENT, TUTOR, World, build_world, local, services
+from tests.plans_world import (
+    MENTOR,
+    OTHER_TUTOR,
+    STUDENT,
+    TUTOR,
+    World,
+    build_world,
+    local,
+    services,
+)
 
 MSK, NSK = "Europe/Moscow", "Asia/Novosibirsk"
 GROUP = -700
@@ -172,7 +181,10 @@ async def test_a_stage_goes_through_review_with_dates_in_the_season_zone(world: 
         with pytest.raises(Conflict):
             await roadmap.return_stage(mentor, stage.id, "Мало точек замера")
     assert sorted(await sent(world)) == [
-        (GROUP, "Этап «Сбор данных» возвращён на доработку.\nКомментарий наставника: Мало точек замера"),
+        (
+            GROUP,
+            "Этап «Сбор данных» возвращён на доработку.\nКомментарий наставника: Мало точек замера",
+        ),
         (
             TUTOR,
             "Наставник вернул этап «Сбор данных» команды «Альфа» на доработку.\n"

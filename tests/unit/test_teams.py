@@ -98,7 +98,9 @@ async def test_binding_says_exactly_which_rights_are_missing(world: World) -> No
     with pytest.raises(DomainError) as error:
         await bind(world, TUTOR, rights=BotRights(True, False, True))
     assert error.value.key == "team-chat-rights"
-    assert error.value.args_for_text["missing"] == "«Пригласительные ссылки» (приглашать участников)"
+    assert (
+        error.value.args_for_text["missing"] == "«Пригласительные ссылки» (приглашать участников)"
+    )
     with pytest.raises(DomainError) as error:
         await bind(world, TUTOR, rights=BotRights(False, False, False))
     assert error.value.args_for_text["missing"] == (
@@ -201,7 +203,9 @@ async def test_the_office_moves_a_student_to_another_team(world: World) -> None:
         ("invite_link", STUDENT2),
     ]
     assert [r.payload["group_chat_id"] for r in rows if r.kind == "invite_link"] == [OTHER_GROUP]
-    to_groups = sorted((r.chat_id, r.payload["text"]) for r in rows if r.chat_id < 0 and r.kind == "text")
+    to_groups = sorted(
+        (r.chat_id, r.payload["text"]) for r in rows if r.chat_id < 0 and r.kind == "text"
+    )
     assert to_groups == [
         (OTHER_GROUP, "В команду «Бета» добавлен(а) Участник №4 — Обучающийся."),
         (GROUP, "Участник №4 больше не в команде «Альфа»."),
@@ -254,7 +258,9 @@ async def test_announcements_are_the_mentors(world: World) -> None:
     async with world.uow_factory() as uow:
         with pytest.raises(NotAllowed):
             await services(uow, world.clock).team_chat.announce(tutor, world.team_id, "Привет")
-        await services(uow, world.clock).team_chat.announce_in_chat(mentor, GROUP, "Встреча в 16:00")
+        await services(uow, world.clock).team_chat.announce_in_chat(
+            mentor, GROUP, "Встреча в 16:00"
+        )
     assert [(r.chat_id, r.payload["text"]) for r in await outbox(world)] == [
         (GROUP, "Объявление наставника:\n\nВстреча в 16:00")
     ]
@@ -286,7 +292,9 @@ async def test_form_team_is_idempotent(world: World) -> None:
                 (ids[OUTSIDER], TeamRole.STUDENT),
             ]
         )
-    joined = [r for r in await outbox(world) if "Вы в проектной команде" in r.payload.get("text", "")]
+    joined = [
+        r for r in await outbox(world) if "Вы в проектной команде" in r.payload.get("text", "")
+    ]
     assert sorted(r.chat_id for r in joined) == sorted([MENTOR, TUTOR, STUDENT, OUTSIDER])
 
 
@@ -315,7 +323,12 @@ async def test_roster_puts_staff_first_and_shows_only_opted_in_contacts(world: W
         roster = await services(uow, world.clock).teams.set_share_contact(
             student, world.team_id, True, "masha_k"
         )
-    assert roster.sharing and [line.contact for line in roster.lines] == [None, None, "@masha_k", None]
+    assert roster.sharing and [line.contact for line in roster.lines] == [
+        None,
+        None,
+        "@masha_k",
+        None,
+    ]
     mentor_me = await world.me(MENTOR)
     async with world.uow_factory() as uow:
         await services(uow, world.clock).teams.set_share_contact(

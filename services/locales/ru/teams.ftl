@@ -16,7 +16,7 @@ team-roster-title = Команда «{ $team }»
     Код команды: { $code }
 team-roster-line = • { $role }: { $name }{ $contact }{ $me }
 team-roster-contact = , { $contact }
-team-roster-me = (вы)
+team-roster-me = {" "}(вы)
 team-roster-chat = Чат команды: «{ $title }».
 team-roster-no-chat = Чат команды ещё не привязан.
 team-roster-bind-help =
