@@ -41,7 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--season", help="season code for seasonal roles (default: current)")
     invite.add_argument("--label", help="a note for the office, e.g. whom the link is for")
     invite.add_argument("--days", type=int, help="the links expire after this many days")
-    team = commands.add_parser("team", help="project teams: create, add members, bind the chat")
+    team = commands.add_parser(
+        "team", help="project teams: create, add, move or remove members, bind the chat"
+    )
     team_commands = team.add_subparsers(dest="team_command", required=True, metavar="ACTION")
     create = team_commands.add_parser("create", help="create a team; prints its code")
     create.add_argument("name")
@@ -51,6 +53,15 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("code")
     add.add_argument("tg_id", type=int)
     add.add_argument("role", choices=[role.value for role in TeamRole])
+    move = team_commands.add_parser("move", help="move a person (Telegram id) to another team")
+    move.add_argument("tg_id", type=int)
+    move.add_argument("from_code")
+    move.add_argument("to_code")
+    remove = team_commands.add_parser(
+        "remove", help="remove a person (Telegram id) from a team and its chat"
+    )
+    remove.add_argument("code")
+    remove.add_argument("tg_id", type=int)
     bind = team_commands.add_parser("bind-chat", help="bind the team's Telegram group")
     bind.add_argument("code")
     bind.add_argument("chat_id", type=int)
@@ -146,13 +157,19 @@ async def _team(settings: Settings, args: argparse.Namespace) -> None:
         factory = UnitOfWorkFactory(create_session_factory(engine))
         async with factory() as uow:
             clock = SystemClock()
-            service = TeamService(uow, clock, OutboxNotifier(uow.outbox, clock))
+            service = TeamService(uow, clock, OutboxNotifier(uow.outbox, clock), Texts())
             if args.team_command == "create":
                 team = await service.create_team(args.name, season_code=args.season, code=args.code)
                 print(team.code)
             elif args.team_command == "add":
                 person = await service.add_member(args.code, args.tg_id, TeamRole(args.role))
                 print(f"person {person.id} is now {args.role} in team {args.code}")
+            elif args.team_command == "move":
+                person = await service.move_member(args.tg_id, args.from_code, args.to_code)
+                print(f"person {person.id} moved from team {args.from_code} to {args.to_code}")
+            elif args.team_command == "remove":
+                person = await service.remove_member(args.code, args.tg_id)
+                print(f"person {person.id} removed from team {args.code}")
             else:
                 await service.bind_chat(args.code, args.chat_id)
                 print(f"team {args.code} is bound to chat {args.chat_id}")

@@ -13,9 +13,9 @@ from services.i18n import Texts
 EVERYONE = ("start", "help", "cancel")
 BY_ROLE: dict[str, tuple[str, ...]] = {
     "office": ("assign", "plan"),
-    "mentor": ("plan",),
-    "tutor": ("plan", "assign"),
-    "student": ("plan", "internships", "bookings"),
+    "mentor": ("plan", "team", "passport", "roadmap", "announce"),
+    "tutor": ("plan", "assign", "team", "passport", "roadmap"),
+    "student": ("plan", "team", "passport", "roadmap", "internships", "bookings"),
     "site_contact": ("slots",),
 }
 

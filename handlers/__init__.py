@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import errors, fallback, internships, plan, slots, start
+from handlers import errors, fallback, internships, plan, roadmap, slots, start, team, team_chat
 
 
 def feature_routers() -> list[Router]:
@@ -18,5 +18,8 @@ def feature_routers() -> list[Router]:
         plan.create_router(),
         internships.create_router(),
         slots.create_router(),
+        team_chat.create_router(),
+        team.create_router(),
+        roadmap.create_router(),
         fallback.create_router(),
     ]

@@ -13,6 +13,8 @@ from services.notify import OutboxNotifier
 from services.people import PeopleService
 from services.plans import PlanService
 from services.reminders import ReminderService
+from services.roadmap import RoadmapService
+from services.team_chat import TeamChatService
 from services.teams import TeamService
 from storage.uow import UnitOfWork
 
@@ -48,7 +50,15 @@ class Services:
 
     @cached_property
     def teams(self) -> TeamService:
-        return TeamService(self.uow, self.clock, self.notifier)
+        return TeamService(self.uow, self.clock, self.notifier, self.texts)
+
+    @cached_property
+    def team_chat(self) -> TeamChatService:
+        return TeamChatService(self.uow, self.clock, self.notifier, self.texts)
+
+    @cached_property
+    def roadmap(self) -> RoadmapService:
+        return RoadmapService(self.uow, self.clock, self.notifier, self.texts, self.reminders)
 
     @cached_property
     def reminders(self) -> ReminderService:

@@ -101,6 +101,29 @@ class Notifier(Protocol):
         """Queue an update of the person's command menu to match their roles."""
         ...
 
+    async def send_invite_link(
+        self,
+        chat_id: int,
+        group_chat_id: int,
+        *,
+        name: str,
+        text: str,
+        button: str,
+        member_id: int,
+        person_id: int | None = None,
+        dedupe_key: str | None = None,
+    ) -> bool:
+        """Queue a personal invite link to a group: the sender creates it (join requests on)
+        and sends `text` privately with a URL button labelled `button`."""
+        ...
+
+    async def remove_from_chat(
+        self, group_chat_id: int, user_id: int, *, dedupe_key: str | None = None
+    ) -> bool:
+        """Queue removing a user from a group (banned and at once unbanned: they may return
+        through a new invitation)."""
+        ...
+
 
 class OutboxNotifier:
     """Writes outbox rows in the caller's transaction: nothing is sent unless the action commits."""
@@ -177,4 +200,43 @@ class OutboxNotifier:
     async def refresh_menu(self, chat_id: int, roles: frozenset[Role]) -> None:
         await self.outbox.add(
             chat_id, "menu", {"roles": sorted(role.value for role in roles)}, self.clock.now()
+        )
+
+    async def send_invite_link(
+        self,
+        chat_id: int,
+        group_chat_id: int,
+        *,
+        name: str,
+        text: str,
+        button: str,
+        member_id: int,
+        person_id: int | None = None,
+        dedupe_key: str | None = None,
+    ) -> bool:
+        payload = {
+            "group_chat_id": group_chat_id,
+            "name": name[:32],
+            "text": text,
+            "button": button,
+            "member_id": member_id,
+        }
+        return await self.outbox.add(
+            chat_id,
+            "invite_link",
+            payload,
+            self.clock.now(),
+            person_id=person_id,
+            dedupe_key=dedupe_key,
+        )
+
+    async def remove_from_chat(
+        self, group_chat_id: int, user_id: int, *, dedupe_key: str | None = None
+    ) -> bool:
+        return await self.outbox.add(
+            group_chat_id,
+            "chat_kick",
+            {"user_id": user_id},
+            self.clock.now(),
+            dedupe_key=dedupe_key,
         )

@@ -24,6 +24,7 @@ from storage.repositories.plans import (
     PlanTasksRepo,
     RemindersRepo,
 )
+from storage.repositories.roadmap import PassportsRepo, StagesRepo
 from storage.repositories.seasons import SeasonsRepo
 from storage.repositories.teams import TeamsRepo
 from storage.repositories.updates import UpdatesRepo
@@ -57,6 +58,8 @@ class UnitOfWork:
         self.bookings = BookingsRepo(session)
         self.booking_settings = BookingSettingsRepo(session)
         self.slot_drafts = SlotDraftsRepo(session)
+        self.passports = PassportsRepo(session)
+        self.stages = StagesRepo(session)
 
     async def commit(self) -> None:
         await self.session.commit()

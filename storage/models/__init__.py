@@ -35,9 +35,16 @@ from storage.models.plans import (
     TaskKind,
     TaskStatus,
 )
-from storage.models.teams import Team, TeamMember, TeamRole
+from storage.models.roadmap import (
+    PASSPORT_FIELDS,
+    ProjectPassport,
+    ReviewStatus,
+    RoadmapStage,
+)
+from storage.models.teams import ChatState, Team, TeamMember, TeamRole
 
 __all__ = [
+    "PASSPORT_FIELDS",
     "AssignDraft",
     "Attendance",
     "AuditEntry",
@@ -45,6 +52,7 @@ __all__ = [
     "Booking",
     "BookingSettings",
     "BookingStatus",
+    "ChatState",
     "Invitation",
     "OutboxStatus",
     "OutgoingMessage",
@@ -52,8 +60,11 @@ __all__ = [
     "PlanSettings",
     "PlanTask",
     "ProcessedUpdate",
+    "ProjectPassport",
     "Reminder",
     "ReminderStatus",
+    "ReviewStatus",
+    "RoadmapStage",
     "Role",
     "RoleGrant",
     "Season",

@@ -144,6 +144,19 @@ class OutboxRepo:
             .values(not_before=not_before)
         )
 
+    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> int:
+        """A group became a supergroup: what still waits for the old id goes to the new one."""
+        result = await self.session.execute(
+            update(OutgoingMessage)
+            .where(
+                OutgoingMessage.chat_id == old_chat_id,
+                OutgoingMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+            )
+            .values(chat_id=new_chat_id)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
+
     async def counts(self) -> dict[OutboxStatus, int]:
         rows = await self.session.execute(
             select(OutgoingMessage.status, func.count()).group_by(OutgoingMessage.status)
