@@ -1,1 +1,1 @@
-"""Programs that measure and print numbers; they never pass or fail."""
+"""Benchmarks: programs that print numbers (`python -m benchmarks` runs them all)."""

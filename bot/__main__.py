@@ -1,4 +1,5 @@
-"""Entry point: `python -m bot run | webhook | migrate | invite ROLE | season import FILE`."""
+"""Entry point: `python -m bot run | webhook | migrate | invite ROLE | season import FILE |
+team ... | sites import`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -19,7 +21,7 @@ from services.errors import DomainError
 from services.i18n import Texts
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
-from storage.models import Role
+from storage.models import Role, TeamRole
 from storage.uow import UnitOfWorkFactory
 
 logger = logging.getLogger("bot")
@@ -47,6 +49,37 @@ def _parser() -> argparse.ArgumentParser:
         "import", help="load or update a season from a YAML file (see examples/season.yaml)"
     )
     season_import.add_argument("file", help="the season's YAML file")
+    team = commands.add_parser(
+        "team", help="project teams: create, add, move or remove members, bind the chat"
+    )
+    team_commands = team.add_subparsers(dest="team_command", required=True, metavar="ACTION")
+    create = team_commands.add_parser("create", help="create a team; prints its code")
+    create.add_argument("name")
+    create.add_argument("--season", help="season code (default: current)")
+    create.add_argument("--code", help="the team's code (default: generated)")
+    add = team_commands.add_parser("add", help="add a person (Telegram id) to a team")
+    add.add_argument("code")
+    add.add_argument("tg_id", type=int)
+    add.add_argument("role", choices=[role.value for role in TeamRole])
+    move = team_commands.add_parser("move", help="move a person (Telegram id) to another team")
+    move.add_argument("tg_id", type=int)
+    move.add_argument("from_code")
+    move.add_argument("to_code")
+    remove = team_commands.add_parser(
+        "remove", help="remove a person (Telegram id) from a team and its chat"
+    )
+    remove.add_argument("code")
+    remove.add_argument("tg_id", type=int)
+    bind = team_commands.add_parser("bind-chat", help="bind the team's Telegram group")
+    bind.add_argument("code")
+    bind.add_argument("chat_id", type=int)
+    sites = commands.add_parser("sites", help="internship sites and their slots")
+    sites_commands = sites.add_subparsers(dest="sites_command", required=True, metavar="ACTION")
+    load = sites_commands.add_parser(
+        "import", help="create or update sites and slots from a YAML file; prints contact links"
+    )
+    load.add_argument("file")
+    load.add_argument("--season", help="season code (default: the file's `season`, or current)")
     return parser
 
 
@@ -163,6 +196,85 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> None:
         print(f"https://t.me/{username}?start={payload}" if username else f"/start {payload}")
 
 
+async def _team(settings: Settings, args: argparse.Namespace) -> None:
+    from services.notify import OutboxNotifier
+    from services.teams import TeamService
+
+    await upgrade_async(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        factory = UnitOfWorkFactory(create_session_factory(engine))
+        async with factory() as uow:
+            clock = SystemClock()
+            service = TeamService(uow, clock, OutboxNotifier(uow.outbox, clock), Texts())
+            if args.team_command == "create":
+                team = await service.create_team(args.name, season_code=args.season, code=args.code)
+                print(team.code)
+            elif args.team_command == "add":
+                person = await service.add_member(args.code, args.tg_id, TeamRole(args.role))
+                print(f"person {person.id} is now {args.role} in team {args.code}")
+            elif args.team_command == "move":
+                person = await service.move_member(args.tg_id, args.from_code, args.to_code)
+                print(f"person {person.id} moved from team {args.from_code} to {args.to_code}")
+            elif args.team_command == "remove":
+                person = await service.remove_member(args.code, args.tg_id)
+                print(f"person {person.id} removed from team {args.code}")
+            else:
+                await service.bind_chat(args.code, args.chat_id)
+                print(f"team {args.code} is bound to chat {args.chat_id}")
+    except DomainError as error:
+        raise StartupError(Texts().get(error.key, **error.args_for_text)) from error
+    finally:
+        await engine.dispose()
+
+
+def _read_yaml(path: str) -> Any:
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as file:
+            return yaml.safe_load(file)
+    except (OSError, yaml.YAMLError) as error:
+        raise StartupError(
+            Texts().get("sites-file-unreadable", error=type(error).__name__)
+        ) from error
+
+
+async def _sites(settings: Settings, args: argparse.Namespace, data: Any) -> int:
+    from services.container import ServiceConfig, Services
+
+    await upgrade_async(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        factory = UnitOfWorkFactory(create_session_factory(engine))
+        async with factory() as uow:
+            services = Services(
+                uow,
+                SystemClock(),
+                Texts(),
+                ServiceConfig(default_timezone=settings.default_timezone),
+            )
+            report = await services.internships.import_sites(data, args.season)
+    finally:
+        await engine.dispose()
+    if report.errors:
+        for path, problem in report.errors:
+            print(f"{args.file}: {path}: {problem}", file=sys.stderr)
+        return 1
+    print(
+        f"sites: {report.sites_created} created, {report.sites_updated} updated; "
+        f"slots: {report.slots_created} created, {report.slots_updated} updated"
+    )
+    username = await _bot_username(settings) if any(p for _, p in report.contacts) else None
+    for code, payload in report.contacts:
+        if payload is None:
+            print(f"{code}: contact bound")
+        else:
+            link = f"https://t.me/{username}?start={payload}" if username else f"/start {payload}"
+            print(f"{code}: {link}")
+    return 0
+
+
 async def _bot_username(settings: Settings) -> str | None:
     from bot.app import build_bot
 
@@ -198,6 +310,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_invite(settings, args))
         elif args.command == "season":
             asyncio.run(_season_import(settings, args))
+        elif args.command == "team":
+            asyncio.run(_team(settings, args))
+        elif args.command == "sites":
+            return asyncio.run(_sites(settings, args, _read_yaml(args.file)))
     except SeasonFileError as invalid:
         print(
             f"error: {invalid.file} has {len(invalid.errors)} problem(s); nothing was changed:",

@@ -33,7 +33,7 @@ from bot.settings import Settings
 from handlers import feature_routers
 from scheduler import build_scheduler
 from scheduler.jobs import Jobs
-from services.clock import Clock, SystemClock
+from services.clock import Clock, OffsetFileClock, SystemClock
 from services.container import ServiceConfig
 from services.i18n import Texts
 from storage.db import create_engine, create_session_factory
@@ -74,7 +74,9 @@ def build_bot(settings: Settings) -> Bot:
 
 
 def build_app(settings: Settings, clock: Clock | None = None, bot: Bot | None = None) -> App:
-    clock = clock or SystemClock()
+    clock = clock or (
+        OffsetFileClock(settings.clock_offset_file) if settings.clock_offset_file else SystemClock()
+    )
     texts = Texts()
     bot = bot or build_bot(settings)
     engine = create_engine(settings.database_url)
@@ -112,7 +114,10 @@ def build_app(settings: Settings, clock: Clock | None = None, bot: Bot | None = 
         bot, uow_factory, clock, texts, limiter, lease_seconds=settings.outbox_lease_seconds
     )
     uow_factory.after_commit.append(sender.wake)
-    scheduler = build_scheduler(Jobs(uow_factory, clock))
+    scheduler = build_scheduler(
+        Jobs(uow_factory, clock, texts, settings.default_timezone),
+        settings.reminder_sweep_seconds,
+    )
 
     app = App(settings, bot, dp, engine, uow_factory, sender, scheduler, redis, texts)
 

@@ -18,6 +18,7 @@ from aiogram import Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
@@ -35,6 +36,8 @@ from bot.menu import set_menu
 from bot.ratelimit import SendLimiter
 from services.clock import Clock
 from services.i18n import Texts
+from services.notify import OutboxNotifier
+from services.team_chat import TeamChatService
 from storage.models import OutgoingMessage
 from storage.uow import UnitOfWorkFactory
 
@@ -143,6 +146,10 @@ class Sender:
                 logger.warning("429 from Telegram: pausing sends for %s s", error.retry_after)
                 self.limiter.pause(error.retry_after)
                 continue
+            except TelegramMigrateToChat as error:
+                # The group became a supergroup: its team and its queue follow; send again.
+                await self._record_migration(row, error.migrate_to_chat_id)
+                continue
             except TelegramForbiddenError as error:
                 await self._record_blocked(row, error.message)
                 return True
@@ -174,9 +181,51 @@ class Sender:
             )
         elif row.kind == "menu":
             sent = await set_menu(self.bot, self.texts, row.chat_id, payload["roles"])
+        elif row.kind == "invite_link":
+            sent = await self._send_invite_link(row, payload)
+        elif row.kind == "chat_kick":
+            user_id = int(payload["user_id"])
+            await self.bot.ban_chat_member(row.chat_id, user_id)
+            sent = await self.bot.unban_chat_member(row.chat_id, user_id, only_if_banned=True)
         else:
             raise TelegramBadRequest(method=None, message=f"unknown outbox kind {row.kind}")  # type: ignore[arg-type]
         return sent.message_id if isinstance(sent, Message) else None
+
+    async def _send_invite_link(self, row: OutgoingMessage, payload: dict[str, Any]) -> Message:
+        """A personal link to the team's group (join requests on, so the bot decides who gets
+        in), sent privately. A retry after a crash makes a new link; the old one stays useless
+        to anyone not on the roster."""
+        group_chat_id = int(payload["group_chat_id"])
+        try:
+            link = await self.bot.create_chat_invite_link(
+                group_chat_id, name=payload.get("name"), creates_join_request=True
+            )
+        except TelegramMigrateToChat as error:
+            await self._record_migration(None, error.migrate_to_chat_id, group_chat_id)
+            payload["group_chat_id"] = error.migrate_to_chat_id
+            link = await self.bot.create_chat_invite_link(
+                error.migrate_to_chat_id, name=payload.get("name"), creates_join_request=True
+            )
+        async with self.uow_factory() as uow:
+            await uow.teams.save_invite_link(int(payload["member_id"]), link.invite_link)
+            await uow.commit()
+        markup = InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text=payload["button"], url=link.invite_link)]]
+        )
+        return await self.bot.send_message(row.chat_id, payload["text"], reply_markup=markup)
+
+    async def _record_migration(
+        self, row: OutgoingMessage | None, new_chat_id: int, old_chat_id: int | None = None
+    ) -> None:
+        old = old_chat_id if old_chat_id is not None else row.chat_id if row else 0
+        logger.info("chat %s migrated to %s: team binding and queue follow", old, new_chat_id)
+        async with self.uow_factory() as uow:
+            chats = TeamChatService(
+                uow, self.clock, OutboxNotifier(uow.outbox, self.clock), self.texts
+            )
+            await chats.migrate(old, new_chat_id)
+        if row is not None:
+            row.chat_id = new_chat_id
 
     async def _release_unsent(
         self, rows: list[OutgoingMessage], delay: float | None, after: OutgoingMessage | None = None
@@ -205,7 +254,7 @@ class Sender:
         async with self.uow_factory() as uow:
             await uow.outbox.mark_blocked(row.id, reason)
             if row.chat_id > 0:
-                await uow.people.set_active_by_chat(row.chat_id, False, self.clock.now())
+                await uow.people.set_active(row.chat_id, False, self.clock.now())
             await uow.commit()
 
     async def _record_failed(self, row: OutgoingMessage, reason: str) -> None:

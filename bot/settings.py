@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     # How long a sender's claim on outgoing messages lasts; after a crash they go out then.
     outbox_lease_seconds: float = Field(120.0, ge=2)
 
+    # How often the scheduler sweeps due reminders (seconds).
+    reminder_sweep_seconds: float = Field(30.0, gt=0)
+    # Tests only: a file holding seconds to add to the system time (the e2e tests move time).
+    clock_offset_file: str | None = None
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import apply, errors, fallback, start
+from handlers import (
+    apply,
+    errors,
+    fallback,
+    internships,
+    plan,
+    roadmap,
+    slots,
+    start,
+    team,
+    team_chat,
+)
 
 
 def feature_routers() -> list[Router]:
@@ -16,5 +27,11 @@ def feature_routers() -> list[Router]:
         errors.create_router(),
         start.create_router(),
         apply.create_router(),
+        plan.create_router(),
+        internships.create_router(),
+        slots.create_router(),
+        team_chat.create_router(),
+        team.create_router(),
+        roadmap.create_router(),
         fallback.create_router(),
     ]

@@ -6,12 +6,17 @@ restart loses nothing and jobs never carry aiogram objects.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from scheduler.jobs import Jobs
 
+REMINDER_SWEEP_JOB = "reminders.sweep"
+BOOKINGS_SWEEP_JOB = "internships.sweep"
 
-def build_scheduler(jobs: Jobs) -> AsyncIOScheduler:
+
+def build_scheduler(jobs: Jobs, reminder_sweep_seconds: float = 30.0) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(
         timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1}
     )
@@ -21,5 +26,24 @@ def build_scheduler(jobs: Jobs) -> AsyncIOScheduler:
         hours=1,
         id="maintenance.forget_update_ids",
         replace_existing=True,
+    )
+    # First run at start-up: what fell due while the bot was down goes out at once.
+    scheduler.add_job(
+        jobs.sweep_reminders,
+        "interval",
+        seconds=reminder_sweep_seconds,
+        id=REMINDER_SWEEP_JOB,
+        replace_existing=True,
+        next_run_time=datetime.now(UTC),
+        misfire_grace_time=None,
+    )
+    scheduler.add_job(
+        jobs.sweep_internships,
+        "interval",
+        seconds=reminder_sweep_seconds,
+        id=BOOKINGS_SWEEP_JOB,
+        replace_existing=True,
+        next_run_time=datetime.now(UTC),
+        misfire_grace_time=None,
     )
     return scheduler

@@ -6,17 +6,65 @@ import logging
 
 from services import maintenance
 from services.clock import Clock
+from services.container import ServiceConfig, Services
+from services.i18n import Texts
+from services.notify import OutboxNotifier
+from services.reminders import ReminderService
 from storage.uow import UnitOfWorkFactory
 
 logger = logging.getLogger(__name__)
 
 
 class Jobs:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        texts: Texts | None = None,
+        default_timezone: str = "Europe/Moscow",
+    ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
+        self.texts = texts or Texts()
+        self.default_timezone = default_timezone
 
     async def forget_old_update_ids(self) -> None:
         async with self.uow_factory() as uow:
             count = await maintenance.forget_old_update_ids(uow, self.clock)
         logger.info("forgot %s processed update ids", count)
+
+    async def sweep_reminders(self) -> None:
+        """Plan the team chats' next digests, then deliver every due reminder (in batches)."""
+        async with self.uow_factory() as uow:
+            service = ReminderService(
+                uow,
+                self.clock,
+                OutboxNotifier(uow.outbox, self.clock),
+                self.texts,
+                self.default_timezone,
+            )
+            await service.plan_digests()
+            result = await service.sweep_all()
+        if result.sent or result.postponed:
+            logger.info(
+                "reminders: %s queued, %s postponed to the morning, %s cancelled",
+                result.sent,
+                result.postponed,
+                result.cancelled,
+            )
+
+    async def sweep_internships(self) -> None:
+        """Expire unanswered waitlist offers (offering the seat on) and ask site contacts to
+        mark attendance of slots that are over."""
+        async with self.uow_factory() as uow:
+            services = Services(
+                uow, self.clock, self.texts, ServiceConfig(default_timezone=self.default_timezone)
+            )
+            report = await services.internships.sweep()
+        if report.expired or report.attendance_asked:
+            logger.info(
+                "bookings: %s offers expired, %s seats offered, %s attendance requests",
+                report.expired,
+                report.offered,
+                report.attendance_asked,
+            )

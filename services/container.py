@@ -8,10 +8,16 @@ from functools import cached_property
 from services.applications import ApplicationService
 from services.clock import Clock
 from services.i18n import Texts
+from services.internships import InternshipService
 from services.invitations import InvitationService
 from services.notify import OutboxNotifier
 from services.people import PeopleService
+from services.plans import PlanService
+from services.reminders import ReminderService
+from services.roadmap import RoadmapService
 from services.seasons import SeasonImportService
+from services.team_chat import TeamChatService
+from services.teams import TeamService
 from storage.uow import UnitOfWork
 
 
@@ -51,3 +57,36 @@ class Services:
     @cached_property
     def season_import(self) -> SeasonImportService:
         return SeasonImportService(self.uow, self.clock)
+
+    @cached_property
+    def teams(self) -> TeamService:
+        return TeamService(self.uow, self.clock, self.notifier, self.texts)
+
+    @cached_property
+    def team_chat(self) -> TeamChatService:
+        return TeamChatService(self.uow, self.clock, self.notifier, self.texts)
+
+    @cached_property
+    def roadmap(self) -> RoadmapService:
+        return RoadmapService(self.uow, self.clock, self.notifier, self.texts, self.reminders)
+
+    @cached_property
+    def reminders(self) -> ReminderService:
+        return ReminderService(
+            self.uow, self.clock, self.notifier, self.texts, self.config.default_timezone
+        )
+
+    @cached_property
+    def plans(self) -> PlanService:
+        return PlanService(self.uow, self.clock, self.notifier, self.texts, self.reminders)
+
+    @cached_property
+    def internships(self) -> InternshipService:
+        return InternshipService(
+            self.uow,
+            self.clock,
+            self.notifier,
+            self.texts,
+            self.plans,
+            self.config.default_timezone,
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from services.clock import Clock
 from services.errors import DomainError, NotFound
@@ -15,6 +15,8 @@ from storage.models import Invitation, Role
 from storage.uow import UnitOfWork
 
 INVITE_PREFIX = "inv_"
+# `invite site_contact --label site:CODE`: the link makes its holder that site's contact.
+SITE_LABEL = "site:"
 SEASONAL_ROLES = frozenset({Role.MENTOR, Role.TUTOR, Role.STUDENT, Role.SITE_CONTACT})
 # Adults who act for an organisation: their Telegram name is kept so that applicants and teams
 # see who their mentor or contact is. Students and tutors give their names in the application,
@@ -85,6 +87,21 @@ class InvitationService:
         await self.uow.commit()
         return payloads
 
+    async def issue(
+        self, role: Role, season_id: int | None, *, label: str | None, now: datetime
+    ) -> Invitation:
+        """One invitation inside the caller's transaction (the sites import makes a site's
+        contact link this way); not committed here."""
+        return await self.uow.invitations.add(
+            Invitation(
+                code=secrets.token_urlsafe(12),
+                role=role,
+                season_id=season_id,
+                label=label,
+                created_at=now,
+            )
+        )
+
     async def redeem(
         self,
         me: Identity,
@@ -108,6 +125,16 @@ class InvitationService:
         granted = await self.uow.people.grant(
             me.person_id, invitation.role, invitation.season_id, now
         )
+        if invitation.role is Role.SITE_CONTACT:
+            # An invitation made for a site makes its holder that site's contact.
+            label = invitation.label or ""
+            await self.uow.sites.bind_contact(
+                invitation.id,
+                me.person_id,
+                now,
+                season_id=invitation.season_id,
+                site_code=label.removeprefix(SITE_LABEL) if label.startswith(SITE_LABEL) else None,
+            )
         if invitation.role in STAFF_ROLES and display_name:
             await self.uow.people.set_profile(me.person_id, display_name[:200], username, now)
         await self.uow.audit.record(

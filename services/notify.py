@@ -6,7 +6,8 @@ decides *how* (Telegram methods, callback-data encoding, rate limits, retries).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -28,6 +29,29 @@ class Button:
 Keyboard = list[list[Button]]
 
 
+@dataclass(frozen=True)
+class TextMessage:
+    """One text message of a batch (see `Notifier.send_texts`)."""
+
+    chat_id: int
+    text: str
+    buttons: Keyboard | None = None
+    person_id: int | None = None
+    dedupe_key: str | None = None
+
+
+def _text_payload(text: str, buttons: Keyboard | None) -> dict[str, Any]:
+    payload: dict[str, Any] = {"text": text}
+    if buttons:
+        # The shape of dataclasses.asdict(button), built directly: asdict deep-copies (slow in
+        # a sweep of a thousand reminders).
+        payload["buttons"] = [
+            [{"text": b.text, "action": b.action, "args": dict(b.args), "url": b.url} for b in row]
+            for row in buttons
+        ]
+    return payload
+
+
 class Notifier(Protocol):
     async def send_text(
         self,
@@ -40,6 +64,11 @@ class Notifier(Protocol):
         not_before: datetime | None = None,
     ) -> bool:
         """Queue a text message. With a dedupe key, asking twice sends once. True if queued."""
+        ...
+
+    async def send_texts(self, messages: Sequence[TextMessage]) -> int:
+        """Queue many text messages at once (a reminder sweep); a message whose dedupe key was
+        queued before is skipped. Returns how many were asked for."""
         ...
 
     async def send_media(
@@ -72,6 +101,29 @@ class Notifier(Protocol):
         """Queue an update of the person's command menu to match their roles."""
         ...
 
+    async def send_invite_link(
+        self,
+        chat_id: int,
+        group_chat_id: int,
+        *,
+        name: str,
+        text: str,
+        button: str,
+        member_id: int,
+        person_id: int | None = None,
+        dedupe_key: str | None = None,
+    ) -> bool:
+        """Queue a personal invite link to a group: the sender creates it (join requests on)
+        and sends `text` privately with a URL button labelled `button`."""
+        ...
+
+    async def remove_from_chat(
+        self, group_chat_id: int, user_id: int, *, dedupe_key: str | None = None
+    ) -> bool:
+        """Queue removing a user from a group (banned and at once unbanned: they may return
+        through a new invitation)."""
+        ...
+
 
 class OutboxNotifier:
     """Writes outbox rows in the caller's transaction: nothing is sent unless the action commits."""
@@ -90,17 +142,29 @@ class OutboxNotifier:
         dedupe_key: str | None = None,
         not_before: datetime | None = None,
     ) -> bool:
-        payload: dict[str, Any] = {"text": text}
-        if buttons:
-            payload["buttons"] = [[asdict(button) for button in row] for row in buttons]
         return await self.outbox.add(
             chat_id,
             "text",
-            payload,
+            _text_payload(text, buttons),
             self.clock.now(),
             person_id=person_id,
             dedupe_key=dedupe_key,
             not_before=not_before,
+        )
+
+    async def send_texts(self, messages: Sequence[TextMessage]) -> int:
+        return await self.outbox.add_many(
+            [
+                dict(
+                    chat_id=m.chat_id,
+                    kind="text",
+                    payload=_text_payload(m.text, m.buttons),
+                    person_id=m.person_id,
+                    dedupe_key=m.dedupe_key,
+                )
+                for m in messages
+            ],
+            self.clock.now(),
         )
 
     async def send_media(
@@ -136,4 +200,43 @@ class OutboxNotifier:
     async def refresh_menu(self, chat_id: int, roles: frozenset[Role]) -> None:
         await self.outbox.add(
             chat_id, "menu", {"roles": sorted(role.value for role in roles)}, self.clock.now()
+        )
+
+    async def send_invite_link(
+        self,
+        chat_id: int,
+        group_chat_id: int,
+        *,
+        name: str,
+        text: str,
+        button: str,
+        member_id: int,
+        person_id: int | None = None,
+        dedupe_key: str | None = None,
+    ) -> bool:
+        payload = {
+            "group_chat_id": group_chat_id,
+            "name": name[:32],
+            "text": text,
+            "button": button,
+            "member_id": member_id,
+        }
+        return await self.outbox.add(
+            chat_id,
+            "invite_link",
+            payload,
+            self.clock.now(),
+            person_id=person_id,
+            dedupe_key=dedupe_key,
+        )
+
+    async def remove_from_chat(
+        self, group_chat_id: int, user_id: int, *, dedupe_key: str | None = None
+    ) -> bool:
+        return await self.outbox.add(
+            group_chat_id,
+            "chat_kick",
+            {"user_id": user_id},
+            self.clock.now(),
+            dedupe_key=dedupe_key,
         )

@@ -58,7 +58,7 @@ class PeopleService:
             changed = True
         elif not person.is_active:
             # Writing to the bot means they unblocked it: messages may be sent again.
-            changed = await self.uow.people.set_active(person.id, True, now)
+            changed = await self.uow.people.set_active(tg_id, True, now)
         grants = await self.uow.people.roles_of(person.id)
         if tg_id in self.office_admin_ids and (Role.OFFICE, None) not in grants:
             await self.uow.people.grant(person.id, Role.OFFICE, None, now)
@@ -77,6 +77,6 @@ class PeopleService:
 
     async def mark_blocked(self, tg_id: int) -> bool:
         """The person blocked the bot (Telegram answered 403): stop messaging them."""
-        changed = await self.uow.people.set_active_by_chat(tg_id, False, self.clock.now())
+        changed = await self.uow.people.set_active(tg_id, False, self.clock.now())
         await self.uow.commit()
         return changed

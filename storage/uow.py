@@ -9,11 +9,26 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.applications import ApplicationsRepo
 from storage.repositories.audit import AuditRepo
+from storage.repositories.internships import (
+    BookingSettingsRepo,
+    BookingsRepo,
+    SitesRepo,
+    SlotDraftsRepo,
+    SlotsRepo,
+)
 from storage.repositories.invitations import InvitationsRepo
 from storage.repositories.outbox import OutboxRepo
 from storage.repositories.people import PeopleRepo
+from storage.repositories.plans import (
+    AssignDraftsRepo,
+    PlanSettingsRepo,
+    PlanTasksRepo,
+    RemindersRepo,
+)
+from storage.repositories.roadmap import PassportsRepo, StagesRepo
 from storage.repositories.season_config import SeasonConfigRepo
 from storage.repositories.seasons import SeasonsRepo
+from storage.repositories.teams import TeamsRepo
 from storage.repositories.updates import UpdatesRepo
 
 
@@ -37,6 +52,18 @@ class UnitOfWork:
         self.updates = UpdatesRepo(session)
         self.season_config = SeasonConfigRepo(session)
         self.applications = ApplicationsRepo(session)
+        self.teams = TeamsRepo(session)
+        self.tasks = PlanTasksRepo(session)
+        self.reminders = RemindersRepo(session)
+        self.plan_settings = PlanSettingsRepo(session)
+        self.assign_drafts = AssignDraftsRepo(session)
+        self.sites = SitesRepo(session)
+        self.slots = SlotsRepo(session)
+        self.bookings = BookingsRepo(session)
+        self.booking_settings = BookingSettingsRepo(session)
+        self.slot_drafts = SlotDraftsRepo(session)
+        self.passports = PassportsRepo(session)
+        self.stages = StagesRepo(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -44,6 +44,35 @@ class OutboxRepo:
         result = await self.session.execute(statement)
         return bool(rowcount(result))
 
+    async def add_many(self, rows: list[dict[str, Any]], now: datetime) -> int:
+        """Queue many messages in one statement; rows whose dedupe key exists are skipped.
+
+        Each row holds chat_id, kind, payload and optionally person_id, dedupe_key, not_before.
+        """
+        if not rows:
+            return 0
+        values = [
+            dict(
+                chat_id=row["chat_id"],
+                person_id=row.get("person_id"),
+                kind=row["kind"],
+                payload=row["payload"],
+                dedupe_key=row.get("dedupe_key"),
+                status=OutboxStatus.PENDING,
+                attempts=0,
+                not_before=row.get("not_before") or now,
+                created_at=now,
+            )
+            for row in rows
+        ]
+        statement = insert_for(self.session, OutgoingMessage).on_conflict_do_nothing(
+            index_elements=["dedupe_key"]
+        )
+        # executemany: compiled once, sent in batches by the driver. Its row count is not
+        # reliable across drivers, so the caller learns how many were asked for.
+        await self.session.execute(statement, values)
+        return len(values)
+
     async def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[OutgoingMessage]:
         """Take up to `limit` due rows for this sender, oldest first.
 
@@ -114,6 +143,19 @@ class OutboxRepo:
             )
             .values(not_before=not_before)
         )
+
+    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> int:
+        """A group became a supergroup: what still waits for the old id goes to the new one."""
+        result = await self.session.execute(
+            update(OutgoingMessage)
+            .where(
+                OutgoingMessage.chat_id == old_chat_id,
+                OutgoingMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+            )
+            .values(chat_id=new_chat_id)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
 
     async def counts(self) -> dict[OutboxStatus, int]:
         rows = await self.session.execute(

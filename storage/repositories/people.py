@@ -36,15 +36,8 @@ class PeopleRepo:
         assert person is not None
         return person
 
-    async def set_active(self, person_id: int, active: bool, now: datetime) -> bool:
-        result = await self.session.execute(
-            update(Person)
-            .where(Person.id == person_id, Person.is_active.is_not(active))
-            .values(is_active=active, updated_at=now)
-        )
-        return bool(rowcount(result))
-
-    async def set_active_by_chat(self, tg_id: int, active: bool, now: datetime) -> bool:
+    async def set_active(self, tg_id: int, active: bool, now: datetime) -> bool:
+        """Mark whether the bot may message this person (False once they blocked it)."""
         result = await self.session.execute(
             update(Person)
             .where(Person.tg_id == tg_id, Person.is_active.is_not(active))

@@ -15,6 +15,8 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import (
     CallbackQuery,
     Chat,
+    ChatInviteLink,
+    ChatMemberAdministrator,
     InlineKeyboardMarkup,
     Message,
     MessageEntity,
@@ -44,6 +46,8 @@ class RecordingSession(BaseSession):
 
     calls: list[Call] = field(default_factory=list)
     errors: dict[str, Exception] = field(default_factory=dict)  # method name -> raise once
+    # method name -> what Telegram answers (a value, or a function of the method)
+    answers: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -63,6 +67,30 @@ class RecordingSession(BaseSession):
 
     def _answer(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
         name = type(method).__name__
+        if name in self.answers:
+            answer = self.answers[name]
+            return answer(method) if callable(answer) else answer
+        if name == "GetChatMember":  # the bot is an administrator with every right
+            rights = {
+                name: True
+                for name, info in ChatMemberAdministrator.model_fields.items()
+                if info.is_required() and name.startswith("can_")
+            }
+            rights.update(can_be_edited=False, can_promote_members=False)
+            return ChatMemberAdministrator(
+                user=User(id=bot.id, is_bot=True, first_name="Кадры"),
+                is_anonymous=False,
+                **rights,
+            )
+        if name == "CreateChatInviteLink":
+            return ChatInviteLink(
+                invite_link=f"https://t.me/+link{next(self._message_ids)}",
+                creator=User(id=bot.id, is_bot=True, first_name="Кадры"),
+                creates_join_request=bool(getattr(method, "creates_join_request", False)),
+                is_primary=False,
+                is_revoked=False,
+                name=getattr(method, "name", None),
+            )
         if name == "GetMe":
             return User(id=bot.id, is_bot=True, first_name="Кадры", username="kadry_test_bot")
         if name.startswith("Send") and hasattr(method, "chat_id"):

@@ -1,0 +1,486 @@
+"""/passport and /roadmap: the tutor fills the passport field by field (each answer saved),
+adds stages and submits them with a report; the mentor approves or returns with a comment."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from handlers.plan import evidence_of
+from services.container import Services
+from services.errors import DomainError, InvalidInput
+from services.i18n import Translator
+from services.people import Identity
+from services.roadmap import ROADMAP_ACTION, PassportView, RoadmapView, StageView
+from storage.models import PASSPORT_FIELDS, Team
+
+
+class RoadmapCD(CallbackData, prefix=ROADMAP_ACTION):
+    act: str
+    id: int
+
+
+class PassportFlow(StatesGroup):
+    answer = State()
+
+
+class StageFlow(StatesGroup):
+    title = State()
+    due = State()
+    report = State()
+
+
+class ReviewFlow(StatesGroup):
+    passport_comment = State()
+    stage_comment = State()
+
+
+def _button(text: str, act: str, id_: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=RoadmapCD(act=act, id=id_).pack())
+
+
+def _keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+async def _reply(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    assert query.message is not None
+    await query.bot.send_message(query.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
+
+
+def _pick(teams: list[Team], act: str) -> InlineKeyboardMarkup | None:
+    return _keyboard([[_button(team.name, act, team.id)] for team in teams])
+
+
+# Rendering.
+
+
+def render_passport(view: PassportView, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
+    none = t("roadmap-empty-field")
+    lines = [t("passport-title", team=view.team, status=t(f"passport-status-{view.status.value}"))]
+    for name in PASSPORT_FIELDS:
+        lines.append(t(f"passport-field-{name}", value=view.fields[name] or none))
+    if view.return_comment and view.status.value == "returned":
+        lines.append(t("roadmap-comment-line", comment=view.return_comment))
+    rows: list[list[InlineKeyboardButton]] = [[], []]
+    if view.can_edit:
+        rows[0].append(_button(t("passport-btn-fill"), "pf", view.team_id))
+    if view.can_submit:
+        rows[0].append(_button(t("passport-btn-submit"), "ps", view.team_id))
+    if view.can_review:
+        rows[1].append(_button(t("roadmap-btn-approve"), "pok", view.id))
+        rows[1].append(_button(t("roadmap-btn-return"), "pret", view.id))
+    return "\n\n".join(lines), _keyboard(rows)
+
+
+def render_roadmap(view: RoadmapView, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
+    lines = [t("roadmap-title", team=view.team)]
+    rows: list[list[InlineKeyboardButton]] = []
+    if not view.stages:
+        lines.append(t("roadmap-no-stages"))
+    for stage in view.stages:
+        lines.append(
+            t(
+                "roadmap-line",
+                n=str(stage.position),
+                title=stage.title,
+                due=stage.due or t("roadmap-no-due"),
+                status=t(f"roadmap-status-{stage.status.value}"),
+            )
+        )
+        rows.append([_button(f"{stage.position}. {stage.title}"[:60], "so", stage.id)])
+    if view.can_add:
+        rows.append([_button(t("roadmap-btn-add"), "sa", view.team_id)])
+    return "\n".join(lines), _keyboard(rows)
+
+
+def render_stage(view: StageView, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
+    lines = [
+        t(
+            "roadmap-stage-card",
+            n=str(view.position),
+            title=view.title,
+            due=view.due or t("roadmap-no-due"),
+            status=t(f"roadmap-status-{view.status.value}"),
+        )
+    ]
+    if view.report_kind and view.status.value in ("submitted", "approved", "returned"):
+        lines.append(t("roadmap-report-line", report=view.report_text or t("roadmap-report-file")))
+    if view.return_comment and view.status.value == "returned":
+        lines.append(t("roadmap-comment-line", comment=view.return_comment))
+    rows: list[list[InlineKeyboardButton]] = [[], [], []]
+    if view.can_submit:
+        rows[0].append(_button(t("roadmap-btn-submit"), "ss", view.id))
+    if view.can_set_due:
+        rows[0].append(_button(t("roadmap-btn-due"), "sd", view.id))
+    if view.can_review:
+        rows[1].append(_button(t("roadmap-btn-approve"), "sok", view.id))
+        rows[1].append(_button(t("roadmap-btn-return"), "sret", view.id))
+    rows[2].append(_button(t("roadmap-btn-list"), "ro", view.team_id))
+    return "\n".join(lines), _keyboard(rows)
+
+
+def _back(t: Translator) -> InlineKeyboardMarkup | None:
+    return _keyboard([[_button(t("roadmap-btn-back"), "x", 0)]])
+
+
+# /passport.
+
+
+async def passport_command(
+    message: Message, me: Identity, services: Services, t: Translator
+) -> None:
+    teams = await services.roadmap.teams(me)
+    if not teams:
+        raise DomainError("team-none")
+    if len(teams) > 1:
+        await message.answer(t("team-pick"), reply_markup=_pick(teams, "po"))
+        return
+    text, markup = render_passport(await services.roadmap.passport(me, teams[0].id), t)
+    await message.answer(text, reply_markup=markup)
+
+
+async def passport_open(
+    query: CallbackQuery, callback_data: RoadmapCD, me: Identity, services: Services, t: Translator
+) -> None:
+    text, markup = render_passport(await services.roadmap.passport(me, callback_data.id), t)
+    await query.answer()
+    await _reply(query, text, markup)
+
+
+async def _ask_field(
+    query_or_message: CallbackQuery | Message,
+    view: PassportView,
+    index: int,
+    t: Translator,
+    state: FSMContext,
+) -> None:
+    await state.set_state(PassportFlow.answer)
+    await state.update_data(team_id=view.team_id, index=index)
+    name = PASSPORT_FIELDS[index]
+    current = view.fields[name]
+    text = t(f"passport-ask-{name}", step=str(index + 1), total=str(len(PASSPORT_FIELDS)))
+    if current:
+        text += "\n\n" + t("passport-current", value=current)
+    rows = [[_button(t("passport-btn-keep"), "pk", view.team_id)]] if current else []
+    rows.append(
+        [
+            _button(t("roadmap-btn-back"), "pb", view.team_id),
+            _button(t("passport-btn-exit"), "px", view.team_id),
+        ]
+    )
+    markup = _keyboard(rows)
+    if isinstance(query_or_message, CallbackQuery):
+        await _reply(query_or_message, text, markup)
+    else:
+        await query_or_message.answer(text, reply_markup=markup)
+
+
+async def _finish_fill(
+    target: CallbackQuery | Message, view: PassportView, t: Translator, state: FSMContext
+) -> None:
+    await state.clear()
+    text, markup = render_passport(view, t)
+    text = t("passport-filled") + "\n\n" + text
+    if isinstance(target, CallbackQuery):
+        await _reply(target, text, markup)
+    else:
+        await target.answer(text, reply_markup=markup)
+
+
+async def passport_fill(
+    query: CallbackQuery,
+    callback_data: RoadmapCD,
+    me: Identity,
+    services: Services,
+    t: Translator,
+    state: FSMContext,
+) -> None:
+    view = await services.roadmap.passport_begin(me, callback_data.id)
+    await query.answer()
+    await _ask_field(query, view, 0, t, state)
+
+
+async def _cursor(state: FSMContext, team_id: int) -> int:
+    data = await state.get_data()
+    if await state.get_state() != PassportFlow.answer.state or data.get("team_id") != team_id:
+        raise DomainError("passport-restart")
+    return int(data["index"])
+
+
+async def passport_answer(
+    message: Message, me: Identity, services: Services, t: Translator, state: FSMContext
+) -> None:
+    data = await state.get_data()
+    team_id, index = int(data["team_id"]), int(data["index"])
+    view = await services.roadmap.passport_answer(
+        me, team_id, PASSPORT_FIELDS[index], message.text or ""
+    )
+    if index + 1 >= len(PASSPORT_FIELDS):
+        await _finish_fill(message, view, t, state)
+    else:
+        await _ask_field(message, view, index + 1, t, state)
+
+
+async def passport_move(
+    query: CallbackQuery,
+    callback_data: RoadmapCD,
+    me: Identity,
+    services: Services,
+    t: Translator,
+    state: FSMContext,
+) -> None:
+    """Keep the current answer (forward), Back, or leave the questions (everything is saved)."""
+    view = await services.roadmap.passport_begin(me, callback_data.id)
+    await query.answer()
+    if callback_data.act == "px":
+        await _finish_fill(query, view, t, state)
+        return
+    index = await _cursor(state, callback_data.id)
+    if callback_data.act == "pk":
+        if not view.fields[PASSPORT_FIELDS[index]]:
+            raise InvalidInput("passport-nothing-to-keep")
+        index += 1
+    else:
+        index -= 1
+    if index < 0 or index >= len(PASSPORT_FIELDS):
+        await _finish_fill(query, view, t, state)
+    else:
+        await _ask_field(query, view, index, t, state)
+
+
+async def passport_submit(
+    query: CallbackQuery,
+    callback_data: RoadmapCD,
+    me: Identity,
+    services: Services,
+    t: Translator,
+) -> None:
+    await services.roadmap.passport_submit(me, callback_data.id)
+    await query.answer(t("passport-submitted"))
+    await _reply(query, t("passport-submitted"), None)
+
+
+async def passport_approve(
+    query: CallbackQuery, callback_data: RoadmapCD, me: Identity, services: Services, t: Translator
+) -> None:
+    view = await services.roadmap.approve_passport(me, callback_data.id)
+    await query.answer(t("passport-approved-done", team=view.team))
+    await _reply(query, t("passport-approved-done", team=view.team), None)
+
+
+async def passport_ask_comment(
+    query: CallbackQuery,
+    callback_data: RoadmapCD,
+    me: Identity,
+    services: Services,
+    t: Translator,
+    state: FSMContext,
+) -> None:
+    view = await services.roadmap.check_passport_review(me, callback_data.id)
+    await state.set_state(ReviewFlow.passport_comment)
+    await state.update_data(passport_id=view.id)
+    await query.answer()
+    await _reply(query, t("passport-return-ask", team=view.team), _back(t))
+
+
+async def passport_comment(
+    message: Message, me: Identity, services: Services, t: Translator, state: FSMContext
+) -> None:
+    passport_id = int((await state.get_data())["passport_id"])
+    view = await services.roadmap.return_passport(me, passport_id, message.text or "")
+    await state.clear()
+    await message.answer(t("passport-returned-done", team=view.team))
+
+
+# /roadmap.
+
+
+async def roadmap_command(
+    message: Message, me: Identity, services: Services, t: Translator
+) -> None:
+    teams = await services.roadmap.teams(me)
+    if not teams:
+        raise DomainError("team-none")
+    if len(teams) > 1:
+        await message.answer(t("team-pick"), reply_markup=_pick(teams, "ro"))
+        return
+    text, markup = render_roadmap(await services.roadmap.roadmap(me, teams[0].id), t)
+    await message.answer(text, reply_markup=markup)
+
+
+async def roadmap_open(
+    query: CallbackQuery, callback_data: RoadmapCD, me: Identity, services: Services, t: Translator
+) -> None:
+    text, markup = render_roadmap(await services.roadmap.roadmap(me, callback_data.id), t)
+    await query.answer()
+    await _reply(query, text, markup)
+
+
+async def stage_open(
+    query: CallbackQuery, callback_data: RoadmapCD, me: Identity, services: Services, t: Translator
+) -> None:
+    text, markup = render_stage(await services.roadmap.stage(me, callback_data.id), t)
+    await query.answer()
+    await _reply(query, text, markup)
+
+
+async def stage_add(
+    query: CallbackQuery,
+    callback_data: RoadmapCD,
+    me: Identity,
+    services: Services,
+    t: Translator,
+    state: FSMContext,
+) -> None:
+    team = await services.roadmap.check_add_stage(me, callback_data.id)
+    await state.set_state(StageFlow.title)
+    await state.update_data(team_id=team.id)
+    await query.answer()
+    await _reply(query, t("roadmap-ask-title"), _back(t))
+
+
+async def stage_title(
+    message: Message, me: Identity, services: Services, t: Translator, state: FSMContext
+) -> None:
+    team_id = int((await state.get_data())["team_id"])
+    stage = await services.roadmap.add_stage(me, team_id, message.text or "")
+    await state.set_state(StageFlow.due)
+    await state.update_data(stage_id=stage.id)
+    await message.answer(t("roadmap-ask-due", title=stage.title), reply_markup=_back(t))
+
+
+async def stage_ask_due(
+    query: CallbackQuery,
+    callback_data: RoadmapCD,
+    me: Identity,
+    services: Services,
+    t: Translator,
+    state: FSMContext,
+) -> None:
+    stage = await services.roadmap.check_set_due(me, callback_data.id)
+    await state.set_state(StageFlow.due)
+    await state.update_data(stage_id=stage.id)
+    await query.answer()
+    await _reply(query, t("roadmap-ask-due", title=stage.title), _back(t))
+
+
+async def stage_due(
+    message: Message, me: Identity, services: Services, t: Translator, state: FSMContext
+) -> None:
+    stage_id = int((await state.get_data())["stage_id"])
+    stage = await services.roadmap.set_stage_due(me, stage_id, message.text or "")
+    await state.clear()
+    text, markup = render_stage(stage, t)
+    await message.answer(t("roadmap-due-saved") + "\n\n" + text, reply_markup=markup)
+
+
+async def stage_ask_report(
+    query: CallbackQuery,
+    callback_data: RoadmapCD,
+    me: Identity,
+    services: Services,
+    t: Translator,
+    state: FSMContext,
+) -> None:
+    stage = await services.roadmap.check_submit_stage(me, callback_data.id)
+    await state.set_state(StageFlow.report)
+    await state.update_data(stage_id=stage.id)
+    await query.answer()
+    await _reply(query, t("roadmap-ask-report", title=stage.title), _back(t))
+
+
+async def stage_report(
+    message: Message, me: Identity, services: Services, t: Translator, state: FSMContext
+) -> None:
+    stage_id = int((await state.get_data())["stage_id"])
+    stage = await services.roadmap.submit_stage(me, stage_id, evidence_of(message))
+    await state.clear()
+    await message.answer(t("roadmap-submitted", title=stage.title))
+
+
+async def stage_approve(
+    query: CallbackQuery, callback_data: RoadmapCD, me: Identity, services: Services, t: Translator
+) -> None:
+    stage = await services.roadmap.approve_stage(me, callback_data.id)
+    await query.answer(t("roadmap-approved-done", title=stage.title))
+    await _reply(query, t("roadmap-approved-done", title=stage.title), None)
+
+
+async def stage_ask_comment(
+    query: CallbackQuery,
+    callback_data: RoadmapCD,
+    me: Identity,
+    services: Services,
+    t: Translator,
+    state: FSMContext,
+) -> None:
+    stage = await services.roadmap.check_stage_review(me, callback_data.id)
+    await state.set_state(ReviewFlow.stage_comment)
+    await state.update_data(stage_id=stage.id)
+    await query.answer()
+    await _reply(query, t("roadmap-return-ask", title=stage.title), _back(t))
+
+
+async def stage_comment(
+    message: Message, me: Identity, services: Services, t: Translator, state: FSMContext
+) -> None:
+    stage_id = int((await state.get_data())["stage_id"])
+    stage = await services.roadmap.return_stage(me, stage_id, message.text or "")
+    await state.clear()
+    await message.answer(t("roadmap-returned-done", title=stage.title))
+
+
+async def back(query: CallbackQuery, t: Translator, state: FSMContext) -> None:
+    await state.clear()
+    await query.answer(t("roadmap-back-done"))
+
+
+async def wrong_input(message: Message) -> None:
+    raise InvalidInput("roadmap-text-expected")
+
+
+def create_router() -> Router:
+    router = Router(name="roadmap")
+    private = F.chat.type == "private"
+    text = (private, F.text, ~F.text.startswith("/"))
+    router.message.register(passport_command, Command("passport"), private)
+    router.message.register(roadmap_command, Command("roadmap"), private)
+    router.message.register(passport_answer, PassportFlow.answer, *text)
+    router.message.register(passport_comment, ReviewFlow.passport_comment, *text)
+    router.message.register(stage_title, StageFlow.title, *text)
+    router.message.register(stage_due, StageFlow.due, *text)
+    router.message.register(stage_comment, ReviewFlow.stage_comment, *text)
+    router.message.register(stage_report, StageFlow.report, private, ~F.text.startswith("/"))
+    router.message.register(
+        wrong_input,
+        StateFilter(
+            PassportFlow.answer,
+            ReviewFlow.passport_comment,
+            ReviewFlow.stage_comment,
+            StageFlow.title,
+            StageFlow.due,
+        ),
+        private,
+        ~F.text,
+    )
+    router.callback_query.register(passport_open, RoadmapCD.filter(F.act == "po"))
+    router.callback_query.register(passport_fill, RoadmapCD.filter(F.act == "pf"))
+    router.callback_query.register(passport_move, RoadmapCD.filter(F.act.in_({"pk", "pb", "px"})))
+    router.callback_query.register(passport_submit, RoadmapCD.filter(F.act == "ps"))
+    router.callback_query.register(passport_approve, RoadmapCD.filter(F.act == "pok"))
+    router.callback_query.register(passport_ask_comment, RoadmapCD.filter(F.act == "pret"))
+    router.callback_query.register(roadmap_open, RoadmapCD.filter(F.act == "ro"))
+    router.callback_query.register(stage_open, RoadmapCD.filter(F.act == "so"))
+    router.callback_query.register(stage_add, RoadmapCD.filter(F.act == "sa"))
+    router.callback_query.register(stage_ask_due, RoadmapCD.filter(F.act == "sd"))
+    router.callback_query.register(stage_ask_report, RoadmapCD.filter(F.act == "ss"))
+    router.callback_query.register(stage_approve, RoadmapCD.filter(F.act == "sok"))
+    router.callback_query.register(stage_ask_comment, RoadmapCD.filter(F.act == "sret"))
+    router.callback_query.register(back, RoadmapCD.filter(F.act == "x"))
+    return router

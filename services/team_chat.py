@@ -1,0 +1,317 @@
+"""Team chats: binding a Telegram group to a team, personal invite links, join requests,
+members leaving or removed, a group migrating to a supergroup, and the mentor's announcements.
+
+The handlers ask Telegram for the bot's rights in the group and pass them in; everything the
+bot must do in Telegram afterwards (create an invite link, remove a member, post to the group)
+is queued in the outbox in the same transaction, so it survives a restart and the group's
+20 messages a minute are kept by the sender.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.clock import Clock
+from services.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
+from services.i18n import Texts
+from services.notify import Notifier
+from services.people import Identity
+from services.reminders import display_name
+from storage.models import ChatState, Person, Team, TeamMember, TeamRole
+from storage.uow import UnitOfWork
+
+BIND_PREFIX = "bind_"
+STAFF = (TeamRole.MENTOR, TeamRole.TUTOR)
+IN_CHAT = {ChatState.APPROVED, ChatState.JOINED}
+MAX_ANNOUNCEMENT = 3500
+
+
+@dataclass(frozen=True)
+class BotRights:
+    """What the bot may do in the group (from getChatMember of the bot itself)."""
+
+    is_admin: bool
+    can_invite_users: bool
+    can_restrict_members: bool
+
+    def missing(self) -> list[str]:
+        missing = [] if self.is_admin else ["admin"]
+        if not self.can_invite_users:
+            missing.append("invite")
+        if not self.can_restrict_members:
+            missing.append("restrict")
+        return missing
+
+
+@dataclass(frozen=True)
+class BindResult:
+    team: Team
+    already: bool
+    invited: int
+
+
+class ChatOutbox:
+    """What the team chat side queues when the roster changes; used by the team service too.
+
+    Never commits: the caller's action does.
+    """
+
+    def __init__(self, uow: UnitOfWork, clock: Clock, notifier: Notifier, texts: Texts) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.notifier = notifier
+        self.texts = texts
+
+    async def post(self, team: Team, key: str, **args: str) -> bool:
+        """A message to the team chat, if the team has one. No dedupe key: every caller posts
+        in the transaction of a conditional change, which happens once."""
+        if team.chat_id is None:
+            return False
+        return await self.post_to(team.chat_id, team, key, **args)
+
+    async def post_to(self, chat_id: int, team: Team, key: str, **args: str) -> bool:
+        text = self.texts.get(key, None, team=team.name, **args)
+        return await self.notifier.send_text(chat_id, text)
+
+    async def invite(self, team: Team, member: TeamMember, person: Person) -> bool:
+        """Queue a personal invite link unless the member already has one or is in the chat."""
+        if team.chat_id is None:
+            return False
+        changed = await self.uow.teams.set_chat_state(
+            team.id,
+            person.id,
+            ChatState.INVITED,
+            only_from={None, ChatState.LEFT, ChatState.REMOVED},
+        )
+        if not changed:
+            return False
+        lang = person.language
+        await self.notifier.send_invite_link(
+            person.tg_id,
+            team.chat_id,
+            name=f"team {team.id} member {person.id}",
+            text=self.texts.get("team-invite", lang, team=team.name),
+            button=self.texts.get("team-invite-button", lang),
+            member_id=member.id,
+            person_id=person.id,
+        )
+        return True
+
+    async def remove(self, team: Team, person: Person) -> bool:
+        """The person left the team: take them out of the chat too."""
+        member = await self.uow.teams.member(team.id, person.id, active=False)
+        if member is None or team.chat_id is None:
+            return False
+        was_in = member.chat_state in IN_CHAT
+        changed = await self.uow.teams.set_chat_state(
+            team.id,
+            person.id,
+            ChatState.REMOVED,
+            only_from={ChatState.INVITED, ChatState.APPROVED, ChatState.JOINED},
+        )
+        if changed and was_in:
+            await self.notifier.remove_from_chat(
+                team.chat_id,
+                person.tg_id,
+            )
+        return changed
+
+
+class TeamChatService:
+    def __init__(self, uow: UnitOfWork, clock: Clock, notifier: Notifier, texts: Texts) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.notifier = notifier
+        self.texts = texts
+        self.chat = ChatOutbox(uow, clock, notifier, texts)
+
+    # Binding.
+
+    async def bind(
+        self, me: Identity, code: str, chat_id: int, chat_title: str | None, rights: BotRights
+    ) -> BindResult:
+        """Bind the group to the team named by its code (the mentor or a tutor of the team).
+
+        A group binds to one team; moving a team to another group is the mentor's.
+        """
+        if chat_id >= 0:
+            raise InvalidInput("team-bind-private")
+        code = code.strip().lower()
+        if code.startswith(BIND_PREFIX):
+            code = code[len(BIND_PREFIX) :]
+        if not code:
+            raise InvalidInput("team-bind-usage")
+        team = await self.uow.teams.by_code(code)
+        if team is None:
+            raise NotFound("team-unknown", code=code)
+        role = await self.uow.teams.role_in(team.id, me.person_id)
+        if role not in STAFF:
+            raise NotAllowed("team-bind-not-staff")
+        other = await self.uow.teams.by_chat(chat_id)
+        if other is not None and other.id != team.id:
+            raise Conflict("team-chat-taken", other=other.name)
+        if team.chat_id is not None and team.chat_id != chat_id and role is not TeamRole.MENTOR:
+            raise NotAllowed("team-rebind-mentor-only")
+        missing = rights.missing()
+        if missing:
+            names = ", ".join(self.texts.get(f"team-right-{m}", me.language) for m in missing)
+            raise DomainError("team-chat-rights", missing=names)
+        if team.chat_id == chat_id:
+            return BindResult(team, already=True, invited=0)
+        now = self.clock.now()
+        old_chat = team.chat_id
+        if not await self.uow.teams.bind_chat(team.id, chat_id, chat_title, now):
+            return BindResult(team, already=True, invited=0)
+        team.chat_id, team.chat_title, team.chat_bound_at = chat_id, chat_title, now
+        # A new group: nobody is in it yet, except whoever bound it.
+        await self.uow.teams.reset_chat_states(team.id)
+        invited = 0
+        for member, person in await self.uow.teams.members(team.id):
+            if person.id == me.person_id:
+                await self.uow.teams.set_chat_state(team.id, person.id, ChatState.JOINED)
+            else:
+                invited += await self.chat.invite(team, member, person)
+        await self.chat.post(team, "team-chat-bound")
+        if old_chat is not None:
+            await self.chat.post_to(old_chat, team, "team-chat-unbound")
+        await self.uow.audit.record(
+            now,
+            me.person_id,
+            "team.bind_chat",
+            "team",
+            team.id,
+            chat_id=chat_id,
+            previous_chat_id=old_chat,
+        )
+        await self.uow.commit()
+        return BindResult(team, already=False, invited=invited)
+
+    async def migrate(self, old_chat_id: int, new_chat_id: int) -> bool:
+        """The group became a supergroup: the team stays bound, queued messages follow it.
+
+        Called for both service messages (and by the sender when Telegram says so): the
+        second call finds nothing to move.
+        """
+        moved = await self.uow.teams.migrate_chat(old_chat_id, new_chat_id)
+        await self.uow.outbox.move_chat(old_chat_id, new_chat_id)
+        for team_id in moved:
+            await self.uow.audit.record(
+                self.clock.now(),
+                None,
+                "team.chat_migrated",
+                "team",
+                team_id,
+                old_chat_id=old_chat_id,
+                new_chat_id=new_chat_id,
+            )
+        await self.uow.commit()
+        return bool(moved)
+
+    # Joining and leaving.
+
+    async def join_request(self, chat_id: int, tg_id: int) -> bool:
+        """Approve a roster member of the group's team; anyone else is declined."""
+        team = await self.uow.teams.by_chat(chat_id)
+        found = await self.uow.teams.member_by_tg(team.id, tg_id) if team is not None else None
+        approve = found is not None
+        if team is not None and found is not None:
+            await self.uow.teams.set_chat_state(team.id, found[1].id, ChatState.APPROVED)
+        if team is not None:
+            await self.uow.audit.record(
+                self.clock.now(),
+                found[1].id if found else None,
+                "team.join_request",
+                "team",
+                team.id,
+                approved=approve,
+            )
+            await self.uow.commit()
+        return approve
+
+    async def member_joined(self, chat_id: int, tg_id: int) -> bool:
+        team = await self.uow.teams.by_chat(chat_id)
+        found = await self.uow.teams.member_by_tg(team.id, tg_id) if team is not None else None
+        if team is None or found is None:
+            return False
+        changed = await self.uow.teams.set_chat_state(
+            team.id,
+            found[1].id,
+            ChatState.JOINED,
+            only_from={None, ChatState.INVITED, ChatState.APPROVED, ChatState.LEFT},
+        )
+        if changed:
+            await self.uow.commit()
+        return changed
+
+    async def member_left(self, chat_id: int, tg_id: int) -> bool:
+        """A roster member left the chat on their own: noted, and the team's staff are told."""
+        team = await self.uow.teams.by_chat(chat_id)
+        found = await self.uow.teams.member_by_tg(team.id, tg_id) if team is not None else None
+        if team is None or found is None:
+            return False
+        _, person = found
+        changed = await self.uow.teams.set_chat_state(
+            team.id,
+            person.id,
+            ChatState.LEFT,
+            only_from={None, ChatState.INVITED, ChatState.APPROVED, ChatState.JOINED},
+        )
+        if not changed:
+            return False
+        now = self.clock.now()
+        await self.uow.audit.record(now, person.id, "team.left_chat", "team", team.id)
+        for _, staff in await self.uow.teams.members(team.id):
+            if staff.id == person.id:
+                continue
+            role = await self.uow.teams.role_in(team.id, staff.id)
+            if role not in STAFF:
+                continue
+            await self.notifier.send_text(
+                staff.tg_id,
+                self.texts.get(
+                    "team-member-left-chat",
+                    staff.language,
+                    name=display_name(person, self.texts, staff.language),
+                    team=team.name,
+                ),
+                person_id=staff.id,
+            )
+        await self.uow.commit()
+        return True
+
+    # Announcements.
+
+    async def announce_teams(self, me: Identity) -> list[Team]:
+        teams = [t for t, _ in await self.uow.teams.teams_of(me.person_id, [TeamRole.MENTOR])]
+        if not teams:
+            raise NotAllowed("team-announce-not-mentor")
+        return teams
+
+    async def check_announce(self, me: Identity, team_id: int) -> Team:
+        team = await self.uow.teams.get(team_id)
+        if team is None:
+            raise NotFound("team-unknown", code=str(team_id))
+        if await self.uow.teams.role_in(team.id, me.person_id) is not TeamRole.MENTOR:
+            raise NotAllowed()
+        if team.chat_id is None:
+            raise DomainError("team-no-chat", team=team.name)
+        return team
+
+    async def announce(self, me: Identity, team_id: int, text: str) -> Team:
+        team = await self.check_announce(me, team_id)
+        text = text.strip()
+        if not text:
+            raise InvalidInput("team-announce-empty")
+        if len(text) > MAX_ANNOUNCEMENT:
+            raise InvalidInput("team-announce-long", limit=str(MAX_ANNOUNCEMENT))
+        now = self.clock.now()
+        await self.chat.post(team, "team-announcement", text=text)
+        await self.uow.audit.record(now, me.person_id, "team.announce", "team", team.id)
+        await self.uow.commit()
+        return team
+
+    async def announce_in_chat(self, me: Identity, chat_id: int, text: str) -> Team:
+        team = await self.uow.teams.by_chat(chat_id)
+        if team is None:
+            raise NotFound("team-chat-not-bound")
+        return await self.announce(me, team.id, text)

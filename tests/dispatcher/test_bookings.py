@@ -1,0 +1,193 @@
+"""Bookings through the real Dispatcher: /internships with its week pager and direction filter,
+booking, the site contact's confirmation button, the calendar file, /bookings with cancel,
+/slots with the add-a-slot dialogue; forged and repeated callbacks."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC
+
+import pytest
+from icalendar import Calendar
+
+from handlers.internships import BookingCD, InternshipsCD
+from handlers.slots import SlotAddCD, SlotCD
+from services.clock import FixedClock
+from tests.bookings_world import (
+    CONTACT,
+    NOW,
+    STUDENT3,
+    BookingWorld,
+    build_booking_world,
+)
+from tests.dispatcher.harness import Harness, build_harness
+from tests.plans_world import STUDENT, STUDENT2
+
+NOT_ALLOWED = "Недостаточно прав для этого действия."
+
+
+@pytest.fixture
+async def harness(db_url: str, clock: FixedClock, bot_token: str) -> AsyncIterator[Harness]:
+    harness = build_harness(db_url, clock, bot_token, throttle_rate_per_second=1000)
+    yield harness
+    await harness.app.engine.dispose()
+
+
+@pytest.fixture
+async def world(harness: Harness, clock: FixedClock) -> BookingWorld:
+    clock.moment = NOW.astimezone(UTC)
+    return await build_booking_world(harness.app.uow_factory, clock)
+
+
+def buttons(harness: Harness, chat_id: int) -> list[str]:
+    sent = [m for m in harness.session.of("SendMessage") if int(m.chat_id) == chat_id]
+    markup = sent[-1].reply_markup
+    return [b.callback_data for row in markup.inline_keyboard for b in row] if markup else []
+
+
+def last_text(harness: Harness, chat_id: int) -> str:
+    return harness.session.texts_to(chat_id)[-1]
+
+
+async def test_browse_book_confirm_and_get_the_calendar_file(
+    harness: Harness, world: BookingWorld
+) -> None:
+    await harness.send(STUDENT, "/internships")
+    text = last_text(harness, STUDENT)
+    assert text.startswith(
+        "Стажировки и профпробы на неделе 31.08–06.09.2026 (направление: все):\n"
+        "1. АО «Завод» — стажировка\n   03.09.2026 10:00–14:00, ул. Ленина, 1\n"
+        "   Направления: Промышленность, Экология. Свободно мест: 2 из 2\n"
+        "   Требования: Сменная обувь\n2. Лаборатория «Кванториум»"
+    )
+    book = InternshipsCD(act="book", id=world.slot_id).pack()
+    assert buttons(harness, STUDENT) == [
+        book,
+        InternshipsCD(act="book", id=world.lab_slot_id).pack(),
+        InternshipsCD(act="wk", w=-1).pack(),
+        InternshipsCD(act="wk", w=1).pack(),
+        InternshipsCD(act="dirs").pack(),
+    ]
+    await harness.press(STUDENT, InternshipsCD(act="wk", w=1).pack())
+    assert "Профпроба" not in last_text(harness, STUDENT)
+    assert "профессиональная проба\n   10.09.2026 10:00–12:00" in last_text(harness, STUDENT)
+    await harness.press(STUDENT, InternshipsCD(act="dirs").pack())
+    assert buttons(harness, STUDENT)[1:] == [
+        InternshipsCD(act="wk", d=0).pack(),
+        InternshipsCD(act="wk", d=1).pack(),
+        InternshipsCD(act="wk", d=2).pack(),
+    ]
+    await harness.press(STUDENT, InternshipsCD(act="wk", d=0).pack())
+    assert "(направление: Высокие технологии)" in last_text(harness, STUDENT)
+    assert "АО «Завод»" not in last_text(harness, STUDENT)
+
+    await harness.press(STUDENT, book)
+    assert last_text(harness, STUDENT).startswith("Вы записаны: АО «Завод», 03.09.2026 10:00")
+    await harness.deliver()
+    request = last_text(harness, CONTACT)
+    assert request.startswith("Новая запись: Участник №")
+    [confirm, decline] = buttons(harness, CONTACT)
+    assert confirm.startswith("bk:ok:") and decline.startswith("bk:no:")
+
+    await harness.press(STUDENT, confirm)  # the student cannot confirm their own booking
+    assert harness.session.alerts()[-1] == NOT_ALLOWED
+    await harness.press(CONTACT, confirm)
+    assert last_text(harness, CONTACT).startswith("Запись подтверждена: Участник №")
+    await harness.press(CONTACT, decline)  # too late: decided
+    assert harness.session.alerts()[-1].startswith("По этой записи уже есть решение")
+    await harness.deliver()
+    assert last_text(harness, STUDENT).startswith("Ваша запись подтверждена: АО «Завод»")
+    [document] = harness.session.of("SendDocument")
+    assert int(document.chat_id) == STUDENT
+    assert document.caption.startswith("Добавьте стажировку в календарь")
+    calendar = Calendar.from_ical(document.document.data)
+    [event] = calendar.walk("VEVENT")
+    assert event["dtstart"].dt.strftime("%d.%m.%Y %H:%M %Z") == "03.09.2026 10:00 MSK"
+
+
+async def test_bookings_cancel_and_the_waitlisted_student_is_offered(
+    harness: Harness, world: BookingWorld
+) -> None:
+    for student in (STUDENT, STUDENT2, STUDENT3):
+        await harness.press(student, InternshipsCD(act="book", id=world.slot_id).pack())
+    assert last_text(harness, STUDENT3).startswith("Свободных мест нет, вы в листе ожидания")
+    await harness.send(STUDENT, "/bookings")
+    assert last_text(harness, STUDENT) == (
+        "Ваши записи на стажировки и профпробы:\n"
+        "1. АО «Завод» — стажировка, 03.09.2026 10:00–14:00: ждёт подтверждения"
+    )
+    [cancel] = buttons(harness, STUDENT)
+    await harness.press(STUDENT2, cancel)  # someone else's booking
+    assert harness.session.alerts()[-1] == NOT_ALLOWED
+    await harness.press(STUDENT, cancel)
+    assert last_text(harness, STUDENT).startswith("Запись отменена: АО «Завод»")
+    await harness.press(STUDENT, cancel)
+    assert harness.session.alerts()[-1] == "Эта запись уже не действует."
+    await harness.deliver()
+    assert last_text(harness, STUDENT3).startswith("Освободилось место: АО «Завод»")
+    accept, refuse = buttons(harness, STUDENT3)
+    assert accept.startswith("bk:acc:") and refuse.startswith("bk:rej:")
+    await harness.press(STUDENT, accept)
+    assert harness.session.alerts()[-1] == NOT_ALLOWED
+    await harness.press(STUDENT3, accept)
+    assert last_text(harness, STUDENT3).startswith("Спасибо! Место за вами")
+
+
+async def test_the_site_contact_adds_a_slot_with_back_and_specific_errors(
+    harness: Harness, world: BookingWorld
+) -> None:
+    await harness.send(CONTACT, "/slots")
+    assert last_text(harness, CONTACT).startswith("Слоты вашей площадки:\n1. стажировка, ")
+    assert buttons(harness, CONTACT) == [
+        SlotCD(act="open", id=world.slot_id).pack(),
+        SlotCD(act="open", id=world.trial_id).pack(),
+        SlotCD(act="add").pack(),
+    ]
+    await harness.press(CONTACT, SlotCD(act="add").pack())
+    assert last_text(harness, CONTACT) == "Площадка «АО «Завод»». Что это за слот?"
+    await harness.press(CONTACT, SlotAddCD(act="kind", v="internship").pack())
+    await harness.send(CONTACT, "в среду")
+    assert last_text(harness, CONTACT).startswith("Не понял дату. Пришлите в виде ДД.ММ.ГГГГ")
+    await harness.send(CONTACT, "16.09.2026 09:00")
+    assert last_text(harness, CONTACT).startswith("Начало 16.09.2026 09:00. Когда окончание?")
+    await harness.send(CONTACT, "08:00")
+    assert last_text(harness, CONTACT) == "Окончание должно быть позже начала (16.09.2026 09:00)."
+    await harness.press(CONTACT, SlotAddCD(act="back").pack())
+    assert last_text(harness, CONTACT).startswith("Когда начало?")
+    await harness.send(CONTACT, "16.09.2026 10:00")
+    await harness.send(CONTACT, "12:00")
+    await harness.send(CONTACT, "много")
+    assert last_text(harness, CONTACT) == "Пришлите число мест цифрами, например 5."
+    await harness.send(CONTACT, "3")
+    await harness.press(CONTACT, SlotAddCD(act="skip").pack())
+    await harness.press(CONTACT, SlotAddCD(act="skip").pack())
+    assert last_text(harness, CONTACT) == (
+        "Проверьте слот:\nПлощадка: АО «Завод»\nВид: стажировка\n"
+        "Время: 16.09.2026 10:00–12:00\nМест: 3\nТребования: —\n"
+        "Направления: направление площадки"
+    )
+    await harness.press(CONTACT, SlotAddCD(act="ok").pack())
+    assert last_text(harness, CONTACT).startswith("Слот добавлен: 16.09.2026 10:00–12:00")
+    await harness.press(CONTACT, SlotAddCD(act="ok").pack())  # a replay creates nothing
+    assert harness.session.alerts()[-1].startswith("Этот шаг уже неактуален")
+
+
+async def test_forged_slot_and_booking_callbacks_are_refused(
+    harness: Harness, world: BookingWorld
+) -> None:
+    for presser, data in (
+        (STUDENT, SlotCD(act="open", id=world.slot_id).pack()),
+        (STUDENT, SlotCD(act="closeok", id=world.slot_id).pack()),
+        (CONTACT, SlotCD(act="open", id=world.lab_slot_id).pack()),  # another site's slot
+        (STUDENT, BookingCD(act="zzz", id=1).pack()),
+        (STUDENT, SlotAddCD(act="ok").pack()),
+        (STUDENT, "int:book:x"),
+    ):
+        await harness.press(presser, data)
+        assert harness.session.alerts()[-1] == NOT_ALLOWED, data
+    await harness.press(CONTACT, SlotCD(act="closeok", id=world.slot_id).pack())
+    assert last_text(harness, CONTACT) == "Запись на слот 03.09.2026 10:00–14:00 закрыта."
+    await harness.press(CONTACT, SlotCD(act="closeok", id=world.slot_id).pack())
+    assert harness.session.alerts()[-1] == "Запись на этот слот уже закрыта."
+    await harness.press(STUDENT, InternshipsCD(act="book", id=world.slot_id).pack())
+    assert harness.session.alerts()[-1] == "Запись на этот слот закрыта."

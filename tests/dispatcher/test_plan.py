@@ -1,0 +1,228 @@
+"""ИУП through the real Dispatcher: /plan, the card, submit with a photo, approve and return by
+buttons, /assign, snooze; forged and repeated callbacks."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from aiogram.types import Chat, Message, PhotoSize, Update
+
+from handlers.plan import AssignCD, PlanCD, SnoozeCD
+from scheduler.jobs import Jobs
+from services.clock import FixedClock
+from storage.models import TaskKind
+from tests.dispatcher.harness import Harness, build_harness, user
+from tests.plans_world import (
+    OTHER_TUTOR,
+    OUTSIDER,
+    STUDENT,
+    STUDENT2,
+    TUTOR,
+    World,
+    build_world,
+    local,
+    services,
+)
+
+MSK = "Europe/Moscow"
+NOT_ALLOWED = "Недостаточно прав для этого действия."
+
+
+@pytest.fixture
+async def harness(db_url: str, clock: FixedClock, bot_token: str) -> AsyncIterator[Harness]:
+    # These dialogues click faster than a person: no per-user throttling here.
+    harness = build_harness(db_url, clock, bot_token, throttle_rate_per_second=1000)
+    yield harness
+    await harness.app.engine.dispose()
+
+
+@pytest.fixture
+async def world(harness: Harness, clock: FixedClock) -> World:
+    clock.moment = local(MSK, 2026, 9, 1, 10, 0).astimezone(UTC)
+    return await build_world(harness.app.uow_factory, clock, MSK)
+
+
+async def give_task(world: World, title: str = "Курс по экологии", **kwargs: Any) -> int:
+    me = await world.me(TUTOR)
+    async with world.uow_factory() as uow:
+        [task] = await services(uow, world.clock).plans.assign(
+            me,
+            kind=kwargs.get("kind", TaskKind.ONLINE_COURSE),
+            title=title,
+            due_at=kwargs.get("due_at", local(MSK, 2026, 9, 10, 18, 0)),
+            student_id=await world.person_id(STUDENT),
+        )
+        return task.id
+
+
+def buttons(harness: Harness, chat_id: int) -> list[str]:
+    """Callback data of the buttons of the last message to the chat."""
+    sent = [m for m in harness.session.of("SendMessage") if int(m.chat_id) == chat_id]
+    markup = sent[-1].reply_markup
+    return [b.callback_data for row in markup.inline_keyboard for b in row] if markup else []
+
+
+def photo_update(user_id: int, file_id: str) -> Update:
+    return Update(
+        update_id=int(datetime.now(UTC).timestamp() * 1000) % 10**9,
+        message=Message(
+            message_id=77,
+            date=datetime.now(UTC),
+            chat=Chat(id=user_id, type="private"),
+            from_user=user(user_id),
+            photo=[PhotoSize(file_id=file_id, file_unique_id="u1", width=90, height=90)],
+            caption="сертификат",
+        ),
+    )
+
+
+async def test_plan_lists_tasks_grouped_with_a_button_each(harness: Harness, world: World) -> None:
+    first = await give_task(world, "Стажировка на заводе", kind=TaskKind.INTERNSHIP)
+    second = await give_task(world, "Проба", due_at=local(MSK, 2026, 9, 3, 12, 0))
+    await harness.send(STUDENT, "/plan")
+    assert harness.session.texts_to(STUDENT)[-1] == (
+        "Ваш ИУП (ближайшие сроки — первыми):\n\nНазначены:\n"
+        "• Проба — до 03.09.2026 12:00\n• Стажировка на заводе — до 10.09.2026 18:00"
+    )
+    assert buttons(harness, STUDENT) == [f"plan:open:{second}", f"plan:open:{first}"]
+    await harness.send(STUDENT2, "/plan")
+    assert harness.session.texts_to(STUDENT2) == [
+        "В вашем ИУП пока нет задач. Их назначает тьютор команды."
+    ]
+
+
+async def test_student_submits_a_photo_and_the_tutor_approves_once(
+    harness: Harness, world: World
+) -> None:
+    task_id = await give_task(world)
+    await harness.press(STUDENT, PlanCD(act="open", id=task_id).pack())
+    assert harness.session.texts_to(STUDENT)[-1].startswith("Онлайн-курс: «Курс по экологии»")
+    assert buttons(harness, STUDENT) == [
+        f"plan:start:{task_id}",
+        f"plan:sub:{task_id}",
+        "plan:list:0",
+    ]
+    await harness.press(STUDENT, PlanCD(act="start", id=task_id).pack())
+    await harness.press(STUDENT, PlanCD(act="sub", id=task_id).pack())
+    assert "Пришлите подтверждение" in harness.session.texts_to(STUDENT)[-1]
+    await harness.feed(photo_update(STUDENT, "AgAD-cert"))
+    assert harness.session.texts_to(STUDENT)[-1] == (
+        "Задача «Курс по экологии» сдана. Тьютор проверит её и ответит здесь."
+    )
+    await harness.deliver()
+    [photo] = [m for m in harness.session.of("SendPhoto") if int(m.chat_id) == TUTOR]
+    assert photo.photo == "AgAD-cert"
+    assert buttons(harness, TUTOR) == [
+        f"plan:ok:{task_id}",
+        f"plan:ret:{task_id}",
+        f"plan:open:{task_id}",
+    ]
+    # Only reviewers of this team may decide: the other student and another team's tutor not.
+    await harness.press(STUDENT2, PlanCD(act="ok", id=task_id).pack())
+    await harness.press(OTHER_TUTOR, PlanCD(act="ok", id=task_id).pack())
+    await harness.press(STUDENT, PlanCD(act="ok", id=task_id).pack())
+    assert harness.session.alerts() == [NOT_ALLOWED] * 3
+    await harness.press(TUTOR, PlanCD(act="ok", id=task_id).pack())
+    await harness.press(TUTOR, PlanCD(act="ok", id=task_id).pack())  # a double tap
+    assert harness.session.alerts()[-1] == (
+        "По этой задаче уже принято решение (или она ещё не сдана)."
+    )
+    assert harness.session.texts_to(TUTOR).count("Задача «Курс по экологии» принята.") == 1
+    await harness.deliver()
+    assert harness.session.texts_to(STUDENT)[-1] == (
+        "Задача «Курс по экологии» принята. Отличная работа!"
+    )
+
+
+async def test_tutor_returns_with_a_comment(harness: Harness, world: World) -> None:
+    task_id = await give_task(world)
+    await harness.press(STUDENT, PlanCD(act="sub", id=task_id).pack())
+    await harness.send(STUDENT, "https://stepik.org/cert/42")
+    await harness.press(TUTOR, PlanCD(act="ret", id=task_id).pack())
+    assert "Напишите комментарий" in harness.session.texts_to(TUTOR)[-1]
+    await harness.send(TUTOR, "Прикрепите сертификат")
+    assert harness.session.texts_to(TUTOR)[-1] == (
+        "Задача «Курс по экологии» возвращена на доработку с вашим комментарием."
+    )
+    await harness.deliver()
+    assert harness.session.texts_to(STUDENT)[-1] == (
+        "Задача «Курс по экологии» возвращена на доработку.\n"
+        "Комментарий тьютора: Прикрепите сертификат"
+    )
+    await harness.press(TUTOR, PlanCD(act="ret", id=task_id).pack())  # already decided
+    assert harness.session.alerts()[-1].startswith("По этой задаче уже принято решение")
+
+
+async def test_forged_callbacks_are_refused(harness: Harness, world: World) -> None:
+    task_id = await give_task(world)
+    await harness.press(OUTSIDER, PlanCD(act="open", id=task_id).pack())
+    await harness.press(STUDENT2, PlanCD(act="sub", id=task_id).pack())
+    await harness.press(STUDENT, PlanCD(act="del", id=task_id).pack())
+    await harness.press(STUDENT, PlanCD(act="hack", id=task_id).pack())
+    await harness.press(STUDENT2, SnoozeCD(rid=1, m="h").pack())
+    assert harness.session.alerts() == [NOT_ALLOWED] * 5
+    await harness.press(STUDENT, PlanCD(act="open", id=999).pack())
+    assert harness.session.alerts()[-1] == "Задача не найдена: возможно, её удалили."
+    await harness.send(STUDENT, "/assign")
+    assert harness.session.texts_to(STUDENT)[-1] == NOT_ALLOWED
+
+
+async def test_assign_dialogue_with_errors_and_back(harness: Harness, world: World) -> None:
+    await harness.send(TUTOR, "/assign")
+    assert harness.session.texts_to(TUTOR)[-1].startswith("Кому назначить задачу?")
+    assert buttons(harness, TUTOR)[0] == AssignCD(act="tgt", k="team", id=world.team_id).pack()
+    await harness.press(TUTOR, AssignCD(act="tgt", k="team", id=world.team_id).pack())
+    await harness.send(TUTOR, "какой-то текст")
+    assert harness.session.texts_to(TUTOR)[-1] == "Выберите вид задачи кнопкой выше."
+    await harness.press(TUTOR, AssignCD(act="kind", k="professional_trial").pack())
+    await harness.send(TUTOR, "Проба в IT-компании")
+    await harness.send(TUTOR, "32.09.2026 10:00")
+    assert harness.session.texts_to(TUTOR)[-1].startswith("Такой даты нет в календаре.")
+    await harness.send(TUTOR, "20.09.2026 15:00")
+    await harness.press(TUTOR, AssignCD(act="back").pack())
+    assert harness.session.texts_to(TUTOR)[-1].startswith("Срок выполнения")
+    await harness.send(TUTOR, "21.09.2026 15:00")
+    await harness.press(TUTOR, AssignCD(act="skip").pack())
+    await harness.press(TUTOR, AssignCD(act="skip").pack())
+    assert harness.session.texts_to(TUTOR)[-1] == (
+        "Проверьте задачу:\nКому: Альфа\nВид: Профессиональная проба\n"
+        "Название: «Проба в IT-компании»\nСрок: 21.09.2026 15:00\nСсылка: —\nОписание: —"
+    )
+    await harness.press(TUTOR, AssignCD(act="ok").pack())
+    await harness.press(TUTOR, AssignCD(act="ok").pack())  # a double tap
+    assert harness.session.texts_to(TUTOR)[-1] == (
+        "Готово: задача «Проба в IT-компании» назначена (Альфа), задач создано: 2. "
+        "Напоминания запланированы."
+    )
+    assert harness.session.alerts() == ["Этот шаг уже неактуален. Начните заново: /assign"]
+    await harness.deliver()
+    for student in (STUDENT, STUDENT2):
+        assert harness.session.texts_to(student) == [
+            "Новая задача в вашем ИУП: «Проба в IT-компании». Срок — 21.09.2026 15:00."
+        ]
+
+
+async def test_a_reminder_is_snoozed_by_its_button_once(
+    harness: Harness, world: World, clock: FixedClock
+) -> None:
+    task_id = await give_task(world)
+    await harness.deliver()
+    clock.moment = local(MSK, 2026, 9, 7, 18, 0).astimezone(UTC)
+    jobs = Jobs(harness.app.uow_factory, clock, harness.app.texts)
+    await jobs.sweep_reminders()
+    await harness.deliver()
+    assert harness.session.texts_to(STUDENT)[-1].startswith("Напоминание: до срока задачи")
+    snooze_hour = buttons(harness, STUDENT)[2]
+    assert buttons(harness, STUDENT)[:2] == [f"plan:open:{task_id}", f"plan:sub:{task_id}"]
+    await harness.press(STUDENT, snooze_hour)
+    await harness.press(STUDENT, snooze_hour)
+    assert harness.session.alerts() == ["Хорошо, напомню 07.09.2026 19:00."] * 2
+    clock.moment = local(MSK, 2026, 9, 7, 19, 0).astimezone(UTC)
+    await jobs.sweep_reminders()
+    await jobs.sweep_reminders()
+    await harness.deliver()
+    reminders = [t for t in harness.session.texts_to(STUDENT) if "Напоминаю о задаче" in t]
+    assert reminders == ["Напоминаю о задаче «Курс по экологии». Срок — 10.09.2026 18:00."]
