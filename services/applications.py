@@ -201,6 +201,10 @@ def application_number(config: SeasonConfig, application_id: int) -> str:
 
 
 class ApplicationService:
+    """The applicant's side of a season. `notifier` is unused for now: submit confirms to the
+    applicant directly; the selection issue queues reviewers' notices in `submit`'s one
+    transaction."""
+
     def __init__(self, uow: UnitOfWork, clock: Clock, notifier: Notifier, texts: Texts) -> None:
         self.uow = uow
         self.clock = clock
@@ -655,7 +659,7 @@ class ApplicationService:
                 raise InvalidAnswer("apply-muni-unknown")
             return chosen
         if given.kind != "text" or not given.text:
-            raise check_presentation_kind_error(given)
+            raise _not_text_error(given)
         typed = given.text.strip()
         if typed.startswith("/"):
             raise InvalidAnswer("apply-bad-command", command=typed.split()[0][:32])
@@ -844,7 +848,7 @@ class _Narrowed(Exception):
         self.options = options
 
 
-def check_presentation_kind_error(given: Input) -> InvalidAnswer:
+def _not_text_error(given: Input) -> InvalidAnswer:
     if given.kind == "sticker":
         return InvalidAnswer("apply-bad-sticker")
     if given.kind == "choice":
