@@ -50,27 +50,29 @@ class PeopleService:
         the update's own action then fails.
         """
         now = self.clock.now()
-        person = await self.uow.people.by_tg_id(tg_id)
+        found = await self.uow.people.lookup(tg_id)
         changed = False
-        if person is None:
+        if found is None:
             language = language_code if language_code in SUPPORTED_LANGUAGES else "ru"
             person = await self.uow.people.ensure(tg_id, language, now)
+            person_id, language, grants = person.id, person.language, set()
             changed = True
-        elif not person.is_active:
-            # Writing to the bot means they unblocked it: messages may be sent again.
-            changed = await self.uow.people.set_active(tg_id, True, now)
-        grants = await self.uow.people.roles_of(person.id)
+        else:
+            person_id, language, grants = found.id, found.language, found.grants
+            if not found.is_active:
+                # Writing to the bot means they unblocked it: messages may be sent again.
+                changed = await self.uow.people.set_active(tg_id, True, now)
         if tg_id in self.office_admin_ids and (Role.OFFICE, None) not in grants:
-            await self.uow.people.grant(person.id, Role.OFFICE, None, now)
+            await self.uow.people.grant(person_id, Role.OFFICE, None, now)
             grants.add((Role.OFFICE, None))
             await self.notifier.refresh_menu(tg_id, frozenset(role for role, _ in grants))
             changed = True
         if changed:
             await self.uow.commit()
         return Identity(
-            person_id=person.id,
+            person_id=person_id,
             tg_id=tg_id,
-            language=person.language,
+            language=language,
             roles=frozenset(role for role, _ in grants),
             seasonal_roles=frozenset(grants),
         )

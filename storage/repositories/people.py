@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -9,6 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Person, Role, RoleGrant
 from storage.sql import insert_for, rowcount
+
+
+@dataclass(frozen=True)
+class PersonLookup:
+    """What identifying an update needs about its sender, read in one query."""
+
+    id: int
+    language: str
+    is_active: bool
+    grants: set[tuple[Role, int | None]]
 
 
 class PeopleRepo:
@@ -20,6 +31,30 @@ class PeopleRepo:
 
     async def by_tg_id(self, tg_id: int) -> Person | None:
         return await self.session.scalar(select(Person).where(Person.tg_id == tg_id))
+
+    async def lookup(self, tg_id: int) -> PersonLookup | None:
+        """The person and their active roles in one round trip (this runs for every update)."""
+        rows = (
+            await self.session.execute(
+                select(
+                    Person.id,
+                    Person.language,
+                    Person.is_active,
+                    RoleGrant.role,
+                    RoleGrant.season_id,
+                )
+                .outerjoin(
+                    RoleGrant,
+                    (RoleGrant.person_id == Person.id) & RoleGrant.revoked_at.is_(None),
+                )
+                .where(Person.tg_id == tg_id)
+            )
+        ).all()
+        if not rows:
+            return None
+        person_id, language, is_active = rows[0][:3]
+        grants = {(role, season_id) for *_, role, season_id in rows if role is not None}
+        return PersonLookup(person_id, language, is_active, grants)
 
     async def ensure(self, tg_id: int, language: str, now: datetime) -> Person:
         """The person with this Telegram id, created on first contact; safe under races."""
