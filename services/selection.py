@@ -91,9 +91,7 @@ def combined_scores(
         total[application_id] += weight * score
         weight_sum[application_id] += weight
         reviewers[application_id].add(reviewer_id)
-    return {
-        a: (total[a] / weight_sum[a], len(reviewers[a])) for a in total if weight_sum[a] > 0
-    }
+    return {a: (total[a] / weight_sum[a], len(reviewers[a])) for a in total if weight_sum[a] > 0}
 
 
 @dataclass(frozen=True)
@@ -286,9 +284,10 @@ async def notify_reviewers(
     people = {p.id: p for p in office}
     sent = 0
     for person_id, idea_ids in reviewer_ideas.items():
-        person = people.get(person_id) or await uow.people.get(person_id)
-        if person is None or person_id == application.person_id:
+        found = people.get(person_id) or await uow.people.get(person_id)
+        if found is None or person_id == application.person_id:
             continue
+        person = found
         language = person.language
         text = texts.get(
             "sel-notice",
@@ -433,10 +432,8 @@ class SelectionService:
             role=application.role,
             answers=await self._answers(application, season.config),
             presentation=media.kind if media else None,
-            presentation_text=(media.text or "")[:VALUE_LIMIT * 3] if media else None,
-            ranking=tuple(
-                (i, season.ideas[i].title if i in season.ideas else "—") for i in ranked
-            ),
+            presentation_text=(media.text or "")[: VALUE_LIMIT * 3] if media else None,
+            ranking=tuple((i, season.ideas[i].title if i in season.ideas else "—") for i in ranked),
             criteria=tuple(
                 CriterionLine(c.id, c.title, c.weight, c.max_score, mine.get(c.id))
                 for c in season.criteria

@@ -71,9 +71,7 @@ class SelectionDecision(Base):
         ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True
     )
     decision: Mapped[Decision] = mapped_column(str_enum(Decision))
-    idea_id: Mapped[int | None] = mapped_column(
-        ForeignKey("project_ideas.id", ondelete="SET NULL")
-    )
+    idea_id: Mapped[int | None] = mapped_column(ForeignKey("project_ideas.id", ondelete="SET NULL"))
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime]
 

@@ -101,7 +101,7 @@ class SelectionRepo:
                 )
             )
         rows = await self.session.execute(statement.execution_options(populate_existing=True))
-        return [(application, person) for application, person in rows.tuples()]
+        return [(application, person) for application, person in rows]
 
     # Scores and notes.
 
@@ -136,7 +136,7 @@ class SelectionRepo:
                 ApplicationScore.score,
             ).where(ApplicationScore.application_id.in_(ids))
         )
-        return [(a, r, c, s) for a, r, c, s in rows.tuples()]
+        return [(a, r, c, s) for a, r, c, s in rows]
 
     async def note(self, application_id: int, reviewer_id: int) -> ReviewNote | None:
         return await self.session.get(
