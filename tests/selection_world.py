@@ -73,6 +73,8 @@ async def add_applicant(
     tg_id: int,
     ideas: list[str],
     role: Role = Role.STUDENT,
+    *,
+    media: bool = True,
 ) -> int:
     """A submitted application ranking `ideas` (first choice first); returns its id."""
     now = clock.now()
@@ -83,9 +85,10 @@ async def add_applicant(
         await uow.applications.set_role(application.id, role, now)
         await uow.applications.save_answer(application.id, "full_name", f"Кандидат {tg_id}", now)
         await uow.applications.save_answer(application.id, "about", "Люблю физику.", now)
-        await uow.applications.save_media(
-            application.id, now, kind="video", file_id=f"VIDEO-{tg_id}", text=None
-        )
+        if media:
+            await uow.applications.save_media(
+                application.id, now, kind="video", file_id=f"VIDEO-{tg_id}", text=None
+            )
         await uow.applications.set_preferences(application.id, [world.ideas[c] for c in ideas])
         await uow.applications.transition(
             application.id,

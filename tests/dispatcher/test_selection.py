@@ -62,9 +62,7 @@ async def test_submit_notifies_mentors_who_score_from_the_card_and_a_forgery_is_
     assert "Заявка TOMSK-2026-00001" in card and "Ваши оценки (0–5)" in card
     assert "Выбранные идеи (по приоритету):\n1. Школьный наноспутник" in card
     async with factory() as uow:
-        criteria = {
-            c.code: c.id for c in await uow.session.scalars(select(SelectionCriterion))
-        }
+        criteria = {c.code: c.id for c in await uow.session.scalars(select(SelectionCriterion))}
     score = ReviewCD(act="s", app=app, c=criteria["motivation"], v=4).pack()
     assert score in _callbacks(harness, MENTOR_A)
     await harness.press(MENTOR_A, score)
@@ -88,9 +86,9 @@ async def test_submit_notifies_mentors_who_score_from_the_card_and_a_forgery_is_
     # The office sees the score, and a student cannot decide.
     await harness.send(OFFICE, "/selection")
     await harness.press(OFFICE, OfficeCD(act="id", i=await _idea(harness, "space-sat")).pack())
-    assert "TOMSK-2026-00001 — 4.00 (оценщиков: 1, выбор № 1)" in harness.session.texts_to(
-        OFFICE
-    )[-1]
+    assert (
+        "TOMSK-2026-00001 — 4.00 (оценщиков: 1, выбор № 1)" in harness.session.texts_to(OFFICE)[-1]
+    )
     decide = OfficeCD(act="d", app=app, v=2).pack()
     await harness.press(STUDENT, decide)
     assert harness.session.alerts()[-1] == NOT_ALLOWED
