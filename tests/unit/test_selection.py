@@ -230,8 +230,8 @@ async def test_top_n_then_publish_twice_sends_one_result_each_and_forms_teams_on
     unscored = await add_applicant(uow_factory, clock, world, 8004, ["space-sat"])
     tutor = await add_applicant(uow_factory, clock, world, 8005, ["space-sat"], Role.TUTOR)
     for app, value in ((best, 5), (second, 4), (third, 3)):
-        await score_all(uow_factory, clock, world, MENTOR_A, app,
-                        {"presentation": value, "motivation": value, "interest": value})  # fmt: skip
+        every = {"presentation": value, "motivation": value, "interest": value}
+        await score_all(uow_factory, clock, world, MENTOR_A, app, every)
     await score_all(uow_factory, clock, world, MENTOR_B, tutor, {"motivation": 5})
     async with uow_factory() as uow:
         office = await identity(uow, OFFICE)
