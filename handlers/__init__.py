@@ -9,7 +9,9 @@ from handlers import (
     errors,
     fallback,
     internships,
+    office_selection,
     plan,
+    review,
     roadmap,
     slots,
     start,
@@ -33,5 +35,7 @@ def feature_routers() -> list[Router]:
         team_chat.create_router(),
         team.create_router(),
         roadmap.create_router(),
+        review.create_router(),
+        office_selection.create_router(),
         fallback.create_router(),
     ]

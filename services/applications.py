@@ -45,6 +45,7 @@ from services.questionnaire import (
     steps_for,
 )
 from services.seasons import IdeaInfo, SeasonConfig, load_config
+from services.selection import notify_reviewers
 from storage.models import (
     Application,
     ApplicationStatus,
@@ -201,9 +202,8 @@ def application_number(config: SeasonConfig, application_id: int) -> str:
 
 
 class ApplicationService:
-    """The applicant's side of a season. `notifier` is unused for now: submit confirms to the
-    applicant directly; the selection issue queues reviewers' notices in `submit`'s one
-    transaction."""
+    """The applicant's side of a season. Submit confirms to the applicant directly and queues
+    the reviewers' notices (services.selection) in its one transaction."""
 
     def __init__(self, uow: UnitOfWork, clock: Clock, notifier: Notifier, texts: Texts) -> None:
         self.uow = uow
@@ -411,6 +411,8 @@ class ApplicationService:
         await self.uow.audit.record(
             now, me.person_id, "application.submit", "application", application.id
         )
+        # The reviewers' notices go in the same transaction: both happen, or neither.
+        await notify_reviewers(self.uow, self.notifier, self.texts, application, number)
         await self.uow.commit()
         logger.info("application %s submitted", application.id)
         return SubmittedView(application.id, number, True, local_time(config.closes, config))

@@ -16,6 +16,7 @@ from services.plans import PlanService
 from services.reminders import ReminderService
 from services.roadmap import RoadmapService
 from services.seasons import SeasonImportService
+from services.selection import SelectionService
 from services.team_chat import TeamChatService
 from services.teams import TeamService
 from storage.uow import UnitOfWork
@@ -90,3 +91,7 @@ class Services:
             self.plans,
             self.config.default_timezone,
         )
+
+    @cached_property
+    def selection(self) -> SelectionService:
+        return SelectionService(self.uow, self.clock, self.notifier, self.texts, self.teams)

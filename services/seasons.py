@@ -86,6 +86,14 @@ class CriterionSpec:
     max_score: int
 
 
+# What the federal methodology asks reviewers to score, when a season file names no criteria.
+DEFAULT_CRITERIA = (
+    CriterionSpec("presentation", "Самопрезентация", 1.0, 5),
+    CriterionSpec("motivation", "Мотивация к участию", 1.0, 5),
+    CriterionSpec("interest", "Интерес к предложенным идеям", 1.0, 5),
+)
+
+
 @dataclass
 class SeasonSpec:
     code: str = ""
@@ -396,6 +404,8 @@ def check_season(raw: Any) -> tuple[SeasonSpec, list[str]]:
         if code and title and weight and max_score:
             spec.criteria.append(CriterionSpec(code, title, float(weight), max_score))
     check.unique(criterion_codes, "criterion code")
+    if not criteria:
+        spec.criteria = list(DEFAULT_CRITERIA)
     return spec, check.errors
 
 

@@ -123,11 +123,14 @@ class TeamService:
         tutor_ids: list[int],
         student_ids: list[int],
         actor_id: int | None = None,
+        commit: bool = True,
     ) -> Team:
         """Form (or complete) the team of one idea: its mentor, accepted tutors and students.
 
         Idempotent: the team is found again by `source_key` (for example `idea:12`), and a person
         who already has a place in it (even one the office removed since) is not added again.
+        `commit=False` leaves the commit to the caller (publishing results forms every team in
+        its own one transaction).
         """
         name = name.strip()
         if not 1 <= len(name) <= 200:
@@ -145,7 +148,8 @@ class TeamService:
             if person is None:
                 raise NotFound()
             await self._join(team, person, role, actor_id)
-        await self.uow.commit()
+        if commit:
+            await self.uow.commit()
         return team
 
     async def add_member(self, code: str, tg_id: int, role: TeamRole) -> Person:

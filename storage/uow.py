@@ -28,6 +28,7 @@ from storage.repositories.plans import (
 from storage.repositories.roadmap import PassportsRepo, StagesRepo
 from storage.repositories.season_config import SeasonConfigRepo
 from storage.repositories.seasons import SeasonsRepo
+from storage.repositories.selection import SelectionRepo
 from storage.repositories.teams import TeamsRepo
 from storage.repositories.updates import UpdatesRepo
 
@@ -64,6 +65,7 @@ class UnitOfWork:
         self.slot_drafts = SlotDraftsRepo(session)
         self.passports = PassportsRepo(session)
         self.stages = StagesRepo(session)
+        self.selection = SelectionRepo(session)
 
     async def commit(self) -> None:
         await self.session.commit()

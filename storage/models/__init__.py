@@ -60,12 +60,21 @@ from storage.models.season_config import (
     SeasonSettings,
     SelectionCriterion,
 )
+from storage.models.selection import (
+    ApplicationScore,
+    Decision,
+    Recommendation,
+    ResultsPublication,
+    ReviewNote,
+    SelectionDecision,
+)
 from storage.models.teams import ChatState, Team, TeamMember, TeamRole
 
 __all__ = [
     "PASSPORT_FIELDS",
     "Answer",
     "Application",
+    "ApplicationScore",
     "ApplicationStatus",
     "AssignDraft",
     "Attendance",
@@ -78,6 +87,7 @@ __all__ = [
     "Consent",
     "ConsentKind",
     "ConsentText",
+    "Decision",
     "Direction",
     "IdeaPreference",
     "Invitation",
@@ -93,8 +103,11 @@ __all__ = [
     "ProjectIdea",
     "ProjectPassport",
     "QuestionKind",
+    "Recommendation",
     "Reminder",
     "ReminderStatus",
+    "ResultsPublication",
+    "ReviewNote",
     "ReviewStatus",
     "RoadmapStage",
     "Role",
@@ -102,6 +115,7 @@ __all__ = [
     "Season",
     "SeasonSettings",
     "SelectionCriterion",
+    "SelectionDecision",
     "Site",
     "Slot",
     "SlotDraft",

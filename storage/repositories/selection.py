@@ -1,0 +1,234 @@
+"""Selection: scores, review notes, decisions and the results publication (never commits).
+
+Scores and notes are upserts on their natural keys; a decision is an insert that does nothing
+when the application already has one; publication is a conditional update. Each returns whether
+it changed anything, which is how the service tells a first press from a double tap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Application,
+    ApplicationScore,
+    ApplicationStatus,
+    Decision,
+    IdeaPreference,
+    Invitation,
+    Person,
+    ProjectIdea,
+    ResultsPublication,
+    ReviewNote,
+    Role,
+    RoleGrant,
+    SelectionDecision,
+)
+from storage.sql import insert_for, rowcount
+
+ACTIVE = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW)
+
+
+class SelectionRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # Who reviews what.
+
+    async def idea_mentors(self, season_id: int) -> dict[int, int]:
+        """Idea id -> the person who redeemed its mentor invitation and still holds the role."""
+        rows = await self.session.execute(
+            select(ProjectIdea.id, Invitation.used_by)
+            .join(Invitation, Invitation.id == ProjectIdea.mentor_invitation_id)
+            .join(
+                RoleGrant,
+                and_(
+                    RoleGrant.person_id == Invitation.used_by,
+                    RoleGrant.role == Role.MENTOR,
+                    RoleGrant.revoked_at.is_(None),
+                    or_(RoleGrant.season_id.is_(None), RoleGrant.season_id == season_id),
+                ),
+            )
+            .where(ProjectIdea.season_id == season_id, Invitation.used_by.is_not(None))
+        )
+        return {idea_id: person_id for idea_id, person_id in rows if person_id is not None}
+
+    async def office_people(self) -> list[Person]:
+        rows = await self.session.scalars(
+            select(Person)
+            .join(RoleGrant, RoleGrant.person_id == Person.id)
+            .where(RoleGrant.role == Role.OFFICE, RoleGrant.revoked_at.is_(None))
+            .distinct()
+        )
+        return list(rows)
+
+    async def ranked(self, application_ids: Iterable[int]) -> dict[int, list[int]]:
+        """Application id -> its idea ids, first choice first."""
+        ids = list(application_ids)
+        result: dict[int, list[int]] = {i: [] for i in ids}
+        if not ids:
+            return result
+        rows = await self.session.execute(
+            select(IdeaPreference.application_id, IdeaPreference.idea_id)
+            .where(IdeaPreference.application_id.in_(ids))
+            .order_by(IdeaPreference.application_id, IdeaPreference.rank)
+        )
+        for application_id, idea_id in rows:
+            result[application_id].append(idea_id)
+        return result
+
+    async def active_applications(
+        self, season_id: int, idea_ids: Iterable[int] | None = None
+    ) -> list[tuple[Application, Person]]:
+        """Submitted or in-review applications of the season (ranking one of `idea_ids`)."""
+        statement = (
+            select(Application, Person)
+            .join(Person, Person.id == Application.person_id)
+            .where(Application.season_id == season_id, Application.status.in_(ACTIVE))
+            .order_by(Application.submitted_at, Application.id)
+        )
+        if idea_ids is not None:
+            statement = statement.where(
+                Application.id.in_(
+                    select(IdeaPreference.application_id).where(
+                        IdeaPreference.idea_id.in_(list(idea_ids))
+                    )
+                )
+            )
+        rows = await self.session.execute(statement.execution_options(populate_existing=True))
+        return [(application, person) for application, person in rows]
+
+    # Scores and notes.
+
+    async def upsert_score(
+        self, application_id: int, reviewer_id: int, criterion_id: int, score: int, now: datetime
+    ) -> bool:
+        """Store the reviewer's score; False when it already had this value (a double tap)."""
+        statement = insert_for(self.session, ApplicationScore.__table__).values(
+            application_id=application_id,
+            reviewer_id=reviewer_id,
+            criterion_id=criterion_id,
+            score=score,
+            updated_at=now,
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["application_id", "reviewer_id", "criterion_id"],
+            set_={"score": statement.excluded.score, "updated_at": statement.excluded.updated_at},
+            where=ApplicationScore.__table__.c.score != statement.excluded.score,
+        )
+        return bool(rowcount(await self.session.execute(statement)))
+
+    async def scores(self, application_ids: Iterable[int]) -> list[tuple[int, int, int, int]]:
+        """(application id, reviewer id, criterion id, score) rows."""
+        ids = list(application_ids)
+        if not ids:
+            return []
+        rows = await self.session.execute(
+            select(
+                ApplicationScore.application_id,
+                ApplicationScore.reviewer_id,
+                ApplicationScore.criterion_id,
+                ApplicationScore.score,
+            ).where(ApplicationScore.application_id.in_(ids))
+        )
+        return [(a, r, c, s) for a, r, c, s in rows]
+
+    async def note(self, application_id: int, reviewer_id: int) -> ReviewNote | None:
+        return await self.session.get(
+            ReviewNote, (application_id, reviewer_id), populate_existing=True
+        )
+
+    async def notes(self, application_id: int) -> list[ReviewNote]:
+        rows = await self.session.scalars(
+            select(ReviewNote).where(ReviewNote.application_id == application_id)
+        )
+        return list(rows)
+
+    async def set_note(
+        self, application_id: int, reviewer_id: int, now: datetime, **values: Any
+    ) -> bool:
+        """Upsert the reviewer's comment or recommendation; False if nothing changed."""
+        statement = insert_for(self.session, ReviewNote.__table__).values(
+            application_id=application_id, reviewer_id=reviewer_id, updated_at=now, **values
+        )
+        table = ReviewNote.__table__.c
+        statement = statement.on_conflict_do_update(
+            index_elements=["application_id", "reviewer_id"],
+            set_={
+                **{name: getattr(statement.excluded, name) for name in values},
+                "updated_at": statement.excluded.updated_at,
+            },
+            where=or_(
+                *[
+                    or_(table[name].is_(None), table[name] != getattr(statement.excluded, name))
+                    for name in values
+                ]
+            ),
+        )
+        return bool(rowcount(await self.session.execute(statement)))
+
+    # Decisions.
+
+    async def decision(self, application_id: int) -> SelectionDecision | None:
+        return await self.session.get(SelectionDecision, application_id, populate_existing=True)
+
+    async def decisions(self, application_ids: Iterable[int]) -> dict[int, SelectionDecision]:
+        ids = list(application_ids)
+        if not ids:
+            return {}
+        rows = await self.session.scalars(
+            select(SelectionDecision)
+            .where(SelectionDecision.application_id.in_(ids))
+            .execution_options(populate_existing=True)
+        )
+        return {row.application_id: row for row in rows}
+
+    async def decide(
+        self,
+        application_id: int,
+        decision: Decision,
+        idea_id: int | None,
+        decided_by: int | None,
+        now: datetime,
+    ) -> bool:
+        """Record the decision unless the application already has one: True if this one won."""
+        statement = (
+            insert_for(self.session, SelectionDecision.__table__)
+            .values(
+                application_id=application_id,
+                decision=decision.value,
+                idea_id=idea_id,
+                decided_by=decided_by,
+                decided_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["application_id"])
+        )
+        return bool(rowcount(await self.session.execute(statement)))
+
+    # Publication.
+
+    async def publication(self, season_id: int) -> ResultsPublication | None:
+        return await self.session.get(ResultsPublication, season_id, populate_existing=True)
+
+    async def claim_publication(self, season_id: int, person_id: int, now: datetime) -> bool:
+        """Mark the season's results published; False if they already were."""
+        await self.session.execute(
+            insert_for(self.session, ResultsPublication.__table__)
+            .values(season_id=season_id, published_at=None, published_by=None)
+            .on_conflict_do_nothing(index_elements=["season_id"])
+        )
+        result = await self.session.execute(
+            update(ResultsPublication)
+            .where(
+                ResultsPublication.season_id == season_id,
+                ResultsPublication.published_at.is_(None),
+            )
+            .values(published_at=now, published_by=person_id)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(rowcount(result))
