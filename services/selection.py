@@ -661,6 +661,7 @@ class SelectionService:
             if idea_id not in ranked or idea_id not in season.ideas or application.role is None:
                 raise NotAllowed()
             idea = season.ideas[idea_id]
+            await self.uow.selection.lock_ideas([idea_id])
             capacity = (
                 idea.capacity_tutors if application.role is Role.TUTOR else idea.capacity_students
             )
@@ -734,6 +735,7 @@ class SelectionService:
         self._office(me)
         season = await self._current()
         await self._unpublished(season)
+        await self.uow.selection.lock_ideas(season.ideas)
         plan, _ = await self._plan(season)
         if plan_digest(plan) != digest:
             raise Conflict("sel-plan-changed")

@@ -38,6 +38,17 @@ class SelectionRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def lock_ideas(self, idea_ids: Iterable[int]) -> None:
+        """Hold the ideas' rows until commit, so counting their accepted places and deciding is
+        one step for concurrent office presses (PostgreSQL; SQLite has one writer anyway).
+        Locked in id order, so two presses never deadlock."""
+        await self.session.execute(
+            select(ProjectIdea.id)
+            .where(ProjectIdea.id.in_(sorted(set(idea_ids))))
+            .order_by(ProjectIdea.id)
+            .with_for_update()
+        )
+
     # Who reviews what.
 
     async def idea_mentors(self, season_id: int) -> dict[int, int]:

@@ -59,3 +59,39 @@ async def test_the_same_decision_pressed_in_two_processes_is_recorded_once(
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+async def test_two_applicants_accepted_at_once_to_the_last_place_leave_one_accepted(
+    postgres_url: str, clock: FixedClock
+) -> None:
+    engines = [create_engine(postgres_url), create_engine(postgres_url)]
+    try:
+        factories = [UnitOfWorkFactory(create_session_factory(e)) for e in engines]
+        world = await build_world(factories[0], clock, capacity={"peat-monitor": 1})
+        apps = [
+            await add_applicant(factories[0], clock, world, 8100 + n, ["peat-monitor"])
+            for n in range(2)
+        ]
+
+        async def accept(factory: UnitOfWorkFactory, application_id: int) -> str:
+            async with factory() as uow:
+                me = await identity(uow, OFFICE)
+                try:
+                    await Services(uow, clock, TEXTS, ServiceConfig()).selection.decide(
+                        me, application_id, Decision.ACCEPTED, world.ideas["peat-monitor"]
+                    )
+                except Conflict as refused:
+                    return refused.key
+                return "won"
+
+        # Two office members accept two different applicants to the idea's one place at once.
+        outcomes = await asyncio.gather(
+            *(accept(f, a) for f, a in zip(factories, apps, strict=True))
+        )
+        assert sorted(outcomes) == ["sel-idea-full", "won"]
+        async with factories[1]() as uow:
+            accepted = list(await uow.session.scalars(select(SelectionDecision)))
+        assert [d.decision for d in accepted] == [Decision.ACCEPTED]
+    finally:
+        for engine in engines:
+            await engine.dispose()
