@@ -810,10 +810,15 @@ class SelectionService:
                 )  # fmt: skip
                 students, tutors = teams[idea.id]
                 (tutors if application.role is Role.TUTOR else students).append(person.id)
+                result = ApplicationStatus.ACCEPTED
             elif decision.decision is Decision.ACCEPTED or decision.decision is Decision.WAITLISTED:
                 text = self.texts.get("sel-result-waitlisted", language, season=season.season.name)
+                result = ApplicationStatus.WAITLISTED
             else:
                 text = self.texts.get("sel-result-rejected", language, season=season.season.name)
+                result = ApplicationStatus.NOT_SELECTED
+            # `/status` shows the result from now on.
+            await self.uow.applications.transition(application.id, ACTIVE, result, now)
             if await self.notifier.send_text(
                 person.tg_id, text, person_id=person.id, dedupe_key=f"result:{application.id}"
             ):

@@ -31,6 +31,10 @@ class ApplicationStatus(enum.StrEnum):
     SUBMITTED = "submitted"
     IN_REVIEW = "in_review"  # set by the selection process: from then on read-only
     WITHDRAWN = "withdrawn"
+    # Set when the office publishes the season's results.
+    ACCEPTED = "accepted"
+    WAITLISTED = "waitlisted"
+    NOT_SELECTED = "not_selected"
 
 
 class Application(Base):

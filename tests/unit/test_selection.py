@@ -282,6 +282,17 @@ async def test_top_n_then_publish_twice_sends_one_result_each_and_forms_teams_on
         assert "вы приняты" in texts[8001] and "Наставник 7001" in texts[8001]
         assert "листе ожидания" in texts[8004]  # undecided at publication: waitlisted
         assert "не удалось" in texts[8003]
+        statuses = {
+            a.id: a.status
+            for a in await uow.session.scalars(select(Application).order_by(Application.id))
+        }
+        assert statuses == {
+            best: ApplicationStatus.ACCEPTED,
+            second: ApplicationStatus.ACCEPTED,
+            third: ApplicationStatus.NOT_SELECTED,
+            unscored: ApplicationStatus.WAITLISTED,
+            tutor: ApplicationStatus.ACCEPTED,
+        }  # what /status shows each of them from now on
         teams = {t.source_key: t.id for t in await uow.session.scalars(select(Team))}
         assert set(teams) == {
             f"idea:{world.ideas['peat-monitor']}",
