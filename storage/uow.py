@@ -7,21 +7,19 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.models import AssignDraft, BookingSettings, PlanSettings, SlotDraft
 from storage.repositories.applications import ApplicationsRepo
 from storage.repositories.audit import AuditRepo
 from storage.repositories.internships import (
-    BookingSettingsRepo,
     BookingsRepo,
     SitesRepo,
-    SlotDraftsRepo,
     SlotsRepo,
 )
 from storage.repositories.invitations import InvitationsRepo
 from storage.repositories.outbox import OutboxRepo
 from storage.repositories.people import PeopleRepo
+from storage.repositories.per_key import DraftsRepo, SeasonSettingsRepo
 from storage.repositories.plans import (
-    AssignDraftsRepo,
-    PlanSettingsRepo,
     PlanTasksRepo,
     RemindersRepo,
 )
@@ -56,13 +54,13 @@ class UnitOfWork:
         self.teams = TeamsRepo(session)
         self.tasks = PlanTasksRepo(session)
         self.reminders = RemindersRepo(session)
-        self.plan_settings = PlanSettingsRepo(session)
-        self.assign_drafts = AssignDraftsRepo(session)
+        self.plan_settings = SeasonSettingsRepo(session, PlanSettings)
+        self.assign_drafts = DraftsRepo(session, AssignDraft)
         self.sites = SitesRepo(session)
         self.slots = SlotsRepo(session)
         self.bookings = BookingsRepo(session)
-        self.booking_settings = BookingSettingsRepo(session)
-        self.slot_drafts = SlotDraftsRepo(session)
+        self.booking_settings = SeasonSettingsRepo(session, BookingSettings)
+        self.slot_drafts = DraftsRepo(session, SlotDraft)
         self.passports = PassportsRepo(session)
         self.stages = StagesRepo(session)
         self.selection = SelectionRepo(session)

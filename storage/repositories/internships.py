@@ -7,21 +7,19 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     Attendance,
     Booking,
-    BookingSettings,
     BookingStatus,
     Person,
     Site,
     Slot,
-    SlotDraft,
     SlotStatus,
 )
-from storage.sql import insert_for, is_postgres, rowcount
+from storage.sql import is_postgres, rowcount
 
 
 class SitesRepo:
@@ -367,43 +365,3 @@ class BookingsRepo:
             .limit(limit)
         )
         return list(rows)
-
-
-class BookingSettingsRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, season_id: int) -> BookingSettings | None:
-        return await self.session.get(BookingSettings, season_id)
-
-    async def put(self, settings: BookingSettings) -> None:
-        await self.session.merge(settings)
-
-
-class SlotDraftsRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, author_id: int) -> SlotDraft | None:
-        return await self.session.scalar(
-            select(SlotDraft)
-            .where(SlotDraft.author_id == author_id)
-            .execution_options(populate_existing=True)
-        )
-
-    async def save(self, author_id: int, step: str, data: dict[str, Any], now: datetime) -> None:
-        statement = insert_for(self.session, SlotDraft).values(
-            author_id=author_id, step=step, data=data, updated_at=now
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["author_id"],
-            set_={
-                "step": statement.excluded.step,
-                "data": statement.excluded.data,
-                "updated_at": statement.excluded.updated_at,
-            },
-        )
-        await self.session.execute(statement)
-
-    async def drop(self, author_id: int) -> None:
-        await self.session.execute(delete(SlotDraft).where(SlotDraft.author_id == author_id))

@@ -7,13 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
-    AssignDraft,
     Person,
-    PlanSettings,
     PlanTask,
     Reminder,
     ReminderStatus,
@@ -276,43 +274,3 @@ class RemindersRepo:
             .values(status=ReminderStatus.CANCELLED, sent_at=None)
             .execution_options(synchronize_session=False)
         )
-
-
-class PlanSettingsRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, season_id: int) -> PlanSettings | None:
-        return await self.session.get(PlanSettings, season_id)
-
-    async def put(self, settings: PlanSettings) -> None:
-        await self.session.merge(settings)
-
-
-class AssignDraftsRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, author_id: int) -> AssignDraft | None:
-        return await self.session.scalar(
-            select(AssignDraft)
-            .where(AssignDraft.author_id == author_id)
-            .execution_options(populate_existing=True)
-        )
-
-    async def save(self, author_id: int, step: str, data: dict[str, Any], now: datetime) -> None:
-        statement = insert_for(self.session, AssignDraft).values(
-            author_id=author_id, step=step, data=data, updated_at=now
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["author_id"],
-            set_={
-                "step": statement.excluded.step,
-                "data": statement.excluded.data,
-                "updated_at": statement.excluded.updated_at,
-            },
-        )
-        await self.session.execute(statement)
-
-    async def drop(self, author_id: int) -> None:
-        await self.session.execute(delete(AssignDraft).where(AssignDraft.author_id == author_id))
