@@ -468,6 +468,11 @@ class InternshipService:
         value = Attendance.ATTENDED if attended else Attendance.NO_SHOW
         if not await self.uow.bookings.set_attendance(booking.id, value, me.person_id, now):
             raise Conflict("int-attendance-done")
+        if attended and booking.task_id is not None:
+            # The internship is a mandatory ИУП task: attending it is what completes it.
+            await self.plans.complete_programme_task(
+                booking.task_id, me.person_id, f"booking:{booking.id}"
+            )
         await self.uow.audit.record(
             now,
             me.person_id,

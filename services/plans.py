@@ -558,6 +558,27 @@ class PlanService:
         )
         return True
 
+    async def complete_programme_task(
+        self, task_id: int, actor_id: int | None, source: str
+    ) -> bool:
+        """Mark such a task done (the student attended the internship) and cancel its reminders."""
+        now = self.clock.now()
+        changed = await self.uow.tasks.transition(
+            task_id,
+            {*OPEN_STATUSES, TaskStatus.SUBMITTED},
+            TaskStatus.DONE,
+            now,
+            decided_at=now,
+            decided_by=actor_id,
+        )
+        if not changed:
+            return False
+        await self.reminders.cancel_for(task_id)
+        await self.uow.audit.record(
+            now, actor_id, "plan.decide", "plan_task", task_id, decision="done", source=source
+        )
+        return True
+
     async def _assignable_teams(self, me: Identity) -> list[Team]:
         if me.has(Role.OFFICE):
             season = await self.uow.seasons.current()

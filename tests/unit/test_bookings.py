@@ -20,11 +20,13 @@ from storage.models import (
     AuditEntry,
     BookingStatus,
     OutgoingMessage,
+    PlanTask,
     ReminderStatus,
     Role,
     Site,
     Slot,
     TaskKind,
+    TaskStatus,
 )
 from storage.uow import UnitOfWorkFactory
 from tests.bookings_world import (
@@ -304,6 +306,15 @@ async def test_attendance_is_asked_after_the_slot_and_recorded_once(world: Booki
         await act(world, MENTOR, "mark_attendance", first.id, False)  # already marked
     absent = await act(world, CONTACT, "mark_attendance", second.id, False)
     assert absent.attendance is Attendance.NO_SHOW
+    async with world.uow_factory() as uow:
+        tasks = {
+            t.student_id: t.status
+            for t in await uow.session.scalars(
+                select(PlanTask).where(PlanTask.kind == TaskKind.INTERNSHIP)
+            )
+        }
+    # Attending completes the student's internship task in the ИУП; a no-show leaves it open.
+    assert sorted(tasks.values()) == [TaskStatus.ASSIGNED, TaskStatus.DONE]
     async with world.uow_factory() as uow:
         entries = await uow.session.scalars(
             select(AuditEntry).where(AuditEntry.action == "booking.attendance")
