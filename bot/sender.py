@@ -140,6 +140,8 @@ class Sender:
             await self.limiter.wait_turn(row.chat_id)
             try:
                 async with self._in_flight:
+                    if self.limiter.is_paused():
+                        continue  # a 429 arrived while this send queued for a free slot
                     message_id = await self._call(row)
             except TelegramRetryAfter as error:
                 # Flood control: pause every send for the window and try this one again after.
