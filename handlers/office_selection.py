@@ -1,6 +1,7 @@
 """The office's side of selection (/selection): the ideas with their places, each idea's
 applicants ranked by combined score, a decision per application, "accept the top N" with a
-preview and a confirmation, and "publish results" with a confirmation."""
+preview and a confirmation, undoing a decision until results are published, and "publish
+results" with a confirmation."""
 
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ ROWS_SHOWN = 40
 
 class OfficeCD(CallbackData, prefix="ofs"):
     """act: ov (overview), id (idea ranking: i), a (card: app), d (decide: app, v index of
-    DECISIONS, i idea), tp / ty (top N: preview / confirm with h, the plan's digest), pp / py
-    (publish: preview / confirm), no (cancel)."""
+    DECISIONS, i idea), u (undo the decision shown: app, v, i, h its decision_stamp), tp / ty
+    (top N: preview / confirm with h, the plan's digest), pp / py (publish: preview / confirm),
+    no (cancel)."""
 
     act: str
     app: int = 0
@@ -117,6 +119,19 @@ def render_office_card(view: CardView, t: Translator) -> tuple[str, InlineKeyboa
                 _button(t("sel-btn-reject"), act="d", app=view.application_id, v=2),
             ]
         )
+    elif not view.published and view.decision_stamp is not None:
+        rows.append(
+            [
+                _button(
+                    t("sel-btn-undo"),
+                    act="u",
+                    app=view.application_id,
+                    v=DECISIONS.index(view.decision),
+                    i=view.decided_idea_id or 0,
+                    h=view.decision_stamp,
+                )
+            ]
+        )
     rows.append([_button(t("sel-btn-overview"), act="ov")])
     return card_text(view, t), _markup(rows)
 
@@ -167,6 +182,25 @@ async def decide(
         me, callback_data.app, DECISIONS[callback_data.v], callback_data.i or None
     )
     await query.answer(t("sel-decided-done"))
+    text, markup = render_office_card(view, t)
+    if isinstance(query.message, Message):
+        with contextlib.suppress(TelegramBadRequest):
+            await query.message.edit_text(text, reply_markup=markup)
+
+
+async def undo(
+    query: CallbackQuery, callback_data: OfficeCD, me: Identity, services: Services, t: Translator
+) -> None:
+    if not 0 <= callback_data.v < len(DECISIONS) or not callback_data.h:
+        raise NotAllowed()
+    view = await services.selection.undo(
+        me,
+        callback_data.app,
+        DECISIONS[callback_data.v],
+        callback_data.i or None,
+        callback_data.h,
+    )
+    await query.answer(t("sel-undo-done"))
     text, markup = render_office_card(view, t)
     if isinstance(query.message, Message):
         with contextlib.suppress(TelegramBadRequest):
@@ -243,6 +277,7 @@ def create_router() -> Router:
     router.callback_query.register(idea, OfficeCD.filter(F.act == "id"))
     router.callback_query.register(card, OfficeCD.filter(F.act == "a"))
     router.callback_query.register(decide, OfficeCD.filter(F.act == "d"))
+    router.callback_query.register(undo, OfficeCD.filter(F.act == "u"))
     router.callback_query.register(top_preview, OfficeCD.filter(F.act == "tp"))
     router.callback_query.register(top_confirm, OfficeCD.filter(F.act == "ty"))
     router.callback_query.register(publish_preview, OfficeCD.filter(F.act == "pp"))

@@ -19,6 +19,11 @@ their score keeps a place there for them.
 Every press is re-checked here: the presser's role, that they review this application, its
 state and whether it is decided. Scores are upserts, decisions inserts that lose to an existing
 decision, publication a conditional update; every change is audited.
+
+Until results are published the office may undo a decision: the button carries the decision it
+showed (value, idea and a stamp of its time), and only that exact row is deleted, so a double
+tap or a stale button changes nothing. The application is then undecided again: the office may
+decide anew and its reviewers may score it again (read-only follows the decision row alone).
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from services.clock import Clock
 from services.errors import Conflict, DomainError, InvalidInput, NotAllowed
@@ -118,6 +123,12 @@ def plan_top(
     return plan
 
 
+def decision_stamp(decided_at: datetime) -> str:
+    """A short fingerprint of when a decision was made: an undo button names the very decision
+    it was shown for, so after an undo and a new decision with the same value it is stale."""
+    return hashlib.sha256(decided_at.isoformat().encode()).hexdigest()[:8]
+
+
 def plan_digest(plan: list[tuple[int, int]]) -> str:
     """A short fingerprint of a plan: the confirmation applies exactly what the preview showed."""
     text = ";".join(f"{a}:{i}" for a, i in sorted(plan))
@@ -153,6 +164,9 @@ class CardView:
     my_recommendation: Recommendation | None
     decision: Decision | None
     decided_idea: str | None
+    decided_idea_id: int | None
+    decision_stamp: str | None  # see decision_stamp(): what the office's undo button names
+    published: bool  # the season's results (for the office: no undo after publication)
     can_score: bool
     office: bool
     notes: tuple[tuple[Recommendation | None, str | None], ...]  # every reviewer's, for the office
@@ -426,6 +440,10 @@ class SelectionService:
         if decision is not None and decision.idea_id is not None:
             idea = season.ideas.get(decision.idea_id)
             decided_idea = idea.title if idea else None
+        published = False
+        if office:
+            publication = await repo.publication(season.season.id)
+            published = publication is not None and publication.published_at is not None
         return CardView(
             application_id=application.id,
             number=_number(application),
@@ -444,6 +462,9 @@ class SelectionService:
             my_recommendation=note.recommendation if note else None,
             decision=decision.decision if decision else None,
             decided_idea=decided_idea,
+            decided_idea_id=decision.idea_id if decision else None,
+            decision_stamp=decision_stamp(decision.decided_at) if decision else None,
+            published=published,
             can_score=reviewer and decision is None and application.status in ACTIVE,
             office=office,
             notes=notes,
@@ -683,6 +704,48 @@ class SelectionService:
         )  # fmt: skip
         await self.uow.commit()
         logger.info("application %s decided: %s", application.id, decision.value)
+        reviewer = self._reviews(me, application, ranked, season)
+        return await self._card(me, application, season, ranked, reviewer, True)
+
+    async def undo(
+        self,
+        me: Identity,
+        application_id: int,
+        decision: Decision,
+        idea_id: int | None,
+        stamp: str,
+    ) -> CardView:
+        """Remove the decision the office was shown (before publication only): the application
+        is undecided again. A second press, or a button older than the current decision, finds
+        nothing to remove and is refused with nothing changed."""
+        self._office(me)
+        application, season = await self._application(application_id)
+        # Held until commit: a publication pressed meanwhile waits and then sees the undo.
+        if not await self.uow.selection.hold_unpublished(season.season.id):
+            raise Conflict("sel-published")
+        if application.status not in ACTIVE:
+            raise Conflict("sel-not-active")
+        current = await self.uow.selection.decision(application.id)
+        if (
+            current is None
+            or current.decision is not decision
+            or current.idea_id != idea_id
+            or decision_stamp(current.decided_at) != stamp
+        ):
+            raise Conflict("sel-undo-stale")
+        if not await self.uow.selection.undecide(
+            application.id, current.decision, current.idea_id, current.decided_at
+        ):
+            raise Conflict("sel-undo-stale")
+        now = self.clock.now()
+        await self.uow.audit.record(
+            now, me.person_id, "selection.undo", "application", application.id,
+            decision=current.decision.value, idea_id=current.idea_id,
+            decided_by=current.decided_by, decided_at=current.decided_at.isoformat(),
+        )  # fmt: skip
+        await self.uow.commit()
+        logger.info("application %s decision undone: %s", application.id, decision.value)
+        ranked = (await self.uow.selection.ranked([application.id]))[application.id]
         reviewer = self._reviews(me, application, ranked, season)
         return await self._card(me, application, season, ranked, reviewer, True)
 

@@ -1,8 +1,9 @@
 """Selection: scores, review notes, decisions and the results publication (never commits).
 
 Scores and notes are upserts on their natural keys; a decision is an insert that does nothing
-when the application already has one; publication is a conditional update. Each returns whether
-it changed anything, which is how the service tells a first press from a double tap.
+when the application already has one, and undoing it a DELETE conditional on the very values
+the office saw; publication is a conditional update. Each returns whether it changed anything,
+which is how the service tells a first press from a double tap.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -221,10 +222,48 @@ class SelectionRepo:
         )
         return bool(rowcount(await self.session.execute(statement)))
 
+    async def undecide(
+        self,
+        application_id: int,
+        decision: Decision,
+        idea_id: int | None,
+        decided_at: datetime,
+    ) -> bool:
+        """Remove the application's decision if it is still exactly this one (same decision,
+        idea and time): True if it was removed, False if it was already gone or replaced."""
+        idea = SelectionDecision.idea_id
+        result = await self.session.execute(
+            delete(SelectionDecision)
+            .where(
+                SelectionDecision.application_id == application_id,
+                SelectionDecision.decision == decision,
+                idea.is_(None) if idea_id is None else idea == idea_id,
+                SelectionDecision.decided_at == decided_at,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(rowcount(result))
+
     # Publication.
 
     async def publication(self, season_id: int) -> ResultsPublication | None:
         return await self.session.get(ResultsPublication, season_id, populate_existing=True)
+
+    async def hold_unpublished(self, season_id: int) -> bool:
+        """Lock the season's publication row until commit (creating it unpublished if missing)
+        and say whether results are still unpublished. A concurrent `claim_publication` waits
+        for this transaction, so a change made under the hold is seen by the publication."""
+        await self.session.execute(
+            insert_for(self.session, ResultsPublication.__table__)
+            .values(season_id=season_id, published_at=None, published_by=None)
+            .on_conflict_do_nothing(index_elements=["season_id"])
+        )
+        published_at = await self.session.scalar(
+            select(ResultsPublication.published_at)
+            .where(ResultsPublication.season_id == season_id)
+            .with_for_update()
+        )
+        return published_at is None
 
     async def claim_publication(self, season_id: int, person_id: int, now: datetime) -> bool:
         """Mark the season's results published; False if they already were."""

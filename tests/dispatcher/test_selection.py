@@ -1,6 +1,8 @@
 """Selection through the real Dispatcher: submitting tells the mentors of the ranked ideas, a
 mentor opens the card from the notice and scores by its buttons; a student replaying the
-mentor's button is refused and nothing changes; the office sees the score and decides."""
+mentor's button is refused and nothing changes; the office sees the score and decides; the
+office undoes a decision by the card's button (a second press and a student's replay change
+nothing)."""
 
 from __future__ import annotations
 
@@ -16,12 +18,20 @@ from storage.models import (
     Application,
     ApplicationScore,
     ApplicationStatus,
+    Decision,
     SelectionCriterion,
     SelectionDecision,
 )
 from tests.applicants import cd, fill_to_review
 from tests.dispatcher.harness import Harness, build_harness
-from tests.selection_world import MENTOR_A, MENTOR_B, MENTOR_C, OFFICE, build_world
+from tests.selection_world import (
+    MENTOR_A,
+    MENTOR_B,
+    MENTOR_C,
+    OFFICE,
+    add_applicant,
+    build_world,
+)
 
 STUDENT = 9101
 NOT_ALLOWED = "Недостаточно прав для этого действия."
@@ -105,3 +115,46 @@ async def _idea(harness: Harness, code: str) -> int:
 
     [found] = await idea_ids(harness, code)
     return found
+
+
+async def test_the_office_undoes_a_decision_from_the_card_once(
+    harness: Harness, clock: FixedClock
+) -> None:
+    factory = harness.app.uow_factory
+    world = await build_world(factory, clock)
+    app = await add_applicant(factory, clock, world, STUDENT, ["peat-monitor"], media=False)
+    peat = world.ideas["peat-monitor"]
+    await harness.press(OFFICE, OfficeCD(act="d", app=app, v=0, i=peat).pack())
+    decided = harness.session.of("EditMessageText")[-1]
+    assert "Решение принято: принят(а) в «" in decided.text
+    undo = [
+        b.callback_data
+        for row in decided.reply_markup.inline_keyboard
+        for b in row
+        if b.text == "↩️ Отменить решение"
+    ]
+    assert len(undo) == 1 and OfficeCD.unpack(undo[0]).i == peat
+
+    await harness.press(STUDENT, undo[0])  # someone else's button, replayed
+    assert harness.session.alerts()[-1] == NOT_ALLOWED
+    async with factory() as uow:
+        assert (await uow.selection.decision(app)) is not None
+
+    await harness.press(OFFICE, undo[0])
+    answered = harness.session.of("AnswerCallbackQuery")[-1]
+    assert answered.text.startswith("Решение отменено")
+    card = harness.session.of("EditMessageText")[-1]
+    assert "Решение принято" not in card.text
+    buttons = [b.text for row in card.reply_markup.inline_keyboard for b in row]
+    assert "✖️ Отказать" in buttons and "↩️ Отменить решение" not in buttons
+    async with factory() as uow:
+        assert (await uow.selection.decision(app)) is None
+        audit = [e.action for e in await uow.audit.for_object("application", app)]
+    assert audit == ["selection.decide", "selection.undo"]
+
+    await harness.press(OFFICE, undo[0])  # the double tap
+    assert harness.session.alerts()[-1].startswith("Это решение уже отменено")
+    await harness.press(OFFICE, OfficeCD(act="d", app=app, v=2).pack())  # decided anew
+    async with factory() as uow:
+        decision = await uow.selection.decision(app)
+    assert decision is not None and decision.decision is Decision.REJECTED

@@ -1,9 +1,12 @@
 """Selection on both databases: the combined score (weights, several reviewers), "accept the top
 N" (capacity and preference), who may score (another mentor, a student, a revoked mentor may
-not), a double tap records one score, a decision makes the card read-only, and publishing twice
+not), a double tap records one score, a decision makes the card read-only, the office undoes a
+decision (once, only the decision it was shown, never after publication), and publishing twice
 sends one result each and forms the teams once."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -12,7 +15,7 @@ from services.clock import FixedClock
 from services.container import ServiceConfig, Services
 from services.errors import Conflict, NotAllowed
 from services.i18n import Texts
-from services.selection import Candidate, combined_scores, plan_top
+from services.selection import Candidate, CardView, combined_scores, plan_top
 from storage.models import (
     Application,
     ApplicationScore,
@@ -320,3 +323,142 @@ async def test_top_n_then_publish_twice_sends_one_result_each_and_forms_teams_on
         )
         == 1
     )
+
+
+async def _undo(uow, clock: FixedClock, tg_id: int, card: CardView) -> CardView:  # type: ignore[no-untyped-def]
+    """Press the undo button the office was shown on `card`."""
+    assert card.decision is not None and card.decision_stamp is not None
+    return await services(uow, clock).selection.undo(
+        await identity(uow, tg_id),
+        card.application_id,
+        card.decision,
+        card.decided_idea_id,
+        card.decision_stamp,
+    )
+
+
+async def test_undo_makes_the_application_undecided_scorable_and_decidable_again(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, world: World
+) -> None:
+    app = await add_applicant(uow_factory, clock, world, 8001, ["peat-monitor"])
+    ids = await criteria(uow_factory, world)
+    peat = world.ideas["peat-monitor"]  # one student place
+    async with uow_factory() as uow:
+        shown = await services(uow, clock).selection.decide(
+            await identity(uow, OFFICE), app, Decision.ACCEPTED, peat
+        )
+    assert shown.decided_idea_id == peat and shown.decision_stamp and not shown.published
+    clock.advance(timedelta(minutes=5))
+    async with uow_factory() as uow:
+        card = await _undo(uow, clock, OFFICE, shown)
+    assert card.decision is None and card.decided_idea_id is None and card.decision_stamp is None
+    async with uow_factory() as uow:
+        assert list(await uow.session.scalars(select(SelectionDecision))) == []
+        # The mentor may score again; the place in peat-monitor is free again.
+        mentor_card = await services(uow, clock).selection.card(await identity(uow, MENTOR_A), app)
+        assert mentor_card.can_score
+        await services(uow, clock).selection.score(
+            await identity(uow, MENTOR_A), app, ids["motivation"], 3
+        )
+    async with uow_factory() as uow:
+        card = await services(uow, clock).selection.decide(
+            await identity(uow, OFFICE), app, Decision.ACCEPTED, peat
+        )
+        assert card.decision is Decision.ACCEPTED and card.decided_idea_id == peat
+        audit = await uow.audit.for_object("application", app)
+    assert [e.action for e in audit] == [
+        "selection.decide", "selection.undo", "selection.score", "selection.decide"
+    ]  # fmt: skip
+    undo = audit[1]
+    assert undo.actor_id == world.people[OFFICE]
+    assert undo.details == {
+        "decision": "accepted",
+        "idea_id": peat,
+        "decided_by": world.people[OFFICE],
+        "decided_at": (clock.now() - timedelta(minutes=5)).isoformat(),
+    }
+
+
+async def test_a_second_undo_or_a_stale_button_changes_nothing(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, world: World
+) -> None:
+    app = await add_applicant(uow_factory, clock, world, 8001, ["peat-monitor"])
+    async with uow_factory() as uow:
+        first = await services(uow, clock).selection.decide(
+            await identity(uow, OFFICE), app, Decision.WAITLISTED
+        )
+    async with uow_factory() as uow:
+        await _undo(uow, clock, OFFICE, first)
+    async with uow_factory() as uow:  # the double tap
+        with pytest.raises(Conflict) as again:
+            await _undo(uow, clock, OFFICE, first)
+        assert again.value.key == "sel-undo-stale"
+    # Decided anew with the same value a minute later: the first card's button is stale.
+    clock.advance(timedelta(minutes=1))
+    async with uow_factory() as uow:
+        second = await services(uow, clock).selection.decide(
+            await identity(uow, OFFICE), app, Decision.WAITLISTED
+        )
+    for stale in (
+        first,
+        CardView(**{**second.__dict__, "decision": Decision.REJECTED}),
+        CardView(**{**second.__dict__, "decided_idea_id": world.ideas["peat-monitor"]}),
+    ):
+        async with uow_factory() as uow:
+            with pytest.raises(Conflict) as refused:
+                await _undo(uow, clock, OFFICE, stale)
+            assert refused.value.key == "sel-undo-stale"
+    async with uow_factory() as uow:
+        rows = list(await uow.session.scalars(select(SelectionDecision)))
+        assert [(r.decision, r.decided_at) for r in rows] == [(Decision.WAITLISTED, clock.now())]
+        audit = [e.action for e in await uow.audit.for_object("application", app)]
+    assert audit == ["selection.decide", "selection.undo", "selection.decide"]
+
+
+async def test_the_conditional_delete_removes_only_the_exact_decision(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, world: World
+) -> None:
+    app = await add_applicant(uow_factory, clock, world, 8001, ["peat-monitor"])
+    peat, now = world.ideas["peat-monitor"], clock.now()
+    async with uow_factory() as uow:
+        assert await uow.selection.decide(app, Decision.ACCEPTED, peat, None, now)
+        repo = uow.selection
+        assert not await repo.undecide(app, Decision.REJECTED, peat, now)
+        assert not await repo.undecide(app, Decision.ACCEPTED, None, now)
+        assert not await repo.undecide(app, Decision.ACCEPTED, peat, now + timedelta(seconds=1))
+        assert await repo.undecide(app, Decision.ACCEPTED, peat, now)
+        assert not await repo.undecide(app, Decision.ACCEPTED, peat, now)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.selection.decision(app) is None
+
+
+async def test_undo_is_refused_after_publication_and_to_anyone_but_the_office(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, world: World
+) -> None:
+    app = await add_applicant(uow_factory, clock, world, 8001, ["peat-monitor"])
+    async with uow_factory() as uow:
+        shown = await services(uow, clock).selection.decide(
+            await identity(uow, OFFICE), app, Decision.REJECTED
+        )
+    for tg_id in (MENTOR_A, 8001):  # the idea's mentor, the applicant
+        async with uow_factory() as uow:
+            with pytest.raises(NotAllowed):
+                await _undo(uow, clock, tg_id, shown)
+    async with uow_factory() as uow:  # a forged application id
+        with pytest.raises(NotAllowed):
+            await _undo(uow, clock, OFFICE, CardView(**{**shown.__dict__, "application_id": 999}))
+    async with uow_factory() as uow:
+        await services(uow, clock).selection.publish(await identity(uow, OFFICE))
+    async with uow_factory() as uow:
+        with pytest.raises(Conflict) as late:
+            await _undo(uow, clock, OFFICE, shown)
+        assert late.value.key == "sel-published"
+        card = await services(uow, clock).selection.card(await identity(uow, OFFICE), app)
+        assert card.published and card.decision is Decision.REJECTED
+        rows = [(d.application_id, d.decision) for d in await uow.session.scalars(
+            select(SelectionDecision))]  # fmt: skip
+        assert rows == [(app, Decision.REJECTED)]
+        assert [e.action for e in await uow.audit.for_object("application", app)] == [
+            "selection.decide"
+        ]
