@@ -668,6 +668,12 @@ class SelectionService:
         if publication is not None and publication.published_at is not None:
             raise Conflict("sel-published")
 
+    async def _hold_unpublished(self, season: _Season) -> None:
+        """For a change: refuse once published, and hold the publication row until commit, so a
+        concurrent publication waits for this change and then sees it."""
+        if not await self.uow.selection.hold_unpublished(season.season.id):
+            raise Conflict("sel-published")
+
     async def decide(
         self, me: Identity, application_id: int, decision: Decision, idea_id: int | None = None
     ) -> CardView:
@@ -676,7 +682,7 @@ class SelectionService:
         application, season = await self._application(application_id)
         if application.status not in ACTIVE:
             raise Conflict("sel-not-active")
-        await self._unpublished(season)
+        await self._hold_unpublished(season)
         ranked = (await self.uow.selection.ranked([application.id]))[application.id]
         if decision is Decision.ACCEPTED:
             if idea_id not in ranked or idea_id not in season.ideas or application.role is None:
@@ -720,9 +726,7 @@ class SelectionService:
         nothing to remove and is refused with nothing changed."""
         self._office(me)
         application, season = await self._application(application_id)
-        # Held until commit: a publication pressed meanwhile waits and then sees the undo.
-        if not await self.uow.selection.hold_unpublished(season.season.id):
-            raise Conflict("sel-published")
+        await self._hold_unpublished(season)
         if application.status not in ACTIVE:
             raise Conflict("sel-not-active")
         current = await self.uow.selection.decision(application.id)
@@ -797,7 +801,7 @@ class SelectionService:
         """Apply the previewed plan, if it is still what the preview showed."""
         self._office(me)
         season = await self._current()
-        await self._unpublished(season)
+        await self._hold_unpublished(season)
         await self.uow.selection.lock_ideas(season.ideas)
         plan, _ = await self._plan(season)
         if plan_digest(plan) != digest:
