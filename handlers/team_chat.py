@@ -1,5 +1,6 @@
 """The team's Telegram group: /bind CODE (or the startgroup deep link), /announce there, join
-requests, members coming and going, and the group migrating to a supergroup."""
+requests, members coming and going, the bot itself removed or losing its rights, and the group
+migrating to a supergroup."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import (
     ChatJoinRequest,
     ChatMemberAdministrator,
+    ChatMemberBanned,
+    ChatMemberLeft,
+    ChatMemberMember,
     ChatMemberOwner,
+    ChatMemberRestricted,
     ChatMemberUpdated,
     Message,
 )
@@ -23,13 +28,32 @@ PRESENT = {"member", "administrator", "creator"}
 GONE = {"left", "kicked"}
 
 
-async def bot_rights(bot: Bot, chat_id: int) -> BotRights:
-    member = await bot.get_chat_member(chat_id, bot.id)
+ChatMember = (
+    ChatMemberOwner
+    | ChatMemberAdministrator
+    | ChatMemberMember
+    | ChatMemberRestricted
+    | ChatMemberLeft
+    | ChatMemberBanned
+)
+NO_RIGHTS = BotRights(False, False, False)
+
+
+def rights_of(member: ChatMember) -> BotRights | None:
+    """The bot's rights from its chat member record; None when it is not in the group."""
+    if member.status in GONE:
+        return None
+    if isinstance(member, ChatMemberRestricted) and not member.is_member:
+        return None
     if isinstance(member, ChatMemberOwner):
         return BotRights(True, True, True)
     if isinstance(member, ChatMemberAdministrator):
         return BotRights(True, member.can_invite_users, member.can_restrict_members)
-    return BotRights(False, False, False)
+    return NO_RIGHTS
+
+
+async def bot_rights(bot: Bot, chat_id: int) -> BotRights:
+    return rights_of(await bot.get_chat_member(chat_id, bot.id)) or NO_RIGHTS
 
 
 async def bind(
@@ -83,6 +107,17 @@ async def member_changed(update: ChatMemberUpdated, services: Services, bot: Bot
         await services.team_chat.member_left(update.chat.id, user.id)
 
 
+async def bot_changed(update: ChatMemberUpdated, services: Services) -> None:
+    """The bot was removed from a group, or its rights there changed."""
+    await services.team_chat.bot_status_changed(
+        update.chat.id,
+        rights_of(update.old_chat_member),
+        rights_of(update.new_chat_member),
+        at=update.date,
+        by_tg_id=update.from_user.id,
+    )
+
+
 async def migrated_to(message: Message, services: Services) -> None:
     assert message.migrate_to_chat_id is not None
     await services.team_chat.migrate(message.chat.id, message.migrate_to_chat_id)
@@ -105,4 +140,6 @@ def create_router() -> Router:
     router.message.register(announce, Command("announce"), group)
     router.chat_join_request.register(join_request)
     router.chat_member.register(member_changed)
+    # Registering it makes the bot ask Telegram for my_chat_member updates (allowed_updates).
+    router.my_chat_member.register(bot_changed, group)
     return router

@@ -1,5 +1,6 @@
 """Team chats: binding a Telegram group to a team, personal invite links, join requests,
-members leaving or removed, a group migrating to a supergroup, and the mentor's announcements.
+members leaving or removed, the bot removed from the group or losing its rights there, a group
+migrating to a supergroup, and the mentor's announcements.
 
 The handlers ask Telegram for the bot's rights in the group and pass them in; everything the
 bot must do in Telegram afterwards (create an invite link, remove a member, post to the group)
@@ -10,6 +11,7 @@ is queued in the outbox in the same transaction, so it survives a restart and th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from services.clock import Clock
 from services.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
@@ -48,6 +50,15 @@ class BindResult:
     team: Team
     already: bool
     invited: int
+
+
+@dataclass(frozen=True)
+class BotChatChange:
+    """What a change of the bot's own status in a group did."""
+
+    team: Team | None  # the team bound to the group, if any
+    unbound: bool  # the bot left or was removed: the team's chat binding was cleared now
+    told: int  # private notices queued to the team's mentor and tutors
 
 
 class ChatOutbox:
@@ -206,6 +217,89 @@ class TeamChatService:
             )
         await self.uow.commit()
         return bool(moved)
+
+    # The bot's own status in the group.
+
+    async def bot_status_changed(
+        self,
+        chat_id: int,
+        before: BotRights | None,
+        after: BotRights | None,
+        *,
+        at: datetime,
+        by_tg_id: int | None = None,
+    ) -> BotChatChange:
+        """The bot's status in a group changed (`None`: the bot is not in the group).
+
+        Removed from a team's group: the team keeps its members, its chat is unbound (so
+        /bind works again) and the mentor and tutors are told privately. Still in the group
+        but a right newly lost: the binding stays and they are told what is missing.
+        Replays do nothing: the unbinding is a conditional update, and the rights notices
+        are keyed by the time Telegram gives the change (`at`).
+        """
+        team = await self.uow.teams.by_chat(chat_id)
+        if team is None:
+            return BotChatChange(None, unbound=False, told=0)
+        if after is None:
+            return await self._bot_removed(team, chat_id, by_tg_id)
+        lost = set(after.missing()) - set(before.missing() if before is not None else ())
+        if not lost:
+            return BotChatChange(team, unbound=False, told=0)
+        missing = after.missing()
+        stamp = int(at.timestamp())
+        told = 0
+        for member, person in await self.uow.teams.members(team.id):
+            if member.role not in STAFF:
+                continue
+            names = ", ".join(self.texts.get(f"team-right-{m}", person.language) for m in missing)
+            told += await self.notifier.send_text(
+                person.tg_id,
+                self.texts.get(
+                    "team-bot-rights-lost", person.language, team=team.name, missing=names
+                ),
+                person_id=person.id,
+                dedupe_key=f"team-bot-rights:{chat_id}:{stamp}:{person.id}",
+            )
+        if told:
+            actor = await self.uow.people.by_tg_id(by_tg_id) if by_tg_id is not None else None
+            await self.uow.audit.record(
+                self.clock.now(),
+                actor.id if actor is not None else None,
+                "team.chat_rights_lost",
+                "team",
+                team.id,
+                chat_id=chat_id,
+                missing=missing,
+            )
+            await self.uow.commit()
+        return BotChatChange(team, unbound=False, told=told)
+
+    async def _bot_removed(self, team: Team, chat_id: int, by_tg_id: int | None) -> BotChatChange:
+        if not await self.uow.teams.unbind_chat(team.id, chat_id):
+            return BotChatChange(team, unbound=False, told=0)
+        team.chat_id, team.chat_title, team.chat_bound_at = None, None, None
+        # Nobody is in the team's chat any more; old invite links point to the lost group.
+        await self.uow.teams.reset_chat_states(team.id)
+        told = 0
+        for member, person in await self.uow.teams.members(team.id):
+            if member.role not in STAFF:
+                continue
+            told += await self.notifier.send_text(
+                person.tg_id,
+                self.texts.get("team-bot-removed", person.language, team=team.name, code=team.code),
+                person_id=person.id,
+            )
+        actor = await self.uow.people.by_tg_id(by_tg_id) if by_tg_id is not None else None
+        await self.uow.audit.record(
+            self.clock.now(),
+            actor.id if actor is not None else None,
+            "team.chat_lost",
+            "team",
+            team.id,
+            chat_id=chat_id,
+        )
+        await self.uow.commit()
+        return BotChatChange(team, unbound=True, told=told)
 
     # Joining and leaving.
 

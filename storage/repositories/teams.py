@@ -112,6 +112,16 @@ class TeamsRepo:
         )
         return bool(rowcount(result))
 
+    async def unbind_chat(self, team_id: int, chat_id: int) -> bool:
+        """Clear the team's chat if it is still bound to this group (false on a replay)."""
+        result = await self.session.execute(
+            update(Team)
+            .where(Team.id == team_id, Team.chat_id == chat_id)
+            .values(chat_id=None, chat_title=None, chat_bound_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(rowcount(result))
+
     async def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> list[int]:
         """A group became a supergroup: its team follows it. Returns the teams moved."""
         rows = await self.session.scalars(

@@ -1,7 +1,8 @@
 """Teams through the real Dispatcher: /bind in a group with and without the bot's rights, the
 startgroup deep link, invite links made by the sender, join requests, /team, /passport with
 Back and keep, forged and repeated decision callbacks, and a group migrating to a supergroup
-(its service messages, and the sender told so by Telegram)."""
+(its service messages, and the sender told so by Telegram), and the bot itself losing its
+rights in the group or being removed from it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from aiogram.methods import SendMessage
 from aiogram.types import (
     Chat,
     ChatJoinRequest,
+    ChatMemberAdministrator,
+    ChatMemberBanned,
     ChatMemberLeft,
     ChatMemberMember,
     ChatMemberUpdated,
@@ -103,6 +106,32 @@ def left_chat(user_id: int, chat_id: int = GROUP) -> Update:
             date=datetime.now(UTC),
             old_chat_member=ChatMemberMember(user=user(user_id)),
             new_chat_member=ChatMemberLeft(user=user(user_id)),
+        ),
+    )
+
+
+def bot_admin(harness: Harness, **rights: bool) -> ChatMemberAdministrator:
+    granted = {
+        name: rights.get(name, True)
+        for name, info in ChatMemberAdministrator.model_fields.items()
+        if info.is_required() and name.startswith("can_")
+    }
+    return ChatMemberAdministrator(
+        user=User(id=harness.app.bot.id, is_bot=True, first_name="Кадры"),
+        is_anonymous=False,
+        **granted,
+    )
+
+
+def bot_status(harness: Harness, old: object, new: object, by: int = MENTOR) -> Update:
+    return Update(
+        update_id=next(_ids),
+        my_chat_member=ChatMemberUpdated(
+            chat=group_chat(),
+            from_user=user(by),
+            date=datetime(2026, 9, 1, 8, 0, tzinfo=UTC),
+            old_chat_member=old,  # type: ignore[arg-type]
+            new_chat_member=new,  # type: ignore[arg-type]
         ),
     )
 
@@ -268,3 +297,39 @@ async def test_migration_messages_and_the_senders_migrate_error_keep_the_binding
     assert harness.session.errors == {}  # the first try went to the old id
     assert texts_to(harness, SUPERGROUP)[-1] == "Объявление наставника:\n\nДедлайн этапа — завтра"
     assert await team_chat_id(world) == SUPERGROUP
+
+
+async def test_the_bot_demoted_in_or_removed_from_the_group(harness: Harness, world: World) -> None:
+    assert "my_chat_member" in harness.app.dp.resolve_used_update_types()
+    await harness.feed(group_message(TUTOR, "/bind alpha"))
+    await harness.deliver()
+    full, no_invite = bot_admin(harness), bot_admin(harness, can_invite_users=False)
+    await harness.feed(bot_status(harness, full, no_invite))
+    await harness.feed(bot_status(harness, full, no_invite))  # Telegram sends it again
+    await harness.deliver()
+    for staff in (MENTOR, TUTOR):
+        [notice] = [t for t in texts_to(harness, staff) if "не хватает прав" in t]
+        assert notice.startswith(
+            "У бота в чате команды «Альфа» не хватает прав — «Пригласительные ссылки» "
+            "(приглашать участников)."
+        )
+    assert not any("не хватает прав" in t for t in texts_to(harness, STUDENT))
+    assert await team_chat_id(world) == GROUP
+
+    bot = User(id=harness.app.bot.id, is_bot=True, first_name="Кадры")
+    kicked = ChatMemberBanned(user=bot, until_date=datetime(1970, 1, 1, tzinfo=UTC))
+    await harness.feed(bot_status(harness, no_invite, kicked))
+    await harness.feed(bot_status(harness, no_invite, kicked))
+    await harness.deliver()
+    assert await team_chat_id(world) is None
+    for staff in (MENTOR, TUTOR):
+        [notice] = [t for t in texts_to(harness, staff) if t.startswith("Бота удалили")]
+        assert notice.endswith("отправьте в группе: /bind alpha")
+    # Nothing was sent to the group the bot is no longer in.
+    assert not any("Бота" in t for t in texts_to(harness, GROUP))
+    # The bot added back without /bind: the group is not the team's any more.
+    await harness.feed(bot_status(harness, ChatMemberLeft(user=bot), full))
+    await harness.deliver()
+    assert await team_chat_id(world) is None
+    await harness.feed(group_message(MENTOR, "/bind alpha"))
+    assert await team_chat_id(world) == GROUP

@@ -3,7 +3,8 @@
 outsider's join request is declined; a removed member is taken out of the chat; the group
 migrates to a supergroup and keeps receiving. A passport and a stage go submitted → returned →
 resubmitted → approved, with the messages in the tutor's chat and in the team chat, and a
-student forging the mentor's approve button is refused."""
+student forging the mentor's approve button is refused. The bot losing a right in the group,
+then removed from it: the staff are told privately and the group is unbound."""
 
 from __future__ import annotations
 
@@ -132,6 +133,41 @@ async def test_bind_join_remove_and_migrate(
         ],
         15,
     )
+
+
+async def test_the_bot_demoted_then_removed_from_the_team_group(
+    emulator: BotApiEmulator, start_bot: StartBot, bot_env: dict[str, str]
+) -> None:
+    team_id = await _seed(bot_env["DATABASE_URL"], chat_id=None)
+    emulator.group(GROUP, "Команда «Альфа»")
+    emulator.set_bot_admin(GROUP)
+    for user_id in (MENTOR, TUTOR, STUDENT, STUDENT2):
+        emulator.user(user_id)
+    chats = Chats(emulator)
+    await start_bot()
+    await chats.say(TUTOR, "/bind alpha", "Этот чат привязан к команде «Альфа»", chat_id=GROUP)
+
+    # The bot is asked about its own status only because a handler wants my_chat_member.
+    emulator.my_chat_member(
+        GROUP, "administrator", "administrator", from_user_id=MENTOR, can_invite_users=False
+    )
+    for staff in (MENTOR, TUTOR):
+        notice = await emulator.wait_for_message(staff, "не хватает прав", since=0, timeout=15)
+        assert "«Пригласительные ссылки» (приглашать участников)" in notice["text"]
+        assert notice["text"].endswith("Чат по-прежнему привязан к команде.")
+
+    emulator.my_chat_member(GROUP, "kicked", "administrator", from_user_id=MENTOR)
+    for staff in (MENTOR, TUTOR):
+        notice = await emulator.wait_for_message(staff, "Бота удалили", since=0, timeout=15)
+        assert notice["text"].endswith("/bind alpha")
+    assert not [m for m in emulator.messages_to(STUDENT) if "Бота" in m.get("text", "")]
+    engine = create_engine(bot_env["DATABASE_URL"])
+    try:
+        async with UnitOfWorkFactory(create_session_factory(engine))() as uow:
+            team = await uow.teams.get(team_id)
+            assert team is not None and team.chat_id is None
+    finally:
+        await engine.dispose()
 
 
 async def test_passport_and_stage_review_with_a_forged_approve(

@@ -3,6 +3,7 @@ removal and moves, chat migration, forming a team idempotently, the roster and c
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from services.clock import FixedClock
 from services.errors import Conflict, DomainError, NotAllowed
-from services.team_chat import BotRights
+from services.team_chat import BotChatChange, BotRights
 from storage.models import AuditEntry, ChatState, OutgoingMessage, Team, TeamMember, TeamRole
 from storage.uow import UnitOfWorkFactory
 from tests.plans_world import (
@@ -342,3 +343,100 @@ async def test_roster_puts_staff_first_and_shows_only_opted_in_contacts(world: W
     async with world.uow_factory() as uow:
         with pytest.raises(NotAllowed):
             await services(uow, world.clock).teams.roster(outsider, world.team_id)
+
+
+async def bot_status(
+    world: World,
+    chat_id: int,
+    before: BotRights | None,
+    after: BotRights | None,
+    at: datetime = datetime(2026, 9, 1, 9, 0, tzinfo=UTC),
+) -> BotChatChange:
+    async with world.uow_factory() as uow:
+        return await services(uow, world.clock).team_chat.bot_status_changed(
+            chat_id, before, after, at=at, by_tg_id=MENTOR
+        )
+
+
+async def test_the_bot_removed_from_the_group_unbinds_it_and_tells_the_staff_once(
+    world: World,
+) -> None:
+    await bind(world, TUTOR)
+    async with world.uow_factory() as uow:
+        await services(uow, world.clock).team_chat.join_request(GROUP, STUDENT)
+    await clear_outbox(world)
+    first = await bot_status(world, GROUP, FULL, None)
+    again = await bot_status(world, GROUP, FULL, None)  # the same update delivered twice
+    assert (first.unbound, first.told) == (True, 2)
+    assert (again.unbound, again.told) == (False, 0)
+    bound = await team(world, world.team_id)
+    assert (bound.chat_id, bound.chat_title, bound.chat_bound_at) == (None, None, None)
+    # The team keeps its members; nobody is in a team chat any more.
+    assert await chat_states(world) == {MENTOR: None, TUTOR: None, STUDENT: None, STUDENT2: None}
+    told = sorted((r.chat_id, r.payload["text"]) for r in await outbox(world))
+    assert [chat for chat, _ in told] == [MENTOR, TUTOR]
+    assert told[0][1] == told[1][1]
+    assert told[0][1].startswith(
+        "Бота удалили из чата команды «Альфа», поэтому чат больше не привязан к команде. "
+        "Состав команды не изменился.\n"
+    )
+    assert told[0][1].endswith("отправьте в группе: /bind alpha")
+    async with world.uow_factory() as uow:
+        lost = [a for a in await uow.audit.for_object("team", world.team_id)]
+        mentor_id = await world.person_id(MENTOR)
+    assert [(a.action, a.actor_id, a.details) for a in lost if a.action == "team.chat_lost"] == [
+        ("team.chat_lost", mentor_id, {"chat_id": GROUP})
+    ]
+    # The mentor can bind a group again.
+    assert (await bind(world, MENTOR, OTHER_GROUP)).invited == 3
+    assert (await team(world, world.team_id)).chat_id == OTHER_GROUP
+
+
+async def test_the_bot_losing_its_rights_keeps_the_binding_and_says_what_is_missing(
+    world: World,
+) -> None:
+    await bind(world, TUTOR)
+    await clear_outbox(world)
+    no_invite = BotRights(True, False, True)
+    for _ in range(2):  # the same update delivered twice
+        change = await bot_status(world, GROUP, FULL, no_invite)
+    assert (change.unbound, change.told) == (False, 0)
+    assert (await team(world, world.team_id)).chat_id == GROUP
+    told = sorted((r.chat_id, r.payload["text"]) for r in await outbox(world))
+    assert told == [
+        (
+            chat,
+            "У бота в чате команды «Альфа» не хватает прав — «Пригласительные ссылки» "
+            "(приглашать участников). Пока их нет, бот не сможет приглашать участников команды "
+            "в чат и удалять из него тех, кто покинул команду. Откройте настройки группы → "
+            "Администраторы → бот и включите эти права. Чат по-прежнему привязан к команде.",
+        )
+        for chat in (MENTOR, TUTOR)
+    ]
+    # Another right changes but nothing more is lost: nobody is told again.
+    later = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
+    assert (await bot_status(world, GROUP, no_invite, no_invite, later)).told == 0
+    # Demoted to a plain member later: told again, with every missing right.
+    await clear_outbox(world)
+    assert (
+        await bot_status(world, GROUP, no_invite, BotRights(False, False, False), later)
+    ).told == 2
+    [text, _] = [r.payload["text"] for r in await outbox(world)]
+    assert "не хватает прав — бот не администратор группы, «Пригласительные ссылки»" in text
+    assert (await team(world, world.team_id)).chat_id == GROUP
+    async with world.uow_factory() as uow:
+        audit = await uow.audit.for_object("team", world.team_id)
+    assert [a.details["missing"] for a in audit if a.action == "team.chat_rights_lost"] == [
+        ["invite"],
+        ["admin", "invite", "restrict"],
+    ]
+
+
+async def test_the_bot_status_in_an_unbound_group_changes_nothing(world: World) -> None:
+    for before, after in ((FULL, None), (FULL, BotRights(False, False, False)), (None, FULL)):
+        change = await bot_status(world, GROUP, before, after)
+        assert change == BotChatChange(None, unbound=False, told=0)
+    assert await outbox(world) == []
+    async with world.uow_factory() as uow:
+        audit = await uow.audit.for_object("team", world.team_id)
+    assert [a.action for a in audit if a.action.startswith("team.chat_")] == []
