@@ -41,7 +41,7 @@ async def _run_async() -> None:
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run)
-            await connection.commit()
+            await connection.commit()  # ends the migration transaction (not a repository)
     finally:
         await engine.dispose()
 
