@@ -34,3 +34,15 @@ def test_bad_values_are_named(
     monkeypatch.setenv(name, value)
     with pytest.raises(ValidationError, match=message):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_env_example_lists_every_setting() -> None:
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    listed = {
+        line.split("=", 1)[0]
+        for line in example.read_text(encoding="utf-8").splitlines()
+        if "=" in line and not line.startswith("#")
+    }
+    assert listed == {name.upper() for name in Settings.model_fields}
