@@ -9,6 +9,7 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.replies import button, keyboard, send_below
 from services.container import Services
 from services.i18n import Translator
 from services.internships import BOOKING_ACTION, BookingView, SlotView, WeekView
@@ -27,20 +28,6 @@ class InternshipsCD(CallbackData, prefix="int"):
 class BookingCD(CallbackData, prefix=BOOKING_ACTION):
     act: str  # cancel, acc, rej (the student); ok, no, att, abs (contact or mentor)
     id: int
-
-
-def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack())
-
-
-def _keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
-    rows = [row for row in rows if row]
-    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
-
-
-async def _reply(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    assert query.message is not None
-    await query.bot.send_message(query.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
 
 
 def slot_line(number: int, slot: SlotView, t: Translator) -> str:
@@ -68,35 +55,35 @@ def render_week(view: WeekView, t: Translator) -> tuple[str, InlineKeyboardMarku
         if slot.requirements:
             lines.append(t("int-slot-requirements", requirements=slot.requirements))
         key = "int-btn-book" if slot.left else "int-btn-waitlist"
-        rows.append([_button(t(key, n=number), InternshipsCD(act="book", id=slot.id))])
+        rows.append([button(t(key, n=number), InternshipsCD(act="book", id=slot.id))])
     if len(view.slots) > MAX_LISTED:
         lines.append(t("int-more", count=len(view.slots) - MAX_LISTED))
     d = view.directions.index(view.direction) if view.direction in view.directions else -1
     rows.append(
         [
-            _button(t("int-btn-prev-week"), InternshipsCD(act="wk", w=view.offset - 1, d=d)),
-            _button(t("int-btn-next-week"), InternshipsCD(act="wk", w=view.offset + 1, d=d)),
+            button(t("int-btn-prev-week"), InternshipsCD(act="wk", w=view.offset - 1, d=d)),
+            button(t("int-btn-next-week"), InternshipsCD(act="wk", w=view.offset + 1, d=d)),
         ]
     )
     if view.directions:
         rows.append(
             [
-                _button(
+                button(
                     t("int-btn-direction", direction=direction),
                     InternshipsCD(act="dirs", w=view.offset),
                 )
             ]
         )
-    return "\n".join(lines), _keyboard(rows)
+    return "\n".join(lines), keyboard(rows)
 
 
 def render_directions(view: WeekView, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
-    rows = [[_button(t("int-dir-all"), InternshipsCD(act="wk", w=view.offset, d=-1))]]
+    rows = [[button(t("int-dir-all"), InternshipsCD(act="wk", w=view.offset, d=-1))]]
     rows.extend(
-        [_button(name[:60], InternshipsCD(act="wk", w=view.offset, d=index))]
+        [button(name[:60], InternshipsCD(act="wk", w=view.offset, d=index))]
         for index, name in enumerate(view.directions[:30])
     )
-    return t("int-pick-direction"), _keyboard(rows)
+    return t("int-pick-direction"), keyboard(rows)
 
 
 def render_bookings(
@@ -111,15 +98,15 @@ def render_bookings(
         if view.can_answer_offer:
             rows.append(
                 [
-                    _button(t("int-btn-accept-n", n=number), BookingCD(act="acc", id=view.id)),
-                    _button(t("int-btn-refuse-n", n=number), BookingCD(act="rej", id=view.id)),
+                    button(t("int-btn-accept-n", n=number), BookingCD(act="acc", id=view.id)),
+                    button(t("int-btn-refuse-n", n=number), BookingCD(act="rej", id=view.id)),
                 ]
             )
         if view.can_cancel:
             rows.append(
-                [_button(t("int-btn-cancel", n=number), BookingCD(act="cancel", id=view.id))]
+                [button(t("int-btn-cancel", n=number), BookingCD(act="cancel", id=view.id))]
             )
-    return "\n".join(lines), _keyboard(rows)
+    return "\n".join(lines), keyboard(rows)
 
 
 def booking_line(number: int, view: BookingView, t: Translator) -> str:
@@ -155,7 +142,7 @@ async def show_week(
     view = await services.internships.browse(me, callback_data.w, callback_data.d)
     text, markup = render_week(view, t)
     await query.answer()
-    await _reply(query, text, markup)
+    await send_below(query, text, markup)
 
 
 async def pick_direction(
@@ -168,7 +155,7 @@ async def pick_direction(
     view = await services.internships.browse(me, callback_data.w)
     text, markup = render_directions(view, t)
     await query.answer()
-    await _reply(query, text, markup)
+    await send_below(query, text, markup)
 
 
 async def book(
@@ -185,7 +172,7 @@ async def book(
         when=view.slot.when,
     )
     await query.answer()
-    await _reply(query, text, None)
+    await send_below(query, text, None)
 
 
 async def bookings_command(
@@ -221,7 +208,7 @@ async def booking_button(
         return
     text = t(key, organisation=view.slot.organisation, when=view.slot.when, student=view.student)
     await query.answer(text)
-    await _reply(query, text, None)
+    await send_below(query, text, None)
 
 
 def create_router() -> Router:

@@ -5,14 +5,12 @@ results" with a confirmation."""
 
 from __future__ import annotations
 
-import contextlib
-
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.replies import keyboard, redraw
 from handlers.review import card_text
 from services.container import Services
 from services.errors import NotAllowed
@@ -42,11 +40,6 @@ def _button(text: str, **data: int | str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=OfficeCD(**data).pack())
 
 
-def _markup(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
-    rows = [row for row in rows if row]
-    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
-
-
 def render_overview(view: Overview, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
     lines = [t("sel-office-title", applications=view.applications, undecided=view.undecided)]
     if view.published:
@@ -65,7 +58,7 @@ def render_overview(view: Overview, t: Translator) -> tuple[str, InlineKeyboardM
     if not view.published:
         rows.append([_button(t("sel-btn-top"), act="tp")])
         rows.append([_button(t("sel-btn-publish"), act="pp")])
-    return "\n".join(lines), _markup(rows)
+    return "\n".join(lines), keyboard(rows)
 
 
 def _row_text(n: int, row: RankedRow, t: Translator) -> str:
@@ -95,7 +88,7 @@ def render_idea(view: IdeaRanking, t: Translator) -> tuple[str, InlineKeyboardMa
             lines.append(text)
             rows.append([_button(text[:60], act="a", app=row.application_id)])
     rows.append([_button(t("sel-btn-overview"), act="ov")])
-    return "\n".join(lines)[:4000], _markup(rows)
+    return "\n".join(lines)[:4000], keyboard(rows)
 
 
 def render_office_card(view: CardView, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -133,7 +126,7 @@ def render_office_card(view: CardView, t: Translator) -> tuple[str, InlineKeyboa
             ]
         )
     rows.append([_button(t("sel-btn-overview"), act="ov")])
-    return card_text(view, t), _markup(rows)
+    return card_text(view, t), keyboard(rows)
 
 
 async def _send(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -183,9 +176,7 @@ async def decide(
     )
     await query.answer(t("sel-decided-done"))
     text, markup = render_office_card(view, t)
-    if isinstance(query.message, Message):
-        with contextlib.suppress(TelegramBadRequest):
-            await query.message.edit_text(text, reply_markup=markup)
+    await redraw(query, text, markup)
 
 
 async def undo(
@@ -202,9 +193,7 @@ async def undo(
     )
     await query.answer(t("sel-undo-done"))
     text, markup = render_office_card(view, t)
-    if isinstance(query.message, Message):
-        with contextlib.suppress(TelegramBadRequest):
-            await query.message.edit_text(text, reply_markup=markup)
+    await redraw(query, text, markup)
 
 
 async def top_preview(
@@ -221,7 +210,7 @@ async def top_preview(
         for number, title, rank, score in plan.lines
     ]
     lines += ["", t("sel-top-rule")]
-    markup = _markup(
+    markup = keyboard(
         [[_button(t("sel-btn-confirm"), act="ty", h=plan.digest), _button(t("sel-btn-cancel"),
                                                                          act="no")]]
     )  # fmt: skip
@@ -248,7 +237,7 @@ async def publish_preview(
         "sel-publish-preview", accepted=view.accepted, waitlisted=view.waitlisted,
         rejected=view.rejected, undecided=view.undecided,
     )  # fmt: skip
-    markup = _markup(
+    markup = keyboard(
         [[_button(t("sel-btn-confirm"), act="py"), _button(t("sel-btn-cancel"), act="no")]]
     )
     await _send(query, text, markup)

@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.replies import button, keyboard, send_below
 from services.container import Services
 from services.errors import InvalidInput, NotAllowed
 from services.i18n import Translator
@@ -48,20 +49,6 @@ class AssignFlow(StatesGroup):
     active = State()
 
 
-def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack())
-
-
-def _keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
-    rows = [row for row in rows if row]
-    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
-
-
-async def _reply(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    assert query.message is not None
-    await query.bot.send_message(query.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
-
-
 # /plan and the card.
 
 
@@ -82,11 +69,11 @@ def render_plan(view: PlanView, t: Translator) -> tuple[str, InlineKeyboardMarku
             lines.append(t(key, title=task.title, due=due, overdue=overdue, student=task.student))
             if listed < MAX_LISTED:
                 label = f"{task.student}: {task.title}" if view.reviewer else task.title
-                buttons.append([_button(label[:60], PlanCD(act="open", id=task.id))])
+                buttons.append([button(label[:60], PlanCD(act="open", id=task.id))])
                 listed += 1
     if total > listed:
         lines.append(t("plan-more", count=total - listed))
-    return "\n".join(lines), _keyboard(buttons)
+    return "\n".join(lines), keyboard(buttons)
 
 
 def render_card(task: TaskView, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -115,21 +102,21 @@ def render_card(task: TaskView, t: Translator) -> tuple[str, InlineKeyboardMarku
         lines.append(t("plan-card-evidence", evidence=evidence))
     rows: list[list[InlineKeyboardButton]] = [[], [], []]
     if task.can_start:
-        rows[0].append(_button(t("plan-btn-start"), PlanCD(act="start", id=task.id)))
+        rows[0].append(button(t("plan-btn-start"), PlanCD(act="start", id=task.id)))
     if task.can_submit:
-        rows[0].append(_button(t("plan-btn-submit"), PlanCD(act="sub", id=task.id)))
+        rows[0].append(button(t("plan-btn-submit"), PlanCD(act="sub", id=task.id)))
     if task.can_review:
-        rows[0].append(_button(t("plan-btn-approve"), PlanCD(act="ok", id=task.id)))
-        rows[0].append(_button(t("plan-btn-return"), PlanCD(act="ret", id=task.id)))
+        rows[0].append(button(t("plan-btn-approve"), PlanCD(act="ok", id=task.id)))
+        rows[0].append(button(t("plan-btn-return"), PlanCD(act="ret", id=task.id)))
     if task.can_manage:
-        rows[1].append(_button(t("plan-btn-move"), PlanCD(act="due", id=task.id)))
-        rows[1].append(_button(t("plan-btn-delete"), PlanCD(act="del", id=task.id)))
-    rows[2].append(_button(t("plan-btn-list"), PlanCD(act="list", id=0)))
-    return "\n".join(lines), _keyboard(rows)
+        rows[1].append(button(t("plan-btn-move"), PlanCD(act="due", id=task.id)))
+        rows[1].append(button(t("plan-btn-delete"), PlanCD(act="del", id=task.id)))
+    rows[2].append(button(t("plan-btn-list"), PlanCD(act="list", id=0)))
+    return "\n".join(lines), keyboard(rows)
 
 
 def _back(t: Translator, task_id: int) -> InlineKeyboardMarkup | None:
-    return _keyboard([[_button(t("plan-btn-back"), PlanCD(act="back", id=task_id))]])
+    return keyboard([[button(t("plan-btn-back"), PlanCD(act="back", id=task_id))]])
 
 
 async def plan_command(message: Message, me: Identity, services: Services, t: Translator) -> None:
@@ -140,7 +127,7 @@ async def plan_command(message: Message, me: Identity, services: Services, t: Tr
 async def plan_list(query: CallbackQuery, me: Identity, services: Services, t: Translator) -> None:
     text, markup = render_plan(await services.plans.plan_of(me), t)
     await query.answer()
-    await _reply(query, text, markup)
+    await send_below(query, text, markup)
 
 
 async def open_task(
@@ -148,7 +135,7 @@ async def open_task(
 ) -> None:
     text, markup = render_card(await services.plans.task(me, callback_data.id), t)
     await query.answer()
-    await _reply(query, text, markup)
+    await send_below(query, text, markup)
 
 
 async def start_task(
@@ -157,7 +144,7 @@ async def start_task(
     task = await services.plans.start(me, callback_data.id)
     await query.answer(t("plan-started", title=task.title))
     text, markup = render_card(task, t)
-    await _reply(query, text, markup)
+    await send_below(query, text, markup)
 
 
 async def ask_evidence(
@@ -172,7 +159,7 @@ async def ask_evidence(
     await state.set_state(PlanFlow.evidence)
     await state.update_data(task_id=task.id)
     await query.answer()
-    await _reply(query, t("plan-submit-ask", title=task.title), _back(t, task.id))
+    await send_below(query, t("plan-submit-ask", title=task.title), _back(t, task.id))
 
 
 def evidence_of(message: Message) -> Evidence:
@@ -201,7 +188,7 @@ async def approve_task(
 ) -> None:
     task = await services.plans.approve(me, callback_data.id)
     await query.answer(t("plan-approved", title=task.title))
-    await _reply(query, t("plan-approved", title=task.title), None)
+    await send_below(query, t("plan-approved", title=task.title), None)
 
 
 async def ask_comment(
@@ -216,7 +203,7 @@ async def ask_comment(
     await state.set_state(PlanFlow.comment)
     await state.update_data(task_id=task.id)
     await query.answer()
-    await _reply(query, t("plan-return-ask", title=task.title), _back(t, task.id))
+    await send_below(query, t("plan-return-ask", title=task.title), _back(t, task.id))
 
 
 async def take_comment(
@@ -242,7 +229,7 @@ async def ask_due(
     await state.set_state(PlanFlow.due)
     await state.update_data(task_id=task.id)
     await query.answer()
-    await _reply(query, t("plan-move-ask", title=task.title), _back(t, task.id))
+    await send_below(query, t("plan-move-ask", title=task.title), _back(t, task.id))
 
 
 async def take_due(
@@ -260,16 +247,16 @@ async def ask_delete(
     task = await services.plans.task(me, callback_data.id)
     if not task.can_manage:
         raise NotAllowed()
-    markup = _keyboard(
+    markup = keyboard(
         [
             [
-                _button(t("plan-btn-delete-sure"), PlanCD(act="delok", id=task.id)),
-                _button(t("plan-btn-back"), PlanCD(act="back", id=task.id)),
+                button(t("plan-btn-delete-sure"), PlanCD(act="delok", id=task.id)),
+                button(t("plan-btn-back"), PlanCD(act="back", id=task.id)),
             ]
         ]
     )
     await query.answer()
-    await _reply(query, t("plan-delete-ask", title=task.title), markup)
+    await send_below(query, t("plan-delete-ask", title=task.title), markup)
 
 
 async def delete_task(
@@ -277,7 +264,7 @@ async def delete_task(
 ) -> None:
     title = await services.plans.delete(me, callback_data.id)
     await query.answer(t("plan-deleted", title=title))
-    await _reply(query, t("plan-deleted", title=title), None)
+    await send_below(query, t("plan-deleted", title=title), None)
 
 
 async def back(query: CallbackQuery, t: Translator, state: FSMContext) -> None:
@@ -300,14 +287,14 @@ async def snooze(
 
 
 def render_step(step: AssignStep, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
-    back = _button(t("plan-btn-back"), AssignCD(act="back"))
-    cancel = _button(t("assign-btn-cancel"), AssignCD(act="cancel"))
-    skip = _button(t("assign-btn-skip"), AssignCD(act="skip"))
+    back = button(t("plan-btn-back"), AssignCD(act="back"))
+    cancel = button(t("assign-btn-cancel"), AssignCD(act="cancel"))
+    skip = button(t("assign-btn-skip"), AssignCD(act="skip"))
     data = step.data
     if step.step == "target":
         rows = [
             [
-                _button(
+                button(
                     t("assign-target-team", name=target.label)
                     if target.kind == "team"
                     else target.label,
@@ -316,21 +303,21 @@ def render_step(step: AssignStep, t: Translator) -> tuple[str, InlineKeyboardMar
             ]
             for target in step.targets
         ]
-        return t("assign-pick-target"), _keyboard([*rows, [cancel]])
+        return t("assign-pick-target"), keyboard([*rows, [cancel]])
     if step.step == "kind":
         rows = [
-            [_button(t(f"plan-kind-{kind.value}"), AssignCD(act="kind", k=kind.value))]
+            [button(t(f"plan-kind-{kind.value}"), AssignCD(act="kind", k=kind.value))]
             for kind in TaskKind
         ]
-        return t("assign-pick-kind", target=data.get("label", "")), _keyboard([*rows, [back]])
+        return t("assign-pick-kind", target=data.get("label", "")), keyboard([*rows, [back]])
     if step.step == "title":
-        return t("assign-ask-title"), _keyboard([[back, cancel]])
+        return t("assign-ask-title"), keyboard([[back, cancel]])
     if step.step == "due":
-        return t("assign-ask-due"), _keyboard([[back, cancel]])
+        return t("assign-ask-due"), keyboard([[back, cancel]])
     if step.step == "link":
-        return t("assign-ask-link"), _keyboard([[skip], [back, cancel]])
+        return t("assign-ask-link"), keyboard([[skip], [back, cancel]])
     if step.step == "desc":
-        return t("assign-ask-desc"), _keyboard([[skip], [back, cancel]])
+        return t("assign-ask-desc"), keyboard([[skip], [back, cancel]])
     none = t("assign-none")
     text = t(
         "assign-confirm",
@@ -341,8 +328,8 @@ def render_step(step: AssignStep, t: Translator) -> tuple[str, InlineKeyboardMar
         link=data.get("link") or none,
         description=data.get("desc") or none,
     )
-    confirm = _button(t("assign-btn-confirm"), AssignCD(act="ok"))
-    return text, _keyboard([[confirm], [back, cancel]])
+    confirm = button(t("assign-btn-confirm"), AssignCD(act="ok"))
+    return text, keyboard([[confirm], [back, cancel]])
 
 
 async def assign_command(
@@ -368,13 +355,13 @@ async def assign_button(
         await plans.assign_cancel(me)
         await state.clear()
         await query.answer()
-        await _reply(query, t("assign-cancelled"), None)
+        await send_below(query, t("assign-cancelled"), None)
         return
     if act == "ok":
         count, target, title = await plans.assign_confirm(me)
         await state.clear()
         await query.answer()
-        await _reply(query, t("assign-done", title=title, target=target, count=count), None)
+        await send_below(query, t("assign-done", title=title, target=target, count=count), None)
         return
     if act == "tgt":
         step = await plans.assign_target(me, callback_data.k, callback_data.id)
@@ -389,7 +376,7 @@ async def assign_button(
     await state.set_state(AssignFlow.active)
     await query.answer()
     text, markup = render_step(step, t)
-    await _reply(query, text, markup)
+    await send_below(query, text, markup)
 
 
 async def assign_text(message: Message, me: Identity, services: Services, t: Translator) -> None:

@@ -3,16 +3,14 @@ a recommendation) opened from the notice or from /review, and /review's pages.""
 
 from __future__ import annotations
 
-import contextlib
-
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.replies import redraw
 from services.container import Services
 from services.errors import DomainError, InvalidInput
 from services.i18n import Translator
@@ -147,9 +145,7 @@ def render_list(view: ReviewList, t: Translator) -> tuple[str, InlineKeyboardMar
 
 async def _redraw(query: CallbackQuery, view: CardView, t: Translator) -> None:
     text, markup = render_card(view, t)
-    if isinstance(query.message, Message):
-        with contextlib.suppress(TelegramBadRequest):  # "message is not modified": a double tap
-            await query.message.edit_text(text, reply_markup=markup)
+    await redraw(query, text, markup)
 
 
 # Handlers.
@@ -166,9 +162,7 @@ async def review_list(
     view = await services.selection.pending(me, callback_data.i, callback_data.p)
     await query.answer()
     text, markup = render_list(view, t)
-    if isinstance(query.message, Message):
-        with contextlib.suppress(TelegramBadRequest):
-            await query.message.edit_text(text, reply_markup=markup)
+    await redraw(query, text, markup)
 
 
 async def open_card(

@@ -11,6 +11,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from handlers.plan import evidence_of
+from handlers.replies import keyboard, send_below
 from services.container import Services
 from services.errors import DomainError, InvalidInput
 from services.i18n import Translator
@@ -43,18 +44,8 @@ def _button(text: str, act: str, id_: int) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=RoadmapCD(act=act, id=id_).pack())
 
 
-def _keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
-    rows = [row for row in rows if row]
-    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
-
-
-async def _reply(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    assert query.message is not None
-    await query.bot.send_message(query.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
-
-
 def _pick(teams: list[Team], act: str) -> InlineKeyboardMarkup | None:
-    return _keyboard([[_button(team.name, act, team.id)] for team in teams])
+    return keyboard([[_button(team.name, act, team.id)] for team in teams])
 
 
 # Rendering.
@@ -75,7 +66,7 @@ def render_passport(view: PassportView, t: Translator) -> tuple[str, InlineKeybo
     if view.can_review:
         rows[1].append(_button(t("roadmap-btn-approve"), "pok", view.id))
         rows[1].append(_button(t("roadmap-btn-return"), "pret", view.id))
-    return "\n\n".join(lines), _keyboard(rows)
+    return "\n\n".join(lines), keyboard(rows)
 
 
 def render_roadmap(view: RoadmapView, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -96,7 +87,7 @@ def render_roadmap(view: RoadmapView, t: Translator) -> tuple[str, InlineKeyboar
         rows.append([_button(f"{stage.position}. {stage.title}"[:60], "so", stage.id)])
     if view.can_add:
         rows.append([_button(t("roadmap-btn-add"), "sa", view.team_id)])
-    return "\n".join(lines), _keyboard(rows)
+    return "\n".join(lines), keyboard(rows)
 
 
 def render_stage(view: StageView, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -122,11 +113,11 @@ def render_stage(view: StageView, t: Translator) -> tuple[str, InlineKeyboardMar
         rows[1].append(_button(t("roadmap-btn-approve"), "sok", view.id))
         rows[1].append(_button(t("roadmap-btn-return"), "sret", view.id))
     rows[2].append(_button(t("roadmap-btn-list"), "ro", view.team_id))
-    return "\n".join(lines), _keyboard(rows)
+    return "\n".join(lines), keyboard(rows)
 
 
 def _back(t: Translator) -> InlineKeyboardMarkup | None:
-    return _keyboard([[_button(t("roadmap-btn-back"), "x", 0)]])
+    return keyboard([[_button(t("roadmap-btn-back"), "x", 0)]])
 
 
 # /passport.
@@ -150,7 +141,7 @@ async def passport_open(
 ) -> None:
     text, markup = render_passport(await services.roadmap.passport(me, callback_data.id), t)
     await query.answer()
-    await _reply(query, text, markup)
+    await send_below(query, text, markup)
 
 
 async def _ask_field(
@@ -174,9 +165,9 @@ async def _ask_field(
             _button(t("passport-btn-exit"), "px", view.team_id),
         ]
     )
-    markup = _keyboard(rows)
+    markup = keyboard(rows)
     if isinstance(query_or_message, CallbackQuery):
-        await _reply(query_or_message, text, markup)
+        await send_below(query_or_message, text, markup)
     else:
         await query_or_message.answer(text, reply_markup=markup)
 
@@ -188,7 +179,7 @@ async def _finish_fill(
     text, markup = render_passport(view, t)
     text = t("passport-filled") + "\n\n" + text
     if isinstance(target, CallbackQuery):
-        await _reply(target, text, markup)
+        await send_below(target, text, markup)
     else:
         await target.answer(text, reply_markup=markup)
 
@@ -263,7 +254,7 @@ async def passport_submit(
 ) -> None:
     await services.roadmap.passport_submit(me, callback_data.id)
     await query.answer(t("passport-submitted"))
-    await _reply(query, t("passport-submitted"), None)
+    await send_below(query, t("passport-submitted"), None)
 
 
 async def passport_approve(
@@ -271,7 +262,7 @@ async def passport_approve(
 ) -> None:
     view = await services.roadmap.approve_passport(me, callback_data.id)
     await query.answer(t("passport-approved-done", team=view.team))
-    await _reply(query, t("passport-approved-done", team=view.team), None)
+    await send_below(query, t("passport-approved-done", team=view.team), None)
 
 
 async def passport_ask_comment(
@@ -286,7 +277,7 @@ async def passport_ask_comment(
     await state.set_state(ReviewFlow.passport_comment)
     await state.update_data(passport_id=view.id)
     await query.answer()
-    await _reply(query, t("passport-return-ask", team=view.team), _back(t))
+    await send_below(query, t("passport-return-ask", team=view.team), _back(t))
 
 
 async def passport_comment(
@@ -319,7 +310,7 @@ async def roadmap_open(
 ) -> None:
     text, markup = render_roadmap(await services.roadmap.roadmap(me, callback_data.id), t)
     await query.answer()
-    await _reply(query, text, markup)
+    await send_below(query, text, markup)
 
 
 async def stage_open(
@@ -327,7 +318,7 @@ async def stage_open(
 ) -> None:
     text, markup = render_stage(await services.roadmap.stage(me, callback_data.id), t)
     await query.answer()
-    await _reply(query, text, markup)
+    await send_below(query, text, markup)
 
 
 async def stage_add(
@@ -342,7 +333,7 @@ async def stage_add(
     await state.set_state(StageFlow.title)
     await state.update_data(team_id=team.id)
     await query.answer()
-    await _reply(query, t("roadmap-ask-title"), _back(t))
+    await send_below(query, t("roadmap-ask-title"), _back(t))
 
 
 async def stage_title(
@@ -367,7 +358,7 @@ async def stage_ask_due(
     await state.set_state(StageFlow.due)
     await state.update_data(stage_id=stage.id)
     await query.answer()
-    await _reply(query, t("roadmap-ask-due", title=stage.title), _back(t))
+    await send_below(query, t("roadmap-ask-due", title=stage.title), _back(t))
 
 
 async def stage_due(
@@ -392,7 +383,7 @@ async def stage_ask_report(
     await state.set_state(StageFlow.report)
     await state.update_data(stage_id=stage.id)
     await query.answer()
-    await _reply(query, t("roadmap-ask-report", title=stage.title), _back(t))
+    await send_below(query, t("roadmap-ask-report", title=stage.title), _back(t))
 
 
 async def stage_report(
@@ -409,7 +400,7 @@ async def stage_approve(
 ) -> None:
     stage = await services.roadmap.approve_stage(me, callback_data.id)
     await query.answer(t("roadmap-approved-done", title=stage.title))
-    await _reply(query, t("roadmap-approved-done", title=stage.title), None)
+    await send_below(query, t("roadmap-approved-done", title=stage.title), None)
 
 
 async def stage_ask_comment(
@@ -424,7 +415,7 @@ async def stage_ask_comment(
     await state.set_state(ReviewFlow.stage_comment)
     await state.update_data(stage_id=stage.id)
     await query.answer()
-    await _reply(query, t("roadmap-return-ask", title=stage.title), _back(t))
+    await send_below(query, t("roadmap-return-ask", title=stage.title), _back(t))
 
 
 async def stage_comment(

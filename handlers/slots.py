@@ -12,6 +12,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from handlers.internships import BookingCD
+from handlers.replies import button, keyboard, send_below
 from services.container import Services
 from services.errors import InvalidInput, NotAllowed
 from services.i18n import Translator
@@ -37,20 +38,6 @@ class SlotFlow(StatesGroup):
     capacity = State()
 
 
-def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack())
-
-
-def _keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
-    rows = [row for row in rows if row]
-    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
-
-
-async def _reply(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    assert query.message is not None
-    await query.bot.send_message(query.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
-
-
 def _slot_line(number: int, slot: SlotView, t: Translator) -> str:
     return t(
         "slots-line",
@@ -67,15 +54,15 @@ def _slot_line(number: int, slot: SlotView, t: Translator) -> str:
 
 
 def render_slots(slots: list[SlotView], t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
-    add = [_button(t("slots-btn-add"), SlotCD(act="add"))]
+    add = [button(t("slots-btn-add"), SlotCD(act="add"))]
     if not slots:
-        return t("slots-empty"), _keyboard([add])
+        return t("slots-empty"), keyboard([add])
     lines = [t("slots-title")]
     rows: list[list[InlineKeyboardButton]] = []
     for number, slot in enumerate(slots[:MAX_LISTED], start=1):
         lines.append(_slot_line(number, slot, t))
-        rows.append([_button(t("slots-btn-open", n=number), SlotCD(act="open", id=slot.id))])
-    return "\n".join(lines), _keyboard([*rows, add])
+        rows.append([button(t("slots-btn-open", n=number), SlotCD(act="open", id=slot.id))])
+    return "\n".join(lines), keyboard([*rows, add])
 
 
 def render_card(card: SlotCard, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -95,10 +82,10 @@ def render_card(card: SlotCard, t: Translator) -> tuple[str, InlineKeyboardMarku
         if booking.can_decide:
             rows.append(
                 [
-                    _button(
+                    button(
                         t("int-btn-confirm-who", student=name), BookingCD(act="ok", id=booking.id)
                     ),
-                    _button(
+                    button(
                         t("int-btn-decline-who", student=name), BookingCD(act="no", id=booking.id)
                     ),
                 ]
@@ -106,21 +93,19 @@ def render_card(card: SlotCard, t: Translator) -> tuple[str, InlineKeyboardMarku
         if booking.can_mark:
             rows.append(
                 [
-                    _button(
+                    button(
                         t("int-btn-attended", student=name), BookingCD(act="att", id=booking.id)
                     ),
-                    _button(
-                        t("int-btn-no-show", student=name), BookingCD(act="abs", id=booking.id)
-                    ),
+                    button(t("int-btn-no-show", student=name), BookingCD(act="abs", id=booking.id)),
                 ]
             )
     manage: list[InlineKeyboardButton] = []
     if not slot.ended:
-        manage.append(_button(t("slot-btn-capacity"), SlotCD(act="cap", id=slot.id)))
+        manage.append(button(t("slot-btn-capacity"), SlotCD(act="cap", id=slot.id)))
         if slot.status.value == "open":
-            manage.append(_button(t("slot-btn-close"), SlotCD(act="close", id=slot.id)))
-    return "\n".join(lines), _keyboard(
-        [*rows, manage, [_button(t("slot-btn-list"), SlotCD(act="list"))]]
+            manage.append(button(t("slot-btn-close"), SlotCD(act="close", id=slot.id)))
+    return "\n".join(lines), keyboard(
+        [*rows, manage, [button(t("slot-btn-list"), SlotCD(act="list"))]]
     )
 
 
@@ -148,16 +133,16 @@ async def slot_button(
         card = await internships.slot_card(me, slot_id)
         await state.set_state(SlotFlow.capacity)
         await state.update_data(slot_id=card.slot.id)
-        back = _button(t("slot-btn-back"), SlotCD(act="open", id=card.slot.id))
-        text, markup = t("slot-capacity-ask", taken=card.slot.taken), _keyboard([[back]])
+        back = button(t("slot-btn-back"), SlotCD(act="open", id=card.slot.id))
+        text, markup = t("slot-capacity-ask", taken=card.slot.taken), keyboard([[back]])
     elif act == "close":
         card = await internships.slot_card(me, slot_id)
         text = t("slot-close-ask", when=card.slot.when)
-        markup = _keyboard(
+        markup = keyboard(
             [
                 [
-                    _button(t("slot-btn-close-sure"), SlotCD(act="closeok", id=slot_id)),
-                    _button(t("slot-btn-back"), SlotCD(act="open", id=slot_id)),
+                    button(t("slot-btn-close-sure"), SlotCD(act="closeok", id=slot_id)),
+                    button(t("slot-btn-back"), SlotCD(act="open", id=slot_id)),
                 ]
             ]
         )
@@ -171,7 +156,7 @@ async def slot_button(
     else:
         raise NotAllowed()
     await query.answer()
-    await _reply(query, text, markup)
+    await send_below(query, text, markup)
 
 
 async def take_capacity(
@@ -187,28 +172,28 @@ async def take_capacity(
 
 
 def render_step(step: SlotStep, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
-    back = _button(t("slot-btn-back"), SlotAddCD(act="back"))
-    cancel = _button(t("slot-btn-cancel"), SlotAddCD(act="cancel"))
-    skip = _button(t("slot-btn-skip"), SlotAddCD(act="skip"))
+    back = button(t("slot-btn-back"), SlotAddCD(act="back"))
+    cancel = button(t("slot-btn-cancel"), SlotAddCD(act="cancel"))
+    skip = button(t("slot-btn-skip"), SlotAddCD(act="skip"))
     data = step.data
     if step.step == "site":
         rows = [
-            [_button(name[:60], SlotAddCD(act="site", v=str(site_id)))]
+            [button(name[:60], SlotAddCD(act="site", v=str(site_id)))]
             for site_id, name in step.sites
         ]
-        return t("slot-ask-site"), _keyboard([*rows, [cancel]])
+        return t("slot-ask-site"), keyboard([*rows, [cancel]])
     if step.step == "kind":
         rows = [
-            [_button(t(f"int-kind-{kind.value}"), SlotAddCD(act="kind", v=kind.value))]
+            [button(t(f"int-kind-{kind.value}"), SlotAddCD(act="kind", v=kind.value))]
             for kind in SlotKind
         ]
-        return t("slot-ask-kind", site=data.get("site", "")), _keyboard([*rows, [back, cancel]])
+        return t("slot-ask-kind", site=data.get("site", "")), keyboard([*rows, [back, cancel]])
     if step.step in ("start", "end", "capacity"):
-        return t(f"slot-ask-{step.step}", start=data.get("start_text", "")), _keyboard(
+        return t(f"slot-ask-{step.step}", start=data.get("start_text", "")), keyboard(
             [[back, cancel]]
         )
     if step.step in ("reqs", "dirs"):
-        return t(f"slot-ask-{step.step}"), _keyboard([[skip], [back, cancel]])
+        return t(f"slot-ask-{step.step}"), keyboard([[skip], [back, cancel]])
     none = t("slot-none")
     text = t(
         "slot-confirm",
@@ -219,7 +204,7 @@ def render_step(step: SlotStep, t: Translator) -> tuple[str, InlineKeyboardMarku
         requirements=data.get("reqs") or none,
         directions=", ".join(data.get("dirs") or []) or t("slot-dirs-site"),
     )
-    return text, _keyboard([[_button(t("slot-btn-save"), SlotAddCD(act="ok"))], [back, cancel]])
+    return text, keyboard([[button(t("slot-btn-save"), SlotAddCD(act="ok"))], [back, cancel]])
 
 
 async def add_button(
@@ -236,13 +221,13 @@ async def add_button(
         await internships.slot_cancel(me)
         await state.clear()
         await query.answer()
-        await _reply(query, t("slot-add-cancelled"), None)
+        await send_below(query, t("slot-add-cancelled"), None)
         return
     if act == "ok":
         slot = await internships.slot_confirm(me)
         await state.clear()
         await query.answer()
-        await _reply(query, t("slot-created", when=slot.when, capacity=slot.capacity), None)
+        await send_below(query, t("slot-created", when=slot.when, capacity=slot.capacity), None)
         return
     if act in ("site", "kind"):
         step = await internships.slot_pick(me, act, callback_data.v)
@@ -255,7 +240,7 @@ async def add_button(
     await state.set_state(SlotFlow.adding)
     await query.answer()
     text, markup = render_step(step, t)
-    await _reply(query, text, markup)
+    await send_below(query, text, markup)
 
 
 async def add_text(message: Message, me: Identity, services: Services, t: Translator) -> None:

@@ -8,8 +8,9 @@ from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from handlers.replies import button, send_below
 from handlers.roadmap import RoadmapCD
 from services.container import Services
 from services.errors import DomainError, InvalidInput, NotAllowed
@@ -29,21 +30,12 @@ class AnnounceFlow(StatesGroup):
     text = State()
 
 
-def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack())
-
-
 def _pick(
     teams: list[Team], act: str, factory: type[CallbackData] = TeamCD
 ) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        inline_keyboard=[[_button(team.name, factory(act=act, id=team.id))] for team in teams]
+        inline_keyboard=[[button(team.name, factory(act=act, id=team.id))] for team in teams]
     )
-
-
-async def _reply(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    assert query.message is not None
-    await query.bot.send_message(query.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
 
 
 def render_roster(
@@ -78,16 +70,16 @@ def render_roster(
     lines.append("")
     lines.append(t("team-roster-sharing-on" if roster.sharing else "team-roster-sharing-off"))
     share = (
-        _button(t("team-btn-share-off"), TeamCD(act="sh0", id=team.id))
+        button(t("team-btn-share-off"), TeamCD(act="sh0", id=team.id))
         if roster.sharing
-        else _button(t("team-btn-share-on"), TeamCD(act="sh1", id=team.id))
+        else button(t("team-btn-share-on"), TeamCD(act="sh1", id=team.id))
     )
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
             [share],
             [
-                _button(t("team-btn-passport"), RoadmapCD(act="po", id=team.id)),
-                _button(t("team-btn-roadmap"), RoadmapCD(act="ro", id=team.id)),
+                button(t("team-btn-passport"), RoadmapCD(act="po", id=team.id)),
+                button(t("team-btn-roadmap"), RoadmapCD(act="ro", id=team.id)),
             ],
         ]
     )
@@ -124,7 +116,7 @@ async def open_roster(
     roster = await services.teams.roster(me, callback_data.id)
     await query.answer()
     text, markup = render_roster(roster, t, await _username(bot))
-    await _reply(query, text, markup)
+    await send_below(query, text, markup)
 
 
 async def toggle_share(
@@ -141,7 +133,7 @@ async def toggle_share(
     )
     await query.answer(t("team-share-on-done" if share else "team-share-off-done"))
     text, markup = render_roster(roster, t, await _username(bot))
-    await _reply(query, text, markup)
+    await send_below(query, text, markup)
 
 
 # /announce in a private chat.
@@ -171,7 +163,7 @@ async def announce_pick(
     assert query.message is not None
 
     async def send(text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
-        await _reply(query, text, reply_markup)
+        await send_below(query, text, reply_markup)
 
     await _ask_announcement(state, team, t, send)
 
@@ -180,7 +172,7 @@ async def _ask_announcement(state: FSMContext, team: Team, t: Translator, send) 
     await state.set_state(AnnounceFlow.text)
     await state.update_data(team_id=team.id)
     back = InlineKeyboardMarkup(
-        inline_keyboard=[[_button(t("team-btn-back"), TeamCD(act="x", id=0))]]
+        inline_keyboard=[[button(t("team-btn-back"), TeamCD(act="x", id=0))]]
     )
     await send(t("team-announce-ask", team=team.name), reply_markup=back)
 
