@@ -3,12 +3,15 @@ without knowing aiogram."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
 
 
+@functools.cache
 def _all_factories() -> dict[str, type[CallbackData]]:
+    """Collected once, on the first outgoing button: every router is imported by then."""
     found: dict[str, type[CallbackData]] = {}
     pending: list[type[CallbackData]] = list(CallbackData.__subclasses__())
     while pending:

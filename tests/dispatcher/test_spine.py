@@ -103,8 +103,7 @@ async def test_unexpected_error_becomes_an_apology_and_a_log_without_personal_da
 
 async def test_one_flooding_user_does_not_hold_up_another(harness: Harness) -> None:
     flood = [harness.send(20, "привет") for _ in range(50)]
-    results = await asyncio.gather(*flood, harness.send(21, "/start"))
-    assert results  # all updates were fed
+    await asyncio.gather(*flood, harness.send(21, "/start"))
     answers_20 = harness.session.texts_to(20)
     # The burst is answered, the rest dropped with a single notice.
     assert answers_20.count("Слишком много сообщений подряд. Подождите пару секунд.") == 1
