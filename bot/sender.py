@@ -185,6 +185,8 @@ class Sender:
             sent = await set_menu(self.bot, self.texts, row.chat_id, payload["roles"])
         elif row.kind == "invite_link":
             sent = await self._send_invite_link(row, payload)
+        elif row.kind == "retract":
+            sent = await self._retract(row.chat_id, payload)
         elif row.kind == "chat_kick":
             user_id = int(payload["user_id"])
             await self.bot.ban_chat_member(row.chat_id, user_id)
@@ -192,6 +194,34 @@ class Sender:
         else:
             raise TelegramBadRequest(method=None, message=f"unknown outbox kind {row.kind}")  # type: ignore[arg-type]
         return sent.message_id if isinstance(sent, Message) else None
+
+    async def _retract(self, chat_id: int, payload: dict[str, Any]) -> bool:
+        """Delete a message sent earlier, or only take its buttons away. Telegram lets a bot
+        delete its messages for 48 hours; after that the text (or caption) is replaced."""
+        message_id = int(payload["message_id"])
+        try:
+            if payload["delete"]:
+                return await self.bot.delete_message(chat_id, message_id)
+            await self.bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=message_id, reply_markup=None
+            )
+            return True
+        except TelegramBadRequest as error:
+            if "not modified" in error.message or not payload["delete"]:
+                return False  # already without buttons, or gone: nothing left to take back
+        placeholder = payload.get("placeholder") or "—"
+        try:
+            if payload.get("caption"):
+                await self.bot.edit_message_caption(
+                    chat_id=chat_id, message_id=message_id, caption=placeholder, reply_markup=None
+                )
+            else:
+                await self.bot.edit_message_text(
+                    placeholder, chat_id=chat_id, message_id=message_id, reply_markup=None
+                )
+        except TelegramBadRequest:
+            return False  # deleted by the recipient already, or cannot carry a caption
+        return True
 
     async def _send_invite_link(self, row: OutgoingMessage, payload: dict[str, Any]) -> Message:
         """A personal link to the team's group (join requests on, so the bot decides who gets

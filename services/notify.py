@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from services.clock import Clock
-from storage.models import Role
+from storage.models import OutboxStatus, Role
 from storage.repositories.outbox import OutboxRepo
 
 
@@ -28,6 +28,9 @@ class Button:
 
 Keyboard = list[list[Button]]
 
+# Messages `Notifier.retract` can take back: what carries text, media or buttons.
+RETRACTABLE_KINDS = frozenset({"text", "media", "file"})
+
 
 @dataclass(frozen=True)
 class TextMessage:
@@ -38,6 +41,7 @@ class TextMessage:
     buttons: Keyboard | None = None
     person_id: int | None = None
     dedupe_key: str | None = None
+    subject: str | None = None
 
 
 def _text_payload(text: str, buttons: Keyboard | None) -> dict[str, Any]:
@@ -62,13 +66,23 @@ class Notifier(Protocol):
         person_id: int | None = None,
         dedupe_key: str | None = None,
         not_before: datetime | None = None,
+        subject: str | None = None,
     ) -> bool:
-        """Queue a text message. With a dedupe key, asking twice sends once. True if queued."""
+        """Queue a text message. With a dedupe key, asking twice sends once. True if queued.
+
+        `subject` names what the message is about ("application:12"), for `retract`."""
         ...
 
     async def send_texts(self, messages: Sequence[TextMessage]) -> int:
         """Queue many text messages at once (a reminder sweep); a message whose dedupe key was
         queued before is skipped. Returns how many were asked for."""
+        ...
+
+    async def retract(self, subject: str, *, delete: bool, placeholder: str = "") -> int:
+        """Take back what was sent about `subject`: its buttons (`delete=False`: a decision was
+        taken) or the messages themselves (`delete=True`: the person's data was erased; where
+        Telegram no longer allows deleting, the text or caption is replaced by `placeholder`).
+        Messages not sent yet lose their buttons, or are not sent at all. Returns how many."""
         ...
 
     async def send_media(
@@ -80,6 +94,7 @@ class Notifier(Protocol):
         caption: str | None = None,
         person_id: int | None = None,
         dedupe_key: str | None = None,
+        subject: str | None = None,
     ) -> bool:
         """Queue a photo, video, document, voice… already on Telegram's servers (by file_id)."""
         ...
@@ -93,6 +108,7 @@ class Notifier(Protocol):
         caption: str | None = None,
         person_id: int | None = None,
         dedupe_key: str | None = None,
+        subject: str | None = None,
     ) -> bool:
         """Queue a small generated file (an .ics, an export)."""
         ...
@@ -141,6 +157,7 @@ class OutboxNotifier:
         person_id: int | None = None,
         dedupe_key: str | None = None,
         not_before: datetime | None = None,
+        subject: str | None = None,
     ) -> bool:
         return await self.outbox.add(
             chat_id,
@@ -150,6 +167,7 @@ class OutboxNotifier:
             person_id=person_id,
             dedupe_key=dedupe_key,
             not_before=not_before,
+            subject=subject,
         )
 
     async def send_texts(self, messages: Sequence[TextMessage]) -> int:
@@ -161,6 +179,7 @@ class OutboxNotifier:
                     payload=_text_payload(m.text, m.buttons),
                     person_id=m.person_id,
                     dedupe_key=m.dedupe_key,
+                    subject=m.subject,
                 )
                 for m in messages
             ],
@@ -176,10 +195,17 @@ class OutboxNotifier:
         caption: str | None = None,
         person_id: int | None = None,
         dedupe_key: str | None = None,
+        subject: str | None = None,
     ) -> bool:
         payload = {"media_type": media_type, "file_id": file_id, "caption": caption}
         return await self.outbox.add(
-            chat_id, "media", payload, self.clock.now(), person_id=person_id, dedupe_key=dedupe_key
+            chat_id,
+            "media",
+            payload,
+            self.clock.now(),
+            person_id=person_id,
+            dedupe_key=dedupe_key,
+            subject=subject,
         )
 
     async def send_file(
@@ -191,11 +217,46 @@ class OutboxNotifier:
         caption: str | None = None,
         person_id: int | None = None,
         dedupe_key: str | None = None,
+        subject: str | None = None,
     ) -> bool:
         payload = {"filename": filename, "content": content.decode("utf-8"), "caption": caption}
         return await self.outbox.add(
-            chat_id, "file", payload, self.clock.now(), person_id=person_id, dedupe_key=dedupe_key
+            chat_id,
+            "file",
+            payload,
+            self.clock.now(),
+            person_id=person_id,
+            dedupe_key=dedupe_key,
+            subject=subject,
         )
+
+    async def retract(self, subject: str, *, delete: bool, placeholder: str = "") -> int:
+        now = self.clock.now()
+        retracted = 0
+        for row in await self.outbox.about(subject):
+            if row.kind not in RETRACTABLE_KINDS:
+                continue
+            if row.status == OutboxStatus.PENDING:
+                retracted += await self.outbox.withdraw_pending(
+                    row.id, drop_only_buttons=not delete
+                )
+            elif row.status == OutboxStatus.SENT and row.telegram_message_id is not None:
+                if not delete and not row.payload.get("buttons"):
+                    continue
+                action = "delete" if delete else "buttons"
+                retracted += await self.outbox.add(
+                    row.chat_id,
+                    "retract",
+                    {
+                        "message_id": row.telegram_message_id,
+                        "delete": delete,
+                        "placeholder": placeholder,
+                        "caption": row.kind == "media",
+                    },
+                    now,
+                    dedupe_key=f"retract:{action}:{row.id}",
+                )
+        return retracted
 
     async def refresh_menu(self, chat_id: int, roles: frozenset[Role]) -> None:
         await self.outbox.add(

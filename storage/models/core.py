@@ -102,7 +102,10 @@ class OutgoingMessage(Base):
     """
 
     __tablename__ = "outgoing_messages"
-    __table_args__ = (Index("ix_outgoing_messages_due", "status", "not_before"),)
+    __table_args__ = (
+        Index("ix_outgoing_messages_due", "status", "not_before"),
+        Index("ix_outgoing_messages_subject", "subject"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
@@ -110,6 +113,9 @@ class OutgoingMessage(Base):
     kind: Mapped[str] = mapped_column(String(16))
     payload: Mapped[dict[str, Any]]
     dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    # What the message is about ("application:12"): lets a later action take its buttons away
+    # or delete it (a decision taken, a person's data erased).
+    subject: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[OutboxStatus] = mapped_column(
         str_enum(OutboxStatus), default=OutboxStatus.PENDING
     )

@@ -25,6 +25,7 @@ class OutboxRepo:
         person_id: int | None = None,
         dedupe_key: str | None = None,
         not_before: datetime | None = None,
+        subject: str | None = None,
     ) -> bool:
         """Queue one message; with a dedupe key, a second identical request queues nothing."""
         values = dict(
@@ -33,6 +34,7 @@ class OutboxRepo:
             kind=kind,
             payload=payload,
             dedupe_key=dedupe_key,
+            subject=subject,
             status=OutboxStatus.PENDING,
             attempts=0,
             not_before=not_before or now,
@@ -47,7 +49,8 @@ class OutboxRepo:
     async def add_many(self, rows: list[dict[str, Any]], now: datetime) -> int:
         """Queue many messages in one statement; rows whose dedupe key exists are skipped.
 
-        Each row holds chat_id, kind, payload and optionally person_id, dedupe_key, not_before.
+        Each row holds chat_id, kind, payload and optionally person_id, dedupe_key, not_before,
+        subject.
         """
         if not rows:
             return 0
@@ -58,6 +61,7 @@ class OutboxRepo:
                 kind=row["kind"],
                 payload=row["payload"],
                 dedupe_key=row.get("dedupe_key"),
+                subject=row.get("subject"),
                 status=OutboxStatus.PENDING,
                 attempts=0,
                 not_before=row.get("not_before") or now,
@@ -153,6 +157,36 @@ class OutboxRepo:
                 OutgoingMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
             )
             .values(chat_id=new_chat_id)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
+
+    async def about(self, subject: str) -> list[OutgoingMessage]:
+        """Every message queued about `subject`, oldest first."""
+        rows = await self.session.scalars(
+            select(OutgoingMessage)
+            .where(OutgoingMessage.subject == subject)
+            .order_by(OutgoingMessage.id)
+        )
+        return list(rows)
+
+    async def withdraw_pending(self, row_id: int, *, drop_only_buttons: bool) -> int:
+        """A message not sent yet: take its buttons off, or fail it so it is never sent.
+
+        Conditional on the row still pending: one the sender already claimed goes out as it is
+        and is retracted after it was sent."""
+        values: dict[str, Any]
+        if drop_only_buttons:
+            row = await self.session.get(OutgoingMessage, row_id)
+            if row is None or not row.payload.get("buttons"):
+                return 0
+            values = {"payload": {k: v for k, v in row.payload.items() if k != "buttons"}}
+        else:
+            values = {"status": OutboxStatus.FAILED, "error": "retracted before sending"}
+        result = await self.session.execute(
+            update(OutgoingMessage)
+            .where(OutgoingMessage.id == row_id, OutgoingMessage.status == OutboxStatus.PENDING)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
         return rowcount(result)
