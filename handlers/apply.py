@@ -26,6 +26,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
+from handlers.callback_data import Id
 from services.applications import (
     Outcome,
     PrivacyView,
@@ -54,7 +55,7 @@ class ApplyCD(CallbackData, prefix="ap"):
     consent: ask / yes), no (changed my mind)."""
 
     act: str
-    app: int = 0
+    app: Id = 0
     step: str = ""
     val: str = ""
 

@@ -10,6 +10,7 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.callback_data import Id, Small
 from handlers.replies import keyboard, redraw
 from handlers.review import card_text
 from services.container import Services
@@ -30,9 +31,9 @@ class OfficeCD(CallbackData, prefix="ofs"):
     no (cancel)."""
 
     act: str
-    app: int = 0
-    i: int = 0
-    v: int = 0
+    app: Id = 0
+    i: Id = 0
+    v: Small = 0
     h: str = ""
 
 
