@@ -38,6 +38,7 @@ from services.clock import Clock
 from services.i18n import Texts
 from services.notify import OutboxNotifier
 from services.team_chat import TeamChatService
+from storage.health import unavailable_dependency
 from storage.models import OutgoingMessage
 from storage.uow import UnitOfWorkFactory
 
@@ -93,8 +94,16 @@ class Sender:
                 handled = await self.deliver_due()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                logger.exception("outbox sender cycle failed; retrying")
+            except Exception as error:
+                if (dependency := unavailable_dependency(error)) is not None:
+                    # An outage repeats every cycle: one line each, not a traceback each.
+                    logger.warning(
+                        "outbox sender: %s unavailable (%s); retrying",
+                        dependency,
+                        type(error).__name__,
+                    )
+                else:
+                    logger.exception("outbox sender cycle failed; retrying")
                 handled = 0
             if handled == 0:
                 self._wakeup.clear()

@@ -1,5 +1,6 @@
 """The one error handler: domain errors become the user's answer; anything else is logged
-(with the update id, never personal data) and the user gets a short apology."""
+(with the update id, never personal data) and the user gets a short apology. A stalled or
+unreachable database or Redis is an outage, not a bug: one warning line, no traceback."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from aiogram.types import ErrorEvent
 
 from services.errors import DomainError
 from services.i18n import Texts, Translator
+from storage.health import unavailable_dependency
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +22,14 @@ async def on_error(event: ErrorEvent, texts: Texts, t: Translator | None = None)
     error = event.exception
     if isinstance(error, DomainError):
         text = translate(error.key, **error.args_for_text)
+    elif (dependency := unavailable_dependency(error)) is not None:
+        logger.warning(
+            "update %s failed: %s unavailable (%s)",
+            event.update.update_id,
+            dependency,
+            type(error).__name__,
+        )
+        text = translate("error-unexpected")
     else:
         # Only the update id, the error's type and where it happened: an exception's message
         # may quote what the user typed.
