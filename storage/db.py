@@ -46,10 +46,9 @@ def create_engine(url: str, timeouts: DatabaseTimeouts | None = None, **kwargs: 
     url = normalize_url(url)
     # Driver errors then never quote bound values, which may be personal data, into logs.
     kwargs.setdefault("hide_parameters", True)
-    if timeouts is not None:
-        kwargs.setdefault("pool_timeout", timeouts.pool)
     if is_sqlite(url):
-        # One writer at a time is SQLite's nature: wait for the lock instead of failing at once.
+        # One writer at a time is SQLite's nature: wait for the lock (as long as a statement may
+        # take) instead of failing at once. A local file does not stall like a server.
         busy_wait = timeouts.command if timeouts is not None else 30
         engine = create_async_engine(url, connect_args={"timeout": busy_wait}, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -60,6 +59,7 @@ def create_engine(url: str, timeouts: DatabaseTimeouts | None = None, **kwargs: 
         kwargs.setdefault(
             "connect_args", {"timeout": timeouts.connect, "command_timeout": timeouts.command}
         )
+        kwargs.setdefault("pool_timeout", timeouts.pool)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
