@@ -27,6 +27,7 @@ from aiogram.types import (
 )
 
 from services.applications import (
+    ConsentRecord,
     Outcome,
     PrivacyView,
     ReviewView,
@@ -322,13 +323,29 @@ async def status_command(message: Message, me: Identity, services: Services, t: 
     await message.answer(text, reply_markup=markup)
 
 
+def _consent_line(t: Translator, record: ConsentRecord) -> str:
+    """One consent with exactly what its record keeps: who gave it, which text, when."""
+    line = t(
+        "apply-privacy-consent", kind=record.kind.value, version=record.version, when=record.given
+    )
+    if record.representative:
+        who = record.representative
+        if record.relation:
+            relation = t(f"apply-choice-rep_relation-{record.relation}")
+            who = t("apply-privacy-who", name=who, relation=relation)
+        line = t("apply-privacy-given-by", line=line, who=who)
+    if record.withdrawn:
+        line = t("apply-privacy-consent-withdrawn", line=line, withdrawn=record.withdrawn)
+    return line
+
+
 def render_privacy(t: Translator, view: PrivacyView) -> tuple[str, InlineKeyboardMarkup | None]:
     if not view.has_data:
+        if view.withdrawn:
+            kept = "\n".join(_consent_line(t, record) for record in view.withdrawn)
+            return t("apply-privacy-withdrawn", list=kept), None
         return t("apply-privacy-none"), None
-    listing = "\n".join(
-        t("apply-privacy-consent", kind=kind.value, version=version, when=when)
-        for kind, version, when in view.consents
-    )
+    listing = "\n".join(_consent_line(t, record) for record in view.consents)
     markup = InlineKeyboardMarkup(
         inline_keyboard=[[_button(t("apply-btn-privacy-withdraw"), act="pw")]]
     )
@@ -447,9 +464,11 @@ async def button(
             return
         case "py":
             await applications.withdraw_consent(me)
+            # The conversation's state may hold what was being typed: it goes before anything
+            # else can fail. The FSM lives in private chats only, so this is all of it.
+            await state.clear()
             await _close_buttons(query, message)
             await message.answer(t("apply-privacy-done"))
-            await state.clear()
             return
         case "no":
             await _close_buttons(query, message)

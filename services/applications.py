@@ -9,15 +9,16 @@ stores what they accept and says which screen comes next. Nothing here logs pers
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from services.clock import Clock
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.i18n import Texts
 from services.notify import Notifier
 from services.people import Identity
+from services.privacy import erase_person
 from services.questionnaire import (
     FIXED_STEPS,
     MB,
@@ -160,10 +161,23 @@ class StatusView:
     closes: str | None
 
 
+class ConsentRecord(NamedTuple):
+    """A consent as /privacy shows it: exactly what its record keeps."""
+
+    kind: ConsentKind
+    version: str
+    given: str  # local time
+    withdrawn: str | None = None  # local time
+    representative: str | None = None  # the representative's name
+    relation: str | None = None  # a rep_relation choice
+
+
 @dataclass(frozen=True)
 class PrivacyView:
     has_data: bool
-    consents: tuple[tuple[ConsentKind, str, str], ...]  # kind, text version, given at (local)
+    consents: tuple[ConsentRecord, ...]  # in force
+    # Withdrawn: kept after erasure as the proof of what was agreed.
+    withdrawn: tuple[ConsentRecord, ...] = ()
 
 
 Outcome = StepView | ReviewView | SubmittedView
@@ -195,6 +209,12 @@ def local_time(moment: datetime | None, config: SeasonConfig) -> str | None:
     if moment is None:
         return None
     return moment.astimezone(config.zone).strftime("%d.%m.%Y %H:%M")
+
+
+def _shown_time(moment: datetime, config: SeasonConfig | None) -> str:
+    """Local time in the season's zone; UTC, said so, if the season is gone."""
+    shown = local_time(moment, config) if config is not None else None
+    return shown or moment.strftime("%d.%m.%Y %H:%M UTC")
 
 
 def application_number(config: SeasonConfig, application_id: int) -> str:
@@ -456,7 +476,8 @@ class ApplicationService:
         return await self.status(me)
 
     async def privacy(self, me: Identity) -> PrivacyView:
-        consents = []
+        consents: list[ConsentRecord] = []
+        withdrawn: list[ConsentRecord] = []
         has_data = False
         for application in await self.uow.applications.all_of_person(me.person_id):
             season = await self.uow.seasons.get(application.season_id)
@@ -464,19 +485,25 @@ class ApplicationService:
             answers = await self.uow.applications.answers(application.id)
             has_data = has_data or bool(answers)
             for kind, consent in (await self.uow.applications.consents(application.id)).items():
-                if consent.given_at is not None and consent.withdrawn_at is None:
-                    when = (
-                        local_time(consent.given_at, zone_config)
-                        if zone_config
-                        else consent.given_at.strftime("%d.%m.%Y %H:%M UTC")
-                    )
-                    consents.append((kind, consent.text_version, when or ""))
-        return PrivacyView(has_data or bool(consents), tuple(consents))
+                if consent.given_at is None:
+                    continue
+                withdrawn_at = consent.withdrawn_at
+                record = ConsentRecord(
+                    kind,
+                    consent.text_version,
+                    _shown_time(consent.given_at, zone_config),
+                    _shown_time(withdrawn_at, zone_config) if withdrawn_at else None,
+                    consent.representative_name,
+                    consent.representative_relation,
+                )
+                (consents if consent.withdrawn_at is None else withdrawn).append(record)
+        return PrivacyView(has_data or bool(consents), tuple(consents), tuple(withdrawn))
 
     async def withdraw_consent(self, me: Identity) -> int:
-        """Withdrawal of consent: every application of the person is withdrawn, their answers,
-        self-presentation and idea choices are erased and their name cleared. The consent
-        records stay, marked withdrawn, as the proof of what was agreed and when."""
+        """Withdrawal of consent: every application of the person is withdrawn and their data
+        is erased wherever it is (services.privacy says what goes and what stays), in this one
+        transaction. The consent records stay, marked withdrawn, as the proof of what was
+        agreed and when."""
         now = self.clock.now()
         applications = await self.uow.applications.all_of_person(me.person_id)
         for application in applications:
@@ -487,12 +514,14 @@ class ApplicationService:
                 now,
                 withdrawn_at=now,
             )
-            await self.uow.applications.erase_personal_data(application.id)
-        withdrawn = await self.uow.applications.withdraw_consents(me.person_id, now)
-        await self.uow.applications.set_person_name(me.person_id, None, now)
-        await self.uow.audit.record(
-            now, me.person_id, "consent.withdraw", "person", me.person_id, consents=withdrawn
+        erased = await erase_person(
+            self.uow, self.notifier, self.texts, me.person_id, me.tg_id, now
         )
+        withdrawn = await self.uow.applications.withdraw_consents(me.person_id, now)
+        await self.uow.audit.record(
+            now, me.person_id, "consent.withdraw", "person", me.person_id,
+            consents=withdrawn, **asdict(erased),
+        )  # fmt: skip
         await self.uow.commit()
         logger.info("person %s withdrew consent", me.person_id)
         return len(applications)

@@ -638,6 +638,7 @@ class InternshipService:
                 buttons=self._decision_buttons(booking.id, lang),
                 person_id=person.id,
                 dedupe_key=f"booking-request:{booking.id}:{person.id}:{int(self.clock.now().timestamp())}",
+                subject=f"booking:{booking.id}",
             )
 
     def _decision_buttons(self, booking_id: int, lang: str | None) -> Keyboard:
@@ -687,6 +688,7 @@ class InternshipService:
             ),
             person_id=contact.id,
             dedupe_key=f"booking-{key}:{booking.id}:{int(self.clock.now().timestamp())}",
+            subject=f"booking:{booking.id}",
         )
 
     # The scheduler's sweep: expired offers, attendance requests.

@@ -286,6 +286,7 @@ class PlanService:
                     caption=self.texts.get("plan-evidence-caption", lang, title=task.title),
                     person_id=person.id,
                     dedupe_key=f"task-evidence:{task.id}:{stamp}:{person.id}",
+                    subject=f"task:{task.id}",
                 )
             text = self.texts.get(
                 "plan-submitted-notice",
@@ -300,6 +301,7 @@ class PlanService:
                 buttons=self._review_buttons(task.id, lang),
                 person_id=person.id,
                 dedupe_key=f"task-submitted:{task.id}:{stamp}:{person.id}",
+                subject=f"task:{task.id}",
             )
 
     def _review_buttons(self, task_id: int, lang: str) -> Keyboard:

@@ -367,11 +367,13 @@ class RoadmapService:
                         "roadmap-report-caption", mentor.language, title=stage.title
                     ),
                     person_id=mentor.id,
+                    subject=f"stage:{stage_id}",
                 )
         await self._to_mentors(
             team,
             "roadmap-submitted-notice",
             self._review_buttons("s", stage_id),
+            subject=f"stage:{stage_id}",
             title=stage.title,
             report=report.text or self.texts.get("roadmap-report-file"),
         )
@@ -436,14 +438,22 @@ class RoadmapService:
             ]
         ]
 
-    async def _to_mentors(self, team: Team, key: str, buttons: Keyboard, **args: str) -> None:
-        await self._send(team, TeamRole.MENTOR, key, buttons, **args)
+    async def _to_mentors(
+        self, team: Team, key: str, buttons: Keyboard, subject: str | None = None, **args: str
+    ) -> None:
+        await self._send(team, TeamRole.MENTOR, key, buttons, subject, **args)
 
     async def _to_tutors(self, team: Team, key: str, buttons: Keyboard, **args: str) -> None:
         await self._send(team, TeamRole.TUTOR, key, buttons, **args)
 
     async def _send(
-        self, team: Team, role: TeamRole, key: str, buttons: Keyboard, **args: str
+        self,
+        team: Team,
+        role: TeamRole,
+        key: str,
+        buttons: Keyboard,
+        subject: str | None = None,
+        **args: str,
     ) -> None:
         for _, person in await self.uow.teams.members(team.id, role):
             lang = person.language
@@ -466,6 +476,7 @@ class RoadmapService:
                 self.texts.get(key, lang, team=team.name, **args),
                 buttons=keyboard,
                 person_id=person.id,
+                subject=subject,
             )
 
 

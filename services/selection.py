@@ -319,6 +319,7 @@ async def notify_reviewers(
             buttons=[[button]],
             person_id=person.id,
             dedupe_key=f"review-notice:{application.id}:{person.id}",
+            subject=f"application:{application.id}",
         ):
             sent += 1
     return sent
@@ -404,6 +405,7 @@ class SelectionService:
                 media.file_id,
                 caption=self.texts.get("sel-media-caption", me.language, number=view.number),
                 person_id=me.person_id,
+                subject=f"application:{application_id}",
             )
             await self.uow.commit()
         return view

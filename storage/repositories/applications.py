@@ -181,6 +181,17 @@ class ApplicationsRepo:
     async def drop_consents(self, application_id: int) -> None:
         await self.session.execute(delete(Consent).where(Consent.application_id == application_id))
 
+    async def erase_consent_details(self, person_id: int) -> None:
+        """What a consent record need not keep once withdrawn: a representative's consent that
+        was never confirmed proves nothing and goes whole; a confirmed one keeps who gave it
+        (name, relation), for whom, when and which text, but not the representative's phone."""
+        await self.session.execute(
+            delete(Consent).where(Consent.person_id == person_id, Consent.given_at.is_(None))
+        )
+        await self.session.execute(
+            update(Consent).where(Consent.person_id == person_id).values(representative_phone=None)
+        )
+
     # Self-presentation
 
     async def media(self, application_id: int) -> PresentationMedia | None:

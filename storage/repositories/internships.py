@@ -314,6 +314,12 @@ class BookingsRepo:
         rows = await self.session.execute(statement)
         return [(booking, slot, site) for booking, slot, site in rows]
 
+    async def ids_of_student(self, student_id: int) -> list[int]:
+        rows = await self.session.scalars(
+            select(Booking.id).where(Booking.student_id == student_id).order_by(Booking.id)
+        )
+        return list(rows)
+
     async def of_slot(
         self, slot_id: int, statuses: Iterable[BookingStatus] | None = None
     ) -> list[tuple[Booking, Person]]:

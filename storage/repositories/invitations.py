@@ -26,6 +26,15 @@ class InvitationsRepo:
             statement = statement.execution_options(populate_existing=True)
         return await self.session.scalar(statement)
 
+    async def erase_labels_used_by(self, person_id: int) -> None:
+        """A used invitation's label may name whoever it was made for; once used it has served."""
+        await self.session.execute(
+            update(Invitation)
+            .where(Invitation.used_by == person_id)
+            .values(label=None)
+            .execution_options(synchronize_session=False)
+        )
+
     async def claim(self, code: str, person_id: int, now: datetime) -> bool:
         """Mark the invitation used by this person if nobody has used it and it is in date.
 

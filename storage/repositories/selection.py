@@ -184,6 +184,19 @@ class SelectionRepo:
         )
         return bool(rowcount(await self.session.execute(statement)))
 
+    async def erase_reviews(self, application_ids: Iterable[int]) -> None:
+        """Reviewers' scores, comments and recommendations on the applications: what they say
+        about the applicant. The office's decision (a fact of the selection) stays."""
+        ids = list(application_ids)
+        if not ids:
+            return
+        for entity in (ApplicationScore, ReviewNote):
+            await self.session.execute(
+                delete(entity)
+                .where(entity.application_id.in_(ids))
+                .execution_options(synchronize_session=False)
+            )
+
     # Decisions.
 
     async def decision(self, application_id: int) -> SelectionDecision | None:

@@ -292,7 +292,7 @@ async def test_status_withdraw_and_privacy(harness: Harness) -> None:
     assert "• согласие законного представителя, редакция 2026.1" in privacy
     await harness.press(15, cd("pw"))
     await harness.press(15, cd("py"))
-    assert _last(harness, 15) == "Согласие отозвано, заявка отозвана, ваши ответы удалены."
+    assert _last(harness, 15).startswith("Согласие отозвано, заявка отозвана, ваши данные удалены.")
     async with harness.app.uow_factory() as uow:
         person = await uow.session.scalar(select(Person).where(Person.tg_id == 15))
         answers = list(await uow.session.scalars(select(Answer)))
