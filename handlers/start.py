@@ -27,7 +27,11 @@ async def start_with_invitation(
         me, command.args, message.from_user.full_name, message.from_user.username
     )
     key = "invite-granted" if redeemed.newly_granted else "invite-already"
-    await message.answer(t(key, role=t(f"role-{redeemed.role.value}")))
+    if redeemed.idea_title is not None:
+        key += "-idea"  # an idea's mentor link: the welcome names the idea and what to do next
+    await message.answer(
+        t(key, role=t(f"role-{redeemed.role.value}"), idea=redeemed.idea_title or "")
+    )
 
 
 async def start(message: Message, me: Identity, t: Translator) -> None:

@@ -1087,10 +1087,8 @@ class InternshipService:
         if invitation_id is None:
             return None
         invitation = await self.uow.session.get(Invitation, invitation_id)
-        if invitation is None or invitation.used_at is not None:
-            return None
-        if invitation.expires_at is not None and invitation.expires_at <= self.clock.now():
-            return None
+        if invitation is None or not invitation.is_open(self.clock.now()):
+            return None  # used, revoked by the office or expired: the site gets a new link
         return invitation
 
     async def _import_slot(

@@ -77,6 +77,20 @@ class SitesRepo:
             )
         return ids
 
+    async def unbind_contact(self, person_id: int, season_id: int | None, now: datetime) -> int:
+        """The person is no longer the contact of the season's sites (their role was revoked):
+        the sites import then makes each a new contact link."""
+        match = Site.contact_person_id == person_id
+        if season_id is not None:
+            match = and_(match, Site.season_id == season_id)
+        result = await self.session.execute(
+            update(Site)
+            .where(match)
+            .values(contact_person_id=None, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
+
 
 class SlotsRepo:
     def __init__(self, session: AsyncSession) -> None:

@@ -27,12 +27,12 @@ def test_other_language_falls_back_to_russian_per_key(tmp_path: Path) -> None:
 
 
 def test_every_error_key_used_by_domain_errors_exists() -> None:
-    from services import errors, invitations
+    from services import access, errors, invitations
 
     texts = Texts()
     keys = {
         cls.key
-        for module in (errors, invitations)
+        for module in (access, errors, invitations)
         for cls in vars(module).values()
         if isinstance(cls, type) and issubclass(cls, errors.DomainError)
     }
