@@ -1,9 +1,10 @@
 """Rendering helpers every feature router shares: inline keyboards, answering a message or a
 button, redrawing a pressed message.
 
-Every text a handler sends goes through `answer`, `send_below` or `redraw`, so none fails for
-its length: a text over Telegram's 4096 characters goes as several messages in order
-(services/text_fit.split_text), the keyboard on the last one, where the buttons are expected.
+A handler sends anything that can be long (a rendered view, user or season text) through
+`answer`, `send_below` or `redraw`, so it never fails for its length: a text over Telegram's
+4096 characters goes as several messages in order (services/text_fit.split_text), the keyboard
+on the last one, where the buttons are expected.
 """
 
 from __future__ import annotations

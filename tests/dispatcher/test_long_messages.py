@@ -17,28 +17,9 @@ from services.notify import SENT_PARTS, Button, OutboxNotifier
 from services.text_fit import CAPTION_LIMIT, MESSAGE_LIMIT
 from storage.models import OutboxStatus, OutgoingMessage
 from tests.dispatcher.harness import Harness
+from tests.long_texts import long_text, whole
 
 STAFF = 500
-
-
-def long_text(tag: str, length: int) -> str:
-    """`length` characters of numbered words in paragraphs: any cut shows, and so does order."""
-    words, size, n = [], 0, 0
-    while size < length:
-        word = f"{tag}{n:05d}"
-        separator = "\n\n" if n % 40 == 39 else " "
-        words.append(word + separator)
-        size += len(word) + len(separator)
-        n += 1
-    text = "".join(words)[: length - 1]
-    stripped = text.rstrip()
-    # Exactly `length` characters, and no space at the end.
-    return stripped + "x" * (len(text) - len(stripped)) + "."
-
-
-def whole(parts: list[str], value: str) -> bool:
-    """The value is in the parts, in order, whole: whitespace at the cuts does not matter."""
-    return " ".join(value.split()) in " ".join(" ".join(parts).split())
 
 
 async def _queue_text(harness: Harness, text: str, subject: str | None = None) -> None:

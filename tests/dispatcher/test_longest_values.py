@@ -42,7 +42,7 @@ from storage.models import (
 from tests import plans_world, selection_world
 from tests.applicants import cd, idea_ids, municipality_id, start_application
 from tests.dispatcher.harness import Harness, build_harness, user
-from tests.dispatcher.test_long_messages import long_text, whole
+from tests.long_texts import long_text, whole
 
 MSK = "Europe/Moscow"
 GROUP = -100500  # the team chat of plans_world's team «Альфа»
