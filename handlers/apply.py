@@ -26,6 +26,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
+from handlers.replies import answer, redraw
 from services.applications import (
     ConsentRecord,
     Outcome,
@@ -296,12 +297,12 @@ async def show(
             {"app": outcome.application_id, "step": outcome.step.code, "edit": outcome.editing}
         )
         text, markup = render_step(t, outcome)
-        await message.answer(text, reply_markup=markup)
+        await answer(message, text, markup)
     elif isinstance(outcome, ReviewView):
         await state.set_state(ApplyStates.review)
         await state.set_data({"app": outcome.application_id, "step": "review", "edit": False})
         text, markup = render_review(t, outcome)
-        await message.answer(text, reply_markup=markup)
+        await answer(message, text, markup)
     else:
         await state.clear()
         key = "apply-submitted" if outcome.first_time else "apply-submitted-again"
@@ -320,7 +321,7 @@ async def apply_command(
 
 async def status_command(message: Message, me: Identity, services: Services, t: Translator) -> None:
     text, markup = render_status(t, await services.applications.status(me))
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 def _consent_line(t: Translator, record: ConsentRecord) -> str:
@@ -356,7 +357,7 @@ async def privacy_command(
     message: Message, me: Identity, services: Services, t: Translator
 ) -> None:
     text, markup = render_privacy(t, await services.applications.privacy(me))
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def step_message(
@@ -435,7 +436,7 @@ async def button(
         case "ii":
             idea_info = await applications.idea(me, cd.app, _int(cd.val))
             await query.answer()
-            await message.answer(f"{idea_info.title}\n\n{idea_info.description}")
+            await answer(message, f"{idea_info.title}\n\n{idea_info.description}")
             return
         case "id":
             outcome = await applications.ideas_done(me, cd.app, editing=editing)
@@ -508,8 +509,7 @@ async def _update_ideas(
         return
     await query.answer()
     text, markup = render_step(t, outcome)
-    with contextlib.suppress(TelegramBadRequest):  # "message is not modified" on a double tap
-        await message.edit_text(text, reply_markup=markup)
+    await redraw(query, text, markup)
     await state.set_state(ApplyStates.step)
     await state.set_data({"app": outcome.application_id, "step": "ideas", "edit": outcome.editing})
 

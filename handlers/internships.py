@@ -9,7 +9,7 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from handlers.replies import button, keyboard, send_below
+from handlers.replies import answer, button, keyboard, send_below
 from services.container import Services
 from services.i18n import Translator
 from services.internships import BOOKING_ACTION, BookingView, SlotView, WeekView
@@ -129,7 +129,7 @@ async def internships_command(
     message: Message, me: Identity, services: Services, t: Translator
 ) -> None:
     text, markup = render_week(await services.internships.browse(me), t)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def show_week(
@@ -179,7 +179,7 @@ async def bookings_command(
     message: Message, me: Identity, services: Services, t: Translator
 ) -> None:
     text, markup = render_bookings(await services.internships.my_bookings(me), t)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def booking_button(

@@ -10,7 +10,7 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from handlers.replies import keyboard, redraw
+from handlers.replies import answer, keyboard, redraw, send_below
 from handlers.review import card_text
 from services.container import Services
 from services.errors import NotAllowed
@@ -88,7 +88,7 @@ def render_idea(view: IdeaRanking, t: Translator) -> tuple[str, InlineKeyboardMa
             lines.append(text)
             rows.append([_button(text[:60], act="a", app=row.application_id)])
     rows.append([_button(t("sel-btn-overview"), act="ov")])
-    return "\n".join(lines)[:4000], keyboard(rows)
+    return "\n".join(lines), keyboard(rows)
 
 
 def render_office_card(view: CardView, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -131,14 +131,14 @@ def render_office_card(view: CardView, t: Translator) -> tuple[str, InlineKeyboa
 
 async def _send(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
     assert query.message is not None
-    await query.bot.send_message(query.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
+    await send_below(query, text, markup)
 
 
 async def selection_command(
     message: Message, me: Identity, services: Services, t: Translator
 ) -> None:
     text, markup = render_overview(await services.selection.overview(me), t)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def overview(query: CallbackQuery, me: Identity, services: Services, t: Translator) -> None:
@@ -214,7 +214,7 @@ async def top_preview(
         [[_button(t("sel-btn-confirm"), act="ty", h=plan.digest), _button(t("sel-btn-cancel"),
                                                                          act="no")]]
     )  # fmt: skip
-    await _send(query, "\n".join(lines)[:4000], markup)
+    await _send(query, "\n".join(lines), markup)
 
 
 async def top_confirm(

@@ -11,7 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from handlers.replies import button, keyboard, send_below
+from handlers.replies import answer, button, keyboard, send_below
 from services.container import Services
 from services.errors import InvalidInput, NotAllowed
 from services.i18n import Translator
@@ -121,7 +121,7 @@ def _back(t: Translator, task_id: int) -> InlineKeyboardMarkup | None:
 
 async def plan_command(message: Message, me: Identity, services: Services, t: Translator) -> None:
     text, markup = render_plan(await services.plans.plan_of(me), t)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def plan_list(query: CallbackQuery, me: Identity, services: Services, t: Translator) -> None:
@@ -180,7 +180,7 @@ async def take_evidence(
     task_id = int((await state.get_data())["task_id"])
     task = await services.plans.submit(me, task_id, evidence_of(message))
     await state.clear()
-    await message.answer(t("plan-submitted", title=task.title))
+    await answer(message, t("plan-submitted", title=task.title))
 
 
 async def approve_task(
@@ -212,7 +212,7 @@ async def take_comment(
     task_id = int((await state.get_data())["task_id"])
     task = await services.plans.return_task(me, task_id, message.text or "")
     await state.clear()
-    await message.answer(t("plan-returned", title=task.title))
+    await answer(message, t("plan-returned", title=task.title))
 
 
 async def ask_due(
@@ -238,7 +238,7 @@ async def take_due(
     task_id = int((await state.get_data())["task_id"])
     task = await services.plans.move_due(me, task_id, message.text or "")
     await state.clear()
-    await message.answer(t("plan-moved", title=task.title, due=task.due))
+    await answer(message, t("plan-moved", title=task.title, due=task.due))
 
 
 async def ask_delete(
@@ -338,7 +338,7 @@ async def assign_command(
     step = await services.plans.assign_begin(me)
     await state.set_state(AssignFlow.active)
     text, markup = render_step(step, t)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def assign_button(
@@ -382,7 +382,7 @@ async def assign_button(
 async def assign_text(message: Message, me: Identity, services: Services, t: Translator) -> None:
     step = await services.plans.assign_text(me, message.text or "")
     text, markup = render_step(step, t)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 def create_router() -> Router:

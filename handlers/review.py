@@ -10,7 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from handlers.replies import redraw
+from handlers.replies import answer, redraw, send_below
 from services.container import Services
 from services.errors import DomainError, InvalidInput
 from services.i18n import Translator
@@ -80,8 +80,7 @@ def card_text(view: CardView, t: Translator) -> str:
     if view.decision is not None:
         decision = t(f"sel-decision-{view.decision.value}", idea=view.decided_idea or "—")
         lines += ["", t("sel-card-decided", decision=decision)]
-    text = "\n".join(lines)
-    return text if len(text) <= 4000 else text[:3990] + "…"
+    return "\n".join(lines)  # a long card is sent in parts (handlers/replies.py)
 
 
 def card_rows(view: CardView, t: Translator) -> list[list[InlineKeyboardButton]]:
@@ -153,7 +152,7 @@ async def _redraw(query: CallbackQuery, view: CardView, t: Translator) -> None:
 
 async def review_command(message: Message, me: Identity, services: Services, t: Translator) -> None:
     text, markup = render_list(await services.selection.pending(me), t)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def review_list(
@@ -172,7 +171,7 @@ async def open_card(
     await query.answer()
     text, markup = render_card(view, t)
     assert query.message is not None
-    await query.bot.send_message(query.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
+    await send_below(query, text, markup)
 
 
 async def score(
@@ -231,7 +230,7 @@ async def comment(
     view = await services.selection.comment(me, application_id, message.text or "")
     await state.clear()
     text, markup = render_card(view, t)
-    await message.answer(t("sel-comment-saved") + "\n\n" + text, reply_markup=markup)
+    await answer(message, t("sel-comment-saved") + "\n\n" + text, markup)
 
 
 async def comment_not_text(message: Message) -> None:

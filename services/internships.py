@@ -26,6 +26,7 @@ from services.notify import Button, Keyboard, Notifier
 from services.people import Identity
 from services.plans import PlanService
 from services.reminders import display_name
+from services.text_fit import trim, visible_length
 from storage.models import (
     Attendance,
     Booking,
@@ -904,7 +905,7 @@ class InternshipService:
 
     async def slot_text(self, me: Identity, text: str) -> SlotStep:
         step, data = await self._slot_draft(me)
-        text = text.strip()
+        text = trim(text)
         site = await self.uow.sites.get(int(data.get("site_id", 0)))
         if site is None or site.contact_person_id != me.person_id:
             raise NotAllowed()
@@ -941,7 +942,7 @@ class InternshipService:
                 raise InvalidInput("slot-reqs-long")
             data["reqs"] = text
         elif step == "dirs":
-            directions = [d.strip() for d in re.split(r"[,;\n]", text) if d.strip()]
+            directions = [trim(d) for d in re.split(r"[,;\n]", text) if visible_length(d)]
             if not directions or any(len(d) > 100 for d in directions) or len(directions) > 10:
                 raise InvalidInput("slot-dirs-invalid")
             data["dirs"] = directions

@@ -30,6 +30,10 @@ Keyboard = list[list[Button]]
 
 # Messages `Notifier.retract` can take back: what carries text, media or buttons.
 RETRACTABLE_KINDS = frozenset({"text", "media", "file"})
+# In the payload of a message too long for one Telegram message: the ids of its parts already
+# sent, in order, but the last (that one is the row's telegram_message_id). The sender goes on
+# from there after a retry; a retraction reaches every part.
+SENT_PARTS = "sent_parts"
 
 
 @dataclass(frozen=True)
@@ -236,25 +240,36 @@ class OutboxNotifier:
         for row in await self.outbox.about(subject):
             if row.kind not in RETRACTABLE_KINDS:
                 continue
+            # The parts of a long message already out, in order (a pending row may be half
+            # sent after a failed try); only the last part carries buttons.
+            sent: list[int] = list(row.payload.get(SENT_PARTS) or [])
             if row.status == OutboxStatus.PENDING:
                 retracted += await self.outbox.withdraw_pending(
                     row.id, drop_only_buttons=not delete
                 )
+                if not delete:
+                    continue
             elif row.status == OutboxStatus.SENT and row.telegram_message_id is not None:
                 if not delete and not row.payload.get("buttons"):
                     continue
-                action = "delete" if delete else "buttons"
+                sent = [*sent, row.telegram_message_id] if delete else [row.telegram_message_id]
+            else:
+                continue
+            action = "delete" if delete else "buttons"
+            for index, message_id in enumerate(sent):
                 retracted += await self.outbox.add(
                     row.chat_id,
                     "retract",
                     {
-                        "message_id": row.telegram_message_id,
+                        "message_id": message_id,
                         "delete": delete,
                         "placeholder": placeholder,
-                        "caption": row.kind == "media",
+                        # The media (or file) goes first: its caption is replaced, not a text.
+                        "caption": index == 0 and row.kind in ("media", "file"),
                     },
                     now,
-                    dedupe_key=f"retract:{action}:{row.id}",
+                    # A one-part message keeps the key it always had.
+                    dedupe_key=f"retract:{action}:{row.id}" + (f":{index}" if index else ""),
                 )
         return retracted
 

@@ -24,6 +24,7 @@ from services.reminders import (
     ReminderService,
     display_name,
 )
+from services.text_fit import trim, visible_length
 from storage.models import PlanTask, Role, TaskKind, TaskStatus, Team, TeamRole
 from storage.uow import UnitOfWork
 
@@ -36,6 +37,11 @@ STATUS_ORDER = (
 )
 ASSIGN_STEPS = ("target", "kind", "title", "due", "link", "desc", "confirm")
 MAX_TARGET_TEAMS = 20
+TITLE_LIMIT = 200
+LINK_LIMIT = 500
+DESCRIPTION_LIMIT = 2000
+EVIDENCE_LIMIT = 3000
+COMMENT_LIMIT = 1000
 _DUE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2})[:.](\d{2}))?\s*$")
 _URL = re.compile(r"^https?://\S+\.\S+$", re.IGNORECASE)
 
@@ -232,9 +238,9 @@ class PlanService:
             raise NotAllowed()
         if evidence.kind not in ("text", "link", "document", "photo"):
             raise InvalidInput("plan-evidence-unsupported")
-        if evidence.text is not None and len(evidence.text) > 3000:
+        if evidence.text is not None and len(evidence.text) > EVIDENCE_LIMIT:
             raise InvalidInput("plan-evidence-long")
-        if evidence.kind in ("text", "link") and not (evidence.text or "").strip():
+        if evidence.kind in ("text", "link") and not visible_length(evidence.text or ""):
             raise InvalidInput("plan-evidence-empty")
         now = self.clock.now()
         changed = await self.uow.tasks.transition(
@@ -353,10 +359,10 @@ class PlanService:
         task = await self._task(task_id)
         if not (await self._access(me, task)).reviewer:
             raise NotAllowed()
-        comment = comment.strip()
-        if len(comment) < 2:
+        comment = trim(comment)
+        if visible_length(comment) < 2:
             raise InvalidInput("plan-comment-short")
-        if len(comment) > 1000:
+        if len(comment) > COMMENT_LIMIT:
             raise InvalidInput("plan-comment-long")
         now = self.clock.now()
         changed = await self.uow.tasks.transition(
@@ -683,11 +689,11 @@ class PlanService:
         draft = await self.uow.assign_drafts.get(me.person_id)
         if draft is None:
             raise DraftStale()
-        data, text = dict(draft.data), text.strip()
+        data, text = dict(draft.data), trim(text)
         if draft.step == "title":
-            if len(text) < 3:
+            if visible_length(text) < 3:
                 raise InvalidInput("plan-title-short")
-            if len(text) > 200:
+            if len(text) > TITLE_LIMIT:
                 raise InvalidInput("plan-title-long")
             data["title"] = text
         elif draft.step == "due":
@@ -695,11 +701,13 @@ class PlanService:
             data["due_at"] = parse_due(text, policy, self.clock.now()).isoformat()
             data["due"] = policy.format(datetime.fromisoformat(data["due_at"]))
         elif draft.step == "link":
-            if len(text) > 500 or not _URL.match(text):
+            if len(text) > LINK_LIMIT or not _URL.match(text):
                 raise InvalidInput("plan-link-invalid")
             data["link"] = text
         elif draft.step == "desc":
-            if len(text) > 2000:
+            if not visible_length(text):
+                raise InvalidInput("plan-desc-empty")
+            if len(text) > DESCRIPTION_LIMIT:
                 raise InvalidInput("plan-desc-long")
             data["desc"] = text
         else:

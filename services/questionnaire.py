@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from services.seasons import QuestionInfo, SeasonConfig
+from services.text_fit import trim, visible_length
 from storage.models import QuestionKind, Role
 
 
@@ -210,7 +211,7 @@ def previous_step(steps: list[Step], answered: Mapping[str, object], current: st
 def _expect_text(step: Step, given: Input) -> str:
     """The text of the input, or the specific complaint about what came instead."""
     if given.kind == "text" and given.text is not None:
-        return given.text.strip()
+        return trim(given.text)
     raise _wrong_kind(given)
 
 
@@ -338,9 +339,13 @@ def parse_grade(text: str, role: Role | None, edu_type: str | None) -> int:
 
 
 def bounded_text(text: str, low: int, high: int) -> str:
-    value = text.strip()
-    if len(value) < low:
-        raise InvalidAnswer("apply-text-too-short", low=low, length=len(value))
+    """A free-text answer. Its minimum counts what a reader sees (zero-width and other format
+    characters are nothing, a run of spaces is one), and an answer of nothing visible is empty
+    whatever the minimum; the maximum counts every character stored."""
+    value = trim(text)
+    visible = visible_length(value)
+    if visible < max(low, 1):
+        raise InvalidAnswer("apply-text-too-short", low=max(low, 1), length=visible)
     if len(value) > high:
         raise InvalidAnswer("apply-text-too-long", high=high, length=len(value))
     return value

@@ -42,6 +42,7 @@ from services.notify import Button, Notifier
 from services.people import Identity
 from services.seasons import SeasonConfig, load_config
 from services.teams import TeamService
+from services.text_fit import trim, visible_length
 from storage.models import (
     Application,
     ApplicationStatus,
@@ -540,8 +541,8 @@ class SelectionService:
 
     async def comment(self, me: Identity, application_id: int, text: str) -> CardView:
         application, _ = await self._for_scoring(me, application_id)
-        text = text.strip()
-        if len(text) < 2:
+        text = trim(text)
+        if visible_length(text) < 2:
             raise InvalidInput("sel-comment-short")
         if len(text) > COMMENT_LIMIT:
             raise InvalidInput("sel-comment-long", limit=COMMENT_LIMIT)

@@ -125,6 +125,12 @@ class OutboxRepo:
     async def mark_failed(self, row_id: int, error: str) -> None:
         await self._finish(row_id, OutboxStatus.FAILED, error=error[:200])
 
+    async def save_payload(self, row_id: int, payload: dict[str, Any]) -> None:
+        """Record the progress of a row being sent (the parts of a long message already out)."""
+        await self.session.execute(
+            update(OutgoingMessage).where(OutgoingMessage.id == row_id).values(payload=payload)
+        )
+
     async def release(
         self, row_id: int, not_before: datetime, *, attempted: bool, error: str | None = None
     ) -> None:
