@@ -19,8 +19,8 @@ MAX_LISTED = 20
 
 
 class InternshipsCD(CallbackData, prefix="int"):
-    act: str  # wk: show a week, dirs: pick a direction, book: book a slot
-    w: int = 0
+    act: str  # wk: show seven days, dirs: pick a direction, book: book a slot
+    w: int = 0  # which seven days: 0 from today, 1 the next seven…
     d: int = -1
     id: int = 0
 
@@ -46,10 +46,11 @@ def slot_line(number: int, slot: SlotView, t: Translator) -> str:
 
 def render_week(view: WeekView, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
     direction = view.direction or t("int-dir-all")
-    lines = [t("int-week-title", week=view.label, direction=direction)]
+    lines = [t("int-week-title", first=view.first, last=view.last, direction=direction)]
     rows: list[list[InlineKeyboardButton]] = []
     if not view.slots:
         lines.append(t("int-week-empty"))
+        lines.append(t("int-week-later", date=view.later) if view.later else t("int-week-no-later"))
     for number, slot in enumerate(view.slots[:MAX_LISTED], start=1):
         lines.append(slot_line(number, slot, t))
         if slot.requirements:
@@ -59,12 +60,12 @@ def render_week(view: WeekView, t: Translator) -> tuple[str, InlineKeyboardMarku
     if len(view.slots) > MAX_LISTED:
         lines.append(t("int-more", count=len(view.slots) - MAX_LISTED))
     d = view.directions.index(view.direction) if view.direction in view.directions else -1
-    rows.append(
-        [
-            button(t("int-btn-prev-week"), InternshipsCD(act="wk", w=view.offset - 1, d=d)),
-            button(t("int-btn-next-week"), InternshipsCD(act="wk", w=view.offset + 1, d=d)),
-        ]
-    )
+    pager = [button(t("int-btn-next-week"), InternshipsCD(act="wk", w=view.offset + 1, d=d))]
+    if view.offset > 0:  # nothing before today is open: the first page has no «earlier»
+        pager.insert(
+            0, button(t("int-btn-prev-week"), InternshipsCD(act="wk", w=view.offset - 1, d=d))
+        )
+    rows.append(pager)
     if view.directions:
         rows.append(
             [

@@ -85,7 +85,7 @@ def render_card(task: TaskView, t: Translator) -> tuple[str, InlineKeyboardMarku
             status=t(f"plan-state-{task.status.value}"),
         )
     ]
-    if task.can_review or task.can_manage:
+    if task.staff:
         lines.append(t("plan-card-student", student=task.student))
     if task.due:
         lines.append(t("plan-card-due", due=task.due))
@@ -95,6 +95,8 @@ def render_card(task: TaskView, t: Translator) -> tuple[str, InlineKeyboardMarku
         lines.append(t("plan-card-link", link=task.link))
     if task.description:
         lines.append(t("plan-card-description", description=task.description))
+    if task.by_attendance and task.status.value != "done":
+        lines.append(t("plan-card-by-attendance"))
     if task.return_comment and task.status.value == "returned":
         lines.append(t("plan-card-comment", comment=task.return_comment))
     if task.evidence_kind and task.status.value in ("submitted", "done"):
@@ -223,9 +225,7 @@ async def ask_due(
     t: Translator,
     state: FSMContext,
 ) -> None:
-    task = await services.plans.task(me, callback_data.id)
-    if not task.can_manage:
-        raise NotAllowed()
+    task = await services.plans.check_manage(me, callback_data.id)
     await state.set_state(PlanFlow.due)
     await state.update_data(task_id=task.id)
     await query.answer()
@@ -244,9 +244,7 @@ async def take_due(
 async def ask_delete(
     query: CallbackQuery, callback_data: PlanCD, me: Identity, services: Services, t: Translator
 ) -> None:
-    task = await services.plans.task(me, callback_data.id)
-    if not task.can_manage:
-        raise NotAllowed()
+    task = await services.plans.check_manage(me, callback_data.id)
     markup = keyboard(
         [
             [
