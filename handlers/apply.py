@@ -261,6 +261,7 @@ def render_status(t: Translator, view: StatusView) -> tuple[str, InlineKeyboardM
             number=view.number or "",
             done=done,
             total=total,
+            idea=view.idea or "—",
         )
     ]
     if view.window_open and view.closes:

@@ -54,6 +54,7 @@ from storage.models import (
     Role,
     Season,
 )
+from storage.repositories.selection import RESULTS
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -159,6 +160,7 @@ class StatusView:
     can_withdraw: bool
     window_open: bool
     closes: str | None
+    idea: str | None = None  # the idea the applicant was accepted into, once published
 
 
 class ConsentRecord(NamedTuple):
@@ -445,6 +447,15 @@ class ApplicationService:
         closes = local_time(config.closes, config)
         if application is None:
             return StatusView(season.name, None, None, None, None, False, window, closes)
+        if application.status in RESULTS:
+            # The results are out: the window no longer concerns this application; it opens
+            # and changes no more, and the person reads their result and what comes next.
+            decision = await self.uow.selection.decision(application.id)
+            idea = config.idea(decision.idea_id) if decision and decision.idea_id else None
+            return StatusView(
+                season.name, application.id, application.status, application.number,
+                None, False, False, None, idea.title if idea else None,
+            )  # fmt: skip
         progress = None
         if application.status is ApplicationStatus.DRAFT:
             context = await self._load(application, config)

@@ -82,11 +82,21 @@ class Notifier(Protocol):
         queued before is skipped. Returns how many were asked for."""
         ...
 
-    async def retract(self, subject: str, *, delete: bool, placeholder: str = "") -> int:
+    async def retract(
+        self,
+        subject: str,
+        *,
+        delete: bool,
+        placeholder: str = "",
+        keep: tuple[int, int] | None = None,
+    ) -> int:
         """Take back what was sent about `subject`: its buttons (`delete=False`: a decision was
         taken) or the messages themselves (`delete=True`: the person's data was erased; where
         Telegram no longer allows deleting, the text or caption is replaced by `placeholder`).
-        Messages not sent yet lose their buttons, or are not sent at all. Returns how many."""
+        Messages not sent yet lose their buttons, or are not sent at all. Returns how many.
+
+        `keep` (chat id, message id) is left alone: the message whose button took the decision,
+        which the action itself redraws (with the buttons that fit the new state)."""
         ...
 
     async def send_media(
@@ -234,12 +244,21 @@ class OutboxNotifier:
             subject=subject,
         )
 
-    async def retract(self, subject: str, *, delete: bool, placeholder: str = "") -> int:
+    async def retract(
+        self,
+        subject: str,
+        *,
+        delete: bool,
+        placeholder: str = "",
+        keep: tuple[int, int] | None = None,
+    ) -> int:
         now = self.clock.now()
         retracted = 0
         for row in await self.outbox.about(subject):
             if row.kind not in RETRACTABLE_KINDS:
                 continue
+            if keep is not None and (row.chat_id, row.telegram_message_id) == keep:
+                continue  # the message just pressed: its handler redraws it
             # The parts of a long message already out, in order (a pending row may be half
             # sent after a failed try); only the last part carries buttons.
             sent: list[int] = list(row.payload.get(SENT_PARTS) or [])

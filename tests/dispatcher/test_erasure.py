@@ -286,7 +286,7 @@ async def test_withdrawing_consent_leaves_no_personal_value_in_any_table_or_in_r
     assert PERSONAL - seeded == set(), "every personal column holds its seeded value"
     assert {needle for *_, needle in before} == needles, "every value is found before erasure"
     sent_about = await _sent_about(harness, subjects)
-    assert len(sent_about) == 6  # two notices, the re-sent video, task, booking and stage
+    assert len(sent_about) == 7  # two notices, the video and card, task, booking and stage
 
     # Telegram refuses to delete one message (too old): its text is replaced instead.
     harness.session.errors["DeleteMessage"] = TelegramBadRequest(
