@@ -65,7 +65,7 @@ COMMENT_LIMIT = 1000
 VALUE_LIMIT = 300
 HIDDEN_STEPS = frozenset(
     {
-        "role", "consent", "rep_name", "rep_relation", "rep_phone", "rep_consent",
+        "role", "age_group", "consent", "rep_name", "rep_relation", "rep_phone", "rep_consent",
         "phone", "email", "leader_id", "meo", "ideas", "presentation",
     }
 )  # fmt: skip
