@@ -2,7 +2,8 @@
 
 Handlers turn a message or a button into one call of `services.applications` and its result
 into a message. The FSM holds only the cursor (application id, step, whether the applicant came
-from the review); every answer is already in the database when the next screen is shown.
+from the review); every answer is already in the database when the next screen is shown, so a
+lost cursor is derived from the database again (`resume_lost_cursor`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ from services.people import Identity
 from services.questionnaire import Input, StepKind
 
 REVIEW_VALUE_LIMIT = 160
+# Set in the FSM data by /cancel (handlers/start.py): the person left on purpose, so their next
+# message is not taken as an answer to the draft the database says they stand at.
+CANCELLED = "cancelled"
 
 
 class ApplyStates(StatesGroup):
@@ -52,8 +56,9 @@ class ApplyStates(StatesGroup):
 class ApplyCD(CallbackData, prefix="ap"):
     """act: open, ch (choice), ok (consent), mu (municipality), sk (skip), bk (back),
     kp (keep), ed (edit from review), rv (review), sb (submit), ip (ideas page), it (toggle
-    idea), ii (idea details), id (ideas done), wd / wy (withdraw: ask / yes), pw / py (withdraw
-    consent: ask / yes), no (changed my mind)."""
+    idea), ii (idea details), id (ideas done), go (a refusal's way forward: the role or the
+    age group again), rs / ry (start over: ask / yes), wd / wy (withdraw: ask / yes), pw / py
+    (withdraw consent: ask / yes), no (changed my mind)."""
 
     act: str
     app: int = 0
@@ -128,6 +133,8 @@ def render_step(t: Translator, view: StepView) -> tuple[str, Any]:
     parts = []
     if view.problem is not None:
         parts.append(t(view.problem.key, **view.problem.args))
+    if view.exits:
+        parts.append(t("apply-way-forward", way=view.exits[0]))
     parts.append(t("apply-progress", n=view.number, total=view.total))
     if view.editing:
         parts.append(t("apply-editing"))
@@ -139,7 +146,7 @@ def render_step(t: Translator, view: StepView) -> tuple[str, Any]:
         rows += [
             [
                 _button(
-                    t(f"apply-choice-{step.code}-{value}"),
+                    t(f"apply-choice-{step.code}-{value}", **view.prompt),
                     act="ch",
                     app=app,
                     step=step.code,
@@ -205,6 +212,15 @@ def render_step(t: Translator, view: StepView) -> tuple[str, Any]:
             keyboard.append([KeyboardButton(text=t("apply-btn-back"))])
         return text, ReplyKeyboardMarkup(
             keyboard=keyboard, resize_keyboard=True, one_time_keyboard=True
+        )
+    if view.exits:
+        rows.append(
+            [
+                _button(t("apply-btn-restart"), act="rs", app=app)
+                if way == "restart"
+                else _button(t(f"apply-btn-change-{way}"), act="go", app=app, step=way)
+                for way in view.exits
+            ]
         )
     bottom = []
     if view.can_back:
@@ -382,6 +398,41 @@ async def review_message(message: Message, t: Translator) -> None:
     await message.answer(t("apply-review-use-buttons"))
 
 
+async def resume_lost_cursor(
+    message: Message, me: Identity, services: Services, state: FSMContext, t: Translator
+) -> bool:
+    """A message in no FSM state from someone with an open draft: the cursor was lost (a
+    restart on the in-memory FSM, Redis losing its keys), so it is derived from the database
+    and the message is taken as the answer to the step the draft stands at. After /cancel the
+    person left on purpose: the reply names that step and points to /apply instead. False when
+    there is no open draft (the message is someone else's to answer)."""
+    outcome = await services.applications.cursor(me)
+    if outcome is None:
+        return False
+    if (await state.get_data()).get(CANCELLED):
+        if isinstance(outcome, StepView):
+            label = (
+                _short(outcome.step.question.text, 80)
+                if outcome.step.question is not None
+                else t(f"apply-label-{outcome.step.code}")
+            )
+            await message.answer(
+                t("apply-resume-hint", n=outcome.number, total=outcome.total, label=label)
+            )
+        else:
+            await message.answer(t("apply-resume-hint-review"))
+        return True
+    if isinstance(outcome, StepView):
+        await state.set_state(ApplyStates.step)
+        await state.set_data(
+            {"app": outcome.application_id, "step": outcome.step.code, "edit": False}
+        )
+        await step_message(message, me, services, state, t)
+    else:  # every step answered: the review, whose buttons are the only answers
+        await show(message, outcome, state, t)
+    return True
+
+
 async def button(
     query: CallbackQuery,
     callback_data: ApplyCD,
@@ -422,6 +473,22 @@ async def button(
             outcome = await applications.show(me, cd.app, cd.step)
         case "rv":
             outcome = await applications.review(me, cd.app)
+        case "go":
+            outcome = await applications.change(me, cd.app, cd.step, editing=editing)
+        case "rs":
+            await query.answer()
+            await message.answer(
+                t("apply-restart-ask"),
+                reply_markup=InlineKeyboardMarkup(
+                    inline_keyboard=[
+                        [_button(t("apply-btn-restart-confirm"), act="ry", app=cd.app)],
+                        [_button(t("apply-btn-no"), act="no")],
+                    ]
+                ),
+            )
+            return
+        case "ry":
+            outcome = await applications.restart(me, cd.app)
         case "sb":
             outcome = await applications.submit(me, cd.app)
         case "ip" | "it":
@@ -483,8 +550,10 @@ async def button(
         isinstance(outcome, StepView)
         and outcome.problem is not None
         and outcome.step.code == cd.step
+        and not outcome.exits
     ):
-        # The press was refused on this very step: say why, leave the screen as it is.
+        # The press was refused on this very step: say why, leave the screen as it is. A
+        # refusal with a way forward is a new screen: its buttons are the way.
         await query.answer(t(outcome.problem.key, **outcome.problem.args), show_alert=True)
         return
     await _close_buttons(query, message)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from services.clock import Clock
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -24,20 +24,24 @@ from services.questionnaire import (
     MB,
     MEDIA_DURATION_LIMITS,
     MEDIA_SIZE_LIMITS,
+    PATH_STEPS,
     PRESENTATION_TEXT,
     Input,
     InvalidAnswer,
     Step,
     StepKind,
-    age_on,
     age_range,
+    asks_age_group,
+    birth_date_fits,
+    check_age_group,
     check_choice,
     check_presentation,
     check_simple,
+    chosen_group,
     grade_range,
+    group_args,
     index_of,
     narrow,
-    needs_representative,
     next_step,
     normalize_key,
     previous_step,
@@ -63,6 +67,17 @@ IDEAS_PER_PAGE = 4
 MAX_IDEAS = 3
 MUNICIPALITY_BUTTONS = 12
 EDITABLE = (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
+# The way forward a refusal offers on a draft: go back to the role or the age group to change
+# it, or start over with a clean draft.
+Exit = Literal["role", "age_group", "restart"]
+EXITS: dict[str, tuple[Exit, ...]] = {
+    "apply-age-group-refused": ("role", "restart"),
+    "apply-age-refused": ("role", "restart"),
+    "apply-age-group-mismatch": ("age_group", "restart"),
+}
+# Answers whose meaning depends on the role: a school and its grade are not a university and
+# its course.
+ROLE_BOUND_STEPS = ("edu_type", "institution", "grade")
 
 
 class NoSeason(DomainError):
@@ -122,6 +137,7 @@ class StepView:
     options: tuple[tuple[int, str], ...] = ()
     ideas: IdeasPage | None = None
     saved: Shown | None = None  # what the previous step stored, when worth echoing
+    exits: tuple[Exit, ...] = ()  # a refusal's way forward (buttons besides Back)
 
 
 @dataclass(frozen=True)
@@ -199,7 +215,11 @@ class _Context:
         raise StepUnavailable()
 
     def reachable(self, step: Step) -> bool:
-        """A step may be answered if it is the resume point, or before it and revisitable."""
+        """A step may be answered if it is the resume point, or before it and revisitable. The
+        role and the age group change only in a draft: they decide whose consent and which
+        answers a submitted application stands on."""
+        if step.code in PATH_STEPS and self.application.status is not ApplicationStatus.DRAFT:
+            return False
         current = resume_point(self.steps, self.answers)
         if current is not None and current.code == step.code:
             return True
@@ -233,10 +253,12 @@ class ApplicationService:
         self.notifier = notifier
         self.texts = texts
 
-    def _labels(self, step: Step) -> dict[str, str]:
+    def _labels(self, context: _Context, step: Step) -> dict[str, str]:
         """What a typed answer may say instead of pressing a choice button."""
+        args = group_args(context.config) if step.code == "age_group" else {}
         return {
-            value: self.texts.get(f"apply-choice-{step.code}-{value}") for value in step.choices
+            value: self.texts.get(f"apply-choice-{step.code}-{value}", **args)
+            for value in step.choices
         }
 
     # --- entry points -------------------------------------------------------------------------
@@ -287,7 +309,11 @@ class ApplicationService:
             saved = await self._store(context, step, given)
         except InvalidAnswer as rejected:
             return await self._view(
-                context, step, editing, problem=Problem(rejected.key, rejected.args_for_text)
+                context,
+                step,
+                editing,
+                problem=Problem(rejected.key, rejected.args_for_text),
+                exits=self._exits(context, rejected.key),
             )
         except _Narrowed as narrowed:
             return await self._view(
@@ -345,6 +371,54 @@ class ApplicationService:
         if resume_point(context.steps, context.answers) is not None and self._editable(context):
             return await self._resume(context, editing=False)
         return await self._review(context)
+
+    # --- the way forward from a refusal, and the cursor -----------------------------------------
+
+    async def change(
+        self, me: Identity, application_id: int, step_code: str, *, editing: bool
+    ) -> Outcome:
+        """A refusal's «change the role» / «change the age»: that step again, with its answer.
+        Answering it keeps what still applies (services decide in `_settle_path`)."""
+        context = await self._context(me, application_id)
+        step = context.step(step_code)
+        if step.code not in PATH_STEPS or not context.reachable(step):
+            raise StepUnavailable()
+        return await self._view(context, step, editing)
+
+    async def restart(self, me: Identity, application_id: int) -> Outcome:
+        """Start over: a clean draft at the role step. The answers, self-presentation, idea
+        choices, name and this draft's consents (with a parent's details) are erased."""
+        context = await self._context(me, application_id)
+        application = context.application
+        if application.status is not ApplicationStatus.DRAFT:
+            raise StepUnavailable()
+        now = self.clock.now()
+        await self.uow.applications.erase_personal_data(application.id)
+        await self.uow.applications.drop_consents(application.id)
+        await self.uow.applications.set_role(application.id, None, now)
+        await self.uow.applications.set_person_name(application.person_id, None, now)
+        await self.uow.audit.record(
+            now, me.person_id, "application.restart", "application", application.id
+        )
+        await self.uow.commit()
+        application.role = None
+        context.answers.clear()
+        context.steps = steps_for(context.config, None)
+        return await self._view(context, context.step("role"), False)
+
+    async def cursor(self, me: Identity) -> Outcome | None:
+        """Where the person stands, derived from the database: their open draft in the current
+        season at its first unanswered step (or its review), or None when there is no draft
+        open to answer. Used when the FSM cursor is lost (a restart on the in-memory FSM,
+        Redis losing its keys); creates and changes nothing."""
+        season = await self.uow.seasons.current()
+        config = await load_config(self.uow, season) if season is not None else None
+        if season is None or config is None or not config.window_open(self.clock.now()):
+            return None
+        application = await self.uow.applications.of_person(me.person_id, season.id)
+        if application is None or application.status is not ApplicationStatus.DRAFT:
+            return None
+        return await self._resume(await self._load(application, config), editing=False)
 
     # --- ideas ----------------------------------------------------------------------------------
 
@@ -557,7 +631,7 @@ class ApplicationService:
 
     async def _load(self, application: Application, config: SeasonConfig) -> _Context:
         answers = await self.uow.applications.answers(application.id)
-        return _Context(application, config, steps_for(config, application.role), answers)
+        return _Context(application, config, steps_for(config, application.role, answers), answers)
 
     async def _context(
         self, me: Identity, application_id: int, *, check_editable: bool = True
@@ -596,14 +670,22 @@ class ApplicationService:
         application, config = context.application, context.config
         now = self.clock.now()
         if step.code == "role":
-            value = check_choice(step, given, self._labels(step))
+            value = check_choice(step, given, self._labels(context, step))
             role = Role(value)
+            await self._save(context, "role", value)
             if application.role is not role:
                 await self.uow.applications.set_role(application.id, role, now)
-                await self.uow.applications.drop_consents(application.id)
                 application.role = role
-                context.steps = steps_for(config, role)
-            await self._save(context, "role", value)
+                await self._settle_path(context, role_changed=True)
+            return None
+        if step.code == "age_group":
+            value = check_choice(step, given, self._labels(context, step))
+            assert application.role is not None  # the role step comes first
+            check_age_group(value, config, application.role)
+            changed = context.answers.get("age_group") != value
+            await self._save(context, "age_group", value)
+            if changed:
+                await self._settle_path(context, role_changed=False)
             return None
         if step.kind is StepKind.CONFIRM:
             if given.kind != "confirm":
@@ -631,7 +713,7 @@ class ApplicationService:
             await self._save(context, step.code, text.version)
             return None
         if step.kind is StepKind.CHOICE:
-            value = check_choice(step, given, self._labels(step))
+            value = check_choice(step, given, self._labels(context, step))
             if step.code == "edu_type" and context.answers.get("edu_type") not in (None, value):
                 await self.uow.applications.forget_answers(application.id, ["grade"])
                 context.answers.pop("grade", None)
@@ -662,13 +744,6 @@ class ApplicationService:
         await self._save(context, step.code, value)
         if step.code == "full_name":
             await self.uow.applications.set_person_name(application.person_id, value, now)
-        elif step.code == "birth_date" and needs_representative(config, application.role):
-            # Under the season's threshold only the representative's consent is the legal basis.
-            today = now.astimezone(config.zone).date()
-            age = age_on(date.fromisoformat(value), today)
-            await self.uow.applications.set_consent_validity(
-                application.id, ConsentKind.APPLICANT, age >= config.representative_only_under
-            )
         elif step.code in ("rep_name", "rep_relation", "rep_phone"):
             field_name = {
                 "rep_name": "representative_name",
@@ -689,6 +764,46 @@ class ApplicationService:
         if step.code == "phone":
             return Shown(key="apply-phone-saved", args={"phone": value})
         return None
+
+    async def _settle_path(self, context: _Context, *, role_changed: bool) -> None:
+        """After the role or the age group changed: keep what still applies and erase what no
+        longer does — a consent the new path does not ask for (with a parent's details when
+        the applicant needs none), an age group the role does not have, a birth date outside
+        the new range or group, and the school answers when the role changed."""
+        application, config, answers = context.application, context.config, context.answers
+        role = application.role
+        assert role is not None
+        stale = set(ROLE_BOUND_STEPS) if role_changed else set()
+        asks_group = asks_age_group(config, role)
+        if "age_group" in answers and chosen_group(config, role, answers) is None:
+            stale.add("age_group")
+        if "age_group" in answers and not asks_group:
+            stale.add("age_group")
+        kept = {code: value for code, value in answers.items() if code not in stale}
+        birth = kept.get("birth_date")
+        group = chosen_group(config, role, kept) if asks_group else None
+        if birth is not None and not birth_date_fits(birth, config, role, group, self.clock.now()):
+            stale.add("birth_date")
+            kept.pop("birth_date")
+        path = steps_for(config, role, kept)
+        codes = {step.code for step in path}
+        stale |= {code for code in kept if code not in codes}
+        if stale & answers.keys():
+            await self.uow.applications.forget_answers(application.id, sorted(stale))
+        if "consent" not in codes:
+            await self.uow.applications.drop_consents(application.id, ConsentKind.APPLICANT)
+        if "rep_consent" not in codes:
+            await self.uow.applications.drop_consents(application.id, ConsentKind.REPRESENTATIVE)
+        for code in stale:
+            answers.pop(code, None)
+        context.steps = path
+
+    def _exits(self, context: _Context, key: str) -> tuple[Exit, ...]:
+        """The way forward a refusal offers: only in a draft (the path of a submitted
+        application is fixed; its Back returns to the review)."""
+        if context.application.status is not ApplicationStatus.DRAFT:
+            return ()
+        return EXITS.get(key, ())
 
     def _municipality(self, context: _Context, given: Input) -> int:
         names = context.config.municipalities
@@ -755,6 +870,7 @@ class ApplicationService:
         page: int = 0,
         picked: list[int] | None = None,
         saved: Shown | None = None,
+        exits: tuple[Exit, ...] = (),
     ) -> StepView:
         config, answers = context.config, context.answers
         role = context.application.role
@@ -768,6 +884,8 @@ class ApplicationService:
                 "version": text.version if text else "",
                 "name": answers.get("rep_name") or "",
             }
+        elif step.code == "age_group":
+            prompt = group_args(config)
         elif step.code == "birth_date" and role is not None:
             low, high = age_range(config, role)
             prompt = {"role": role.value, "low": low, "high": high if high is not None else "none"}
@@ -818,6 +936,7 @@ class ApplicationService:
             options=options,
             ideas=ideas,
             saved=saved,
+            exits=exits,
         )
 
     @staticmethod
@@ -835,6 +954,8 @@ class ApplicationService:
             return Shown(key="apply-skipped")
         if step in ("role", "rep_relation", "edu_type"):
             return Shown(key=f"apply-choice-{step}-{value}")
+        if step == "age_group":
+            return Shown(key=f"apply-choice-age_group-{value}", args=group_args(config))
         if step in ("consent", "rep_consent"):
             return Shown(key="apply-consent-shown", args={"version": value})
         if step == "birth_date":

@@ -94,7 +94,8 @@ PAGE_SIZE = 8
 # media row) and the ideas (their own section) are drawn apart.
 HIDDEN_STEPS = frozenset(
     {
-        "role", "consent", "rep_name", "rep_relation", "rep_phone", "rep_consent", "full_name",
+        "role", "age_group", "consent", "rep_name", "rep_relation", "rep_phone", "rep_consent",
+        "full_name",
         "phone", "email", "leader_id", "meo", "ideas", "presentation",
     }
 )  # fmt: skip

@@ -97,7 +97,7 @@ async def test_unknown_and_expired_links_are_refused(
     clock.advance(timedelta(days=1, seconds=1))
     with pytest.raises(InvitationExpired) as caught:
         await _redeem(uow_factory, clock, 1001, payload)
-    assert TEXTS.get(caught.value.key).startswith("Срок действия")
+    assert TEXTS.get(caught.value.key, **caught.value.args_for_text).startswith("Срок действия")
 
 
 async def test_seasonal_role_belongs_to_the_current_season(
@@ -279,7 +279,7 @@ def test_links_made_before_expiry_existed_expire_14_days_after_the_upgrade(
             [("open", "mentor", made, None), ("used", "mentor", made, made)],
         )
     before = datetime.now(UTC).replace(tzinfo=None)
-    upgrade(f"sqlite:///{path}", "0013_invitations")
+    upgrade(f"sqlite:///{path}", "0008_invitations")
     with sqlite3.connect(path) as connection:
         rows = dict(connection.execute("SELECT code, expires_at FROM invitations").fetchall())
     assert rows["used"] is None  # an opened link has nothing left to expire

@@ -4,7 +4,7 @@ Links made before this revision never expired; the unused ones get the default v
 counted from the upgrade, so that a leaked old link stops working without cutting off a
 mentor who is about to open theirs today.
 
-Revision ID: 0013_invitations
+Revision ID: 0008_invitations
 Revises: 0007_outbox_subject
 Create Date: 2026-12-08 10:00:00
 """
@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0013_invitations"
+revision: str = "0008_invitations"
 down_revision: str | None = "0007_outbox_subject"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
