@@ -1,5 +1,5 @@
-"""Entry point: `python -m bot run | webhook | migrate | invite ROLE | season import FILE |
-team ... | sites import`."""
+"""Entry point: `python -m bot run | webhook | migrate | invite ROLE|list|revoke |
+role list|revoke | season import FILE | team ... | sites import`."""
 
 from __future__ import annotations
 
@@ -7,24 +7,31 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
-from datetime import timedelta
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from bot.app import App, StartupError, build_app, prepare
 from bot.settings import Settings
 from services.clock import SystemClock
+from services.container import ServiceConfig, Services
 from services.errors import DomainError
 from services.i18n import Texts
+from services.invitations import INVITE_PREFIX
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
 from storage.models import Role, TeamRole
 from storage.uow import UnitOfWorkFactory
 
 logger = logging.getLogger("bot")
+
+T = TypeVar("T")
+
+
+INVITE_ACTIONS = ("list", "revoke")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,12 +44,38 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "migrate", help="bring the database schema up to date (alembic upgrade head)"
     )
-    invite = commands.add_parser("invite", help="print one-time deep links that grant a role")
-    invite.add_argument("role", choices=[role.value for role in Role])
+    invite = commands.add_parser(
+        "invite",
+        help="one-time deep links that grant a role: `invite ROLE` prints new ones, "
+        "`invite list` the unused ones, `invite revoke CODE` switches one off",
+    )
+    invite.add_argument(
+        "role",
+        metavar="ROLE|list|revoke",
+        choices=[*(role.value for role in Role), *INVITE_ACTIONS],
+    )
+    invite.add_argument("code", nargs="?", help="with revoke: the code, inv_… payload or link")
     invite.add_argument("--count", type=int, default=1, help="how many links (default 1)")
     invite.add_argument("--season", help="season code for seasonal roles (default: current)")
     invite.add_argument("--label", help="a note for the office, e.g. whom the link is for")
-    invite.add_argument("--days", type=int, help="the links expire after this many days")
+    invite.add_argument(
+        "--days",
+        type=int,
+        help="the links expire after this many days (default: the season's "
+        "invitation_valid_days, 14 without a season)",
+    )
+    role = commands.add_parser("role", help="roles people hold: list them, revoke one")
+    role_commands = role.add_subparsers(dest="role_command", required=True, metavar="ACTION")
+    role_list = role_commands.add_parser(
+        "list", help="people holding office, mentor and site contact roles"
+    )
+    role_list.add_argument("--all", action="store_true", help="tutors and students too")
+    role_revoke = role_commands.add_parser(
+        "revoke", help="revoke a person's role (Telegram id); takes effect at once"
+    )
+    role_revoke.add_argument("tg_id", type=int)
+    role_revoke.add_argument("role", choices=[role.value for role in Role])
+    role_revoke.add_argument("--season", help="only in this season (default: in every season)")
     season = commands.add_parser("season", help="set up a season")
     season_commands = season.add_subparsers(dest="season_command", required=True, metavar="ACTION")
     season_import = season_commands.add_parser(
@@ -120,8 +153,13 @@ async def _season_import(settings: Settings, args: argparse.Namespace) -> None:
             if username
             else f"/start {link.payload}"
         )
-        used = " (already used)" if link.used else ""
-        print(f"  {link.idea_code}: {url}{used}")
+        if link.used:
+            state = " (already used)"
+        elif link.valid_until is not None:
+            state = f" (valid until {link.valid_until:%Y-%m-%d %H:%M %Z})"
+        else:
+            state = ""
+        print(f"  {link.idea_code}: {url}{state}")
 
 
 def _load_settings() -> Settings:
@@ -176,28 +214,98 @@ async def _migrate(settings: Settings) -> None:
     print("database is up to date")
 
 
-async def _invite(settings: Settings, args: argparse.Namespace) -> None:
-    from services.invitations import InvitationService
-    from services.notify import OutboxNotifier
-
+async def _with_services(settings: Settings, action: Callable[[Services], Awaitable[T]]) -> T:
+    """Run one office action over a fresh unit of work; a refusal becomes a one-line error."""
     await upgrade_async(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
         factory = UnitOfWorkFactory(create_session_factory(engine))
         async with factory() as uow:
-            clock = SystemClock()
-            service = InvitationService(uow, clock, OutboxNotifier(uow.outbox, clock))
-            payloads = await service.create(
-                Role(args.role),
-                season_code=args.season,
-                label=args.label,
-                valid_for=timedelta(days=args.days) if args.days else None,
-                count=args.count,
+            config = ServiceConfig(
+                default_timezone=settings.default_timezone,
+                office_admin_ids=settings.office_admin_ids,
             )
+            return await action(Services(uow, SystemClock(), Texts(), config))
     except DomainError as error:
         raise StartupError(Texts().get(error.key, **error.args_for_text)) from error
     finally:
         await engine.dispose()
+
+
+def _utc(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment is not None else "never"
+
+
+async def _invite_list(settings: Settings) -> int:
+    entries = await _with_services(settings, lambda services: services.access.open_invitations())
+    if not entries:
+        print("no unused invitations")
+    for entry in entries:
+        what = f"idea «{entry.idea_title}»" if entry.idea_title else (entry.label or "")
+        print(
+            f"{INVITE_PREFIX}{entry.code}\t{entry.role.value}\t{entry.season_code or '-'}"
+            f"\texpires {_utc(entry.expires_at)}\t{what}".rstrip()
+        )
+    return 0
+
+
+async def _invite_revoke(settings: Settings, code: str) -> int:
+    from services.access import Revoked
+
+    outcome = await _with_services(
+        settings, lambda services: services.access.revoke_invitation_code(code)
+    )
+    if outcome is Revoked.USED:
+        print(
+            "error: this invitation was already used; revoke the role it gave instead "
+            "(python -m bot role list, then role revoke TG_ID ROLE)",
+            file=sys.stderr,
+        )
+        return 1
+    print("invitation revoked" if outcome is Revoked.DONE else "invitation was already revoked")
+    return 0
+
+
+async def _role(settings: Settings, args: argparse.Namespace) -> int:
+    from services.invitations import STAFF_ROLES
+
+    if args.role_command == "revoke":
+        result = await _with_services(
+            settings,
+            lambda services: services.access.revoke_role(args.tg_id, Role(args.role), args.season),
+        )
+        if not result.revoked:
+            print(f"{args.tg_id} holds no {args.role} role to revoke")
+            return 1
+        print(f"revoked {args.role} from {args.tg_id} ({result.revoked} grant(s))")
+        return 0
+    roles = frozenset(Role) if args.all else STAFF_ROLES
+    entries = await _with_services(settings, lambda services: services.access.grants(roles))
+    if not entries:
+        print("nobody holds these roles")
+    for entry in entries:
+        name = entry.name or "-"
+        if entry.username:
+            name += f" @{entry.username}"
+        extra = f"ideas: {', '.join(entry.ideas)}" if entry.ideas else ""
+        if entry.from_settings:
+            extra = "from OFFICE_ADMIN_IDS (revoke there)"
+        columns = [str(entry.tg_id), entry.role.value, entry.season_code or "-", name, extra]
+        print("\t".join(columns).rstrip())
+    return 0
+
+
+async def _invite(settings: Settings, args: argparse.Namespace) -> None:
+    payloads = await _with_services(
+        settings,
+        lambda services: services.invitations.create(
+            Role(args.role),
+            season_code=args.season,
+            label=args.label,
+            valid_for=timedelta(days=args.days) if args.days is not None else None,
+            count=args.count,
+        ),
+    )
     username = await _bot_username(settings)
     for payload in payloads:
         print(f"https://t.me/{username}?start={payload}" if username else f"/start {payload}")
@@ -248,8 +356,6 @@ def _read_yaml(path: str) -> Any:
 
 
 async def _sites(settings: Settings, args: argparse.Namespace, data: Any) -> int:
-    from services.container import ServiceConfig, Services
-
     await upgrade_async(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
@@ -313,8 +419,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_serve(settings, args.command))
         elif args.command == "migrate":
             asyncio.run(_migrate(settings))
+        elif args.command == "invite" and args.role == "list":
+            return asyncio.run(_invite_list(settings))
+        elif args.command == "invite" and args.role == "revoke":
+            if not args.code:
+                raise StartupError("invite revoke needs the invitation's code (see invite list)")
+            return asyncio.run(_invite_revoke(settings, args.code))
         elif args.command == "invite":
+            if args.code:
+                raise StartupError(f"unexpected argument {args.code!r}: invite ROLE takes options")
             asyncio.run(_invite(settings, args))
+        elif args.command == "role":
+            return asyncio.run(_role(settings, args))
         elif args.command == "season":
             asyncio.run(_season_import(settings, args))
         elif args.command == "team":

@@ -36,8 +36,9 @@ from bot.menu import set_menu
 from bot.ratelimit import SendLimiter
 from services.clock import Clock
 from services.i18n import Texts
-from services.notify import OutboxNotifier
+from services.notify import SENT_PARTS, OutboxNotifier
 from services.team_chat import TeamChatService
+from services.text_fit import CAPTION_LIMIT, MESSAGE_LIMIT, split_text
 from storage.health import unavailable_dependency
 from storage.models import OutgoingMessage
 from storage.uow import UnitOfWorkFactory
@@ -151,7 +152,7 @@ class Sender:
                 async with self._in_flight:
                     if self.limiter.is_paused():
                         continue  # a 429 arrived while this send queued for a free slot
-                    message_id = await self._call(row)
+                    message_id, finished = await self._call(row)
             except TelegramRetryAfter as error:
                 # Flood control: pause every send for the window and try this one again after.
                 logger.warning("429 from Telegram: pausing sends for %s s", error.retry_after)
@@ -174,23 +175,19 @@ class Sender:
             except (TelegramServerError, TelegramNetworkError, TimeoutError, OSError) as error:
                 await self._record_retry(row, type(error).__name__, backoff=None)
                 return False
+            if not finished:
+                continue  # the next part of a long message, in its own turn for the chat
             await self._record_sent(row, message_id)
             return True
 
-    async def _call(self, row: OutgoingMessage) -> int | None:
+    async def _call(self, row: OutgoingMessage) -> tuple[int | None, bool]:
+        """Send the row, or its next part when it is too long for one message. Returns the
+        message id and whether the row is complete."""
         payload: dict[str, Any] = row.payload
-        if row.kind == "text":
-            sent: Message | bool = await self.bot.send_message(
-                row.chat_id, payload["text"], reply_markup=_markup(payload.get("buttons"))
-            )
-        elif row.kind == "media":
-            sent = await _send_media(self.bot, row.chat_id, payload)
-        elif row.kind == "file":
-            document = BufferedInputFile(payload["content"].encode("utf-8"), payload["filename"])
-            sent = await self.bot.send_document(
-                row.chat_id, document, caption=payload.get("caption")
-            )
-        elif row.kind == "menu":
+        if row.kind in ("text", "media", "file"):
+            return await self._send_part(row, payload)
+        sent: Message | bool
+        if row.kind == "menu":
             sent = await set_menu(self.bot, self.texts, row.chat_id, payload["roles"])
         elif row.kind == "invite_link":
             sent = await self._send_invite_link(row, payload)
@@ -202,7 +199,33 @@ class Sender:
             sent = await self.bot.unban_chat_member(row.chat_id, user_id, only_if_banned=True)
         else:
             raise TelegramBadRequest(method=None, message=f"unknown outbox kind {row.kind}")  # type: ignore[arg-type]
-        return sent.message_id if isinstance(sent, Message) else None
+        return (sent.message_id if isinstance(sent, Message) else None), True
+
+    async def _send_part(
+        self, row: OutgoingMessage, payload: dict[str, Any]
+    ) -> tuple[int | None, bool]:
+        """A text over Telegram's limit goes as several messages in order, the buttons on the
+        last; of a caption over its limit, what fits goes with the media and the rest follows
+        as messages. Each part sent is recorded in the payload at once, so a retry
+        or a restart goes on from the next part instead of sending the first ones again."""
+        done: list[int] = list(payload.get(SENT_PARTS) or [])
+        texts = _parts(row.kind, payload)
+        index = min(len(done), len(texts) - 1)
+        last = index == len(texts) - 1
+        sent: Message
+        if index == 0 and row.kind == "media":
+            sent = await _send_media(self.bot, row.chat_id, payload, texts[0])
+        elif index == 0 and row.kind == "file":
+            document = BufferedInputFile(payload["content"].encode("utf-8"), payload["filename"])
+            sent = await self.bot.send_document(row.chat_id, document, caption=texts[0])
+        else:
+            buttons = payload.get("buttons") if last else None
+            sent = await self.bot.send_message(
+                row.chat_id, texts[index] or "", reply_markup=_markup(buttons)
+            )
+        if not last:
+            await self._record_part(row, sent.message_id)
+        return sent.message_id, last
 
     async def _retract(self, chat_id: int, payload: dict[str, Any]) -> bool:
         """Delete a message sent earlier, or only take its buttons away. Telegram lets a bot
@@ -285,6 +308,12 @@ class Sender:
                     await uow.outbox.hold_chat_after(after.chat_id, after.id, held.not_before)
             await uow.commit()
 
+    async def _record_part(self, row: OutgoingMessage, message_id: int) -> None:
+        row.payload = {**row.payload, SENT_PARTS: [*row.payload.get(SENT_PARTS, []), message_id]}
+        async with self.uow_factory() as uow:
+            await uow.outbox.save_payload(row.id, row.payload)
+            await uow.commit()
+
     async def _record_sent(self, row: OutgoingMessage, message_id: int | None) -> None:
         async with self.uow_factory() as uow:
             await uow.outbox.mark_sent(row.id, message_id, self.clock.now())
@@ -336,8 +365,10 @@ def _markup(buttons: list[list[dict[str, Any]]] | None) -> InlineKeyboardMarkup 
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-async def _send_media(bot: Bot, chat_id: int, payload: dict[str, Any]) -> Message:
-    file_id, caption = payload["file_id"], payload.get("caption")
+async def _send_media(
+    bot: Bot, chat_id: int, payload: dict[str, Any], caption: str | None
+) -> Message:
+    file_id = payload["file_id"]
     match payload["media_type"]:
         case "photo":
             return await bot.send_photo(chat_id, file_id, caption=caption)
@@ -353,3 +384,17 @@ async def _send_media(bot: Bot, chat_id: int, payload: dict[str, Any]) -> Messag
             return await bot.send_animation(chat_id, file_id, caption=caption)
         case _:
             return await bot.send_document(chat_id, file_id, caption=caption)
+
+
+def _parts(kind: str, payload: dict[str, Any]) -> list[str | None]:
+    """What one outbox row sends, message by message. A text: its parts. Media or a file: the
+    caption's first part with it (None: no caption), then the rest as messages; a video note
+    carries no caption at all, so its caption follows it whole."""
+    if kind == "text":
+        return list(split_text(payload["text"], MESSAGE_LIMIT))
+    caption = payload.get("caption") or None
+    if caption is None:
+        return [None]
+    if payload.get("media_type") == "video_note":
+        return [None, *split_text(caption, MESSAGE_LIMIT)]
+    return list(split_text(caption, MESSAGE_LIMIT, first_limit=CAPTION_LIMIT))

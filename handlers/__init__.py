@@ -9,6 +9,7 @@ from handlers import (
     errors,
     fallback,
     internships,
+    office_access,
     office_selection,
     plan,
     review,
@@ -37,5 +38,6 @@ def feature_routers() -> list[Router]:
         roadmap.create_router(),
         review.create_router(),
         office_selection.create_router(),
+        office_access.create_router(),
         fallback.create_router(),
     ]

@@ -2,7 +2,8 @@
 
 Handlers turn a message or a button into one call of `services.applications` and its result
 into a message. The FSM holds only the cursor (application id, step, whether the applicant came
-from the review); every answer is already in the database when the next screen is shown.
+from the review); every answer is already in the database when the next screen is shown, so a
+lost cursor is derived from the database again (`resume_lost_cursor`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from aiogram.types import (
 )
 
 from handlers.callback_data import Id
+from handlers.replies import answer, redraw
 from services.applications import (
+    ConsentRecord,
     Outcome,
     PrivacyView,
     ReviewView,
@@ -41,6 +44,9 @@ from services.people import Identity
 from services.questionnaire import Input, StepKind
 
 REVIEW_VALUE_LIMIT = 160
+# Set in the FSM data by /cancel (handlers/start.py): the person left on purpose, so their next
+# message is not taken as an answer to the draft the database says they stand at.
+CANCELLED = "cancelled"
 
 
 class ApplyStates(StatesGroup):
@@ -51,8 +57,9 @@ class ApplyStates(StatesGroup):
 class ApplyCD(CallbackData, prefix="ap"):
     """act: open, ch (choice), ok (consent), mu (municipality), sk (skip), bk (back),
     kp (keep), ed (edit from review), rv (review), sb (submit), ip (ideas page), it (toggle
-    idea), ii (idea details), id (ideas done), wd / wy (withdraw: ask / yes), pw / py (withdraw
-    consent: ask / yes), no (changed my mind)."""
+    idea), ii (idea details), id (ideas done), go (a refusal's way forward: the role or the
+    age group again), rs / ry (start over: ask / yes), wd / wy (withdraw: ask / yes), pw / py
+    (withdraw consent: ask / yes), no (changed my mind)."""
 
     act: str
     app: Id = 0
@@ -127,6 +134,8 @@ def render_step(t: Translator, view: StepView) -> tuple[str, Any]:
     parts = []
     if view.problem is not None:
         parts.append(t(view.problem.key, **view.problem.args))
+    if view.exits:
+        parts.append(t("apply-way-forward", way=view.exits[0]))
     parts.append(t("apply-progress", n=view.number, total=view.total))
     if view.editing:
         parts.append(t("apply-editing"))
@@ -138,7 +147,7 @@ def render_step(t: Translator, view: StepView) -> tuple[str, Any]:
         rows += [
             [
                 _button(
-                    t(f"apply-choice-{step.code}-{value}"),
+                    t(f"apply-choice-{step.code}-{value}", **view.prompt),
                     act="ch",
                     app=app,
                     step=step.code,
@@ -205,6 +214,15 @@ def render_step(t: Translator, view: StepView) -> tuple[str, Any]:
         return text, ReplyKeyboardMarkup(
             keyboard=keyboard, resize_keyboard=True, one_time_keyboard=True
         )
+    if view.exits:
+        rows.append(
+            [
+                _button(t("apply-btn-restart"), act="rs", app=app)
+                if way == "restart"
+                else _button(t(f"apply-btn-change-{way}"), act="go", app=app, step=way)
+                for way in view.exits
+            ]
+        )
     bottom = []
     if view.can_back:
         bottom.append(_button(t("apply-btn-back"), act="bk", app=app, step=step.code))
@@ -260,6 +278,7 @@ def render_status(t: Translator, view: StatusView) -> tuple[str, InlineKeyboardM
             number=view.number or "",
             done=done,
             total=total,
+            idea=view.idea or "—",
         )
     ]
     if view.window_open and view.closes:
@@ -296,12 +315,12 @@ async def show(
             {"app": outcome.application_id, "step": outcome.step.code, "edit": outcome.editing}
         )
         text, markup = render_step(t, outcome)
-        await message.answer(text, reply_markup=markup)
+        await answer(message, text, markup)
     elif isinstance(outcome, ReviewView):
         await state.set_state(ApplyStates.review)
         await state.set_data({"app": outcome.application_id, "step": "review", "edit": False})
         text, markup = render_review(t, outcome)
-        await message.answer(text, reply_markup=markup)
+        await answer(message, text, markup)
     else:
         await state.clear()
         key = "apply-submitted" if outcome.first_time else "apply-submitted-again"
@@ -320,16 +339,32 @@ async def apply_command(
 
 async def status_command(message: Message, me: Identity, services: Services, t: Translator) -> None:
     text, markup = render_status(t, await services.applications.status(me))
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
+
+
+def _consent_line(t: Translator, record: ConsentRecord) -> str:
+    """One consent with exactly what its record keeps: who gave it, which text, when."""
+    line = t(
+        "apply-privacy-consent", kind=record.kind.value, version=record.version, when=record.given
+    )
+    if record.representative:
+        who = record.representative
+        if record.relation:
+            relation = t(f"apply-choice-rep_relation-{record.relation}")
+            who = t("apply-privacy-who", name=who, relation=relation)
+        line = t("apply-privacy-given-by", line=line, who=who)
+    if record.withdrawn:
+        line = t("apply-privacy-consent-withdrawn", line=line, withdrawn=record.withdrawn)
+    return line
 
 
 def render_privacy(t: Translator, view: PrivacyView) -> tuple[str, InlineKeyboardMarkup | None]:
     if not view.has_data:
+        if view.withdrawn:
+            kept = "\n".join(_consent_line(t, record) for record in view.withdrawn)
+            return t("apply-privacy-withdrawn", list=kept), None
         return t("apply-privacy-none"), None
-    listing = "\n".join(
-        t("apply-privacy-consent", kind=kind.value, version=version, when=when)
-        for kind, version, when in view.consents
-    )
+    listing = "\n".join(_consent_line(t, record) for record in view.consents)
     markup = InlineKeyboardMarkup(
         inline_keyboard=[[_button(t("apply-btn-privacy-withdraw"), act="pw")]]
     )
@@ -340,7 +375,7 @@ async def privacy_command(
     message: Message, me: Identity, services: Services, t: Translator
 ) -> None:
     text, markup = render_privacy(t, await services.applications.privacy(me))
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def step_message(
@@ -362,6 +397,41 @@ async def step_message(
 
 async def review_message(message: Message, t: Translator) -> None:
     await message.answer(t("apply-review-use-buttons"))
+
+
+async def resume_lost_cursor(
+    message: Message, me: Identity, services: Services, state: FSMContext, t: Translator
+) -> bool:
+    """A message in no FSM state from someone with an open draft: the cursor was lost (a
+    restart on the in-memory FSM, Redis losing its keys), so it is derived from the database
+    and the message is taken as the answer to the step the draft stands at. After /cancel the
+    person left on purpose: the reply names that step and points to /apply instead. False when
+    there is no open draft (the message is someone else's to answer)."""
+    outcome = await services.applications.cursor(me)
+    if outcome is None:
+        return False
+    if (await state.get_data()).get(CANCELLED):
+        if isinstance(outcome, StepView):
+            label = (
+                _short(outcome.step.question.text, 80)
+                if outcome.step.question is not None
+                else t(f"apply-label-{outcome.step.code}")
+            )
+            await message.answer(
+                t("apply-resume-hint", n=outcome.number, total=outcome.total, label=label)
+            )
+        else:
+            await message.answer(t("apply-resume-hint-review"))
+        return True
+    if isinstance(outcome, StepView):
+        await state.set_state(ApplyStates.step)
+        await state.set_data(
+            {"app": outcome.application_id, "step": outcome.step.code, "edit": False}
+        )
+        await step_message(message, me, services, state, t)
+    else:  # every step answered: the review, whose buttons are the only answers
+        await show(message, outcome, state, t)
+    return True
 
 
 async def button(
@@ -404,6 +474,22 @@ async def button(
             outcome = await applications.show(me, cd.app, cd.step)
         case "rv":
             outcome = await applications.review(me, cd.app)
+        case "go":
+            outcome = await applications.change(me, cd.app, cd.step, editing=editing)
+        case "rs":
+            await query.answer()
+            await message.answer(
+                t("apply-restart-ask"),
+                reply_markup=InlineKeyboardMarkup(
+                    inline_keyboard=[
+                        [_button(t("apply-btn-restart-confirm"), act="ry", app=cd.app)],
+                        [_button(t("apply-btn-no"), act="no")],
+                    ]
+                ),
+            )
+            return
+        case "ry":
+            outcome = await applications.restart(me, cd.app)
         case "sb":
             outcome = await applications.submit(me, cd.app)
         case "ip" | "it":
@@ -419,7 +505,7 @@ async def button(
         case "ii":
             idea_info = await applications.idea(me, cd.app, _int(cd.val))
             await query.answer()
-            await message.answer(f"{idea_info.title}\n\n{idea_info.description}")
+            await answer(message, f"{idea_info.title}\n\n{idea_info.description}")
             return
         case "id":
             outcome = await applications.ideas_done(me, cd.app, editing=editing)
@@ -448,9 +534,11 @@ async def button(
             return
         case "py":
             await applications.withdraw_consent(me)
+            # The conversation's state may hold what was being typed: it goes before anything
+            # else can fail. The FSM lives in private chats only, so this is all of it.
+            await state.clear()
             await _close_buttons(query, message)
             await message.answer(t("apply-privacy-done"))
-            await state.clear()
             return
         case "no":
             await _close_buttons(query, message)
@@ -463,8 +551,10 @@ async def button(
         isinstance(outcome, StepView)
         and outcome.problem is not None
         and outcome.step.code == cd.step
+        and not outcome.exits
     ):
-        # The press was refused on this very step: say why, leave the screen as it is.
+        # The press was refused on this very step: say why, leave the screen as it is. A
+        # refusal with a way forward is a new screen: its buttons are the way.
         await query.answer(t(outcome.problem.key, **outcome.problem.args), show_alert=True)
         return
     await _close_buttons(query, message)
@@ -490,8 +580,7 @@ async def _update_ideas(
         return
     await query.answer()
     text, markup = render_step(t, outcome)
-    with contextlib.suppress(TelegramBadRequest):  # "message is not modified" on a double tap
-        await message.edit_text(text, reply_markup=markup)
+    await redraw(query, text, markup)
     await state.set_state(ApplyStates.step)
     await state.set_data({"app": outcome.application_id, "step": "ideas", "edit": outcome.editing})
 

@@ -11,7 +11,7 @@ from aiogram import Router
 from aiogram.types import ErrorEvent
 
 from services.errors import DomainError
-from services.i18n import Texts, Translator
+from services.i18n import TextError, Texts, Translator
 from storage.health import unavailable_dependency
 
 logger = logging.getLogger(__name__)
@@ -20,8 +20,12 @@ logger = logging.getLogger(__name__)
 async def on_error(event: ErrorEvent, texts: Texts, t: Translator | None = None) -> None:
     translate = t or texts.for_language(None)
     error = event.exception
+    text = None
     if isinstance(error, DomainError):
-        text = translate(error.key, **error.args_for_text)
+        try:
+            text = translate(error.key, **error.args_for_text)
+        except TextError as broken:  # a bug in its text: logged below like any other bug
+            error = broken
     elif (dependency := unavailable_dependency(error)) is not None:
         logger.warning(
             "update %s failed: %s unavailable (%s)",
@@ -30,7 +34,7 @@ async def on_error(event: ErrorEvent, texts: Texts, t: Translator | None = None)
             type(error).__name__,
         )
         text = translate("error-unexpected")
-    else:
+    if text is None:
         # Only the update id, the error's type and where it happened: an exception's message
         # may quote what the user typed.
         logger.error(

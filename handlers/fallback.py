@@ -5,15 +5,34 @@ from __future__ import annotations
 import logging
 
 from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, Update
 
+from handlers.apply import resume_lost_cursor, to_input
 from handlers.callback_data import MalformedData, parse
+from services.container import Services
 from services.i18n import Translator
+from services.people import Identity
 
 logger = logging.getLogger(__name__)
 
 
-async def unknown_message(message: Message, t: Translator) -> None:
+async def unknown_message(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    services: Services,
+    me: Identity | None = None,
+) -> None:
+    # No cursor and not a command: the FSM may have lost the questionnaire's cursor (a restart,
+    # Redis losing its keys) while the database still holds an open draft.
+    if (
+        me is not None
+        and await state.get_state() is None
+        and to_input(message).kind != "command"
+        and await resume_lost_cursor(message, me, services, state, t)
+    ):
+        return
     await message.answer(t("fallback-unknown"))
 
 

@@ -10,7 +10,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from handlers.callback_data import Id, Small
-from handlers.replies import button, keyboard, send_below
+from handlers.replies import answer, button, keyboard, send_below
 from services.container import Services
 from services.i18n import Translator
 from services.internships import BOOKING_ACTION, BookingView, SlotView, WeekView
@@ -20,8 +20,8 @@ MAX_LISTED = 20
 
 
 class InternshipsCD(CallbackData, prefix="int"):
-    act: str  # wk: show a week, dirs: pick a direction, book: book a slot
-    w: Small = 0
+    act: str  # wk: show seven days, dirs: pick a direction, book: book a slot
+    w: Small = 0  # which seven days: 0 from today, 1 the next seven…
     d: Small = -1
     id: Id = 0
 
@@ -47,10 +47,11 @@ def slot_line(number: int, slot: SlotView, t: Translator) -> str:
 
 def render_week(view: WeekView, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
     direction = view.direction or t("int-dir-all")
-    lines = [t("int-week-title", week=view.label, direction=direction)]
+    lines = [t("int-week-title", first=view.first, last=view.last, direction=direction)]
     rows: list[list[InlineKeyboardButton]] = []
     if not view.slots:
         lines.append(t("int-week-empty"))
+        lines.append(t("int-week-later", date=view.later) if view.later else t("int-week-no-later"))
     for number, slot in enumerate(view.slots[:MAX_LISTED], start=1):
         lines.append(slot_line(number, slot, t))
         if slot.requirements:
@@ -60,12 +61,12 @@ def render_week(view: WeekView, t: Translator) -> tuple[str, InlineKeyboardMarku
     if len(view.slots) > MAX_LISTED:
         lines.append(t("int-more", count=len(view.slots) - MAX_LISTED))
     d = view.directions.index(view.direction) if view.direction in view.directions else -1
-    rows.append(
-        [
-            button(t("int-btn-prev-week"), InternshipsCD(act="wk", w=view.offset - 1, d=d)),
-            button(t("int-btn-next-week"), InternshipsCD(act="wk", w=view.offset + 1, d=d)),
-        ]
-    )
+    pager = [button(t("int-btn-next-week"), InternshipsCD(act="wk", w=view.offset + 1, d=d))]
+    if view.offset > 0:  # nothing before today is open: the first page has no «earlier»
+        pager.insert(
+            0, button(t("int-btn-prev-week"), InternshipsCD(act="wk", w=view.offset - 1, d=d))
+        )
+    rows.append(pager)
     if view.directions:
         rows.append(
             [
@@ -130,7 +131,7 @@ async def internships_command(
     message: Message, me: Identity, services: Services, t: Translator
 ) -> None:
     text, markup = render_week(await services.internships.browse(me), t)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def show_week(
@@ -180,7 +181,7 @@ async def bookings_command(
     message: Message, me: Identity, services: Services, t: Translator
 ) -> None:
     text, markup = render_bookings(await services.internships.my_bookings(me), t)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def booking_button(

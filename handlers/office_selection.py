@@ -1,30 +1,34 @@
 """The office's side of selection (/selection): the ideas with their places, each idea's
 applicants ranked by combined score, a decision per application, "accept the top N" with a
 preview and a confirmation, undoing a decision until results are published, and "publish
-results" with a confirmation."""
+results" with a confirmation. After publication the same screens show what was published."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Mapping
+
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from handlers.callback_data import Id, Small
-from handlers.replies import keyboard, redraw
-from handlers.review import card_text
+from handlers.replies import answer, keyboard, send_below
+from handlers.review import ReviewCD, redraw_card
 from services.container import Services
 from services.errors import NotAllowed
 from services.i18n import Translator
 from services.people import Identity
-from services.selection import CardView, IdeaRanking, Overview, RankedRow
+from services.review_card import DECISIONS, clip
+from services.selection import OFFICE_ACTION, REVIEW_ACTION, IdeaRanking, Overview, RankedRow
 from storage.models import Decision
 
-DECISIONS = (Decision.ACCEPTED, Decision.WAITLISTED, Decision.REJECTED)
 ROWS_SHOWN = 40
 
 
-class OfficeCD(CallbackData, prefix="ofs"):
+class OfficeCD(CallbackData, prefix=OFFICE_ACTION):
     """act: ov (overview), id (idea ranking: i), a (card: app), d (decide: app, v index of
     DECISIONS, i idea), u (undo the decision shown: app, v, i, h its decision_stamp), tp / ty
     (top N: preview / confirm with h, the plan's digest), pp / py (publish: preview / confirm),
@@ -44,7 +48,13 @@ def _button(text: str, **data: int | str) -> InlineKeyboardButton:
 def render_overview(view: Overview, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
     lines = [t("sel-office-title", applications=view.applications, undecided=view.undecided)]
     if view.published:
-        lines.append(t("sel-office-published"))
+        accepted, waitlisted, rejected = view.results
+        lines.append(
+            t(
+                "sel-office-published",
+                accepted=accepted, waitlisted=waitlisted, rejected=rejected,
+            )
+        )  # fmt: skip
     rows = []
     for n, idea in enumerate(view.ideas, start=1):
         lines.append(
@@ -54,7 +64,7 @@ def render_overview(view: Overview, t: Translator) -> tuple[str, InlineKeyboardM
                 t_ranked=idea.tutors[0], t_accepted=idea.tutors[1], t_capacity=idea.tutors[2],
             )
         )  # fmt: skip
-        rows.append([_button(f"{n}. {idea.title}"[:60], act="id", i=idea.id)])
+        rows.append([_button(clip(f"{n}. {idea.title}"), act="id", i=idea.id)])
     lines.append(t("sel-office-hint"))
     if not view.published:
         rows.append([_button(t("sel-btn-top"), act="tp")])
@@ -70,9 +80,10 @@ def _row_text(n: int, row: RankedRow, t: Translator) -> str:
             key = "accepted-elsewhere"
         decision = " " + t("sel-idea-decision", decision=key)
     score = t("sel-idea-no-score") if row.score is None else f"{row.score:.2f}"
+    incomplete = t("sel-idea-incomplete", count=row.incomplete) if row.incomplete else ""
     return t(
         "sel-idea-row", n=n, number=row.number, score=score, reviewers=row.reviewers,
-        rank=row.rank, decision=decision,
+        rank=row.rank, incomplete=incomplete, decision=decision,
     )  # fmt: skip
 
 
@@ -87,59 +98,23 @@ def render_idea(view: IdeaRanking, t: Translator) -> tuple[str, InlineKeyboardMa
         for n, row in enumerate(group[:ROWS_SHOWN], start=1):
             text = _row_text(n, row, t)
             lines.append(text)
-            rows.append([_button(text[:60], act="a", app=row.application_id)])
+            rows.append([_button(clip(text), act="a", app=row.application_id)])
     rows.append([_button(t("sel-btn-overview"), act="ov")])
-    return "\n".join(lines)[:4000], keyboard(rows)
+    return "\n".join(lines), keyboard(rows)
 
 
-def render_office_card(view: CardView, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
-    rows = []
-    if view.decision is None:
-        rows = [
-            [
-                _button(
-                    t("sel-btn-accept-to", idea=title)[:60],
-                    act="d",
-                    app=view.application_id,
-                    v=0,
-                    i=idea_id,
-                )
-            ]
-            for idea_id, title in view.ranking
-        ]
-        rows.append(
-            [
-                _button(t("sel-btn-waitlist"), act="d", app=view.application_id, v=1),
-                _button(t("sel-btn-reject"), act="d", app=view.application_id, v=2),
-            ]
-        )
-    elif not view.published and view.decision_stamp is not None:
-        rows.append(
-            [
-                _button(
-                    t("sel-btn-undo"),
-                    act="u",
-                    app=view.application_id,
-                    v=DECISIONS.index(view.decision),
-                    i=view.decided_idea_id or 0,
-                    h=view.decision_stamp,
-                )
-            ]
-        )
-    rows.append([_button(t("sel-btn-overview"), act="ov")])
-    return card_text(view, t), keyboard(rows)
+FACTORIES: Mapping[str, type[CallbackData]] = {REVIEW_ACTION: ReviewCD, OFFICE_ACTION: OfficeCD}
 
 
 async def _send(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    assert query.message is not None
-    await query.bot.send_message(query.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
+    await send_below(query, text, markup)
 
 
 async def selection_command(
     message: Message, me: Identity, services: Services, t: Translator
 ) -> None:
     text, markup = render_overview(await services.selection.overview(me), t)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def overview(query: CallbackQuery, me: Identity, services: Services, t: Translator) -> None:
@@ -157,14 +132,16 @@ async def idea(
 
 
 async def card(
-    query: CallbackQuery, callback_data: OfficeCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, callback_data: OfficeCD, me: Identity, services: Services
 ) -> None:
-    view = await services.selection.card(me, callback_data.app)
-    if not view.office:
-        raise NotAllowed()
-    text, markup = render_office_card(view, t)
+    await services.selection.open_card(me, callback_data.app, for_office=True)
     await query.answer()
-    await _send(query, text, markup)
+
+
+def _shown(query: CallbackQuery) -> tuple[int, int] | None:
+    """The pressed card (chat id, message id): the decision redraws it, not takes it back."""
+    message = query.message
+    return (message.chat.id, message.message_id) if message is not None else None
 
 
 async def decide(
@@ -173,11 +150,11 @@ async def decide(
     if not 0 <= callback_data.v < len(DECISIONS):
         raise NotAllowed()
     view = await services.selection.decide(
-        me, callback_data.app, DECISIONS[callback_data.v], callback_data.i or None
-    )
+        me, callback_data.app, DECISIONS[callback_data.v], callback_data.i or None,
+        shown=_shown(query),
+    )  # fmt: skip
     await query.answer(t("sel-decided-done"))
-    text, markup = render_office_card(view, t)
-    await redraw(query, text, markup)
+    await redraw_card(query, view, t, FACTORIES)
 
 
 async def undo(
@@ -193,8 +170,7 @@ async def undo(
         callback_data.h,
     )
     await query.answer(t("sel-undo-done"))
-    text, markup = render_office_card(view, t)
-    await redraw(query, text, markup)
+    await redraw_card(query, view, t, FACTORIES)
 
 
 async def top_preview(
@@ -215,15 +191,21 @@ async def top_preview(
         [[_button(t("sel-btn-confirm"), act="ty", h=plan.digest), _button(t("sel-btn-cancel"),
                                                                          act="no")]]
     )  # fmt: skip
-    await _send(query, "\n".join(lines)[:4000], markup)
+    await _send(query, "\n".join(lines), markup)
 
 
 async def top_confirm(
     query: CallbackQuery, callback_data: OfficeCD, me: Identity, services: Services, t: Translator
 ) -> None:
-    count = await services.selection.accept_top(me, callback_data.h)
-    await query.answer(t("sel-top-done", count=count))
-    await _send(query, t("sel-top-done", count=count), None)
+    outcome = await services.selection.accept_top(me, callback_data.h)
+    if not outcome.first_time:  # the same confirmation pressed again
+        await query.answer(t("sel-top-again", count=outcome.accepted), show_alert=True)
+        return
+    await query.answer(t("sel-top-done", count=outcome.accepted))
+    if isinstance(query.message, Message):  # the preview's buttons are spent
+        with contextlib.suppress(TelegramBadRequest):
+            await query.message.edit_reply_markup(reply_markup=None)
+    await _send(query, t("sel-top-done", count=outcome.accepted), None)
 
 
 async def publish_preview(

@@ -12,7 +12,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from handlers.callback_data import Id
-from handlers.replies import button, keyboard, send_below
+from handlers.replies import answer, button, keyboard, send_below
 from services.container import Services
 from services.errors import InvalidInput, NotAllowed
 from services.i18n import Translator
@@ -86,7 +86,7 @@ def render_card(task: TaskView, t: Translator) -> tuple[str, InlineKeyboardMarku
             status=t(f"plan-state-{task.status.value}"),
         )
     ]
-    if task.can_review or task.can_manage:
+    if task.staff:
         lines.append(t("plan-card-student", student=task.student))
     if task.due:
         lines.append(t("plan-card-due", due=task.due))
@@ -96,6 +96,8 @@ def render_card(task: TaskView, t: Translator) -> tuple[str, InlineKeyboardMarku
         lines.append(t("plan-card-link", link=task.link))
     if task.description:
         lines.append(t("plan-card-description", description=task.description))
+    if task.by_attendance and task.status.value != "done":
+        lines.append(t("plan-card-by-attendance"))
     if task.return_comment and task.status.value == "returned":
         lines.append(t("plan-card-comment", comment=task.return_comment))
     if task.evidence_kind and task.status.value in ("submitted", "done"):
@@ -122,7 +124,7 @@ def _back(t: Translator, task_id: int) -> InlineKeyboardMarkup | None:
 
 async def plan_command(message: Message, me: Identity, services: Services, t: Translator) -> None:
     text, markup = render_plan(await services.plans.plan_of(me), t)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def plan_list(query: CallbackQuery, me: Identity, services: Services, t: Translator) -> None:
@@ -181,7 +183,7 @@ async def take_evidence(
     task_id = int((await state.get_data())["task_id"])
     task = await services.plans.submit(me, task_id, evidence_of(message))
     await state.clear()
-    await message.answer(t("plan-submitted", title=task.title))
+    await answer(message, t("plan-submitted", title=task.title))
 
 
 async def approve_task(
@@ -213,7 +215,7 @@ async def take_comment(
     task_id = int((await state.get_data())["task_id"])
     task = await services.plans.return_task(me, task_id, message.text or "")
     await state.clear()
-    await message.answer(t("plan-returned", title=task.title))
+    await answer(message, t("plan-returned", title=task.title))
 
 
 async def ask_due(
@@ -224,9 +226,7 @@ async def ask_due(
     t: Translator,
     state: FSMContext,
 ) -> None:
-    task = await services.plans.task(me, callback_data.id)
-    if not task.can_manage:
-        raise NotAllowed()
+    task = await services.plans.check_manage(me, callback_data.id)
     await state.set_state(PlanFlow.due)
     await state.update_data(task_id=task.id)
     await query.answer()
@@ -239,15 +239,13 @@ async def take_due(
     task_id = int((await state.get_data())["task_id"])
     task = await services.plans.move_due(me, task_id, message.text or "")
     await state.clear()
-    await message.answer(t("plan-moved", title=task.title, due=task.due))
+    await answer(message, t("plan-moved", title=task.title, due=task.due))
 
 
 async def ask_delete(
     query: CallbackQuery, callback_data: PlanCD, me: Identity, services: Services, t: Translator
 ) -> None:
-    task = await services.plans.task(me, callback_data.id)
-    if not task.can_manage:
-        raise NotAllowed()
+    task = await services.plans.check_manage(me, callback_data.id)
     markup = keyboard(
         [
             [
@@ -339,7 +337,7 @@ async def assign_command(
     step = await services.plans.assign_begin(me)
     await state.set_state(AssignFlow.active)
     text, markup = render_step(step, t)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def assign_button(
@@ -383,7 +381,7 @@ async def assign_button(
 async def assign_text(message: Message, me: Identity, services: Services, t: Translator) -> None:
     step = await services.plans.assign_text(me, message.text or "")
     text, markup = render_step(step, t)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 def create_router() -> Router:

@@ -1,9 +1,16 @@
 """The reviewer's side of selection: the application card (scores 0–5 per criterion, a comment,
-a recommendation) opened from the notice or from /review, and /review's pages."""
+a recommendation, then the next application of the queue) opened from the notice or from
+/review, and /review's pages. The card is built and sent by the service (through the outbox, so
+that what was sent about an application can be taken back); presses redraw its last message in
+place."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Mapping
+
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -11,20 +18,20 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from handlers.callback_data import Id, Small
-from handlers.replies import redraw
+from handlers.replies import answer, keyboard, redraw
 from services.container import Services
 from services.errors import DomainError, InvalidInput
 from services.i18n import Translator
+from services.notify import Keyboard
 from services.people import Identity
-from services.selection import REVIEW_ACTION, CardView, ReviewList
-from storage.models import Recommendation
-
-RECOMMENDATIONS = (Recommendation.ACCEPT, Recommendation.WAITLIST, Recommendation.REJECT)
+from services.review_card import RECOMMENDATIONS, CardView, card_parts, clip
+from services.selection import REVIEW_ACTION, ReviewList
 
 
 class ReviewCD(CallbackData, prefix=REVIEW_ACTION):
-    """act: o (open card), s (score: c criterion, v value), h (criterion hint), cm (comment),
-    r (recommend: v index), l (list: i idea filter, p page)."""
+    """act: o (open card), s (score: c criterion, v value), h (criterion hint, on cards sent
+    before the criteria were named in the text), cm (comment), r (recommend: v index),
+    n (the next application after app), l (list: i idea filter, p page)."""
 
     act: str
     app: Id = 0
@@ -42,78 +49,36 @@ def _button(text: str, **data: int | str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=ReviewCD(**data).pack())
 
 
-def _score(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
-
-
-def card_text(view: CardView, t: Translator) -> str:
-    role = t(f"sel-role-{view.role.value if view.role else 'none'}")
-    lines = [t("sel-card-title", number=view.number, role=role), ""]
-    lines += [f"{label}: {value}" for label, value in view.answers]
-    if view.presentation:
-        lines.append(t("sel-card-presentation", kind=view.presentation))
-        if view.presentation == "text" and view.presentation_text:
-            lines.append(view.presentation_text)
-    lines += ["", t("sel-card-ranking")]
-    lines += [f"{n}. {title}" for n, (_, title) in enumerate(view.ranking, start=1)]
-    lines += ["", t("sel-card-scores")]
-    for n, criterion in enumerate(view.criteria, start=1):
-        mine = t("sel-card-unscored") if criterion.mine is None else str(criterion.mine)
-        lines.append(
-            t("sel-card-criterion", n=n, title=criterion.title, weight=f"{criterion.weight:g}",
-              score=mine)
-        )  # fmt: skip
-    if view.combined is None:
-        lines.append(t("sel-card-no-score"))
-    else:
-        lines.append(t("sel-card-combined", score=_score(view.combined), reviewers=view.reviewers))
-    if view.my_comment:
-        lines.append(t("sel-card-my-comment", comment=view.my_comment))
-    if view.my_recommendation:
-        lines.append(t("sel-card-my-rec", rec=t(f"sel-rec-{view.my_recommendation.value}")))
-    if view.office and view.notes:
-        lines += ["", t("sel-card-notes")]
-        for rec, comment in view.notes:
-            rec_text = t(f"sel-rec-{rec.value}") if rec else t("sel-rec-none")
-            lines.append(
-                t("sel-card-note", rec=rec_text, comment=f": {comment}" if comment else "")
-            )
-    if view.decision is not None:
-        decision = t(f"sel-decision-{view.decision.value}", idea=view.decided_idea or "—")
-        lines += ["", t("sel-card-decided", decision=decision)]
-    text = "\n".join(lines)
-    return text if len(text) <= 4000 else text[:3990] + "…"
-
-
-def card_rows(view: CardView, t: Translator) -> list[list[InlineKeyboardButton]]:
-    if not view.can_score:
-        return []
-    app = view.application_id
-    rows = []
-    for n, criterion in enumerate(view.criteria, start=1):
-        row = [_button(f"{n}. {criterion.title}"[:18], act="h", app=app, c=criterion.id)]
-        for value in range(criterion.max_score + 1):
-            label = f"•{value}•" if criterion.mine == value else str(value)
-            row.append(_button(label, act="s", app=app, c=criterion.id, v=value))
-        rows.append(row)
-    rows.append([_button(t("sel-btn-comment"), act="cm", app=app)])
-    rows.append(
+def inline_markup(
+    buttons: Keyboard | None, factories: Mapping[str, type[CallbackData]]
+) -> InlineKeyboardMarkup | None:
+    """The service's buttons (an action prefix and its ids) as Telegram's inline keyboard."""
+    rows = [
         [
-            _button(
-                ("✅ " if view.my_recommendation is rec else "") + t(f"sel-btn-rec-{rec.value}"),
-                act="r",
-                app=app,
-                v=index,
+            InlineKeyboardButton(text=b.text, url=b.url)
+            if b.url
+            else InlineKeyboardButton(
+                text=b.text, callback_data=factories[b.action or ""](**b.args).pack()
             )
-            for index, rec in enumerate(RECOMMENDATIONS)
+            for b in row
         ]
-    )
-    return rows
+        for row in buttons or []
+    ]
+    return keyboard(rows)
 
 
-def render_card(view: CardView, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
-    rows = card_rows(view, t)
-    return card_text(view, t), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+async def redraw_card(
+    query: CallbackQuery,
+    view: CardView,
+    t: Translator,
+    factories: Mapping[str, type[CallbackData]] | None = None,
+) -> None:
+    """Redraw the pressed message: the card's last part, which holds the panel and buttons."""
+    last = card_parts(view, t)[-1]
+    await redraw(query, last.text, inline_markup(last.buttons, factories or FACTORIES))
+
+
+FACTORIES: Mapping[str, type[CallbackData]] = {REVIEW_ACTION: ReviewCD}
 
 
 def render_list(view: ReviewList, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -125,9 +90,8 @@ def render_list(view: ReviewList, t: Translator) -> tuple[str, InlineKeyboardMar
         lines.append(t("sel-review-empty"))
     for item in view.items:
         role = t(f"sel-role-{item.role.value if item.role else 'none'}")
-        text = t(
-            "sel-review-item", mark="✅" if item.scored else "▫️", number=item.number, role=role
-        )
+        mark = t("sel-review-mark", progress=item.progress.value)
+        text = t("sel-review-item", mark=mark, number=item.number, role=role)
         lines.append(text)
         rows.append([_button(text, act="o", app=item.application_id)])
     lines.append(t("sel-review-legend"))
@@ -139,14 +103,9 @@ def render_list(view: ReviewList, t: Translator) -> tuple[str, InlineKeyboardMar
     if paging:
         rows.append(paging)
     if len(view.ideas) > 1:
-        rows += [[_button(f"🔎 {name}"[:60], act="l", i=idea_id)] for idea_id, name in view.ideas]
+        rows += [[_button(clip(f"🔎 {name}"), act="l", i=idea_id)] for idea_id, name in view.ideas]
         rows.append([_button(t("sel-btn-all-ideas"), act="l")])
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
-
-
-async def _redraw(query: CallbackQuery, view: CardView, t: Translator) -> None:
-    text, markup = render_card(view, t)
-    await redraw(query, text, markup)
 
 
 # Handlers.
@@ -154,7 +113,7 @@ async def _redraw(query: CallbackQuery, view: CardView, t: Translator) -> None:
 
 async def review_command(message: Message, me: Identity, services: Services, t: Translator) -> None:
     text, markup = render_list(await services.selection.pending(me), t)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def review_list(
@@ -167,13 +126,17 @@ async def review_list(
 
 
 async def open_card(
-    query: CallbackQuery, callback_data: ReviewCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, callback_data: ReviewCD, me: Identity, services: Services
 ) -> None:
-    view = await services.selection.open_card(me, callback_data.app)
+    await services.selection.open_card(me, callback_data.app)
     await query.answer()
-    text, markup = render_card(view, t)
-    assert query.message is not None
-    await query.bot.send_message(query.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
+
+
+async def next_card(
+    query: CallbackQuery, callback_data: ReviewCD, me: Identity, services: Services
+) -> None:
+    await services.selection.next_card(me, callback_data.app)
+    await query.answer()
 
 
 async def score(
@@ -181,7 +144,7 @@ async def score(
 ) -> None:
     view = await services.selection.score(me, callback_data.app, callback_data.c, callback_data.v)
     await query.answer(t("sel-score-saved"))
-    await _redraw(query, view, t)
+    await redraw_card(query, view, t)
 
 
 async def hint(
@@ -201,7 +164,7 @@ async def recommend(
         me, callback_data.app, RECOMMENDATIONS[callback_data.v]
     )
     await query.answer(t("sel-rec-saved"))
-    await _redraw(query, view, t)
+    await redraw_card(query, view, t)
 
 
 async def ask_comment(
@@ -214,7 +177,9 @@ async def ask_comment(
 ) -> None:
     view = await services.selection.check_comment(me, callback_data.app)
     await state.set_state(ReviewStates.comment)
-    await state.update_data(app=view.application_id)
+    # The card's message: the comment is shown in it once saved.
+    card = query.message.message_id if query.message is not None else None
+    await state.update_data(app=view.application_id, card=card)
     await query.answer()
     assert query.message is not None
     await query.bot.send_message(  # type: ignore[union-attr]
@@ -225,14 +190,25 @@ async def ask_comment(
 async def comment(
     message: Message, me: Identity, services: Services, t: Translator, state: FSMContext
 ) -> None:
-    application_id = (await state.get_data()).get("app")
+    data = await state.get_data()
+    application_id = data.get("app")
     if not isinstance(application_id, int):
         await state.clear()
         raise DomainError("sel-comment-restart")
     view = await services.selection.comment(me, application_id, message.text or "")
     await state.clear()
-    text, markup = render_card(view, t)
-    await message.answer(t("sel-comment-saved") + "\n\n" + text, reply_markup=markup)
+    card = data.get("card")
+    if isinstance(card, int) and message.bot is not None:
+        last = card_parts(view, t)[-1]
+        # Gone or too old to edit: the comment is saved all the same and shows on the card.
+        with contextlib.suppress(TelegramBadRequest):
+            await message.bot.edit_message_text(
+                last.text,
+                chat_id=message.chat.id,
+                message_id=card,
+                reply_markup=inline_markup(last.buttons, FACTORIES),
+            )
+    await message.answer(t("sel-comment-saved"))
 
 
 async def comment_not_text(message: Message) -> None:
@@ -246,6 +222,7 @@ def create_router() -> Router:
     router.message.register(comment, ReviewStates.comment, private, F.text, ~F.text.startswith("/"))
     router.message.register(comment_not_text, StateFilter(ReviewStates.comment), private, ~F.text)
     router.callback_query.register(open_card, ReviewCD.filter(F.act == "o"))
+    router.callback_query.register(next_card, ReviewCD.filter(F.act == "n"))
     router.callback_query.register(score, ReviewCD.filter(F.act == "s"))
     router.callback_query.register(hint, ReviewCD.filter(F.act == "h"))
     router.callback_query.register(recommend, ReviewCD.filter(F.act == "r"))

@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from handlers.callback_data import Id
 from handlers.plan import evidence_of
-from handlers.replies import keyboard, send_below
+from handlers.replies import answer, keyboard, send_below
 from services.container import Services
 from services.errors import DomainError, InvalidInput
 from services.i18n import Translator
@@ -131,10 +131,10 @@ async def passport_command(
     if not teams:
         raise DomainError("team-none")
     if len(teams) > 1:
-        await message.answer(t("team-pick"), reply_markup=_pick(teams, "po"))
+        await answer(message, t("team-pick"), _pick(teams, "po"))
         return
     text, markup = render_passport(await services.roadmap.passport(me, teams[0].id), t)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def passport_open(
@@ -170,7 +170,7 @@ async def _ask_field(
     if isinstance(query_or_message, CallbackQuery):
         await send_below(query_or_message, text, markup)
     else:
-        await query_or_message.answer(text, reply_markup=markup)
+        await answer(query_or_message, text, markup)
 
 
 async def _finish_fill(
@@ -182,7 +182,7 @@ async def _finish_fill(
     if isinstance(target, CallbackQuery):
         await send_below(target, text, markup)
     else:
-        await target.answer(text, reply_markup=markup)
+        await answer(target, text, markup)
 
 
 async def passport_fill(
@@ -287,7 +287,7 @@ async def passport_comment(
     passport_id = int((await state.get_data())["passport_id"])
     view = await services.roadmap.return_passport(me, passport_id, message.text or "")
     await state.clear()
-    await message.answer(t("passport-returned-done", team=view.team))
+    await answer(message, t("passport-returned-done", team=view.team))
 
 
 # /roadmap.
@@ -300,10 +300,10 @@ async def roadmap_command(
     if not teams:
         raise DomainError("team-none")
     if len(teams) > 1:
-        await message.answer(t("team-pick"), reply_markup=_pick(teams, "ro"))
+        await answer(message, t("team-pick"), _pick(teams, "ro"))
         return
     text, markup = render_roadmap(await services.roadmap.roadmap(me, teams[0].id), t)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def roadmap_open(
@@ -344,7 +344,7 @@ async def stage_title(
     stage = await services.roadmap.add_stage(me, team_id, message.text or "")
     await state.set_state(StageFlow.due)
     await state.update_data(stage_id=stage.id)
-    await message.answer(t("roadmap-ask-due", title=stage.title), reply_markup=_back(t))
+    await answer(message, t("roadmap-ask-due", title=stage.title), _back(t))
 
 
 async def stage_ask_due(
@@ -369,7 +369,7 @@ async def stage_due(
     stage = await services.roadmap.set_stage_due(me, stage_id, message.text or "")
     await state.clear()
     text, markup = render_stage(stage, t)
-    await message.answer(t("roadmap-due-saved") + "\n\n" + text, reply_markup=markup)
+    await answer(message, t("roadmap-due-saved") + "\n\n" + text, markup)
 
 
 async def stage_ask_report(
@@ -393,7 +393,7 @@ async def stage_report(
     stage_id = int((await state.get_data())["stage_id"])
     stage = await services.roadmap.submit_stage(me, stage_id, evidence_of(message))
     await state.clear()
-    await message.answer(t("roadmap-submitted", title=stage.title))
+    await answer(message, t("roadmap-submitted", title=stage.title))
 
 
 async def stage_approve(
@@ -425,7 +425,7 @@ async def stage_comment(
     stage_id = int((await state.get_data())["stage_id"])
     stage = await services.roadmap.return_stage(me, stage_id, message.text or "")
     await state.clear()
-    await message.answer(t("roadmap-returned-done", title=stage.title))
+    await answer(message, t("roadmap-returned-done", title=stage.title))
 
 
 async def back(query: CallbackQuery, t: Translator, state: FSMContext) -> None:

@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from handlers.callback_data import Id
 from handlers.internships import BookingCD
-from handlers.replies import button, keyboard, send_below
+from handlers.replies import answer, button, keyboard, send_below
 from services.container import Services
 from services.errors import InvalidInput, NotAllowed
 from services.i18n import Translator
@@ -112,7 +112,7 @@ def render_card(card: SlotCard, t: Translator) -> tuple[str, InlineKeyboardMarku
 
 async def slots_command(message: Message, me: Identity, services: Services, t: Translator) -> None:
     text, markup = render_slots(await services.internships.my_slots(me), t)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def slot_button(
@@ -247,7 +247,7 @@ async def add_button(
 async def add_text(message: Message, me: Identity, services: Services, t: Translator) -> None:
     step = await services.internships.slot_text(me, message.text or "")
     text, markup = render_step(step, t)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def wrong_input(message: Message) -> None:

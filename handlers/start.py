@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from handlers.apply import ApplyCD
+from handlers.apply import CANCELLED, ApplyCD
 from services.container import Services
 from services.i18n import Translator
 from services.invitations import INVITE_PREFIX
@@ -27,7 +27,11 @@ async def start_with_invitation(
         me, command.args, message.from_user.full_name, message.from_user.username
     )
     key = "invite-granted" if redeemed.newly_granted else "invite-already"
-    await message.answer(t(key, role=t(f"role-{redeemed.role.value}")))
+    if redeemed.idea_title is not None:
+        key += "-idea"  # an idea's mentor link: the welcome names the idea and what to do next
+    await message.answer(
+        t(key, role=t(f"role-{redeemed.role.value}"), idea=redeemed.idea_title or "")
+    )
 
 
 async def start(message: Message, me: Identity, t: Translator) -> None:
@@ -56,12 +60,12 @@ async def help_(message: Message, me: Identity, t: Translator) -> None:
 
 async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
     # The FSM state is only a cursor: answers are already in the database, so clearing it
-    # loses nothing.
-    if await state.get_state() is None:
-        await message.answer(t("cancel-nothing"))
-        return
-    await state.clear()
-    await message.answer(t("cancel-done"))
+    # loses nothing. The mark says the person left on purpose: their next message is not taken
+    # as an answer to a draft whose cursor the database could give back (handlers/fallback.py).
+    had_state = await state.get_state() is not None
+    await state.set_state(None)
+    await state.set_data({CANCELLED: True})
+    await message.answer(t("cancel-done" if had_state else "cancel-nothing"))
 
 
 def create_router() -> Router:

@@ -11,7 +11,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from handlers.callback_data import Id
-from handlers.replies import button, send_below
+from handlers.replies import answer, button, send_below
 from handlers.roadmap import RoadmapCD
 from services.container import Services
 from services.errors import DomainError, InvalidInput, NotAllowed
@@ -103,7 +103,7 @@ async def team_command(
     text, markup = render_roster(
         await services.teams.roster(me, teams[0].id), t, await _username(bot)
     )
-    await message.answer(text, reply_markup=markup)
+    await answer(message, text, markup)
 
 
 async def open_roster(

@@ -9,34 +9,39 @@ stores what they accept and says which screen comes next. Nothing here logs pers
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 from services.clock import Clock
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.i18n import Texts
 from services.notify import Notifier
 from services.people import Identity
+from services.privacy import erase_person
 from services.questionnaire import (
     FIXED_STEPS,
     MB,
     MEDIA_DURATION_LIMITS,
     MEDIA_SIZE_LIMITS,
+    PATH_STEPS,
     PRESENTATION_TEXT,
     Input,
     InvalidAnswer,
     Step,
     StepKind,
-    age_on,
     age_range,
+    asks_age_group,
+    birth_date_fits,
+    check_age_group,
     check_choice,
     check_presentation,
     check_simple,
+    chosen_group,
     grade_range,
+    group_args,
     index_of,
     narrow,
-    needs_representative,
     next_step,
     normalize_key,
     previous_step,
@@ -53,6 +58,7 @@ from storage.models import (
     Role,
     Season,
 )
+from storage.repositories.selection import RESULTS
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -61,6 +67,17 @@ IDEAS_PER_PAGE = 4
 MAX_IDEAS = 3
 MUNICIPALITY_BUTTONS = 12
 EDITABLE = (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
+# The way forward a refusal offers on a draft: go back to the role or the age group to change
+# it, or start over with a clean draft.
+Exit = Literal["role", "age_group", "restart"]
+EXITS: dict[str, tuple[Exit, ...]] = {
+    "apply-age-group-refused": ("role", "restart"),
+    "apply-age-refused": ("role", "restart"),
+    "apply-age-group-mismatch": ("age_group", "restart"),
+}
+# Answers whose meaning depends on the role: a school and its grade are not a university and
+# its course.
+ROLE_BOUND_STEPS = ("edu_type", "institution", "grade")
 
 
 class NoSeason(DomainError):
@@ -120,6 +137,7 @@ class StepView:
     options: tuple[tuple[int, str], ...] = ()
     ideas: IdeasPage | None = None
     saved: Shown | None = None  # what the previous step stored, when worth echoing
+    exits: tuple[Exit, ...] = ()  # a refusal's way forward (buttons besides Back)
 
 
 @dataclass(frozen=True)
@@ -158,12 +176,26 @@ class StatusView:
     can_withdraw: bool
     window_open: bool
     closes: str | None
+    idea: str | None = None  # the idea the applicant was accepted into, once published
+
+
+class ConsentRecord(NamedTuple):
+    """A consent as /privacy shows it: exactly what its record keeps."""
+
+    kind: ConsentKind
+    version: str
+    given: str  # local time
+    withdrawn: str | None = None  # local time
+    representative: str | None = None  # the representative's name
+    relation: str | None = None  # a rep_relation choice
 
 
 @dataclass(frozen=True)
 class PrivacyView:
     has_data: bool
-    consents: tuple[tuple[ConsentKind, str, str], ...]  # kind, text version, given at (local)
+    consents: tuple[ConsentRecord, ...]  # in force
+    # Withdrawn: kept after erasure as the proof of what was agreed.
+    withdrawn: tuple[ConsentRecord, ...] = ()
 
 
 Outcome = StepView | ReviewView | SubmittedView
@@ -183,7 +215,11 @@ class _Context:
         raise StepUnavailable()
 
     def reachable(self, step: Step) -> bool:
-        """A step may be answered if it is the resume point, or before it and revisitable."""
+        """A step may be answered if it is the resume point, or before it and revisitable. The
+        role and the age group change only in a draft: they decide whose consent and which
+        answers a submitted application stands on."""
+        if step.code in PATH_STEPS and self.application.status is not ApplicationStatus.DRAFT:
+            return False
         current = resume_point(self.steps, self.answers)
         if current is not None and current.code == step.code:
             return True
@@ -195,6 +231,12 @@ def local_time(moment: datetime | None, config: SeasonConfig) -> str | None:
     if moment is None:
         return None
     return moment.astimezone(config.zone).strftime("%d.%m.%Y %H:%M")
+
+
+def _shown_time(moment: datetime, config: SeasonConfig | None) -> str:
+    """Local time in the season's zone; UTC, said so, if the season is gone."""
+    shown = local_time(moment, config) if config is not None else None
+    return shown or moment.strftime("%d.%m.%Y %H:%M UTC")
 
 
 def application_number(config: SeasonConfig, application_id: int) -> str:
@@ -211,10 +253,12 @@ class ApplicationService:
         self.notifier = notifier
         self.texts = texts
 
-    def _labels(self, step: Step) -> dict[str, str]:
+    def _labels(self, context: _Context, step: Step) -> dict[str, str]:
         """What a typed answer may say instead of pressing a choice button."""
+        args = group_args(context.config) if step.code == "age_group" else {}
         return {
-            value: self.texts.get(f"apply-choice-{step.code}-{value}") for value in step.choices
+            value: self.texts.get(f"apply-choice-{step.code}-{value}", **args)
+            for value in step.choices
         }
 
     # --- entry points -------------------------------------------------------------------------
@@ -265,7 +309,11 @@ class ApplicationService:
             saved = await self._store(context, step, given)
         except InvalidAnswer as rejected:
             return await self._view(
-                context, step, editing, problem=Problem(rejected.key, rejected.args_for_text)
+                context,
+                step,
+                editing,
+                problem=Problem(rejected.key, rejected.args_for_text),
+                exits=self._exits(context, rejected.key),
             )
         except _Narrowed as narrowed:
             return await self._view(
@@ -323,6 +371,54 @@ class ApplicationService:
         if resume_point(context.steps, context.answers) is not None and self._editable(context):
             return await self._resume(context, editing=False)
         return await self._review(context)
+
+    # --- the way forward from a refusal, and the cursor -----------------------------------------
+
+    async def change(
+        self, me: Identity, application_id: int, step_code: str, *, editing: bool
+    ) -> Outcome:
+        """A refusal's «change the role» / «change the age»: that step again, with its answer.
+        Answering it keeps what still applies (services decide in `_settle_path`)."""
+        context = await self._context(me, application_id)
+        step = context.step(step_code)
+        if step.code not in PATH_STEPS or not context.reachable(step):
+            raise StepUnavailable()
+        return await self._view(context, step, editing)
+
+    async def restart(self, me: Identity, application_id: int) -> Outcome:
+        """Start over: a clean draft at the role step. The answers, self-presentation, idea
+        choices, name and this draft's consents (with a parent's details) are erased."""
+        context = await self._context(me, application_id)
+        application = context.application
+        if application.status is not ApplicationStatus.DRAFT:
+            raise StepUnavailable()
+        now = self.clock.now()
+        await self.uow.applications.erase_personal_data(application.id)
+        await self.uow.applications.drop_consents(application.id)
+        await self.uow.applications.set_role(application.id, None, now)
+        await self.uow.applications.set_person_name(application.person_id, None, now)
+        await self.uow.audit.record(
+            now, me.person_id, "application.restart", "application", application.id
+        )
+        await self.uow.commit()
+        application.role = None
+        context.answers.clear()
+        context.steps = steps_for(context.config, None)
+        return await self._view(context, context.step("role"), False)
+
+    async def cursor(self, me: Identity) -> Outcome | None:
+        """Where the person stands, derived from the database: their open draft in the current
+        season at its first unanswered step (or its review), or None when there is no draft
+        open to answer. Used when the FSM cursor is lost (a restart on the in-memory FSM,
+        Redis losing its keys); creates and changes nothing."""
+        season = await self.uow.seasons.current()
+        config = await load_config(self.uow, season) if season is not None else None
+        if season is None or config is None or not config.window_open(self.clock.now()):
+            return None
+        application = await self.uow.applications.of_person(me.person_id, season.id)
+        if application is None or application.status is not ApplicationStatus.DRAFT:
+            return None
+        return await self._resume(await self._load(application, config), editing=False)
 
     # --- ideas ----------------------------------------------------------------------------------
 
@@ -425,6 +521,15 @@ class ApplicationService:
         closes = local_time(config.closes, config)
         if application is None:
             return StatusView(season.name, None, None, None, None, False, window, closes)
+        if application.status in RESULTS:
+            # The results are out: the window no longer concerns this application; it opens
+            # and changes no more, and the person reads their result and what comes next.
+            decision = await self.uow.selection.decision(application.id)
+            idea = config.idea(decision.idea_id) if decision and decision.idea_id else None
+            return StatusView(
+                season.name, application.id, application.status, application.number,
+                None, False, False, None, idea.title if idea else None,
+            )  # fmt: skip
         progress = None
         if application.status is ApplicationStatus.DRAFT:
             context = await self._load(application, config)
@@ -456,7 +561,8 @@ class ApplicationService:
         return await self.status(me)
 
     async def privacy(self, me: Identity) -> PrivacyView:
-        consents = []
+        consents: list[ConsentRecord] = []
+        withdrawn: list[ConsentRecord] = []
         has_data = False
         for application in await self.uow.applications.all_of_person(me.person_id):
             season = await self.uow.seasons.get(application.season_id)
@@ -464,19 +570,25 @@ class ApplicationService:
             answers = await self.uow.applications.answers(application.id)
             has_data = has_data or bool(answers)
             for kind, consent in (await self.uow.applications.consents(application.id)).items():
-                if consent.given_at is not None and consent.withdrawn_at is None:
-                    when = (
-                        local_time(consent.given_at, zone_config)
-                        if zone_config
-                        else consent.given_at.strftime("%d.%m.%Y %H:%M UTC")
-                    )
-                    consents.append((kind, consent.text_version, when or ""))
-        return PrivacyView(has_data or bool(consents), tuple(consents))
+                if consent.given_at is None:
+                    continue
+                withdrawn_at = consent.withdrawn_at
+                record = ConsentRecord(
+                    kind,
+                    consent.text_version,
+                    _shown_time(consent.given_at, zone_config),
+                    _shown_time(withdrawn_at, zone_config) if withdrawn_at else None,
+                    consent.representative_name,
+                    consent.representative_relation,
+                )
+                (consents if consent.withdrawn_at is None else withdrawn).append(record)
+        return PrivacyView(has_data or bool(consents), tuple(consents), tuple(withdrawn))
 
     async def withdraw_consent(self, me: Identity) -> int:
-        """Withdrawal of consent: every application of the person is withdrawn, their answers,
-        self-presentation and idea choices are erased and their name cleared. The consent
-        records stay, marked withdrawn, as the proof of what was agreed and when."""
+        """Withdrawal of consent: every application of the person is withdrawn and their data
+        is erased wherever it is (services.privacy says what goes and what stays), in this one
+        transaction. The consent records stay, marked withdrawn, as the proof of what was
+        agreed and when."""
         now = self.clock.now()
         applications = await self.uow.applications.all_of_person(me.person_id)
         for application in applications:
@@ -487,12 +599,14 @@ class ApplicationService:
                 now,
                 withdrawn_at=now,
             )
-            await self.uow.applications.erase_personal_data(application.id)
-        withdrawn = await self.uow.applications.withdraw_consents(me.person_id, now)
-        await self.uow.applications.set_person_name(me.person_id, None, now)
-        await self.uow.audit.record(
-            now, me.person_id, "consent.withdraw", "person", me.person_id, consents=withdrawn
+        erased = await erase_person(
+            self.uow, self.notifier, self.texts, me.person_id, me.tg_id, now
         )
+        withdrawn = await self.uow.applications.withdraw_consents(me.person_id, now)
+        await self.uow.audit.record(
+            now, me.person_id, "consent.withdraw", "person", me.person_id,
+            consents=withdrawn, **asdict(erased),
+        )  # fmt: skip
         await self.uow.commit()
         logger.info("person %s withdrew consent", me.person_id)
         return len(applications)
@@ -517,7 +631,7 @@ class ApplicationService:
 
     async def _load(self, application: Application, config: SeasonConfig) -> _Context:
         answers = await self.uow.applications.answers(application.id)
-        return _Context(application, config, steps_for(config, application.role), answers)
+        return _Context(application, config, steps_for(config, application.role, answers), answers)
 
     async def _context(
         self, me: Identity, application_id: int, *, check_editable: bool = True
@@ -556,14 +670,22 @@ class ApplicationService:
         application, config = context.application, context.config
         now = self.clock.now()
         if step.code == "role":
-            value = check_choice(step, given, self._labels(step))
+            value = check_choice(step, given, self._labels(context, step))
             role = Role(value)
+            await self._save(context, "role", value)
             if application.role is not role:
                 await self.uow.applications.set_role(application.id, role, now)
-                await self.uow.applications.drop_consents(application.id)
                 application.role = role
-                context.steps = steps_for(config, role)
-            await self._save(context, "role", value)
+                await self._settle_path(context, role_changed=True)
+            return None
+        if step.code == "age_group":
+            value = check_choice(step, given, self._labels(context, step))
+            assert application.role is not None  # the role step comes first
+            check_age_group(value, config, application.role)
+            changed = context.answers.get("age_group") != value
+            await self._save(context, "age_group", value)
+            if changed:
+                await self._settle_path(context, role_changed=False)
             return None
         if step.kind is StepKind.CONFIRM:
             if given.kind != "confirm":
@@ -591,7 +713,7 @@ class ApplicationService:
             await self._save(context, step.code, text.version)
             return None
         if step.kind is StepKind.CHOICE:
-            value = check_choice(step, given, self._labels(step))
+            value = check_choice(step, given, self._labels(context, step))
             if step.code == "edu_type" and context.answers.get("edu_type") not in (None, value):
                 await self.uow.applications.forget_answers(application.id, ["grade"])
                 context.answers.pop("grade", None)
@@ -622,13 +744,6 @@ class ApplicationService:
         await self._save(context, step.code, value)
         if step.code == "full_name":
             await self.uow.applications.set_person_name(application.person_id, value, now)
-        elif step.code == "birth_date" and needs_representative(config, application.role):
-            # Under the season's threshold only the representative's consent is the legal basis.
-            today = now.astimezone(config.zone).date()
-            age = age_on(date.fromisoformat(value), today)
-            await self.uow.applications.set_consent_validity(
-                application.id, ConsentKind.APPLICANT, age >= config.representative_only_under
-            )
         elif step.code in ("rep_name", "rep_relation", "rep_phone"):
             field_name = {
                 "rep_name": "representative_name",
@@ -649,6 +764,46 @@ class ApplicationService:
         if step.code == "phone":
             return Shown(key="apply-phone-saved", args={"phone": value})
         return None
+
+    async def _settle_path(self, context: _Context, *, role_changed: bool) -> None:
+        """After the role or the age group changed: keep what still applies and erase what no
+        longer does — a consent the new path does not ask for (with a parent's details when
+        the applicant needs none), an age group the role does not have, a birth date outside
+        the new range or group, and the school answers when the role changed."""
+        application, config, answers = context.application, context.config, context.answers
+        role = application.role
+        assert role is not None
+        stale = set(ROLE_BOUND_STEPS) if role_changed else set()
+        asks_group = asks_age_group(config, role)
+        if "age_group" in answers and chosen_group(config, role, answers) is None:
+            stale.add("age_group")
+        if "age_group" in answers and not asks_group:
+            stale.add("age_group")
+        kept = {code: value for code, value in answers.items() if code not in stale}
+        birth = kept.get("birth_date")
+        group = chosen_group(config, role, kept) if asks_group else None
+        if birth is not None and not birth_date_fits(birth, config, role, group, self.clock.now()):
+            stale.add("birth_date")
+            kept.pop("birth_date")
+        path = steps_for(config, role, kept)
+        codes = {step.code for step in path}
+        stale |= {code for code in kept if code not in codes}
+        if stale & answers.keys():
+            await self.uow.applications.forget_answers(application.id, sorted(stale))
+        if "consent" not in codes:
+            await self.uow.applications.drop_consents(application.id, ConsentKind.APPLICANT)
+        if "rep_consent" not in codes:
+            await self.uow.applications.drop_consents(application.id, ConsentKind.REPRESENTATIVE)
+        for code in stale:
+            answers.pop(code, None)
+        context.steps = path
+
+    def _exits(self, context: _Context, key: str) -> tuple[Exit, ...]:
+        """The way forward a refusal offers: only in a draft (the path of a submitted
+        application is fixed; its Back returns to the review)."""
+        if context.application.status is not ApplicationStatus.DRAFT:
+            return ()
+        return EXITS.get(key, ())
 
     def _municipality(self, context: _Context, given: Input) -> int:
         names = context.config.municipalities
@@ -715,6 +870,7 @@ class ApplicationService:
         page: int = 0,
         picked: list[int] | None = None,
         saved: Shown | None = None,
+        exits: tuple[Exit, ...] = (),
     ) -> StepView:
         config, answers = context.config, context.answers
         role = context.application.role
@@ -728,6 +884,8 @@ class ApplicationService:
                 "version": text.version if text else "",
                 "name": answers.get("rep_name") or "",
             }
+        elif step.code == "age_group":
+            prompt = group_args(config)
         elif step.code == "birth_date" and role is not None:
             low, high = age_range(config, role)
             prompt = {"role": role.value, "low": low, "high": high if high is not None else "none"}
@@ -778,6 +936,7 @@ class ApplicationService:
             options=options,
             ideas=ideas,
             saved=saved,
+            exits=exits,
         )
 
     @staticmethod
@@ -795,6 +954,8 @@ class ApplicationService:
             return Shown(key="apply-skipped")
         if step in ("role", "rep_relation", "edu_type"):
             return Shown(key=f"apply-choice-{step}-{value}")
+        if step == "age_group":
+            return Shown(key=f"apply-choice-age_group-{value}", args=group_args(config))
         if step in ("consent", "rep_consent"):
             return Shown(key="apply-consent-shown", args={"version": value})
         if step == "birth_date":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from services.access import AccessService
 from services.applications import ApplicationService
 from services.clock import Clock
 from services.i18n import Texts
@@ -49,7 +50,18 @@ class Services:
 
     @cached_property
     def invitations(self) -> InvitationService:
-        return InvitationService(self.uow, self.clock, self.notifier)
+        return InvitationService(self.uow, self.clock, self.notifier, self.config.default_timezone)
+
+    @cached_property
+    def access(self) -> AccessService:
+        return AccessService(
+            self.uow,
+            self.clock,
+            self.notifier,
+            self.texts,
+            office_admin_ids=self.config.office_admin_ids,
+            default_timezone=self.config.default_timezone,
+        )
 
     @cached_property
     def applications(self) -> ApplicationService:

@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import logging
+import re
+import secrets
 from pathlib import Path
 from typing import Any
 
 from fluent.runtime import FluentBundle, FluentResource
+from fluent.runtime.resolver import Pattern
+
+from services.text_fit import FLUENT_VALUE_LIMIT
 
 logger = logging.getLogger(__name__)
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "ru"
+# Private-use characters: never in our texts, and a fresh nonce per call keeps user text from
+# imitating a marker.
+_MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"
+
+
+class TextError(RuntimeError):
+    """A text could not be rendered: its key is missing or an argument is wrong or missing.
+
+    A bug in the code or the .ftl files, never the user's: the action fails loudly (logged,
+    the user gets the apology) instead of sending a broken message."""
 
 
 class Texts:
@@ -41,19 +56,41 @@ class Texts:
         return self._bundles[self.default].has_message(key)
 
     def get(self, key: str, language: str | None = None, **args: Any) -> str:
+        """The text of `key` with `args` in it. Raises TextError rather than return a broken
+        text (a missing key, a missing argument): that must never reach anyone."""
         for name in (language, self.default):
             bundle = self._bundles.get(name or "")
             message = bundle.get_message(key) if bundle and bundle.has_message(key) else None
             if bundle is not None and message is not None and message.value is not None:
-                text, errors = bundle.format_pattern(message.value, args)
-                if errors:
-                    logger.warning("text %s formatted with errors: %s", key, errors)
-                return str(text)
-        logger.error("missing text %s", key)
-        return key
+                return _format(bundle, key, message.value, args)
+        raise TextError(f"missing text {key}")
 
     def for_language(self, language: str | None) -> Translator:
         return Translator(self, language or self.default)
+
+
+def _format(bundle: FluentBundle, key: str, pattern: Pattern, args: dict[str, Any]) -> str:
+    """Format `pattern`; a string argument longer than fluent.runtime accepts in a placeable
+    is formatted as a short marker and put in place afterwards, whole."""
+    nonce = secrets.token_hex(4)
+    long_values: list[str] = []
+    fluent_args: dict[str, Any] = {}
+    for name, value in args.items():
+        if isinstance(value, str) and len(value) > FLUENT_VALUE_LIMIT:
+            fluent_args[name] = f"{_MARK_OPEN}{nonce}:{len(long_values)}{_MARK_CLOSE}"
+            long_values.append(value)
+        else:
+            fluent_args[name] = value
+    text, errors = bundle.format_pattern(pattern, fluent_args)
+    if errors:
+        # The names of the errors, not the arguments: those may be what a person typed.
+        raise TextError(f"text {key} formatted with errors: {[str(e) for e in errors]}")
+    result = str(text)
+    if long_values:
+        marker = re.compile(re.escape(f"{_MARK_OPEN}{nonce}:") + r"(\d+)" + _MARK_CLOSE)
+        # One pass: a value put in place is never searched for markers again.
+        result = marker.sub(lambda found: long_values[int(found.group(1))], result)
+    return result
 
 
 class Translator:

@@ -26,6 +26,7 @@ from services.notify import Button, Keyboard, Notifier
 from services.people import Identity
 from services.plans import PlanService
 from services.reminders import display_name
+from services.text_fit import trim, visible_length
 from storage.models import (
     Attendance,
     Booking,
@@ -82,9 +83,10 @@ class BookingPolicy:
             return f"{start:%d.%m.%Y %H:%M}–{end:%H:%M}"
         return f"{start:%d.%m.%Y %H:%M} – {end:%d.%m.%Y %H:%M}"
 
-    def week_start(self, now: datetime, offset: int) -> date:
-        today = self.local(now).date()
-        return today - timedelta(days=today.weekday()) + timedelta(weeks=offset)
+    def page_start(self, now: datetime, page: int) -> date:
+        """The first day of a page of seven days: today in the season's zone, then a week on
+        per page (not calendar weeks: on a Sunday the first page still shows the week ahead)."""
+        return self.local(now).date() + timedelta(weeks=page)
 
     def at(self, day: date, moment: time) -> datetime:
         return datetime.combine(day, moment, tzinfo=self.timezone).astimezone(UTC)
@@ -126,11 +128,15 @@ class BookingView:
 
 @dataclass(frozen=True)
 class WeekView:
+    """Seven days of open slots: `offset` 0 starts today, 1 a week later, and so on."""
+
     offset: int
-    label: str
+    first: str  # the first and last day shown, dd.mm and dd.mm.yyyy
+    last: str
     direction: str | None
     directions: list[str]
     slots: list[SlotView]
+    later: str | None = None  # the day of the nearest open slot after these seven days
 
 
 @dataclass(frozen=True)
@@ -268,10 +274,11 @@ class InternshipService:
         return season.id
 
     async def browse(self, me: Identity, week: int = 0, direction: int = -1) -> WeekView:
-        """Open slots of one week (0: this week), optionally of one direction (an index into
-        `directions`, -1: all)."""
+        """Open slots of seven days from today in the season's zone (`week` 1, 2…: the seven
+        days after), optionally of one direction (an index into `directions`, -1: all)."""
         if not -60 <= week <= 60:
             raise NotAllowed()
+        week = max(week, 0)  # nothing before today is open («earlier» buttons of old messages)
         season_id = await self._season_of(me)
         policy = await self.policy_for(season_id)
         now = self.clock.now()
@@ -282,19 +289,35 @@ class InternshipService:
                 names.setdefault(name.casefold(), name)
         directions = sorted(names.values(), key=str.casefold)
         chosen = directions[direction] if 0 <= direction < len(directions) else None
-        monday = policy.week_start(now, week)
-        start = max(policy.at(monday, time(0, 0)), now)
-        end = policy.at(monday + timedelta(days=7), time(0, 0))
-        views = [
-            await self._slot_view(slot, site)
-            for slot, site in await self.uow.slots.open_between(season_id, start, end)
+        first = policy.page_start(now, week)
+        start = max(policy.at(first, time(0, 0)), now)
+        end = policy.at(first + timedelta(days=7), time(0, 0))
+        wanted = [
+            (slot, site)
+            for slot, site in upcoming
             if chosen is None or self._suits(slot, site, chosen)
         ]
-        label = f"{monday:%d.%m}–{monday + timedelta(days=6):%d.%m.%Y}"
-        return WeekView(week, label, chosen, directions, views)
+        views = [
+            await self._slot_view(slot, site)
+            for slot, site in wanted
+            if start <= slot.starts_at < end
+        ]
+        later = next((slot.starts_at for slot, _ in wanted if slot.starts_at >= end), None)
+        return WeekView(
+            week,
+            f"{first:%d.%m}",
+            f"{first + timedelta(days=6):%d.%m.%Y}",
+            chosen,
+            directions,
+            views,
+            later=f"{policy.local(later):%d.%m.%Y}" if later is not None else None,
+        )
 
     async def book(self, me: Identity, slot_id: int) -> BookingView:
-        slot = await self.uow.slots.get(slot_id)
+        """First come, first served: the press queues on the slot before anything else, so
+        nothing it does later (the student's own lock, reading the policy) can let a later press
+        overtake it; the seat and the waitlist place are both given in that queue's order."""
+        slot = await self.uow.slots.lock_for_booking(slot_id)
         if slot is None:
             raise NotFound("int-slot-unknown")
         site = await self.uow.sites.get(slot.site_id)
@@ -565,13 +588,19 @@ class InternshipService:
         now = self.clock.now()
         if slot.starts_at <= now:
             return False
+        # Never at night: the offer waits for the morning, and its time limit counts daytime
+        # only, so it cannot run out (and pass the seat on) while the student may not be told.
+        quiet = await self.plans.reminders.policy_for(site.season_id)
+        told_at = quiet.outside_quiet_hours(now)
+        if told_at >= slot.starts_at:
+            return False  # the student could only hear of it after the start
         candidate = await self.uow.bookings.first_waitlisted(slot.id)
         if candidate is None:
             return False
         if not await self.uow.slots.take_seat(slot.id, now, only_open=False):
             return False
         policy = await self.policy_for(site.season_id)
-        until = min(now + policy.offer_time, slot.starts_at)
+        until = min(quiet.after_daytime(now, policy.offer_time), slot.starts_at)
         if not await self.uow.bookings.transition(
             candidate.id,
             {BookingStatus.WAITLISTED},
@@ -610,6 +639,7 @@ class InternshipService:
                 ],
                 person_id=student.id,
                 dedupe_key=f"booking-offer:{candidate.id}:{int(now.timestamp())}",
+                not_before=told_at,
             )
         return True
 
@@ -638,6 +668,7 @@ class InternshipService:
                 buttons=self._decision_buttons(booking.id, lang),
                 person_id=person.id,
                 dedupe_key=f"booking-request:{booking.id}:{person.id}:{int(self.clock.now().timestamp())}",
+                subject=f"booking:{booking.id}",
             )
 
     def _decision_buttons(self, booking_id: int, lang: str | None) -> Keyboard:
@@ -656,6 +687,9 @@ class InternshipService:
         if student is None:
             return
         policy = await self.policy_for(site.season_id)
+        # What others decided for the student (a decline, an expired offer) waits for the
+        # morning if it happens at night.
+        quiet = await self.plans.reminders.policy_for(site.season_id)
         await self.notifier.send_text(
             student.tg_id,
             self.texts.get(
@@ -667,6 +701,7 @@ class InternshipService:
             ),
             person_id=student.id,
             dedupe_key=f"booking-{key}:{booking.id}:{int(self.clock.now().timestamp())}",
+            not_before=quiet.outside_quiet_hours(self.clock.now()),
         )
 
     async def _notify_contact(self, site: Site, key: str, booking: Booking, slot: Slot) -> None:
@@ -687,6 +722,7 @@ class InternshipService:
             ),
             person_id=contact.id,
             dedupe_key=f"booking-{key}:{booking.id}:{int(self.clock.now().timestamp())}",
+            subject=f"booking:{booking.id}",
         )
 
     # The scheduler's sweep: expired offers, attendance requests.
@@ -902,7 +938,7 @@ class InternshipService:
 
     async def slot_text(self, me: Identity, text: str) -> SlotStep:
         step, data = await self._slot_draft(me)
-        text = text.strip()
+        text = trim(text)
         site = await self.uow.sites.get(int(data.get("site_id", 0)))
         if site is None or site.contact_person_id != me.person_id:
             raise NotAllowed()
@@ -939,7 +975,7 @@ class InternshipService:
                 raise InvalidInput("slot-reqs-long")
             data["reqs"] = text
         elif step == "dirs":
-            directions = [d.strip() for d in re.split(r"[,;\n]", text) if d.strip()]
+            directions = [trim(d) for d in re.split(r"[,;\n]", text) if visible_length(d)]
             if not directions or any(len(d) > 100 for d in directions) or len(directions) > 10:
                 raise InvalidInput("slot-dirs-invalid")
             data["dirs"] = directions
@@ -1085,10 +1121,8 @@ class InternshipService:
         if invitation_id is None:
             return None
         invitation = await self.uow.session.get(Invitation, invitation_id)
-        if invitation is None or invitation.used_at is not None:
-            return None
-        if invitation.expires_at is not None and invitation.expires_at <= self.clock.now():
-            return None
+        if invitation is None or not invitation.is_open(self.clock.now()):
+            return None  # used, revoked by the office or expired: the site gets a new link
         return invitation
 
     async def _import_slot(

@@ -1,17 +1,19 @@
 """One-time role invitations: the office creates deep links, the first person to open one gets
-the role."""
+the role. A link expires after its season's `invitation_valid_days` (14 by default) and the
+office can revoke it while it is unused (services/access.py)."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from services.clock import Clock
 from services.errors import DomainError, NotFound
 from services.notify import Notifier
 from services.people import Identity
-from storage.models import Invitation, Role
+from storage.models import DEFAULT_INVITATION_DAYS, Invitation, Role
 from storage.uow import UnitOfWork
 
 INVITE_PREFIX = "inv_"
@@ -20,8 +22,9 @@ SITE_LABEL = "site:"
 SEASONAL_ROLES = frozenset({Role.MENTOR, Role.TUTOR, Role.STUDENT, Role.SITE_CONTACT})
 # Adults who act for an organisation: their Telegram name is kept so that applicants and teams
 # see who their mentor or contact is. Students and tutors give their names in the application,
-# after consent.
+# after consent. These are also the roles the office lists and revokes in the bot.
 STAFF_ROLES = frozenset({Role.OFFICE, Role.MENTOR, Role.SITE_CONTACT})
+MAX_VALID_DAYS = 365
 
 
 class InvitationUsed(DomainError):
@@ -32,6 +35,12 @@ class InvitationExpired(DomainError):
     key = "invite-expired"
 
 
+class InvitationRevoked(DomainError):
+    """The office switched the link off, or took away the role it once gave this person."""
+
+    key = "invite-revoked"
+
+
 class InvitationUnknown(DomainError):
     key = "invite-unknown"
 
@@ -40,13 +49,57 @@ class InvitationUnknown(DomainError):
 class Redeemed:
     role: Role
     newly_granted: bool
+    # The idea whose mentor the link made its holder, for the welcome to name it.
+    idea_title: str | None = None
+
+
+def code_of(text: str) -> str:
+    """The invitation code in a payload (`inv_…`) or a whole link (`https://t.me/…?start=inv_…`)."""
+    text = text.strip()
+    if "start=" in text:
+        text = text.split("start=", 1)[1].split("&", 1)[0]
+    return text.removeprefix(INVITE_PREFIX)
+
+
+async def valid_for_season(uow: UnitOfWork, season_id: int | None) -> timedelta:
+    """How long a new link of this season stays valid (the season file's
+    `invitation_valid_days`; the default for links without a season)."""
+    settings = await uow.season_config.settings(season_id) if season_id else None
+    days = settings.invitation_valid_days if settings is not None else DEFAULT_INVITATION_DAYS
+    return timedelta(days=days)
+
+
+async def issue_invitation(
+    uow: UnitOfWork, role: Role, season_id: int | None, *, label: str | None, now: datetime
+) -> Invitation:
+    """One invitation valid for its season's days, inside the caller's transaction (the season
+    and sites imports make an idea's mentor link and a site's contact link this way)."""
+    invitation = await uow.invitations.add(
+        Invitation(
+            code=secrets.token_urlsafe(12),
+            role=role,
+            season_id=season_id,
+            label=label,
+            created_at=now,
+            expires_at=now + await valid_for_season(uow, season_id),
+        )
+    )
+    await uow.audit.record(now, None, "invitation.create", "invitation", invitation.id, role=role)
+    return invitation
 
 
 class InvitationService:
-    def __init__(self, uow: UnitOfWork, clock: Clock, notifier: Notifier) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        clock: Clock,
+        notifier: Notifier,
+        default_timezone: str = "Europe/Moscow",
+    ) -> None:
         self.uow = uow
         self.clock = clock
         self.notifier = notifier
+        self.default_timezone = default_timezone
 
     async def create(
         self,
@@ -61,6 +114,8 @@ class InvitationService:
         by default). Returns the deep-link payloads (`inv_…`)."""
         if count < 1 or count > 1000:
             raise DomainError("invite-bad-count")
+        if valid_for is not None and not timedelta(0) < valid_for <= timedelta(MAX_VALID_DAYS):
+            raise DomainError("invite-bad-days", max=MAX_VALID_DAYS)
         season_id = None
         if role in SEASONAL_ROLES:
             season = await (
@@ -70,37 +125,31 @@ class InvitationService:
                 raise NotFound("season-unknown", code=season_code)
             season_id = season.id if season else None
         now = self.clock.now()
+        expires_at = now + (valid_for or await valid_for_season(self.uow, season_id))
         payloads = []
         for _ in range(count):
-            code = secrets.token_urlsafe(12)  # 16 characters of [A-Za-z0-9_-]
-            await self.uow.invitations.add(
+            invitation = await self.uow.invitations.add(
                 Invitation(
-                    code=code,
+                    code=secrets.token_urlsafe(12),  # 16 characters of [A-Za-z0-9_-]
                     role=role,
                     season_id=season_id,
                     label=label,
                     created_at=now,
-                    expires_at=now + valid_for if valid_for else None,
+                    expires_at=expires_at,
                 )
             )
-            payloads.append(INVITE_PREFIX + code)
+            await self.uow.audit.record(
+                now, None, "invitation.create", "invitation", invitation.id, role=role
+            )
+            payloads.append(INVITE_PREFIX + invitation.code)
         await self.uow.commit()
         return payloads
 
     async def issue(
         self, role: Role, season_id: int | None, *, label: str | None, now: datetime
     ) -> Invitation:
-        """One invitation inside the caller's transaction (the sites import makes a site's
-        contact link this way); not committed here."""
-        return await self.uow.invitations.add(
-            Invitation(
-                code=secrets.token_urlsafe(12),
-                role=role,
-                season_id=season_id,
-                label=label,
-                created_at=now,
-            )
-        )
+        """One invitation inside the caller's transaction; not committed here."""
+        return await issue_invitation(self.uow, role, season_id, label=label, now=now)
 
     async def redeem(
         self,
@@ -118,10 +167,18 @@ class InvitationService:
             invitation = await self.uow.invitations.by_code(code, fresh=True)
             assert invitation is not None
             if invitation.used_by == me.person_id:
-                return Redeemed(invitation.role, newly_granted=False)  # a second tap on the link
+                # A second tap on the link: fine while the role is held; once the office has
+                # revoked it, the old link must not look as if it still worked.
+                if (invitation.role, invitation.season_id) not in me.seasonal_roles:
+                    raise InvitationRevoked()
+                return Redeemed(
+                    invitation.role, newly_granted=False, idea_title=await self._idea(invitation)
+                )
             if invitation.used_at is not None:
                 raise InvitationUsed()
-            raise InvitationExpired()
+            if invitation.revoked_at is not None:
+                raise InvitationRevoked()
+            raise InvitationExpired(expired=await self._local(invitation))
         granted = await self.uow.people.grant(
             me.person_id, invitation.role, invitation.season_id, now
         )
@@ -144,7 +201,21 @@ class InvitationService:
             "invitation",
             invitation.id,
             role=invitation.role,
+            season_id=invitation.season_id,
+            newly_granted=granted,
         )
         await self.notifier.refresh_menu(me.tg_id, me.roles | {invitation.role})
+        idea_title = await self._idea(invitation)
         await self.uow.commit()
-        return Redeemed(invitation.role, newly_granted=granted)
+        return Redeemed(invitation.role, newly_granted=granted, idea_title=idea_title)
+
+    async def _idea(self, invitation: Invitation) -> str | None:
+        idea = await self.uow.invitations.idea_of(invitation.id)
+        return idea.title if idea is not None else None
+
+    async def _local(self, invitation: Invitation) -> str:
+        """When the link expired, in its season's time zone."""
+        assert invitation.expires_at is not None
+        season = await self.uow.seasons.get(invitation.season_id) if invitation.season_id else None
+        zone = ZoneInfo(season.timezone if season is not None else self.default_timezone)
+        return invitation.expires_at.astimezone(zone).strftime("%d.%m.%Y %H:%M")

@@ -30,6 +30,10 @@ Keyboard = list[list[Button]]
 
 # Messages `Notifier.retract` can take back: what carries text, media or buttons.
 RETRACTABLE_KINDS = frozenset({"text", "media", "file"})
+# In the payload of a message too long for one Telegram message: the ids of its parts already
+# sent, in order, but the last (that one is the row's telegram_message_id). The sender goes on
+# from there after a retry; a retraction reaches every part.
+SENT_PARTS = "sent_parts"
 
 
 @dataclass(frozen=True)
@@ -78,11 +82,21 @@ class Notifier(Protocol):
         queued before is skipped. Returns how many were asked for."""
         ...
 
-    async def retract(self, subject: str, *, delete: bool, placeholder: str = "") -> int:
+    async def retract(
+        self,
+        subject: str,
+        *,
+        delete: bool,
+        placeholder: str = "",
+        keep: tuple[int, int] | None = None,
+    ) -> int:
         """Take back what was sent about `subject`: its buttons (`delete=False`: a decision was
         taken) or the messages themselves (`delete=True`: the person's data was erased; where
         Telegram no longer allows deleting, the text or caption is replaced by `placeholder`).
-        Messages not sent yet lose their buttons, or are not sent at all. Returns how many."""
+        Messages not sent yet lose their buttons, or are not sent at all. Returns how many.
+
+        `keep` (chat id, message id) is left alone: the message whose button took the decision,
+        which the action itself redraws (with the buttons that fit the new state)."""
         ...
 
     async def send_media(
@@ -230,31 +244,51 @@ class OutboxNotifier:
             subject=subject,
         )
 
-    async def retract(self, subject: str, *, delete: bool, placeholder: str = "") -> int:
+    async def retract(
+        self,
+        subject: str,
+        *,
+        delete: bool,
+        placeholder: str = "",
+        keep: tuple[int, int] | None = None,
+    ) -> int:
         now = self.clock.now()
         retracted = 0
         for row in await self.outbox.about(subject):
             if row.kind not in RETRACTABLE_KINDS:
                 continue
+            if keep is not None and (row.chat_id, row.telegram_message_id) == keep:
+                continue  # the message just pressed: its handler redraws it
+            # The parts of a long message already out, in order (a pending row may be half
+            # sent after a failed try); only the last part carries buttons.
+            sent: list[int] = list(row.payload.get(SENT_PARTS) or [])
             if row.status == OutboxStatus.PENDING:
                 retracted += await self.outbox.withdraw_pending(
                     row.id, drop_only_buttons=not delete
                 )
+                if not delete:
+                    continue
             elif row.status == OutboxStatus.SENT and row.telegram_message_id is not None:
                 if not delete and not row.payload.get("buttons"):
                     continue
-                action = "delete" if delete else "buttons"
+                sent = [*sent, row.telegram_message_id] if delete else [row.telegram_message_id]
+            else:
+                continue
+            action = "delete" if delete else "buttons"
+            for index, message_id in enumerate(sent):
                 retracted += await self.outbox.add(
                     row.chat_id,
                     "retract",
                     {
-                        "message_id": row.telegram_message_id,
+                        "message_id": message_id,
                         "delete": delete,
                         "placeholder": placeholder,
-                        "caption": row.kind == "media",
+                        # The media (or file) goes first: its caption is replaced, not a text.
+                        "caption": index == 0 and row.kind in ("media", "file"),
                     },
                     now,
-                    dedupe_key=f"retract:{action}:{row.id}",
+                    # A one-part message keeps the key it always had.
+                    dedupe_key=f"retract:{action}:{row.id}" + (f":{index}" if index else ""),
                 )
         return retracted
 

@@ -64,6 +64,9 @@ class PeopleService:
                 changed = await self.uow.people.set_active(tg_id, True, now)
         if tg_id in self.office_admin_ids and (Role.OFFICE, None) not in grants:
             await self.uow.people.grant(person_id, Role.OFFICE, None, now)
+            await self.uow.audit.record(
+                now, None, "role.grant", "person", person_id, role=Role.OFFICE, source="settings"
+            )
             grants.add((Role.OFFICE, None))
             await self.notifier.refresh_menu(tg_id, frozenset(role for role, _ in grants))
             changed = True

@@ -24,6 +24,7 @@ from services.reminders import (
     ReminderService,
     display_name,
 )
+from services.text_fit import trim, visible_length
 from storage.models import PlanTask, Role, TaskKind, TaskStatus, Team, TeamRole
 from storage.uow import UnitOfWork
 
@@ -36,6 +37,11 @@ STATUS_ORDER = (
 )
 ASSIGN_STEPS = ("target", "kind", "title", "due", "link", "desc", "confirm")
 MAX_TARGET_TEAMS = 20
+TITLE_LIMIT = 200
+LINK_LIMIT = 500
+DESCRIPTION_LIMIT = 2000
+EVIDENCE_LIMIT = 3000
+COMMENT_LIMIT = 1000
 _DUE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2})[:.](\d{2}))?\s*$")
 _URL = re.compile(r"^https?://\S+\.\S+$", re.IGNORECASE)
 
@@ -65,6 +71,9 @@ class TaskView:
     return_comment: str | None
     evidence_kind: str | None
     evidence_text: str | None
+    # Put into the plan by a confirmed booking: the attendance mark completes it, not a submission.
+    by_attendance: bool = False
+    staff: bool = False  # the viewer reviews this student's tasks (not the student)
     can_start: bool = False
     can_submit: bool = False
     can_review: bool = False
@@ -148,14 +157,16 @@ class PlanService:
         if own or not (staff_teams or me.has(Role.OFFICE)):
             student = await self.uow.people.get(me.person_id)
             assert student is not None
-            views = [await self._view(t, me, student=student) for t in own]
+            booked = await self.uow.bookings.booked_tasks(t.id for t in own)
+            views = [await self._view(t, me, student=student, booked=booked) for t in own]
             return PlanView(False, self._group(views))
         if me.has(Role.OFFICE) and not staff_teams:
             season = await self.uow.seasons.current()
             teams = await self.uow.teams.in_season(season.id) if season else []
             staff_teams = [team.id for team in teams]
         rows = await self.uow.tasks.of_teams(staff_teams)
-        views = [await self._view(t, me, student=p) for t, p in rows]
+        booked = await self.uow.bookings.booked_tasks(t.id for t, _ in rows)
+        views = [await self._view(t, me, student=p, booked=booked) for t, p in rows]
         return PlanView(True, self._group(views))
 
     async def task(self, me: Identity, task_id: int) -> TaskView:
@@ -170,8 +181,11 @@ class PlanService:
             if any(v.status is status for v in views)
         ]
 
-    async def _view(self, task: PlanTask, me: Identity, student: Any = None) -> TaskView:
+    async def _view(
+        self, task: PlanTask, me: Identity, student: Any = None, booked: set[int] | None = None
+    ) -> TaskView:
         access = await self._access(me, task)
+        by_attendance = task.id in booked if booked is not None else await self._by_attendance(task)
         policy = await self.reminders.policy_for(task.season_id)
         if student is None:
             student = await self.uow.people.get(task.student_id)
@@ -193,10 +207,14 @@ class PlanService:
             return_comment=task.return_comment,
             evidence_kind=task.evidence_kind,
             evidence_text=task.evidence_text,
-            can_start=access.owner and task.status in (TaskStatus.ASSIGNED, TaskStatus.RETURNED),
-            can_submit=access.owner and open_,
+            by_attendance=by_attendance,
+            staff=access.reviewer and not access.owner,
+            can_start=access.owner
+            and not by_attendance
+            and task.status in (TaskStatus.ASSIGNED, TaskStatus.RETURNED),
+            can_submit=access.owner and not by_attendance and open_,
             can_review=access.reviewer and task.status is TaskStatus.SUBMITTED,
-            can_manage=access.manager and task.status is not TaskStatus.DONE,
+            can_manage=access.manager and not by_attendance and task.status is not TaskStatus.DONE,
         )
 
     # The student's side.
@@ -205,6 +223,7 @@ class PlanService:
         task = await self._task(task_id)
         if not (await self._access(me, task)).owner:
             raise NotAllowed()
+        await self._refuse_if_by_attendance(task)
         now = self.clock.now()
         changed = await self.uow.tasks.transition(
             task_id, {TaskStatus.ASSIGNED, TaskStatus.RETURNED}, TaskStatus.IN_PROGRESS, now
@@ -222,6 +241,7 @@ class PlanService:
         task = await self._task(task_id)
         if not (await self._access(me, task)).owner:
             raise NotAllowed()
+        await self._refuse_if_by_attendance(task)
         if task.status not in OPEN_STATUSES:
             raise Conflict("plan-cannot-submit")
         return await self._view(task, me)
@@ -230,11 +250,12 @@ class PlanService:
         task = await self._task(task_id)
         if not (await self._access(me, task)).owner:
             raise NotAllowed()
+        await self._refuse_if_by_attendance(task)
         if evidence.kind not in ("text", "link", "document", "photo"):
             raise InvalidInput("plan-evidence-unsupported")
-        if evidence.text is not None and len(evidence.text) > 3000:
+        if evidence.text is not None and len(evidence.text) > EVIDENCE_LIMIT:
             raise InvalidInput("plan-evidence-long")
-        if evidence.kind in ("text", "link") and not (evidence.text or "").strip():
+        if evidence.kind in ("text", "link") and not visible_length(evidence.text or ""):
             raise InvalidInput("plan-evidence-empty")
         now = self.clock.now()
         changed = await self.uow.tasks.transition(
@@ -267,7 +288,11 @@ class PlanService:
                 ]
                 if reviewers:
                     break
-        if not reviewers and task.assigned_by is not None:
+        if (
+            not reviewers
+            and task.assigned_by is not None
+            and await self._may_review(task.assigned_by, task)
+        ):
             reviewers = [task.assigned_by]
         people = await self.uow.tasks.people([*reviewers, task.student_id])
         student = people.get(task.student_id)
@@ -286,6 +311,7 @@ class PlanService:
                     caption=self.texts.get("plan-evidence-caption", lang, title=task.title),
                     person_id=person.id,
                     dedupe_key=f"task-evidence:{task.id}:{stamp}:{person.id}",
+                    subject=f"task:{task.id}",
                 )
             text = self.texts.get(
                 "plan-submitted-notice",
@@ -300,6 +326,7 @@ class PlanService:
                 buttons=self._review_buttons(task.id, lang),
                 person_id=person.id,
                 dedupe_key=f"task-submitted:{task.id}:{stamp}:{person.id}",
+                subject=f"task:{task.id}",
             )
 
     def _review_buttons(self, task_id: int, lang: str) -> Keyboard:
@@ -351,10 +378,10 @@ class PlanService:
         task = await self._task(task_id)
         if not (await self._access(me, task)).reviewer:
             raise NotAllowed()
-        comment = comment.strip()
-        if len(comment) < 2:
+        comment = trim(comment)
+        if visible_length(comment) < 2:
             raise InvalidInput("plan-comment-short")
-        if len(comment) > 1000:
+        if len(comment) > COMMENT_LIMIT:
             raise InvalidInput("plan-comment-long")
         now = self.clock.now()
         changed = await self.uow.tasks.transition(
@@ -377,6 +404,15 @@ class PlanService:
         await self.uow.commit()
         return await self._view(task, me)
 
+    async def check_manage(self, me: Identity, task_id: int) -> TaskView:
+        """Before asking for a new due date or a confirmation to delete: may I, and may it?"""
+        task = await self._task(task_id)
+        if not (await self._access(me, task)).manager or task.status is TaskStatus.DONE:
+            raise NotAllowed()
+        if await self._by_attendance(task):
+            raise Conflict("plan-booking-task")
+        return await self._view(task, me)
+
     async def move_due(self, me: Identity, task_id: int, text: str) -> TaskView:
         task = await self._task(task_id)
         if not (await self._access(me, task)).manager:
@@ -390,6 +426,8 @@ class PlanService:
         task = await self._task(task_id)
         if not (await self._access(me, task)).manager:
             raise NotAllowed()
+        if await self._by_attendance(task):
+            raise Conflict("plan-booking-task")
         now = self.clock.now()
         statuses = {*OPEN_STATUSES, TaskStatus.SUBMITTED}
         if not await self.uow.tasks.set_due(task_id, due, statuses, now):
@@ -406,6 +444,8 @@ class PlanService:
         task = await self._task(task_id)
         if not (await self._access(me, task)).manager:
             raise NotAllowed()
+        if await self._by_attendance(task):
+            raise Conflict("plan-booking-task")
         now = self.clock.now()
         if not await self.uow.tasks.mark_deleted(task_id, now):
             raise NotFound()
@@ -681,11 +721,11 @@ class PlanService:
         draft = await self.uow.assign_drafts.get(me.person_id)
         if draft is None:
             raise DraftStale()
-        data, text = dict(draft.data), text.strip()
+        data, text = dict(draft.data), trim(text)
         if draft.step == "title":
-            if len(text) < 3:
+            if visible_length(text) < 3:
                 raise InvalidInput("plan-title-short")
-            if len(text) > 200:
+            if len(text) > TITLE_LIMIT:
                 raise InvalidInput("plan-title-long")
             data["title"] = text
         elif draft.step == "due":
@@ -693,11 +733,13 @@ class PlanService:
             data["due_at"] = parse_due(text, policy, self.clock.now()).isoformat()
             data["due"] = policy.format(datetime.fromisoformat(data["due_at"]))
         elif draft.step == "link":
-            if len(text) > 500 or not _URL.match(text):
+            if len(text) > LINK_LIMIT or not _URL.match(text):
                 raise InvalidInput("plan-link-invalid")
             data["link"] = text
         elif draft.step == "desc":
-            if len(text) > 2000:
+            if not visible_length(text):
+                raise InvalidInput("plan-desc-empty")
+            if len(text) > DESCRIPTION_LIMIT:
                 raise InvalidInput("plan-desc-long")
             data["desc"] = text
         else:
@@ -747,6 +789,25 @@ class PlanService:
         if task is None:
             raise NotFound("plan-task-unknown")
         return task
+
+    async def _by_attendance(self, task: PlanTask) -> bool:
+        return bool(await self.uow.bookings.booked_tasks([task.id]))
+
+    async def _refuse_if_by_attendance(self, task: PlanTask) -> None:
+        """A booked internship is signed off by the attendance mark of the site contact or the
+        mentor (`InternshipService.mark_attendance`), not by a submission someone must review."""
+        if await self._by_attendance(task):
+            raise Conflict("plan-task-by-attendance")
+
+    async def _may_review(self, person_id: int, task: PlanTask) -> bool:
+        """The rule of `_access` for someone other than the actor: a notice with «Принять» and
+        «Вернуть» goes only to a person whose press would be accepted."""
+        if any(role is Role.OFFICE for role, _ in await self.uow.people.roles_of(person_id)):
+            return True
+        if task.team_id is None:
+            return False
+        role = await self.uow.teams.role_in(task.team_id, person_id)
+        return role in (TeamRole.TUTOR, TeamRole.MENTOR)
 
     async def _access(self, me: Identity, task: PlanTask) -> _Access:
         owner = task.student_id == me.person_id

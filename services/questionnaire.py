@@ -13,8 +13,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from services.seasons import QuestionInfo, SeasonConfig
+from services.text_fit import trim, visible_length
 from storage.models import QuestionKind, Role
 
 
@@ -104,23 +106,105 @@ RELATIONS = ("mother", "father", "guardian", "trustee")
 EDU_TYPES = ("school", "college")
 GRADE_RANGES = {"school": (1, 11), "college": (1, 4), "university": (1, 6)}
 REPRESENTATIVE_STEPS = ("rep_name", "rep_relation", "rep_phone", "rep_consent")
-# Steps that are not edited from the review screen: the role and the consents are given once.
-FIXED_STEPS = frozenset({"role", "consent", *REPRESENTATIVE_STEPS})
+# The steps that decide the path (which consents are asked, which questions follow).
+PATH_STEPS = ("role", "age_group")
+# Steps that are not edited from the review screen: the path and the consents are given once.
+FIXED_STEPS = frozenset({*PATH_STEPS, "consent", *REPRESENTATIVE_STEPS})
 
 
-def needs_representative(config: SeasonConfig, role: Role | None) -> bool:
-    """A student may be under the adult age: then a legal representative consents too."""
-    return role is Role.STUDENT and config.student_ages[0] < config.adult_age
+class AgeGroup(enum.StrEnum):
+    """Whose consent the law asks for, by age: under the season's threshold only a legal
+    representative's, from it to the adult age both the applicant's and a representative's,
+    from the adult age the applicant's own. Asked with buttons before consent: a bracket alone
+    is not personal data, and it is all the bot needs to know whose consent to ask."""
+
+    CHILD = "child"
+    TEEN = "teen"
+    ADULT = "adult"
+
+    @property
+    def asks_own_consent(self) -> bool:
+        return self is not AgeGroup.CHILD
+
+    @property
+    def asks_representative(self) -> bool:
+        return self is not AgeGroup.ADULT
 
 
-def steps_for(config: SeasonConfig, role: Role | None) -> list[Step]:
-    """The steps for a role; before the role is chosen, the student's (the longest) path."""
+def group_bounds(config: SeasonConfig, group: AgeGroup) -> tuple[int, int | None]:
+    """The ages of a group, both ends included (None: no upper end)."""
+    if group is AgeGroup.CHILD:
+        return 0, config.representative_only_under - 1
+    if group is AgeGroup.TEEN:
+        return config.representative_only_under, config.adult_age - 1
+    return config.adult_age, None
+
+
+def age_groups(config: SeasonConfig) -> tuple[AgeGroup, ...]:
+    """The groups the season's thresholds leave non-empty, youngest first."""
+    found = []
+    for group in AgeGroup:
+        low, high = group_bounds(config, group)
+        if high is None or low <= high:
+            found.append(group)
+    return tuple(found)
+
+
+def group_of(config: SeasonConfig, age: int) -> AgeGroup:
+    for group in age_groups(config):
+        low, high = group_bounds(config, group)
+        if low <= age and (high is None or age <= high):
+            return group
+    return AgeGroup.ADULT
+
+
+def group_fits_role(config: SeasonConfig, role: Role, group: AgeGroup) -> bool:
+    """Does the group share at least one age with the role's range?"""
+    low, high = age_range(config, role)
+    group_low, group_high = group_bounds(config, group)
+    return (high is None or group_low <= high) and (group_high is None or low <= group_high)
+
+
+def groups_for(config: SeasonConfig, role: Role) -> tuple[AgeGroup, ...]:
+    return tuple(g for g in age_groups(config) if group_fits_role(config, role, g))
+
+
+def asks_age_group(config: SeasonConfig, role: Role) -> bool:
+    """Only when the role's ages span more than one consent rule (students by default)."""
+    return len(groups_for(config, role)) > 1
+
+
+def chosen_group(
+    config: SeasonConfig, role: Role | None, answered: Mapping[str, object]
+) -> AgeGroup | None:
+    """The group the path follows: the one the role implies, else the applicant's answer if
+    it fits the role, else None (not known yet)."""
     role = role or Role.STUDENT
-    steps = [
-        Step("role", StepKind.CHOICE, choices=("student", "tutor")),
-        Step("consent", StepKind.CONFIRM),
-    ]
-    if needs_representative(config, role):
+    groups = groups_for(config, role)
+    if len(groups) == 1:
+        return groups[0]
+    value = answered.get("age_group")
+    return next((g for g in groups if g.value == value), None)
+
+
+def steps_for(
+    config: SeasonConfig, role: Role | None, answered: Mapping[str, object] | None = None
+) -> list[Step]:
+    """The steps for a role and the age group answered; before the role (or the group) is
+    known, the longest path (the student's, with both consents)."""
+    role = role or Role.STUDENT
+    groups = groups_for(config, role) or (AgeGroup.ADULT,)
+    steps = [Step("role", StepKind.CHOICE, choices=("student", "tutor"))]
+    if len(groups) > 1:
+        # Every group is offered: one outside the role's range is refused at once, with the
+        # way forward, instead of after the birth date.
+        choices = tuple(group.value for group in age_groups(config))
+        steps.append(Step("age_group", StepKind.CHOICE, choices=choices))
+    group = chosen_group(config, role, answered or {})
+    possible = (group,) if group is not None else groups
+    if any(g.asks_own_consent for g in possible):
+        steps.append(Step("consent", StepKind.CONFIRM))
+    if any(g.asks_representative for g in possible):
         steps += [
             Step("rep_name", StepKind.NAME, max_length=200),
             Step("rep_relation", StepKind.CHOICE, choices=RELATIONS),
@@ -182,10 +266,11 @@ def next_step(steps: list[Step], answered: Mapping[str, object], after: str) -> 
 
 
 def revisitable(step: Step, answered: Mapping[str, object]) -> bool:
-    """May the applicant go back to this step? Not to the role once consent is given, not to a
-    consent once given, not to the representative's details once they confirmed."""
-    if step.code == "role":
-        return "consent" not in answered
+    """May the applicant go back to this step? Always to the role and the age group (changing
+    them keeps what still applies and erases the rest); not to a consent once given, not to
+    the representative's details once they confirmed."""
+    if step.code in PATH_STEPS:
+        return True
     if step.kind is StepKind.CONFIRM:
         return step.code not in answered
     if step.code in REPRESENTATIVE_STEPS:
@@ -194,13 +279,10 @@ def revisitable(step: Step, answered: Mapping[str, object]) -> bool:
 
 
 def previous_step(steps: list[Step], answered: Mapping[str, object], current: str) -> Step | None:
+    """The nearest earlier step one may go back to: given consents are stepped over, so every
+    step after the role has Back (at least to the role or the age group)."""
     position = index_of(steps, current)
-    for step in reversed(steps[:position]):
-        if revisitable(step, answered):
-            return step
-        if step.kind is StepKind.CONFIRM:
-            return None  # never step back across a given consent
-    return None
+    return next((s for s in reversed(steps[:position]) if revisitable(s, answered)), None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,7 +292,7 @@ def previous_step(steps: list[Step], answered: Mapping[str, object], current: st
 def _expect_text(step: Step, given: Input) -> str:
     """The text of the input, or the specific complaint about what came instead."""
     if given.kind == "text" and given.text is not None:
-        return given.text.strip()
+        return trim(given.text)
     raise _wrong_kind(given)
 
 
@@ -254,7 +336,34 @@ def age_range(config: SeasonConfig, role: Role) -> tuple[int, int | None]:
     return config.student_ages if role is Role.STUDENT else config.tutor_ages
 
 
-def check_birth_date(text: str, config: SeasonConfig, role: Role, now: datetime) -> date:
+def group_args(config: SeasonConfig) -> dict[str, Any]:
+    """What the age groups' labels say: the threshold, the last teen age, the adult age."""
+    return {
+        "under": config.representative_only_under,
+        "top": config.adult_age - 1,
+        "adult": config.adult_age,
+    }
+
+
+def check_age_group(value: str, config: SeasonConfig, role: Role) -> AgeGroup:
+    """A group that shares no age with the role's range is refused at once, naming the range."""
+    group = AgeGroup(value)
+    if not group_fits_role(config, role, group):
+        low, high = age_range(config, role)
+        raise InvalidAnswer(
+            "apply-age-group-refused",
+            role=role.value,
+            low=low,
+            high=high if high is not None else "none",
+        )
+    return group
+
+
+def check_birth_date(
+    text: str, config: SeasonConfig, role: Role, now: datetime, group: AgeGroup | None = None
+) -> date:
+    """A birth date in the past, the age on the application day (in the season's zone) within
+    the role's range and within the age group the consents were asked for."""
     birth = parse_date(text)
     today = now.astimezone(config.zone).date()
     if birth >= today:
@@ -271,7 +380,22 @@ def check_birth_date(text: str, config: SeasonConfig, role: Role, now: datetime)
             low=low,
             high=high if high is not None else "none",
         )
+    if group is not None and group_of(config, age) is not group:
+        raise InvalidAnswer(
+            "apply-age-group-mismatch", age=age, group=group.value, **group_args(config)
+        )
     return birth
+
+
+def birth_date_fits(
+    value: str, config: SeasonConfig, role: Role, group: AgeGroup | None, now: datetime
+) -> bool:
+    """Does a stored birth date still fit the role and the group (after either changed)?"""
+    try:
+        check_birth_date(date.fromisoformat(value).strftime("%d.%m.%Y"), config, role, now, group)
+    except InvalidAnswer:
+        return False
+    return True
 
 
 def normalize_phone(text: str) -> str:
@@ -338,9 +462,13 @@ def parse_grade(text: str, role: Role | None, edu_type: str | None) -> int:
 
 
 def bounded_text(text: str, low: int, high: int) -> str:
-    value = text.strip()
-    if len(value) < low:
-        raise InvalidAnswer("apply-text-too-short", low=low, length=len(value))
+    """A free-text answer. Its minimum counts what a reader sees (zero-width and other format
+    characters are nothing, a run of spaces is one), and an answer of nothing visible is empty
+    whatever the minimum; the maximum counts every character stored."""
+    value = trim(text)
+    visible = visible_length(value)
+    if visible < max(low, 1):
+        raise InvalidAnswer("apply-text-too-short", low=max(low, 1), length=visible)
     if len(value) > high:
         raise InvalidAnswer("apply-text-too-long", high=high, length=len(value))
     return value
@@ -460,7 +588,8 @@ def check_simple(
             return normalize_name(text)
         case StepKind.DATE:
             assert role is not None
-            return check_birth_date(text, config, role, now).isoformat()
+            group = chosen_group(config, role, answers) if asks_age_group(config, role) else None
+            return check_birth_date(text, config, role, now, group).isoformat()
         case StepKind.EMAIL:
             return normalize_email(text)
         case StepKind.LEADER_ID:

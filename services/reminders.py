@@ -116,6 +116,30 @@ class ReminderPolicy:
             day += timedelta(days=1)
         return self.at_local(day, self.quiet_end)
 
+    def next_quiet_start(self, moment: datetime) -> datetime:
+        """The first start of quiet hours after `moment`."""
+        day = self.local(moment).date()
+        start = self.at_local(day, self.quiet_start)
+        while start <= moment:
+            day += timedelta(days=1)
+            start = self.at_local(day, self.quiet_start)
+        return start
+
+    def after_daytime(self, start: datetime, length: timedelta) -> datetime:
+        """The moment `length` of daytime (time outside quiet hours) has passed since `start`:
+        the night does not count, so a time limit never runs out while a child may not be
+        written to (12 hours from 11:37 end at 11:37 the next day, not at 23:37)."""
+        if self.quiet_start == self.quiet_end:
+            return start + length
+        moment = self.outside_quiet_hours(start)
+        left = length
+        while True:
+            night = self.next_quiet_start(moment)
+            if moment + left <= night:
+                return moment + left
+            left -= night - moment
+            moment = self.outside_quiet_hours(night)
+
     def snooze_until(self, now: datetime, mode: str) -> datetime:
         if mode == "h":
             return self.outside_quiet_hours(now + timedelta(hours=1))
@@ -356,9 +380,10 @@ class ReminderService:
             | {t.student_id for t in tasks.values()}
         )
         teams = await self.uow.teams.by_ids(r.team_id for r in rows if r.team_id is not None)
+        by_attendance = await self.uow.bookings.booked_tasks(tasks)
         outgoing: list[TextMessage] = []
         for row in rows:
-            outcome = await self._deliver(row, now, tasks, people, teams, outgoing)
+            outcome = await self._deliver(row, now, tasks, people, teams, by_attendance, outgoing)
             if outcome == "sent":
                 result.sent += 1
                 result.ids.append(row.id)
@@ -389,6 +414,7 @@ class ReminderService:
         tasks: dict[int, PlanTask],
         people: dict[int, Person],
         teams: dict[int, Team],
+        by_attendance: set[int],
         outgoing: list[TextMessage],
     ) -> str:
         if row.kind == DIGEST:
@@ -407,6 +433,37 @@ class ReminderService:
             # settings changed): it waits for the morning.
             await self.uow.reminders.postpone(row.id, policy.outside_quiet_hours(now))
             return "postponed"
+        text = self._reminder_text(row.kind, task, person, people, policy, now)
+        if text is None:
+            # Sent this late (the bot was down), it would announce what has already happened:
+            # the deadline's own reminder or the start itself said it.
+            await self.uow.reminders.cancel(row.id)
+            return "cancelled"
+        buttons = (
+            self._tutor_buttons(task, person.language)
+            if row.kind == ESCALATION_TUTOR
+            else self._student_buttons(
+                task, row, person.language, submittable=task.id not in by_attendance
+            )
+        )
+        outgoing.append(
+            TextMessage(person.tg_id, text, buttons, person.id, dedupe_key=f"reminder:{row.id}")
+        )
+        return "sent"
+
+    def _reminder_text(
+        self,
+        kind: str,
+        task: PlanTask,
+        person: Person,
+        people: dict[int, Person],
+        policy: ReminderPolicy,
+        now: datetime,
+    ) -> str | None:
+        """The reminder's text, its relative times computed now, from the real time left: the
+        kind says when the reminder was meant to go, not how much time is left when it does
+        (quiet hours move it, a restart delays it). None when it has nothing left to say."""
+        assert task.due_at is not None
         language = person.language
         student = people.get(task.student_id)
         args: dict[str, object] = dict(
@@ -414,32 +471,54 @@ class ReminderService:
             due=policy.format(task.due_at),
             student=display_name(student, self.texts, language) if student else "—",
         )
-        kind = row.kind
-        if kind.startswith("before_"):
-            args["days"] = int(kind.removeprefix("before_").removesuffix("d"))
-            key = "reminder-before"
-        elif kind == SNOOZE:
-            key = "reminder-overdue" if task.due_at <= now else "reminder-snoozed"
-        else:
-            key = f"reminder-{kind.replace('_', '-')}"
-        text = self.texts.get(key, language, **args)
-        buttons = (
-            self._tutor_buttons(task, language)
-            if kind == ESCALATION_TUTOR
-            else self._student_buttons(task, row, language)
-        )
-        outgoing.append(
-            TextMessage(person.tg_id, text, buttons, person.id, dedupe_key=f"reminder:{row.id}")
-        )
-        return "sent"
+        left = task.due_at - now
+        if task.kind in EVENT_KINDS:
+            if left <= timedelta(0):
+                return None
+            key = "reminder-start-2h" if kind == "start_2h" else "reminder-start-1d"
+            return self.texts.get(key, language, left=self.span(left, language), **args)
+        if kind in (ESCALATION, ESCALATION_TUTOR):
+            late = self.span(now - task.due_at, language)
+            return self.texts.get(f"reminder-{kind.replace('_', '-')}", language, late=late, **args)
+        if kind == OVERDUE or (kind == SNOOZE and left <= timedelta(0)):
+            return self.texts.get("reminder-overdue", language, **args)
+        if kind == SNOOZE:
+            return self.texts.get("reminder-snoozed", language, **args)
+        if left <= timedelta(0):
+            return None
+        today = policy.local(now).date() == policy.local(task.due_at).date()
+        key = "reminder-due-today" if today else "reminder-before"
+        return self.texts.get(key, language, left=self.span(left, language), **args)
 
-    def _student_buttons(self, task: PlanTask, row: ClaimedReminder, language: str) -> Keyboard:
+    def span(self, length: timedelta, language: str | None = None) -> str:
+        """A stretch of time in words, as it follows «через» or «на»: whole days and hours
+        from a day on («2 дня 14 часов»), hours and minutes below it («1 час 59 минут»),
+        rounded to the nearest unit shown; never less than a minute."""
+        minutes = max(round(length.total_seconds() / 60), 1)
+        if minutes >= 24 * 60:
+            days, hours = divmod(round(minutes / 60), 24)
+            parts = (("reminder-span-days", days), ("reminder-span-hours", hours))
+        else:
+            hours, minutes = divmod(minutes, 60)
+            parts = (("reminder-span-hours", hours), ("reminder-span-minutes", minutes))
+        return " ".join(self.texts.get(key, language, n=n) for key, n in parts if n)
+
+    def _student_buttons(
+        self, task: PlanTask, row: ClaimedReminder, language: str, *, submittable: bool
+    ) -> Keyboard:
+        """Only buttons that work for the student: «Сдать задачу» unless attendance completes
+        the task (a booked internship); snoozing unless it is an event at a time, where «an hour
+        later» or «tomorrow» may fall after the start."""
         t = self.texts.get
+        first = [Button(t("plan-btn-open", language), PLAN_ACTION, {"act": "open", "id": task.id})]
+        if submittable:
+            first.append(
+                Button(t("plan-btn-submit", language), PLAN_ACTION, {"act": "sub", "id": task.id})
+            )
+        if task.kind in EVENT_KINDS:
+            return [first]
         return [
-            [
-                Button(t("plan-btn-open", language), PLAN_ACTION, {"act": "open", "id": task.id}),
-                Button(t("plan-btn-submit", language), PLAN_ACTION, {"act": "sub", "id": task.id}),
-            ],
+            first,
             [
                 Button(t("reminder-btn-hour", language), SNOOZE_ACTION, {"rid": row.id, "m": "h"}),
                 Button(

@@ -18,6 +18,7 @@ from services.people import Identity
 from services.plans import Evidence, parse_due
 from services.reminders import ReminderService
 from services.team_chat import ChatOutbox
+from services.text_fit import trim, visible_length
 from storage.models import (
     PASSPORT_FIELDS,
     ProjectPassport,
@@ -33,6 +34,8 @@ EDITABLE = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
 MAX_STAGES = 30
 FIELD_LIMIT = 2000
 COMMENT_LIMIT = 1000
+TITLE_LIMIT = 200
+REPORT_LIMIT = 3000
 
 
 @dataclass(frozen=True)
@@ -146,8 +149,8 @@ class RoadmapService:
         if field not in PASSPORT_FIELDS:
             raise NotAllowed()
         team = await self._require(me, team_id, TeamRole.TUTOR)
-        text = text.strip()
-        if len(text) < 3:
+        text = trim(text)
+        if visible_length(text) < 3:
             raise InvalidInput("passport-answer-short")
         if len(text) > FIELD_LIMIT:
             raise InvalidInput("passport-answer-long", limit=str(FIELD_LIMIT))
@@ -284,10 +287,10 @@ class RoadmapService:
     async def add_stage(self, me: Identity, team_id: int, title: str) -> StageView:
         """A tutor adds a stage by its title; the due date is the next answer."""
         team = await self.check_add_stage(me, team_id)
-        title = title.strip()
-        if len(title) < 3:
+        title = trim(title)
+        if visible_length(title) < 3:
             raise InvalidInput("roadmap-title-short")
-        if len(title) > 200:
+        if len(title) > TITLE_LIMIT:
             raise InvalidInput("roadmap-title-long")
         now = self.clock.now()
         stage = await self.uow.stages.add(
@@ -339,9 +342,9 @@ class RoadmapService:
         team = await self._require(me, stage.team_id, TeamRole.TUTOR)
         if report.kind not in ("text", "link", "document", "photo"):
             raise InvalidInput("roadmap-report-unsupported")
-        if report.kind in ("text", "link") and len((report.text or "").strip()) < 3:
+        if report.kind in ("text", "link") and visible_length(report.text or "") < 3:
             raise InvalidInput("roadmap-report-short")
-        if report.text is not None and len(report.text) > 3000:
+        if report.text is not None and len(report.text) > REPORT_LIMIT:
             raise InvalidInput("roadmap-report-long")
         if stage.due_at is None:
             raise InvalidInput("roadmap-stage-no-due")
@@ -367,11 +370,13 @@ class RoadmapService:
                         "roadmap-report-caption", mentor.language, title=stage.title
                     ),
                     person_id=mentor.id,
+                    subject=f"stage:{stage_id}",
                 )
         await self._to_mentors(
             team,
             "roadmap-submitted-notice",
             self._review_buttons("s", stage_id),
+            subject=f"stage:{stage_id}",
             title=stage.title,
             report=report.text or self.texts.get("roadmap-report-file"),
         )
@@ -436,14 +441,22 @@ class RoadmapService:
             ]
         ]
 
-    async def _to_mentors(self, team: Team, key: str, buttons: Keyboard, **args: str) -> None:
-        await self._send(team, TeamRole.MENTOR, key, buttons, **args)
+    async def _to_mentors(
+        self, team: Team, key: str, buttons: Keyboard, subject: str | None = None, **args: str
+    ) -> None:
+        await self._send(team, TeamRole.MENTOR, key, buttons, subject, **args)
 
     async def _to_tutors(self, team: Team, key: str, buttons: Keyboard, **args: str) -> None:
         await self._send(team, TeamRole.TUTOR, key, buttons, **args)
 
     async def _send(
-        self, team: Team, role: TeamRole, key: str, buttons: Keyboard, **args: str
+        self,
+        team: Team,
+        role: TeamRole,
+        key: str,
+        buttons: Keyboard,
+        subject: str | None = None,
+        **args: str,
     ) -> None:
         for _, person in await self.uow.teams.members(team.id, role):
             lang = person.language
@@ -466,12 +479,13 @@ class RoadmapService:
                 self.texts.get(key, lang, team=team.name, **args),
                 buttons=keyboard,
                 person_id=person.id,
+                subject=subject,
             )
 
 
 def _comment(comment: str) -> str:
-    comment = comment.strip()
-    if len(comment) < 2:
+    comment = trim(comment)
+    if visible_length(comment) < 2:
         raise InvalidInput("roadmap-comment-short")
     if len(comment) > COMMENT_LIMIT:
         raise InvalidInput("roadmap-comment-long", limit=str(COMMENT_LIMIT))

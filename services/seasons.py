@@ -10,7 +10,6 @@ question / criterion code) and never duplicates; what left the file is switched 
 from __future__ import annotations
 
 import re
-import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -21,8 +20,9 @@ import yaml
 
 from services.clock import Clock
 from services.errors import DomainError
-from services.invitations import INVITE_PREFIX
+from services.invitations import INVITE_PREFIX, MAX_VALID_DAYS, issue_invitation
 from storage.models import (
+    DEFAULT_INVITATION_DAYS,
     ConsentKind,
     ConsentText,
     Direction,
@@ -106,6 +106,7 @@ class SeasonSpec:
     tutor_ages: tuple[int, int | None] = (18, None)
     representative_only_under: int = 14
     adult_age: int = 18
+    invitation_valid_days: int = DEFAULT_INVITATION_DAYS
     consent: dict[ConsentKind, tuple[str, str]] = field(default_factory=dict)
     municipalities: list[str] = field(default_factory=list)
     directions: list[tuple[str, str]] = field(default_factory=list)
@@ -239,7 +240,15 @@ def check_season(raw: Any) -> tuple[SeasonSpec, list[str]]:
     season = check.mapping(
         top.get("season"),
         "season",
-        {"code", "name", "region", "timezone", "applications_open", "applications_close"},
+        {
+            "code",
+            "name",
+            "region",
+            "timezone",
+            "applications_open",
+            "applications_close",
+            "invitation_valid_days",
+        },
     )
     if "season" not in top:
         check.error("season", "is required")
@@ -262,6 +271,13 @@ def check_season(raw: Any) -> tuple[SeasonSpec, list[str]]:
     )
     if spec.opens and spec.closes and spec.opens >= spec.closes:
         check.error("season.applications_close", "must be later than applications_open")
+    days = check.positive(
+        season.get("invitation_valid_days", DEFAULT_INVITATION_DAYS), "season.invitation_valid_days"
+    )
+    if days is not None and days > MAX_VALID_DAYS:
+        check.error("season.invitation_valid_days", f"must be at most {MAX_VALID_DAYS}")
+    elif days is not None:
+        spec.invitation_valid_days = days
 
     ages = check.mapping(top.get("ages"), "ages", {"students", "tutors"})
     students = check.mapping(ages.get("students"), "ages.students", {"min", "max"})
@@ -430,6 +446,8 @@ class MentorLink:
     idea_title: str
     payload: str
     used: bool
+    # When an unused link stops working, in the season's zone.
+    valid_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -474,6 +492,22 @@ class SeasonImportService:
                 )
         return errors
 
+    async def _mentor_invitation(
+        self, idea: ProjectIdea, season_id: int, now: datetime
+    ) -> Invitation | None:
+        """The idea's mentor link to show again, or None when the idea needs a new one: its
+        link expired or was revoked unused, or the mentor who opened it lost the role."""
+        if idea.mentor_invitation_id is None:
+            return None
+        invitation = await self.uow.invitations.get(idea.mentor_invitation_id)
+        if invitation is None:
+            return None
+        if invitation.used_by is not None:
+            roles = await self.uow.people.roles_of(invitation.used_by)
+            held = (Role.MENTOR, season_id) in roles or (Role.MENTOR, None) in roles
+            return invitation if held else None
+        return invitation if invitation.is_open(now) else None
+
     async def _write(self, spec: SeasonSpec) -> ImportReport:
         now = self.clock.now()
         config = self.uow.season_config
@@ -503,6 +537,7 @@ class SeasonImportService:
         settings.tutor_min_age, settings.tutor_max_age = spec.tutor_ages
         settings.representative_only_under = spec.representative_only_under
         settings.adult_age = spec.adult_age
+        settings.invitation_valid_days = spec.invitation_valid_days
         settings.revision += 1
         settings.stamp = uuid.uuid4().hex
         settings.updated_at = now
@@ -558,20 +593,10 @@ class SeasonImportService:
             idea.capacity_tutors = spec_idea.tutors
             idea.mentor_label = spec_idea.mentor
             idea.position, idea.active = position, True
-            invitation = (
-                await self.uow.session.get(Invitation, idea.mentor_invitation_id)
-                if idea.mentor_invitation_id
-                else None
-            )
+            invitation = await self._mentor_invitation(idea, season.id, now)
             if invitation is None:
-                invitation = await self.uow.invitations.add(
-                    Invitation(
-                        code=secrets.token_urlsafe(12),
-                        role=Role.MENTOR,
-                        season_id=season.id,
-                        label=f"idea {spec_idea.code}",
-                        created_at=now,
-                    )
+                invitation = await issue_invitation(
+                    self.uow, Role.MENTOR, season.id, label=f"idea {spec_idea.code}", now=now
                 )
                 idea.mentor_invitation_id = invitation.id
             links.append(
@@ -580,6 +605,9 @@ class SeasonImportService:
                     spec_idea.title,
                     INVITE_PREFIX + invitation.code,
                     invitation.used_at is not None,
+                    None
+                    if invitation.used_at is not None or invitation.expires_at is None
+                    else invitation.expires_at.astimezone(ZoneInfo(season.timezone)),
                 )
             )
             kept_ideas.append(idea)

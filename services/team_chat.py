@@ -19,6 +19,7 @@ from services.i18n import Texts
 from services.notify import Notifier
 from services.people import Identity
 from services.reminders import display_name
+from services.text_fit import trim, visible_length
 from storage.models import ChatState, Person, Team, TeamMember, TeamRole
 from storage.uow import UnitOfWork
 
@@ -393,8 +394,8 @@ class TeamChatService:
 
     async def announce(self, me: Identity, team_id: int, text: str) -> Team:
         team = await self.check_announce(me, team_id)
-        text = text.strip()
-        if not text:
+        text = trim(text)
+        if not visible_length(text):
             raise InvalidInput("team-announce-empty")
         if len(text) > MAX_ANNOUNCEMENT:
             raise InvalidInput("team-announce-long", limit=str(MAX_ANNOUNCEMENT))

@@ -18,6 +18,7 @@ from services.notify import Notifier
 from services.people import Identity
 from services.reminders import display_name
 from services.team_chat import ChatOutbox
+from services.text_fit import trim, visible_length
 from storage.models import Person, Role, Team, TeamMember, TeamRole
 from storage.uow import UnitOfWork
 
@@ -75,8 +76,8 @@ class TeamService:
     async def create_team(
         self, name: str, *, season_code: str | None = None, code: str | None = None
     ) -> Team:
-        name = name.strip()
-        if not 1 <= len(name) <= 200:
+        name = trim(name)
+        if not visible_length(name) or len(name) > 200:
             raise DomainError("team-bad-name")
         season = await (
             self.uow.seasons.by_code(season_code) if season_code else self.uow.seasons.current()
@@ -132,8 +133,8 @@ class TeamService:
         `commit=False` leaves the commit to the caller (publishing results forms every team in
         its own one transaction).
         """
-        name = name.strip()
-        if not 1 <= len(name) <= 200:
+        name = trim(name)
+        if not visible_length(name) or len(name) > 200:
             raise DomainError("team-bad-name")
         team = await self.uow.teams.by_source(season_id, source_key)
         if team is None:

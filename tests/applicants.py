@@ -59,13 +59,20 @@ async def idea_ids(harness: Harness, *codes: str) -> list[int]:
     return [rows[code] for code in codes]
 
 
-async def start_application(harness: Harness, uid: int, role: str = "student") -> int:
+async def start_application(
+    harness: Harness, uid: int, role: str = "student", age_group: str = "child"
+) -> int:
+    """/apply through the consents: a student answers the age group (default: under 14, so only
+    the parent consents), then gives the consents that group asks for."""
     await harness.send(uid, "/apply")
     application = await application_of(harness, uid)
     assert application is not None
     app = application.id
     await harness.press(uid, cd("ch", app, "role", role))
-    await harness.press(uid, cd("ok", app, "consent"))
+    if role == "student":
+        await harness.press(uid, cd("ch", app, "age_group", age_group))
+    if role == "tutor" or age_group != "child":
+        await harness.press(uid, cd("ok", app, "consent"))
     if role == "student":
         await harness.send(uid, "Иванова Елена Сергеевна")
         await harness.press(uid, cd("ch", app, "rep_relation", "mother"))
@@ -102,7 +109,9 @@ async def fill_after_consent(
     await harness.press(uid, cd("id", app))
 
 
-async def fill_to_review(harness: Harness, uid: int, *, birth: str = "15.01.2013") -> int:
-    app = await start_application(harness, uid)
+async def fill_to_review(
+    harness: Harness, uid: int, *, birth: str = "15.01.2013", age_group: str = "child"
+) -> int:
+    app = await start_application(harness, uid, age_group=age_group)
     await fill_after_consent(harness, uid, app, birth=birth)
     return app

@@ -74,20 +74,29 @@ async def add_applicant(
     ideas: list[str],
     role: Role = Role.STUDENT,
     *,
-    media: bool = True,
+    media: bool | str = True,
+    answers: dict[str, str] | None = None,
+    presentation_text: str | None = None,
 ) -> int:
-    """A submitted application ranking `ideas` (first choice first); returns its id."""
+    """A submitted application ranking `ideas` (first choice first); returns its id. `media`:
+    the self-presentation's kind (True: a video); `answers` add to or replace the few given."""
     now = clock.now()
+    given = {"full_name": f"Кандидат {tg_id}", "about": "Люблю физику.", **(answers or {})}
     async with factory() as uow:
         person = await uow.people.ensure(tg_id, "ru", now)
-        await uow.people.set_profile(person.id, f"Кандидат {tg_id}", None, now)
+        await uow.people.set_profile(person.id, given["full_name"], None, now)
         application, _ = await uow.applications.ensure(person.id, world.season_id, now)
         await uow.applications.set_role(application.id, role, now)
-        await uow.applications.save_answer(application.id, "full_name", f"Кандидат {tg_id}", now)
-        await uow.applications.save_answer(application.id, "about", "Люблю физику.", now)
-        if media:
+        for step, value in given.items():
+            await uow.applications.save_answer(application.id, step, value, now)
+        if presentation_text is not None:
             await uow.applications.save_media(
-                application.id, now, kind="video", file_id=f"VIDEO-{tg_id}", text=None
+                application.id, now, kind="text", file_id=None, text=presentation_text
+            )
+        elif media:
+            kind = "video" if media is True else str(media)
+            await uow.applications.save_media(
+                application.id, now, kind=kind, file_id=f"{kind.upper()}-{tg_id}", text=None
             )
         await uow.applications.set_preferences(application.id, [world.ideas[c] for c in ideas])
         await uow.applications.transition(

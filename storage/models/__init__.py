@@ -50,6 +50,7 @@ from storage.models.roadmap import (
     RoadmapStage,
 )
 from storage.models.season_config import (
+    DEFAULT_INVITATION_DAYS,
     ConsentKind,
     ConsentText,
     Direction,
@@ -71,6 +72,7 @@ from storage.models.selection import (
 from storage.models.teams import ChatState, Team, TeamMember, TeamRole
 
 __all__ = [
+    "DEFAULT_INVITATION_DAYS",
     "PASSPORT_FIELDS",
     "Answer",
     "Application",

@@ -79,7 +79,8 @@ class RoleGrant(Base):
 
 
 class Invitation(Base):
-    """A one-time deep link that grants a role to whoever opens it first."""
+    """A one-time deep link that grants a role to whoever opens it first, until it expires or
+    the office revokes it."""
 
     __tablename__ = "invitations"
 
@@ -92,6 +93,15 @@ class Invitation(Base):
     expires_at: Mapped[datetime | None]
     used_at: Mapped[datetime | None]
     used_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None]
+
+    def is_open(self, now: datetime) -> bool:
+        """Whether the link still grants its role: unused, not revoked, in date."""
+        return (
+            self.used_at is None
+            and self.revoked_at is None
+            and (self.expires_at is None or self.expires_at > now)
+        )
 
 
 class OutgoingMessage(Base):

@@ -17,6 +17,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, str_enum
 
+# Invitation links expire after this many days unless the season file says otherwise.
+DEFAULT_INVITATION_DAYS = 14
+
 
 class ConsentKind(enum.StrEnum):
     APPLICANT = "applicant"  # the applicant's own consent
@@ -45,6 +48,11 @@ class SeasonSettings(Base):
     representative_only_under: Mapped[int] = mapped_column(Integer, default=14)
     # Below this age a legal representative's consent is required.
     adult_age: Mapped[int] = mapped_column(Integer, default=18)
+    # How long an invitation link made for this season stays valid: a link that leaks must
+    # not open the applications of minors for ever.
+    invitation_valid_days: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_INVITATION_DAYS, server_default=str(DEFAULT_INVITATION_DAYS)
+    )
     # Bumped by every import. `stamp` is new at every import too, unique across databases:
     # processes cache the configuration by it.
     revision: Mapped[int] = mapped_column(Integer, default=1)

@@ -161,15 +161,6 @@ class ApplicationsRepo:
         )
         await self.session.execute(statement)
 
-    async def set_consent_validity(
-        self, application_id: int, kind: ConsentKind, valid: bool
-    ) -> None:
-        await self.session.execute(
-            update(Consent)
-            .where(Consent.application_id == application_id, Consent.kind == kind)
-            .values(valid=valid)
-        )
-
     async def withdraw_consents(self, person_id: int, now: datetime) -> int:
         result = await self.session.execute(
             update(Consent)
@@ -178,8 +169,24 @@ class ApplicationsRepo:
         )
         return rowcount(result)
 
-    async def drop_consents(self, application_id: int) -> None:
-        await self.session.execute(delete(Consent).where(Consent.application_id == application_id))
+    async def drop_consents(self, application_id: int, kind: ConsentKind | None = None) -> None:
+        """Delete the application's consents (of one kind): for a draft whose path no longer
+        asks for them, with the representative's details they carry."""
+        statement = delete(Consent).where(Consent.application_id == application_id)
+        if kind is not None:
+            statement = statement.where(Consent.kind == kind)
+        await self.session.execute(statement)
+
+    async def erase_consent_details(self, person_id: int) -> None:
+        """What a consent record need not keep once withdrawn: a representative's consent that
+        was never confirmed proves nothing and goes whole; a confirmed one keeps who gave it
+        (name, relation), for whom, when and which text, but not the representative's phone."""
+        await self.session.execute(
+            delete(Consent).where(Consent.person_id == person_id, Consent.given_at.is_(None))
+        )
+        await self.session.execute(
+            update(Consent).where(Consent.person_id == person_id).values(representative_phone=None)
+        )
 
     # Self-presentation
 

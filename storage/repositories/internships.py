@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -20,6 +20,9 @@ from storage.models import (
     SlotStatus,
 )
 from storage.sql import is_postgres, rowcount
+
+# The first key of the advisory locks that queue bookings per slot (the second is the slot id).
+BOOKING_QUEUE_LOCK = 4_201
 
 
 class SitesRepo:
@@ -77,6 +80,20 @@ class SitesRepo:
             )
         return ids
 
+    async def unbind_contact(self, person_id: int, season_id: int | None, now: datetime) -> int:
+        """The person is no longer the contact of the season's sites (their role was revoked):
+        the sites import then makes each a new contact link."""
+        match = Site.contact_person_id == person_id
+        if season_id is not None:
+            match = and_(match, Site.season_id == season_id)
+        result = await self.session.execute(
+            update(Site)
+            .where(match)
+            .values(contact_person_id=None, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
+
 
 class SlotsRepo:
     def __init__(self, session: AsyncSession) -> None:
@@ -92,6 +109,19 @@ class SlotsRepo:
         if fresh:
             statement = statement.execution_options(populate_existing=True)
         return await self.session.scalar(statement)
+
+    async def lock_for_booking(self, slot_id: int) -> Slot | None:
+        """Queue this transaction's booking of the slot behind those already asked for, then
+        read the slot. Bookings of one slot pass one at a time in the order they asked, so
+        seats and waitlist places follow it. PostgreSQL: a transaction-scoped advisory lock
+        keyed by the slot, not a lock on its row: row locks are not granted in order once the
+        row is updated (each seat taken is an update), an advisory lock's queue is. SQLite has
+        one writer at a time already."""
+        if is_postgres(self.session):
+            await self.session.execute(
+                select(func.pg_advisory_xact_lock(BOOKING_QUEUE_LOCK, slot_id))
+            )
+        return await self.get(slot_id, fresh=True)
 
     async def by_natural_key(self, site_id: int, kind: str, starts_at: datetime) -> Slot | None:
         return await self.session.scalar(
@@ -156,22 +186,6 @@ class SlotsRepo:
             .values(updated_at=now, **values)
             .execution_options(synchronize_session=False)
         )
-
-    async def open_between(
-        self, season_id: int, start: datetime, end: datetime
-    ) -> list[tuple[Slot, Site]]:
-        rows = await self.session.execute(
-            select(Slot, Site)
-            .join(Site, Site.id == Slot.site_id)
-            .where(
-                Site.season_id == season_id,
-                Slot.status == SlotStatus.OPEN,
-                Slot.starts_at >= start,
-                Slot.starts_at < end,
-            )
-            .order_by(Slot.starts_at, Slot.id)
-        )
-        return [(slot, site) for slot, site in rows]
 
     async def upcoming_open(self, season_id: int, now: datetime) -> list[tuple[Slot, Site]]:
         rows = await self.session.execute(
@@ -238,10 +252,12 @@ class BookingsRepo:
     async def lock_student(self, student_id: int) -> None:
         """Serialise one student's bookings (PostgreSQL: lock their person row), so the overlap
         check and the insert that follows it see every other booking of theirs. SQLite has one
-        writer at a time already."""
+        writer at a time already. FOR NO KEY UPDATE, not FOR UPDATE: a message or an audit
+        entry about the student being written by another transaction (a key share on the row)
+        must not hold the booking up while others take the seats."""
         if is_postgres(self.session):
             await self.session.execute(
-                select(Person.id).where(Person.id == student_id).with_for_update()
+                select(Person.id).where(Person.id == student_id).with_for_update(key_share=True)
             )
 
     async def transition(
@@ -282,6 +298,14 @@ class BookingsRepo:
             .execution_options(synchronize_session=False)
         )
 
+    async def booked_tasks(self, task_ids: Iterable[int]) -> set[int]:
+        """Which of these ИУП tasks a booking put into the plan (attendance completes them)."""
+        ids = set(task_ids)
+        if not ids:
+            return set()
+        rows = await self.session.scalars(select(Booking.task_id).where(Booking.task_id.in_(ids)))
+        return {task_id for task_id in rows if task_id is not None}
+
     async def set_attendance(
         self, booking_id: int, attendance: Attendance, by: int, now: datetime
     ) -> bool:
@@ -313,6 +337,12 @@ class BookingsRepo:
             statement = statement.where(Booking.status.in_(list(statuses)))
         rows = await self.session.execute(statement)
         return [(booking, slot, site) for booking, slot, site in rows]
+
+    async def ids_of_student(self, student_id: int) -> list[int]:
+        rows = await self.session.scalars(
+            select(Booking.id).where(Booking.student_id == student_id).order_by(Booking.id)
+        )
+        return list(rows)
 
     async def of_slot(
         self, slot_id: int, statuses: Iterable[BookingStatus] | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,6 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxStatus, OutgoingMessage
 from storage.sql import insert_for, rowcount
+
+# What an erased message keeps of its content, and why one never sent was not sent.
+ERASED_PAYLOAD: dict[str, Any] = {"erased": True}
+ERASED_ERROR = "erased before sending"
 
 
 class OutboxRepo:
@@ -120,6 +125,12 @@ class OutboxRepo:
     async def mark_failed(self, row_id: int, error: str) -> None:
         await self._finish(row_id, OutboxStatus.FAILED, error=error[:200])
 
+    async def save_payload(self, row_id: int, payload: dict[str, Any]) -> None:
+        """Record the progress of a row being sent (the parts of a long message already out)."""
+        await self.session.execute(
+            update(OutgoingMessage).where(OutgoingMessage.id == row_id).values(payload=payload)
+        )
+
     async def release(
         self, row_id: int, not_before: datetime, *, attempted: bool, error: str | None = None
     ) -> None:
@@ -187,6 +198,39 @@ class OutboxRepo:
             update(OutgoingMessage)
             .where(OutgoingMessage.id == row_id, OutgoingMessage.status == OutboxStatus.PENDING)
             .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
+
+    async def erase_content(self, person_id: int, chat_id: int, subjects: Sequence[str]) -> int:
+        """Messages to a person (their id or their private chat) and about them (`subjects`)
+        keep the fact of delivery (chat, kind, status, times) but not their content; those not
+        sent yet are never sent. Retractions carry no content and must still go out.
+
+        A row the sender holds at this very moment goes out as it was read (it was not sent yet
+        when the caller retracted what was sent) and is then recorded as sent, without content;
+        one whose sender died is never sent again."""
+        concerned = and_(
+            OutgoingMessage.kind != "retract",
+            or_(
+                OutgoingMessage.person_id == person_id,
+                OutgoingMessage.chat_id == chat_id,
+                OutgoingMessage.subject.in_(list(subjects)),
+            ),
+        )
+        await self.session.execute(
+            update(OutgoingMessage)
+            .where(
+                concerned,
+                OutgoingMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+            )
+            .values(status=OutboxStatus.FAILED, claimed_until=None, error=ERASED_ERROR)
+            .execution_options(synchronize_session=False)
+        )
+        result = await self.session.execute(
+            update(OutgoingMessage)
+            .where(concerned)
+            .values(payload=ERASED_PAYLOAD)
             .execution_options(synchronize_session=False)
         )
         return rowcount(result)

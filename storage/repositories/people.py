@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Person, Role, RoleGrant
+from storage.models import Person, Role, RoleGrant, Season
 from storage.sql import insert_for, rowcount
 
 
@@ -145,3 +146,52 @@ class PeopleRepo:
             .values(revoked_at=now)
         )
         return rowcount(result)
+
+    async def grant_by_id(
+        self, grant_id: int, *, fresh: bool = False
+    ) -> tuple[RoleGrant, Person, Season | None] | None:
+        """A role grant with its holder and season (`fresh`: as committed by others now)."""
+        statement = (
+            select(RoleGrant, Person, Season)
+            .join(Person, Person.id == RoleGrant.person_id)
+            .outerjoin(Season, Season.id == RoleGrant.season_id)
+            .where(RoleGrant.id == grant_id)
+        )
+        if fresh:
+            statement = statement.execution_options(populate_existing=True)
+        row = (await self.session.execute(statement)).first()
+        return (row[0], row[1], row[2]) if row is not None else None
+
+    async def active_grants(
+        self,
+        roles: Iterable[Role],
+        *,
+        person_id: int | None = None,
+        season_id: int | None = None,
+    ) -> list[tuple[RoleGrant, Person, Season | None]]:
+        """Roles held now (of one person, in one season when given), with their holders and
+        seasons, by role and then by when they were granted."""
+        statement = (
+            select(RoleGrant, Person, Season)
+            .join(Person, Person.id == RoleGrant.person_id)
+            .outerjoin(Season, Season.id == RoleGrant.season_id)
+            .where(RoleGrant.role.in_(list(roles)), RoleGrant.revoked_at.is_(None))
+            .order_by(RoleGrant.role, RoleGrant.granted_at, RoleGrant.id)
+            .execution_options(populate_existing=True)
+        )
+        if person_id is not None:
+            statement = statement.where(RoleGrant.person_id == person_id)
+        if season_id is not None:
+            statement = statement.where(RoleGrant.season_id == season_id)
+        rows = await self.session.execute(statement)
+        return [(grant, person, season) for grant, person, season in rows]
+
+    async def revoke_grant(self, grant_id: int, now: datetime) -> bool:
+        """Revoke one grant; False when it was revoked already (a double tap, a replay)."""
+        result = await self.session.execute(
+            update(RoleGrant)
+            .where(RoleGrant.id == grant_id, RoleGrant.revoked_at.is_(None))
+            .values(revoked_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(rowcount(result))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -98,6 +98,22 @@ class PlanTasksRepo:
             .order_by(PlanTask.due_at.is_(None), PlanTask.due_at, PlanTask.id)
         )
         return list(rows)
+
+    async def ids_of_student(self, student_id: int) -> list[int]:
+        """Every task of the student's plan, deleted ones included."""
+        rows = await self.session.scalars(
+            select(PlanTask.id).where(PlanTask.student_id == student_id).order_by(PlanTask.id)
+        )
+        return list(rows)
+
+    async def erase_of_student(self, student_id: int) -> None:
+        """The individual plan is the student's own: its tasks go whole (their reminders with
+        them, a booking keeps its seat but loses the link to its task: the foreign keys)."""
+        await self.session.execute(
+            delete(PlanTask)
+            .where(PlanTask.student_id == student_id)
+            .execution_options(synchronize_session=False)
+        )
 
     async def of_teams(self, team_ids: Sequence[int]) -> list[tuple[PlanTask, Person]]:
         if not team_ids:
@@ -229,6 +245,14 @@ class RemindersRepo:
             .on_conflict_do_nothing(index_elements=["dedupe_key"])
         )
         return bool(rowcount(await self.session.execute(statement)))
+
+    async def erase_for_person(self, person_id: int) -> None:
+        """Reminders addressed to the person: nothing is to reach them any more."""
+        await self.session.execute(
+            delete(Reminder)
+            .where(Reminder.person_id == person_id)
+            .execution_options(synchronize_session=False)
+        )
 
     async def cancel_for_task(self, task_id: int, *, keep_kinds: Iterable[str] = ()) -> int:
         statement = update(Reminder).where(

@@ -105,6 +105,23 @@ class StagesRepo:
         )
         return bool(rowcount(result))
 
+    async def erase_reports_by(self, person_id: int) -> list[int]:
+        """The reports the person submitted lose their text, file and the mentor's comment on
+        them; the stage keeps its title, status and times. Returns the stages' ids."""
+        ids = list(
+            await self.session.scalars(
+                select(RoadmapStage.id).where(RoadmapStage.submitted_by == person_id)
+            )
+        )
+        if ids:
+            await self.session.execute(
+                update(RoadmapStage)
+                .where(RoadmapStage.id.in_(ids))
+                .values(report_text=None, report_file_id=None, return_comment=None)
+                .execution_options(synchronize_session=False)
+            )
+        return ids
+
     async def transition(
         self,
         stage_id: int,

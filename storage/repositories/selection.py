@@ -33,6 +33,11 @@ from storage.models import (
 from storage.sql import insert_for, rowcount
 
 ACTIVE = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW)
+# What publication turns an active application into.
+RESULTS = (ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED, ApplicationStatus.NOT_SELECTED)
+# Every application the selection ever saw (not withdrawn): what the office keeps seeing after
+# the results are published.
+IN_SELECTION = ACTIVE + RESULTS
 
 
 class SelectionRepo:
@@ -95,13 +100,17 @@ class SelectionRepo:
         return result
 
     async def active_applications(
-        self, season_id: int, idea_ids: Iterable[int] | None = None
+        self,
+        season_id: int,
+        idea_ids: Iterable[int] | None = None,
+        statuses: Iterable[ApplicationStatus] = ACTIVE,
     ) -> list[tuple[Application, Person]]:
-        """Submitted or in-review applications of the season (ranking one of `idea_ids`)."""
+        """The season's applications in `statuses` (by default submitted or in review), ranking
+        one of `idea_ids`, in submission order."""
         statement = (
             select(Application, Person)
             .join(Person, Person.id == Application.person_id)
-            .where(Application.season_id == season_id, Application.status.in_(ACTIVE))
+            .where(Application.season_id == season_id, Application.status.in_(list(statuses)))
             .order_by(Application.submitted_at, Application.id)
         )
         if idea_ids is not None:
@@ -183,6 +192,19 @@ class SelectionRepo:
             ),
         )
         return bool(rowcount(await self.session.execute(statement)))
+
+    async def erase_reviews(self, application_ids: Iterable[int]) -> None:
+        """Reviewers' scores, comments and recommendations on the applications: what they say
+        about the applicant. The office's decision (a fact of the selection) stays."""
+        ids = list(application_ids)
+        if not ids:
+            return
+        for entity in (ApplicationScore, ReviewNote):
+            await self.session.execute(
+                delete(entity)
+                .where(entity.application_id.in_(ids))
+                .execution_options(synchronize_session=False)
+            )
 
     # Decisions.
 

@@ -215,6 +215,15 @@ class TeamsRepo:
             .execution_options(synchronize_session=False)
         )
 
+    async def erase_member_contact(self, person_id: int) -> None:
+        """The person's invite links and their consent to show their username go."""
+        await self.session.execute(
+            update(TeamMember)
+            .where(TeamMember.person_id == person_id)
+            .values(invite_link=None, share_contact=False)
+            .execution_options(synchronize_session=False)
+        )
+
     async def set_share_contact(self, team_id: int, person_id: int, share: bool) -> bool:
         result = await self.session.execute(
             update(TeamMember)

@@ -10,6 +10,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import (
@@ -27,6 +28,7 @@ from aiogram.types import (
 from bot.app import App, build_app
 from bot.settings import Settings
 from services.clock import FixedClock
+from services.text_fit import CAPTION_LIMIT, MESSAGE_LIMIT
 
 _update_ids = itertools.count(1)
 
@@ -46,6 +48,8 @@ class RecordingSession(BaseSession):
 
     calls: list[Call] = field(default_factory=list)
     errors: dict[str, Exception] = field(default_factory=dict)  # method name -> raise once
+    # method name -> what its next calls do, in turn: None succeeds, an exception is raised
+    outcomes: dict[str, list[Exception | None]] = field(default_factory=dict)
     # method name -> what Telegram answers (a value, or a function of the method)
     answers: dict[str, Any] = field(default_factory=dict)
 
@@ -61,8 +65,11 @@ class RecordingSession(BaseSession):
     ) -> TelegramType:
         self.calls.append(Call(method))
         error = self.errors.pop(type(method).__name__, None)
+        if error is None and self.outcomes.get(type(method).__name__):
+            error = self.outcomes[type(method).__name__].pop(0)
         if error is not None:
             raise error
+        _refuse_too_long(method)
         return self._answer(bot, method)  # type: ignore[no-any-return]
 
     def _answer(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
@@ -118,6 +125,15 @@ class RecordingSession(BaseSession):
 
     def alerts(self) -> list[str]:
         return [m.text for m in self.of("AnswerCallbackQuery") if m.show_alert]
+
+
+def _refuse_too_long(method: TelegramMethod[Any]) -> None:
+    """Telegram's answer to a text over 4096 characters or a caption over 1024."""
+    text, caption = getattr(method, "text", None), getattr(method, "caption", None)
+    if isinstance(text, str) and len(text) > MESSAGE_LIMIT:
+        raise TelegramBadRequest(method=method, message="Bad Request: message is too long")
+    if isinstance(caption, str) and len(caption) > CAPTION_LIMIT:
+        raise TelegramBadRequest(method=method, message="Bad Request: message caption is too long")
 
 
 def user(user_id: int, language: str = "ru") -> User:

@@ -11,17 +11,22 @@ import pytest
 from icalendar import Calendar
 
 from handlers.internships import BookingCD, InternshipsCD
+from handlers.plan import PlanCD
 from handlers.slots import SlotAddCD, SlotCD
+from scheduler.jobs import Jobs
 from services.clock import FixedClock
+from storage.models import Role
 from tests.bookings_world import (
     CONTACT,
+    MSK,
     NOW,
     STUDENT3,
+    STUDENT4,
     BookingWorld,
     build_booking_world,
 )
 from tests.dispatcher.harness import Harness, build_harness
-from tests.plans_world import STUDENT, STUDENT2
+from tests.plans_world import STUDENT, STUDENT2, local
 
 NOT_ALLOWED = "Недостаточно прав для этого действия."
 
@@ -55,7 +60,7 @@ async def test_browse_book_confirm_and_get_the_calendar_file(
     await harness.send(STUDENT, "/internships")
     text = last_text(harness, STUDENT)
     assert text.startswith(
-        "Стажировки и профпробы на неделе 31.08–06.09.2026 (направление: все):\n"
+        "Стажировки и профпробы с 01.09 по 07.09.2026 (направление: все):\n"
         "1. АО «Завод» — стажировка\n   03.09.2026 10:00–14:00, ул. Ленина, 1\n"
         "   Направления: Промышленность, Экология. Свободно мест: 2 из 2\n"
         "   Требования: Сменная обувь\n2. Лаборатория «Кванториум»"
@@ -64,8 +69,7 @@ async def test_browse_book_confirm_and_get_the_calendar_file(
     assert buttons(harness, STUDENT) == [
         book,
         InternshipsCD(act="book", id=world.lab_slot_id).pack(),
-        InternshipsCD(act="wk", w=-1).pack(),
-        InternshipsCD(act="wk", w=1).pack(),
+        InternshipsCD(act="wk", w=1).pack(),  # no «earlier» from today: nothing there is open
         InternshipsCD(act="dirs").pack(),
     ]
     await harness.press(STUDENT, InternshipsCD(act="wk", w=1).pack())
@@ -192,3 +196,158 @@ async def test_forged_slot_and_booking_callbacks_are_refused(
     assert harness.session.alerts()[-1] == "Запись на этот слот уже закрыта."
     await harness.press(STUDENT, InternshipsCD(act="book", id=world.slot_id).pack())
     assert harness.session.alerts()[-1] == "Запись на этот слот закрыта."
+
+
+def markup_of(harness: Harness, chat_id: int) -> list[str]:
+    """Callback data of every button of every message the chat got."""
+    return [
+        b.callback_data
+        for m in harness.session.of("SendMessage")
+        if int(m.chat_id) == chat_id and m.reply_markup is not None
+        for row in m.reply_markup.inline_keyboard
+        for b in row
+    ]
+
+
+async def test_a_booked_internship_is_signed_off_by_attendance_and_offers_no_submit_button(
+    harness: Harness, world: BookingWorld, clock: FixedClock
+) -> None:
+    # A student with no team: before, the site contact got ✅/↩️ buttons for their submission
+    # that answered «Недостаточно прав».
+    loner = 306
+    async with world.uow_factory() as uow:
+        person = await uow.people.ensure(loner, "ru", NOW)
+        await uow.people.grant(person.id, Role.STUDENT, world.season_id, NOW)
+        await uow.commit()
+    await harness.press(loner, InternshipsCD(act="book", id=world.slot_id).pack())
+    await harness.deliver()
+    [confirm, _] = buttons(harness, CONTACT)
+    await harness.press(CONTACT, confirm)
+    async with world.uow_factory() as uow:
+        [(booking, _, _)] = await uow.bookings.of_student(person.id)
+    task_id = booking.task_id
+    assert task_id is not None
+
+    clock.moment = local(MSK, 2026, 9, 2, 10, 0).astimezone(UTC)  # a day before the start
+    await Jobs(harness.app.uow_factory, clock, harness.app.texts).sweep_reminders()
+    await harness.deliver()
+    assert last_text(harness, loner).startswith("Напоминание: через 1 день — «Стажировка")
+    assert buttons(harness, loner) == [PlanCD(act="open", id=task_id).pack()]
+
+    await harness.press(loner, PlanCD(act="open", id=task_id).pack())
+    assert "Сдавать ничего не нужно: задача будет выполнена, когда площадка" in last_text(
+        harness, loner
+    )
+    assert buttons(harness, loner) == [PlanCD(act="list", id=0).pack()]
+    # «Сдать задачу» of a reminder sent before this change: a reason, not «Недостаточно прав».
+    await harness.press(loner, PlanCD(act="sub", id=task_id).pack())
+    assert harness.session.alerts()[-1].startswith("Эту задачу не сдают: это запись на стажировку")
+    await harness.press(loner, PlanCD(act="start", id=task_id).pack())
+    assert harness.session.alerts()[-1].startswith("Эту задачу не сдают")
+    await harness.deliver()
+    assert not [data for data in markup_of(harness, CONTACT) if data.startswith("plan:")]
+
+    # After the slot the site contact marks attendance: that completes the task.
+    clock.moment = local(MSK, 2026, 9, 3, 14, 0).astimezone(UTC)
+    await Jobs(harness.app.uow_factory, clock, harness.app.texts).sweep_internships()
+    await harness.deliver()
+    [attended, _] = buttons(harness, CONTACT)
+    await harness.press(CONTACT, attended)
+    assert last_text(harness, CONTACT).startswith("Отмечено: ")
+    await harness.send(loner, "/plan")
+    assert last_text(harness, loner) == (
+        "Ваш ИУП (ближайшие сроки — первыми):\n\nВыполнены:\n"
+        "• Стажировка: АО «Завод» — до 03.09.2026 10:00"
+    )
+
+
+async def test_a_start_reminder_moved_by_quiet_hours_states_the_real_time_left(
+    harness: Harness, world: BookingWorld, clock: FixedClock
+) -> None:
+    await harness.press(STUDENT, InternshipsCD(act="book", id=world.slot_id).pack())
+    await harness.deliver()
+    await harness.press(CONTACT, buttons(harness, CONTACT)[0])
+    # «2 hours before» 10:00 is 08:00, in quiet hours: it goes at 09:00; the sweep runs a
+    # minute late.
+    clock.moment = local(MSK, 2026, 9, 3, 9, 1).astimezone(UTC)
+    await Jobs(harness.app.uow_factory, clock, harness.app.texts).sweep_reminders()
+    await harness.deliver()
+    assert last_text(harness, STUDENT) == (
+        "Через 59 минут — «Стажировка: АО «Завод»», начало 03.09.2026 10:00. Не опаздывайте!"
+    )
+
+
+async def test_waitlist_offers_and_their_expiry_wait_for_the_morning_and_count_daytime_only(
+    harness: Harness, world: BookingWorld, clock: FixedClock
+) -> None:
+    jobs = Jobs(harness.app.uow_factory, clock, harness.app.texts)
+    for student in (STUDENT, STUDENT2, STUDENT3, STUDENT4):
+        await harness.press(student, InternshipsCD(act="book", id=world.slot_id).pack())
+    await harness.send(STUDENT, "/bookings")
+    first_cancel = buttons(harness, STUDENT)[0]
+    await harness.send(STUDENT2, "/bookings")
+    second_cancel = buttons(harness, STUDENT2)[0]
+
+    # A seat freed at 11:37: twelve daytime hours run until 11:37 tomorrow, not 23:37 tonight.
+    clock.moment = local(MSK, 2026, 9, 1, 11, 37).astimezone(UTC)
+    await harness.press(STUDENT, first_cancel)
+    await harness.deliver()
+    assert last_text(harness, STUDENT3) == (
+        "Освободилось место: АО «Завод», 03.09.2026 10:00–14:00. Подтвердите участие до "
+        "02.09.2026 11:37, иначе место получит следующий в листе ожидания."
+    )
+
+    # Night: nothing expires, and a seat freed at 23:40 is offered, but only told at 09:00 —
+    # with a deadline that counts from the morning.
+    clock.moment = local(MSK, 2026, 9, 1, 23, 37).astimezone(UTC)
+    await jobs.sweep_internships()
+    clock.moment = local(MSK, 2026, 9, 1, 23, 40).astimezone(UTC)
+    await harness.press(STUDENT2, second_cancel)
+    clock.moment = local(MSK, 2026, 9, 1, 23, 43).astimezone(UTC)
+    await harness.deliver()
+    assert harness.session.texts_to(STUDENT4) == [
+        "Свободных мест нет, вы в листе ожидания: АО «Завод», 03.09.2026 10:00–14:00. "
+        "Если место освободится, бот предложит его вам."
+    ]
+    assert len(harness.session.texts_to(STUDENT3)) == 2  # the waitlist answer and the offer
+    clock.moment = local(MSK, 2026, 9, 2, 9, 0).astimezone(UTC)
+    await harness.deliver()
+    assert last_text(harness, STUDENT4) == (
+        "Освободилось место: АО «Завод», 03.09.2026 10:00–14:00. Подтвердите участие до "
+        "02.09.2026 21:00, иначе место получит следующий в листе ожидания."
+    )
+
+    # The 21:00 deadline passes: its expiry notice waits for the morning too.
+    clock.moment = local(MSK, 2026, 9, 2, 21, 0).astimezone(UTC)
+    await jobs.sweep_internships()
+    await harness.deliver()
+    assert "истекло" not in last_text(harness, STUDENT4)
+    clock.moment = local(MSK, 2026, 9, 3, 9, 0).astimezone(UTC)
+    await harness.deliver()
+    assert last_text(harness, STUDENT4).startswith("Время на подтверждение места истекло")
+
+
+async def test_on_a_sunday_internships_shows_the_next_seven_days_first(
+    harness: Harness, world: BookingWorld, clock: FixedClock
+) -> None:
+    clock.moment = local(MSK, 2026, 8, 30, 10, 0).astimezone(UTC)  # a Sunday
+    await harness.send(STUDENT, "/internships")
+    text = last_text(harness, STUDENT)
+    assert text.startswith("Стажировки и профпробы с 30.08 по 05.09.2026 (направление: все):\n")
+    assert "1. АО «Завод» — стажировка\n   03.09.2026 10:00–14:00" in text
+    assert "2. Лаборатория «Кванториум» — стажировка\n   03.09.2026 12:00–16:00" in text
+    await harness.press(STUDENT, InternshipsCD(act="wk", w=1).pack())
+    text = last_text(harness, STUDENT)
+    assert text.startswith("Стажировки и профпробы с 06.09 по 12.09.2026")
+    assert "1. АО «Завод» — профессиональная проба\n   10.09.2026 10:00–12:00" in text
+    assert buttons(harness, STUDENT)[1:3] == [
+        InternshipsCD(act="wk", w=0).pack(),
+        InternshipsCD(act="wk", w=2).pack(),
+    ]
+    await harness.press(STUDENT, InternshipsCD(act="wk", w=2).pack())
+    assert last_text(harness, STUDENT) == (
+        "Стажировки и профпробы с 13.09 по 19.09.2026 (направление: все):\n"
+        "В эти дни свободных слотов нет.\n"
+        "Позже свободных слотов пока тоже нет. Загляните сюда через несколько дней или "
+        "выберите другое направление."
+    )

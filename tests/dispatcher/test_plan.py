@@ -214,7 +214,9 @@ async def test_a_reminder_is_snoozed_by_its_button_once(
     jobs = Jobs(harness.app.uow_factory, clock, harness.app.texts)
     await jobs.sweep_reminders()
     await harness.deliver()
-    assert harness.session.texts_to(STUDENT)[-1].startswith("Напоминание: до срока задачи")
+    assert harness.session.texts_to(STUDENT)[-1].startswith(
+        "Напоминание: задачу «Курс по экологии»"
+    )
     snooze_hour = buttons(harness, STUDENT)[2]
     assert buttons(harness, STUDENT)[:2] == [f"plan:open:{task_id}", f"plan:sub:{task_id}"]
     await harness.press(STUDENT, snooze_hour)

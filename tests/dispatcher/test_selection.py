@@ -2,11 +2,15 @@
 mentor opens the card from the notice and scores by its buttons; a student replaying the
 mentor's button is refused and nothing changes; the office sees the score and decides; the
 office undoes a decision by the card's button (a second press and a student's replay change
-nothing)."""
+nothing). The card shows the whole application after its self-presentation; reviewing is a
+queue with a bounded cost in taps and messages; partial reviews do not count; a decision takes
+the buttons off what was sent about the application; after publication the office and the
+applicant keep seeing the results."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -19,11 +23,12 @@ from storage.models import (
     ApplicationScore,
     ApplicationStatus,
     Decision,
+    Role,
     SelectionCriterion,
     SelectionDecision,
 )
-from tests.applicants import cd, fill_to_review
-from tests.dispatcher.harness import Harness, build_harness
+from tests.applicants import cd, fill_after_consent, fill_to_review, start_application
+from tests.dispatcher.harness import Harness, build_harness, callback_update
 from tests.selection_world import (
     MENTOR_A,
     MENTOR_B,
@@ -34,6 +39,9 @@ from tests.selection_world import (
 )
 
 STUDENT = 9101
+# What a screen looks like does not depend on the database: such tests run on SQLite only.
+SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+TUTOR = 9301
 NOT_ALLOWED = "Недостаточно прав для этого действия."
 
 
@@ -68,8 +76,9 @@ async def test_submit_notifies_mentors_who_score_from_the_card_and_a_forgery_is_
     assert harness.session.texts_to(MENTOR_C) == []  # river-clean was not ranked
 
     await harness.press(MENTOR_A, opened)
+    await harness.deliver()
     card = harness.session.texts_to(MENTOR_A)[-1]
-    assert "Заявка TOMSK-2026-00001" in card and "Ваши оценки (0–5)" in card
+    assert "заявка TOMSK-2026-00001" in card and "Ваши оценки (0–5)" in card
     assert "Выбранные идеи (по приоритету):\n1. Школьный наноспутник" in card
     async with factory() as uow:
         criteria = {c.code: c.id for c in await uow.session.scalars(select(SelectionCriterion))}
@@ -78,7 +87,11 @@ async def test_submit_notifies_mentors_who_score_from_the_card_and_a_forgery_is_
     await harness.press(MENTOR_A, score)
     await harness.press(MENTOR_A, score)  # a double tap
     edited = harness.session.of("EditMessageText")[-1]
-    assert "Мотивация к участию (вес 0.4): 4" in edited.text
+    assert "К2. Мотивация к участию (вес 0.4): 4" in edited.text
+    assert "Итоговый балл: полных оценок пока нет" in edited.text  # 1 of 3 scored
+    for code in ("presentation", "interest"):
+        await harness.press(MENTOR_A, ReviewCD(act="s", app=app, c=criteria[code], v=4).pack())
+    edited = harness.session.of("EditMessageText")[-1]
     assert "Итоговый балл: 4.00 (оценщиков: 1)" in edited.text
 
     # The student replays the mentor's button with another value; another mentor tries too.
@@ -90,7 +103,7 @@ async def test_submit_notifies_mentors_who_score_from_the_card_and_a_forgery_is_
         scores = [(s.criterion_id, s.score) for s in await uow.session.scalars(
             select(ApplicationScore))]  # fmt: skip
         application = await uow.session.get(Application, app)
-    assert scores == [(criteria["motivation"], 4)]
+    assert sorted(scores) == sorted((c, 4) for c in criteria.values())
     assert application is not None and application.status is ApplicationStatus.IN_REVIEW
 
     # The office sees the score, and a student cannot decide.
@@ -158,3 +171,407 @@ async def test_the_office_undoes_a_decision_from_the_card_once(
     async with factory() as uow:
         decision = await uow.selection.decision(app)
     assert decision is not None and decision.decision is Decision.REJECTED
+
+
+# --- helpers over what the bot drew ---------------------------------------------------------
+
+
+def _sent_to(harness: Harness, chat_id: int, since: int = 0) -> list[Any]:
+    """Every new message (text or media) to the chat, in order, from call number `since`."""
+    return [
+        call.method
+        for call in harness.session.calls[since:]
+        if call.name.startswith("Send") and int(getattr(call.method, "chat_id", 0)) == chat_id
+    ]
+
+
+def _buttons(markup: Any) -> list[tuple[str, str]]:
+    if markup is None:
+        return []
+    return [(b.text, b.callback_data) for row in markup.inline_keyboard for b in row]
+
+
+def _press_data(markup: Any, text: str) -> str:
+    [data] = [d for t, d in _buttons(markup) if t == text]
+    return data
+
+
+async def _criteria(harness: Harness) -> dict[str, int]:
+    async with harness.app.uow_factory() as uow:
+        rows = await uow.session.scalars(select(SelectionCriterion))
+        return {c.code: c.id for c in rows}
+
+
+# --- the card ---------------------------------------------------------------------------------
+
+LONG_ABOUT = " ".join(f"увлечение{n}" for n in range(180))[:2000]
+LONG_WHY = "\n".join(" ".join(f"причина{n}-{m}" for m in range(12)) for n in range(12))[:1500]
+LONG_EXPERIENCE = " ".join(f"проект{n}" for n in range(200))[:1500]
+
+
+@SQLITE_ONLY
+async def test_the_card_shows_the_whole_application_in_order_with_short_buttons(
+    harness: Harness, clock: FixedClock
+) -> None:
+    factory = harness.app.uow_factory
+    world = await build_world(factory, clock)
+    answers = {
+        "full_name": "Петрова Анна Сергеевна",
+        "birth_date": "2010-05-01",
+        "edu_type": "school",
+        "institution": "Лицей № 7",
+        "grade": "9",
+        "about": LONG_ABOUT,
+        "q-why": LONG_WHY,
+        "q-experience": LONG_EXPERIENCE,
+        "q-teamwork": "4",
+    }
+    presentation = "Я Анна, " + " ".join(f"слово{n}" for n in range(400))[:2900]
+    app = await add_applicant(
+        factory, clock, world, STUDENT, ["peat-monitor"], answers=answers,
+        presentation_text=presentation,
+    )  # fmt: skip
+
+    since = len(harness.session.calls)
+    await harness.press(MENTOR_A, ReviewCD(act="o", app=app).pack())
+    await harness.deliver()
+    parts = _sent_to(harness, MENTOR_A, since)
+    assert len(parts) > 1 and all(m.text and len(m.text) <= 4096 for m in parts)
+    assert [m.reply_markup is not None for m in parts] == [False] * (len(parts) - 1) + [True]
+    card = "\n\n".join(m.text for m in parts)
+    assert card.startswith("📄 Петрова Анна Сергеевна — заявка ")
+    words = " ".join(card.split())
+    for value in (LONG_ABOUT, LONG_WHY, LONG_EXPERIENCE, presentation):
+        assert " ".join(value.split()) in words  # whole, in order, never cut
+    questions = [
+        "Вопрос 1. Почему вы хотите участвовать в программе «Кадры будущего»? Чего ждёте от "
+        "участия?",
+        "Вопрос 2. Расскажите о проекте, конкурсе или деле, которым вы гордитесь. Какой была "
+        "ваша роль?",
+        "Вопрос 3. Насколько вам нравится работать в команде? Оцените от 1 (предпочитаю один) до "
+        "5 (только в команде).\n4 из 5",
+    ]
+    order = ["Дата рождения: 01.05.2010", "Класс / курс: 9 класс", "О себе:",
+             "Самопрезентация (текст)", *questions, "Выбранные идеи"]  # fmt: skip
+    positions = [card.index(label) for label in order]
+    assert positions == sorted(positions)
+    for line in ("К1. Самопрезентация (вес 0.3): —", "К2. Мотивация к участию (вес 0.4): —",
+                 "К3. Интерес к предложенным идеям (вес 0.3): —"):  # fmt: skip
+        assert line in parts[-1].text
+    labels = [text for text, _ in _buttons(parts[-1].reply_markup)]
+    assert labels[:6] == [f"К1: {v}" for v in range(6)]
+    assert max(len(label) for label in labels) <= 20 and "…" not in card
+
+    # A score redraws the last message in place; the earlier ones keep their text.
+    criteria = await _criteria(harness)
+    await harness.press(MENTOR_A, _press_data(parts[-1].reply_markup, "К2: 4"))
+    [edited] = harness.session.of("EditMessageText")
+    assert edited.text.split("\n\n")[0] == parts[-1].text.split("\n\n")[0]
+    assert "К2. Мотивация к участию (вес 0.4): 4" in edited.text
+    assert ("•К2: 4•", ReviewCD(act="s", app=app, c=criteria["motivation"], v=4).pack()) in (
+        _buttons(edited.reply_markup)
+    )
+    # A comment is asked for below and then shows on the card it was asked from.
+    card_message = 4242
+    await harness.feed(
+        callback_update(
+            MENTOR_A, _press_data(edited.reply_markup, "💬 Комментарий"), message_id=card_message
+        )
+    )
+    await harness.send(MENTOR_A, "Сильная мотивация, стоит взять.")
+    edited = harness.session.of("EditMessageText")[-1]
+    assert edited.message_id == card_message and edited.chat_id == MENTOR_A
+    assert "Ваш комментарий: Сильная мотивация, стоит взять." in edited.text
+    assert harness.session.texts_to(MENTOR_A)[-1].startswith("Комментарий сохранён")
+
+
+@SQLITE_ONLY
+async def test_the_self_presentation_comes_before_the_card_and_names_whose_it_is(
+    harness: Harness, clock: FixedClock
+) -> None:
+    factory = harness.app.uow_factory
+    world = await build_world(factory, clock)
+    video = await add_applicant(factory, clock, world, STUDENT, ["peat-monitor"], media="video")
+    note = await add_applicant(
+        factory, clock, world, STUDENT + 1, ["peat-monitor"], media="video_note"
+    )
+    since = len(harness.session.calls)
+    await harness.press(MENTOR_A, ReviewCD(act="o", app=video).pack())
+    await harness.deliver()
+    sent = _sent_to(harness, MENTOR_A, since)
+    assert [type(m).__name__ for m in sent] == ["SendVideo", "SendMessage"]
+    assert sent[0].caption == f"Самопрезентация: Кандидат {STUDENT}, заявка T-{video:05d}"
+    assert "видео — выше" in sent[1].text and "отправлено выше" not in sent[1].text
+
+    since = len(harness.session.calls)
+    await harness.press(MENTOR_A, ReviewCD(act="o", app=note).pack())
+    await harness.deliver()
+    sent = _sent_to(harness, MENTOR_A, since)
+    assert [type(m).__name__ for m in sent] == ["SendMessage", "SendVideoNote", "SendMessage"]
+    assert f"Кандидат {STUDENT + 1}, заявка T-{note:05d}" in sent[0].text
+    assert sent[2].text.startswith(f"📄 Кандидат {STUDENT + 1} — заявка T-{note:05d}")
+
+
+# --- the queue ---------------------------------------------------------------------------------
+
+
+async def test_reviewing_is_a_queue_of_at_most_five_taps_and_two_new_messages_per_application(
+    harness: Harness, clock: FixedClock
+) -> None:
+    factory = harness.app.uow_factory
+    world = await build_world(factory, clock)
+    apps = [
+        await add_applicant(factory, clock, world, STUDENT + n, ["peat-monitor"]) for n in range(5)
+    ]
+    criteria = await _criteria(harness)
+    # The third one was scored in full before: the queue skips it.
+    for criterion in criteria.values():
+        await harness.press(MENTOR_A, ReviewCD(act="s", app=apps[2], c=criterion, v=3).pack())
+    await harness.send(MENTOR_A, "/review")
+    listing = harness.session.of("SendMessage")[-1]
+    assert f"✅ T-{apps[2]:05d}" in listing.text and f"▫️ T-{apps[0]:05d}" in listing.text
+    tap = _press_data(listing.reply_markup, next(t for t, _ in _buttons(listing.reply_markup)))
+
+    reviewed = []
+    for _ in range(4):
+        since, taps = len(harness.session.calls), 0
+        await harness.press(MENTOR_A, tap)  # open (from /review), then «Следующая заявка»
+        taps += 1
+        await harness.deliver()
+        card = _sent_to(harness, MENTOR_A, since)[-1]
+        reviewed.append(card.text.split("\n")[0])
+        markup = card.reply_markup
+        for n in (1, 2, 3):
+            await harness.press(MENTOR_A, _press_data(markup, f"К{n}: 4"))
+            taps += 1
+            markup = harness.session.of("EditMessageText")[-1].reply_markup
+        await harness.press(MENTOR_A, _press_data(markup, "👍 Принять"))
+        taps += 1
+        markup = harness.session.of("EditMessageText")[-1].reply_markup
+        tap = _press_data(markup, "Следующая заявка ▶️")
+        assert taps <= 5
+        assert len(_sent_to(harness, MENTOR_A, since)) <= 2  # the video and the card
+    assert reviewed == [
+        f"📄 Кандидат {STUDENT + n} — заявка T-{apps[n]:05d}, обучающийся" for n in (0, 1, 3, 4)
+    ]
+    since = len(harness.session.calls)
+    await harness.press(MENTOR_A, tap)  # nothing left to score
+    assert harness.session.alerts()[-1].startswith("Все ваши заявки оценены полностью")
+    assert _sent_to(harness, MENTOR_A, since) == []
+
+
+# --- partial reviews ------------------------------------------------------------------------
+
+
+async def test_a_partial_review_is_shown_as_incomplete_and_does_not_count_in_the_ranking(
+    harness: Harness, clock: FixedClock
+) -> None:
+    factory = harness.app.uow_factory
+    world = await build_world(factory, clock)
+    partial = await add_applicant(factory, clock, world, STUDENT, ["peat-monitor"])
+    complete = await add_applicant(factory, clock, world, STUDENT + 1, ["peat-monitor"])
+    criteria = await _criteria(harness)
+    await harness.press(
+        MENTOR_A, ReviewCD(act="s", app=partial, c=criteria["motivation"], v=5).pack()
+    )
+    assert "Оценено критериев: 1 из 3" in harness.session.of("EditMessageText")[-1].text
+    for code, value in (("presentation", 5), ("motivation", 5), ("interest", 4)):
+        await harness.press(
+            MENTOR_A, ReviewCD(act="s", app=complete, c=criteria[code], v=value).pack()
+        )
+    await harness.send(MENTOR_A, "/review")
+    listing = harness.session.texts_to(MENTOR_A)[-1]
+    assert f"◐ T-{partial:05d}" in listing and f"✅ T-{complete:05d}" in listing
+
+    await harness.press(OFFICE, OfficeCD(act="id", i=world.ideas["peat-monitor"]).pack())
+    ranking = harness.session.texts_to(OFFICE)[-1]
+    assert f"1. T-{complete:05d} — 4.70 (оценщиков: 1, выбор № 1)" in ranking
+    assert (
+        f"2. T-{partial:05d} — нет полных оценок (оценщиков: 0, выбор № 1), "
+        "неполных оценок: 1" in ranking
+    )
+    await harness.press(OFFICE, OfficeCD(act="tp").pack())
+    preview = harness.session.texts_to(OFFICE)[-1]
+    assert f"T-{complete:05d}" in preview and f"T-{partial:05d}" not in preview
+    await harness.press(OFFICE, OfficeCD(act="a", app=partial).pack())
+    await harness.deliver()
+    card = harness.session.texts_to(OFFICE)[-1]
+    assert "неполная оценка (1 из 3 критериев) — не учитывается" in card
+    assert "Итоговый балл: полных оценок пока нет" in card
+
+
+# --- the office -------------------------------------------------------------------------------
+
+
+async def _published(harness: Harness, clock: FixedClock) -> tuple[list[int], dict[str, int]]:
+    """Three applicants to peat-monitor (one place): the first accepted, the second rejected,
+    the third undecided (waitlisted at publication); results published by the office."""
+    factory = harness.app.uow_factory
+    world = await build_world(factory, clock, capacity={"peat-monitor": 1})
+    apps = [
+        await add_applicant(factory, clock, world, STUDENT + n, ["peat-monitor"], media=False)
+        for n in range(3)
+    ]
+    peat = world.ideas["peat-monitor"]
+    await harness.press(OFFICE, OfficeCD(act="d", app=apps[0], v=0, i=peat).pack())
+    await harness.press(OFFICE, OfficeCD(act="d", app=apps[1], v=2).pack())
+    await harness.press(OFFICE, OfficeCD(act="py").pack())
+    assert "Результаты опубликованы" in harness.session.texts_to(OFFICE)[-1]
+    return apps, world.ideas
+
+
+async def test_after_publishing_the_office_still_sees_what_was_published(
+    harness: Harness, clock: FixedClock
+) -> None:
+    apps, ideas = await _published(harness, clock)
+    await harness.send(OFFICE, "/selection")
+    overview = harness.session.texts_to(OFFICE)[-1]
+    assert overview.startswith("Отбор: заявок 3, без решения 0.")
+    assert "Результаты опубликованы: принято 1, лист ожидания 1, не прошли отбор 1." in overview
+    assert "обучающиеся: выбрали 3, принято 1 из 1" in overview
+    await harness.press(OFFICE, OfficeCD(act="id", i=ideas["peat-monitor"]).pack())
+    ranking = harness.session.texts_to(OFFICE)[-1]
+    assert "никто не выбрал" not in ranking.split("Тьюторы:")[0]
+    assert f"T-{apps[0]:05d} — нет полных оценок" in ranking and "✅ принят(а)" in ranking
+    assert f"T-{apps[1]:05d}" in ranking and "✖️ отказ" in ranking
+    assert f"T-{apps[2]:05d}" in ranking and "⏳ лист ожидания" in ranking
+
+
+async def test_after_publication_status_shows_the_result_and_nothing_opens_or_changes(
+    harness: Harness, clock: FixedClock
+) -> None:
+    apps, _ = await _published(harness, clock)
+    expected = {
+        STUDENT: ("вы приняты в программу — в проектную команду идеи «Мониторинг торфяных "
+                  "пожаров с дронов»", "Что дальше: бот пришлёт приглашение в чат команды"),
+        STUDENT + 1: ("в этот раз вы не прошли отбор", "Что дальше: следите за новостями"),
+        STUDENT + 2: ("вы в листе ожидания", "Что дальше: если в команде освободится место"),
+    }  # fmt: skip
+    for tg_id, (result, what_next) in expected.items():
+        await harness.send(tg_id, "/status")
+        status = harness.session.of("SendMessage")[-1]
+        assert result in status.text and what_next in status.text
+        assert "Приём заявок открыт" not in status.text and status.reply_markup is None
+        # The «Открыть заявку» of an earlier /status, pressed now.
+        await harness.press(tg_id, cd("open"))
+        opened = harness.session.of("SendMessage")[-1]
+        assert not opened.text.startswith("Заявка отозвана")
+        assert opened.text.startswith(f"Заявка № T-{apps[tg_id - STUDENT]:05d}: ")
+        assert "Результаты отбора опубликованы: заявку больше нельзя изменить." in opened.text
+        assert opened.reply_markup is None
+
+
+@SQLITE_ONLY
+async def test_status_does_not_double_the_quotes_around_the_season_name(
+    harness: Harness, clock: FixedClock
+) -> None:
+    await build_world(harness.app.uow_factory, clock)  # «Кадры будущего» — Томская область, …
+    await harness.send(STUDENT, "/status")
+    status = harness.session.texts_to(STUDENT)[-1]
+    assert status.startswith("Набор: «Кадры будущего» — Томская область, 2026/27\n")
+    assert "««" not in status and "»»" not in status
+
+
+async def test_a_double_tap_on_accept_the_top_says_it_is_already_done(
+    harness: Harness, clock: FixedClock
+) -> None:
+    factory = harness.app.uow_factory
+    world = await build_world(factory, clock)
+    apps = [
+        await add_applicant(factory, clock, world, STUDENT + n, ["peat-monitor"], media=False)
+        for n in range(3)
+    ]
+    criteria = await _criteria(harness)
+    for app in apps[:2]:
+        for criterion in criteria.values():
+            await harness.press(MENTOR_A, ReviewCD(act="s", app=app, c=criterion, v=4).pack())
+    await harness.press(OFFICE, OfficeCD(act="tp").pack())
+    preview = harness.session.of("SendMessage")[-1]
+    assert preview.text.startswith("Будут приняты (2)")
+    confirm = _press_data(preview.reply_markup, "✅ Подтвердить")
+    await harness.press(OFFICE, confirm)
+    assert harness.session.texts_to(OFFICE)[-1] == "Принято заявок: 2."
+    sent = len(harness.session.of("SendMessage"))
+    await harness.press(OFFICE, confirm)  # the double tap
+    assert harness.session.alerts()[-1] == (
+        "Уже сделано: по этому предпросмотру принято заявок — 2. Повторно ничего не изменено."
+    )
+    assert len(harness.session.of("SendMessage")) == sent
+    assert harness.session.of("EditMessageReplyMarkup")[-1].reply_markup is None  # spent
+    async with factory() as uow:
+        decisions = list(await uow.session.scalars(select(SelectionDecision)))
+    assert sorted(d.application_id for d in decisions) == sorted(apps[:2])
+
+    # A preview that something changed after is still refused, as before.
+    for criterion in criteria.values():
+        await harness.press(MENTOR_A, ReviewCD(act="s", app=apps[2], c=criterion, v=4).pack())
+    await harness.press(OFFICE, OfficeCD(act="tp").pack())
+    confirm = _press_data(harness.session.of("SendMessage")[-1].reply_markup, "✅ Подтвердить")
+    await harness.press(OFFICE, OfficeCD(act="d", app=apps[2], v=2).pack())  # decided meanwhile
+    await harness.press(OFFICE, confirm)
+    assert harness.session.alerts()[-1].startswith("Пока вы смотрели, оценки или решения")
+
+
+@SQLITE_ONLY
+async def test_the_office_notice_about_a_tutor_is_worded_for_a_tutor(
+    harness: Harness, clock: FixedClock
+) -> None:
+    await build_world(harness.app.uow_factory, clock)
+    app = await start_application(harness, TUTOR, role="tutor")
+    await fill_after_consent(harness, TUTOR, app, birth="15.01.2005", role="tutor")
+    await harness.press(TUTOR, cd("sb", app))
+    await harness.deliver()
+    [notice] = harness.session.texts_to(OFFICE)
+    assert notice.startswith("📥 Новая заявка тьютора TOMSK-2026-")
+    assert "Выбранные ваши идеи" not in notice and "—" not in notice
+    mentor_notice = harness.session.texts_to(MENTOR_A)[-1]  # the tutor ranked peat-monitor
+    assert "Выбранные ваши идеи: «Мониторинг торфяных пожаров с дронов»." in mentor_notice
+
+
+async def test_a_decision_takes_the_buttons_off_every_notice_and_card_about_the_application(
+    harness: Harness, clock: FixedClock
+) -> None:
+    factory = harness.app.uow_factory
+    await build_world(factory, clock)
+    colleague = OFFICE + 1
+    async with factory() as uow:
+        person = await uow.people.ensure(colleague, "ru", clock.now())
+        await uow.people.grant(person.id, Role.OFFICE, None, clock.now())
+        await uow.commit()
+    app = await fill_to_review(harness, STUDENT)  # ranks space-sat, then peat-monitor
+    await harness.press(STUDENT, cd("sb", app))  # notices to mentors A and B
+    await harness.press(MENTOR_A, ReviewCD(act="o", app=app).pack())  # the mentor's card
+    await harness.press(OFFICE, OfficeCD(act="a", app=app).pack())  # the office's card…
+    await harness.press(colleague, OfficeCD(act="a", app=app).pack())  # …and a colleague's
+    await harness.deliver()
+    async with factory() as uow:
+        with_buttons = {
+            (r.chat_id, r.telegram_message_id)
+            for r in await uow.outbox.about(f"application:{app}")
+            if r.payload.get("buttons")
+        }
+    assert {chat for chat, _ in with_buttons} == {MENTOR_A, MENTOR_B, OFFICE, colleague}
+    assert len(with_buttons) == 5  # two notices, three cards
+    [pressed] = [(chat, message) for chat, message in with_buttons if chat == OFFICE]
+    office_card = next(
+        m for m in harness.session.of("SendMessage")
+        if int(m.chat_id) == OFFICE and m.reply_markup is not None
+    )  # fmt: skip
+    await harness.feed(
+        callback_update(
+            OFFICE, _press_data(office_card.reply_markup, "✖️ Отказать"), message_id=pressed[1]
+        )
+    )
+    redrawn = harness.session.of("EditMessageText")[-1]
+    assert "↩️ Отменить решение" in [text for text, _ in _buttons(redrawn.reply_markup)]
+    await harness.deliver()
+    staff = {MENTOR_A, MENTOR_B, OFFICE, colleague}
+    taken_off = {
+        (int(m.chat_id), m.message_id)
+        for m in harness.session.of("EditMessageReplyMarkup")
+        if m.reply_markup is None and int(m.chat_id) in staff
+    }
+    assert taken_off == with_buttons - {pressed}
+    await harness.press(MENTOR_A, ReviewCD(act="o", app=app).pack())  # opened again: read-only
+    await harness.deliver()
+    assert harness.session.of("SendMessage")[-1].reply_markup is None

@@ -2,9 +2,10 @@
 with the season loaded by `python -m bot season import`.
 
 A 13-year-old with a parent's consent goes from /start to submitted, editing one answer from
-the review; a 12- and a 19-year-old student are refused with the range named; the process is
-killed (SIGKILL) mid-questionnaire and the applicant resumes at the right step with every
-answer intact; a second /apply opens the same application."""
+the review; a 12-year-old student is refused with the range named at the birth date and a
+19-year-old at the age group, both with the way forward (change the role, start over); the
+process is killed (SIGKILL) mid-questionnaire and the applicant's next typed answer resumes at
+the right step with every answer intact; a second /apply opens the same application."""
 
 from __future__ import annotations
 
@@ -129,15 +130,23 @@ class Applicant:
             lambda: expect in (self.emulator.message(self.uid, message_id) or {}).get("text", "")
         )
 
-    async def through_consents(self) -> None:
+    async def through_consents(self, age_group: str = "младше 14") -> None:
+        """Role, age group, then the consents that group needs: under 14 only the parent's,
+        from 14 the applicant's own first."""
         await self.say("/start", "Кадры будущего для регионов")
-        await self.press("📝 Подать заявку", "Шаг 1 из 22")
-        await self.press("обучающийся", "Шаг 2 из 22")
-        await self.press("✅ Согласен(на)", "Шаг 3 из 22")
-        await self.say("Петрова Ольга Ивановна", "Шаг 4 из 22")
-        await self.press("мать", "Шаг 5 из 22")
-        await self.say("+7 913 111-22-33", "Шаг 6 из 22")
-        await self.press("✅ Подтверждаю согласие", "Шаг 7 из 22")
+        await self.press("📝 Подать заявку", "Шаг 1 из 23")
+        await self.press("обучающийся", "Шаг 2 из 23")
+        if age_group == "младше 14":
+            first, total = 3, 22  # the parent's name is step 3 of 22
+            await self.press(age_group, f"Шаг {first} из {total}")
+        else:
+            first, total = 4, 23  # the own consent is step 3, the parent's name step 4
+            await self.press(age_group, "Шаг 3 из 23")
+            await self.press("✅ Согласен(на)", f"Шаг {first} из {total}")
+        await self.say("Петрова Ольга Ивановна", f"Шаг {first + 1} из {total}")
+        await self.press("мать", f"Шаг {first + 2} из {total}")
+        await self.say("+7 913 111-22-33", f"Шаг {first + 3} из {total}")
+        await self.press("✅ Подтверждаю согласие", f"Шаг {first + 4} из {total}")
 
 
 async def _rows(database_url: str, statement: Any) -> list[Any]:
@@ -193,24 +202,46 @@ async def test_thirteen_year_old_with_parents_consent_applies_and_edits_from_rev
     assert application.status == ApplicationStatus.SUBMITTED
     assert answers["grade"] == "8" and answers["full_name"] == "Петров Пётр Петрович"
     assert answers["phone"] == "+79135554433" and answers["presentation"] == "photo"
-    # Under 14: only the parent's consent is the valid one.
-    assert not consents[ConsentKind.APPLICANT].valid
+    # Under 14: only the parent's consent is asked (the child's own would not be valid).
+    assert ConsentKind.APPLICANT not in consents
     assert consents[ConsentKind.REPRESENTATIVE].valid
     assert consents[ConsentKind.REPRESENTATIVE].representative_name == "Петрова Ольга Ивановна"
 
 
-async def test_twelve_and_nineteen_year_old_students_are_refused_with_the_range(
+def _buttons(message: dict[str, Any]) -> list[str]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return [button["text"] for row in rows for button in row]
+
+
+async def test_twelve_and_nineteen_year_old_students_are_refused_with_the_way_forward(
     emulator: BotApiEmulator, start_bot: StartBot, season: dict[str, str]
 ) -> None:
     await start_bot(**FAST)
-    for uid, years in ((802, 12), (803, 19)):
-        applicant = Applicant(emulator, uid)
-        await applicant.through_consents()
-        refusal = await applicant.say(_born(years), "К сожалению")
-        assert "обучающиеся участвуют в программе в возрасте от 13 до 17 лет" in refusal["text"]
-        assert f"а вам {years}" in refusal["text"] and "Шаг 7 из 22" in refusal["text"]
-    steps = {step for (step,) in await _rows(season["DATABASE_URL"], select(Answer.step))}
-    assert "birth_date" not in steps
+    twelve = Applicant(emulator, 802)
+    await twelve.through_consents()
+    refusal = await twelve.say(_born(12), "К сожалению")
+    assert "обучающиеся участвуют в программе в возрасте от 13 до 17 лет" in refusal["text"]
+    assert "а вам 12" in refusal["text"] and "Шаг 7 из 22" in refusal["text"]
+    assert {"⬅️ Назад", "Изменить роль", "🔄 Начать заново"} <= set(_buttons(refusal))
+    await twelve.press("🔄 Начать заново", "Начать заявку заново?")
+    await twelve.press("Да, начать заново", "Шаг 1 из 23")
+
+    # Nineteen: refused at the age group, before giving any consent or data.
+    nineteen = Applicant(emulator, 803)
+    await nineteen.say("/start", "Кадры будущего для регионов")
+    await nineteen.press("📝 Подать заявку", "Шаг 1 из 23")
+    await nineteen.press("обучающийся", "Шаг 2 из 23")
+    refusal = await nineteen.press("18 лет и старше", "К сожалению")
+    assert "от 13 до 17 лет" in refusal["text"] and "Изменить роль" in _buttons(refusal)
+    await nineteen.press("Изменить роль", "Шаг 1 из 23")
+    await nineteen.press("тьютор", "Шаг 2 из 17")
+    await nineteen.press("✅ Согласен(на)", "Шаг 3 из 17")
+    await nineteen.say(_born(19), "Шаг 4 из 17")
+
+    url = season["DATABASE_URL"]
+    answers = await _rows(url, select(Answer.step))
+    assert "birth_date" in {step for (step,) in answers}  # the tutor's
+    assert await _rows(url, select(Consent.kind)) == [(ConsentKind.APPLICANT,)]
 
 
 async def test_killed_mid_questionnaire_resumes_at_the_right_step_with_answers_intact(
@@ -218,18 +249,17 @@ async def test_killed_mid_questionnaire_resumes_at_the_right_step_with_answers_i
 ) -> None:
     bot = await start_bot(**FAST)
     kid = Applicant(emulator, 804)
-    await kid.through_consents()
-    await kid.say(_born(15), "Шаг 8 из 22")
-    await kid.say("Сидоров Иван Андреевич", "Шаг 9 из 22")
-    await kid.say("Северск", "Шаг 10 из 22")
-    await kid.press("колледж", "Шаг 11 из 22")
+    await kid.through_consents("от 14 до 17")
+    await kid.say(_born(15), "Шаг 9 из 23")
+    await kid.say("Сидоров Иван Андреевич", "Шаг 10 из 23")
+    await kid.say("Северск", "Шаг 11 из 23")
+    await kid.press("колледж", "Шаг 12 из 23")
     await bot.kill()
 
+    # The in-memory cursor died with the process: the next typed answer is taken all the same.
     await start_bot(**FAST)
-    resumed = await kid.say("/apply", "Шаг 11 из 22")
-    assert "Как называется ваш колледж" in resumed["text"]
-    await kid.say("Северский промышленный колледж", "Шаг 12 из 22")
-    again = await kid.say("/apply", "Шаг 12 из 22")  # a second /apply: the same application
+    await kid.say("Северский промышленный колледж", "Шаг 13 из 23")
+    again = await kid.say("/apply", "Шаг 13 из 23")  # a second /apply: the same application
     assert "На каком вы курсе" in again["text"]
 
     url = season["DATABASE_URL"]
@@ -238,6 +268,7 @@ async def test_killed_mid_questionnaire_resumes_at_the_right_step_with_answers_i
     assert len(applications) == 1
     assert answers == {
         "role": "student",
+        "age_group": "teen",
         "consent": "2026.1",
         "rep_name": "Петрова Ольга Ивановна",
         "rep_relation": "mother",

@@ -30,6 +30,14 @@ def _callback(message: dict[str, Any], starts: str) -> str:
     raise AssertionError(f"no button {starts!r} in {message['reply_markup']}")
 
 
+def _callbacks(message: dict[str, Any]) -> list[str]:
+    return [
+        str(button["callback_data"])
+        for row in message["reply_markup"]["inline_keyboard"]
+        for button in row
+    ]
+
+
 def _move_to(offset_file: Path, moment: datetime) -> None:
     offset_file.write_text(str((moment - datetime.now(UTC)).total_seconds()))
 
@@ -120,11 +128,14 @@ async def test_waitlist_offer_confirmation_calendar_reminder_and_attendance(
     # A day before the start (moved forward), the reminder — once.
     _move_to(offset_file, local(MSK, 2026, 9, 2, 10, 0, 2))
     reminder = await emulator.wait_for_message(
-        STUDENT3, contains="Напоминание: завтра", since=0, timeout=20
+        STUDENT3, contains="Напоминание: через", since=0, timeout=20
     )
+    # The time left as it is when the reminder goes, not as planned; no «Сдать задачу»: the
+    # attendance mark completes a booked internship.
     assert reminder["text"] == (
-        "Напоминание: завтра «Стажировка: АО «Завод»», начало 03.09.2026 10:00."
+        "Напоминание: через 1 день — «Стажировка: АО «Завод»», начало 03.09.2026 10:00."
     )
+    assert _callbacks(reminder) == [_callback(reminder, "plan:open:")]
 
     # After the slot the site contact is asked to mark attendance.
     _move_to(offset_file, local(MSK, 2026, 9, 3, 14, 0, 2))
@@ -135,6 +146,6 @@ async def test_waitlist_offer_confirmation_calendar_reminder_and_attendance(
     await emulator.wait_for_message(CONTACT, contains="посещено", since=0)
     assert await _attendance(bot_env["DATABASE_URL"]) == [(slot_id, Attendance.ATTENDED)]
     reminders = [
-        m for m in emulator.messages_to(STUDENT3) if "Напоминание: завтра" in m.get("text", "")
+        m for m in emulator.messages_to(STUDENT3) if "Напоминание: через" in m.get("text", "")
     ]
     assert len(reminders) == 1

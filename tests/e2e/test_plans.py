@@ -81,9 +81,9 @@ async def test_reminder_snooze_submit_approve_and_team_digest(
     )
 
     reminder = await emulator.wait_for_message(
-        STUDENT, contains="остался 1 день", since=0, timeout=30
+        STUDENT, contains="нужно сдать через 1 день", since=0, timeout=30
     )
-    assert reminder["text"].startswith("Напоминание: до срока задачи «Курс по экологии»")
+    assert reminder["text"].startswith("Напоминание: задачу «Курс по экологии»")
     emulator.press_button(STUDENT, reminder["message_id"], _callback(reminder, "rsn:"))
     answer = await emulator.wait_for(
         lambda: [c for c in emulator.calls("answerCallbackQuery") if "напомню" in str(c.params)]
@@ -109,6 +109,6 @@ async def test_reminder_snooze_submit_approve_and_team_digest(
     )
     await asyncio.sleep(1.5)  # a few more sweeps: nothing is sent twice
     texts = [m.get("text", "") for m in emulator.messages_to(STUDENT)]
-    assert sum("остался 1 день" in t for t in texts) == 1
+    assert sum("нужно сдать через 1 день" in t for t in texts) == 1
     assert sum("Напоминаю о задаче" in t for t in texts) == 1
     assert len([m for m in emulator.messages_to(TEAM_CHAT) if "Сроки ИУП" in m["text"]]) == 1

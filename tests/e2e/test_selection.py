@@ -54,13 +54,14 @@ async def _seed(url: str) -> dict[int, int]:
 
 
 async def _score_card(emulator: BotApiEmulator, user: int, card: dict[str, Any], v: int) -> None:
-    """Press the value `v` in every criterion row; the card redraws itself in place."""
-    for row in card["reply_markup"]["inline_keyboard"][:3]:
-        button = next(b for b in row if b["text"] == str(v))
+    """Press the value `v` («К1: v», «К2: v», …) in every criterion row; the card redraws itself
+    in place."""
+    for n, row in enumerate(card["reply_markup"]["inline_keyboard"][:3], start=1):
+        button = next(b for b in row if b["text"] == f"К{n}: {v}")
         emulator.press_button(user, card["message_id"], button["callback_data"])
         await emulator.wait_for(
-            lambda b=button: any(
-                x.get("text") == f"•{v}•" and x["callback_data"] == b["callback_data"]
+            lambda b=button, n=n: any(
+                x.get("text") == f"•К{n}: {v}•" and x["callback_data"] == b["callback_data"]
                 for r in (emulator.message(user, card["message_id"]) or {})["reply_markup"][
                     "inline_keyboard"
                 ]
@@ -96,7 +97,9 @@ async def test_score_refuse_forgery_accept_top_and_publish_once(
 
     # A student replays the mentor's "0" for the first application: refused, nothing changes.
     zero = next(
-        b["callback_data"] for b in card["reply_markup"]["inline_keyboard"][0] if b["text"] == "0"
+        b["callback_data"]
+        for b in card["reply_markup"]["inline_keyboard"][0]
+        if b["text"] == "К1: 0"
     )
     await chats.say(SECOND, "/start", "")
     forged_at = len(emulator.calls("answerCallbackQuery"))

@@ -23,7 +23,7 @@ from tests.dispatcher.harness import build_harness
 
 pytestmark = pytest.mark.postgres
 APPLICANTS = 100
-STUDENT_STEPS = 22
+STUDENT_STEPS = 23  # aged 14–17: the own consent and the parent's
 
 
 async def test_hundred_applicants_at_once_all_submitted_each_answer_once(
@@ -34,8 +34,8 @@ async def test_hundred_applicants_at_once_all_submitted_each_answer_once(
         await import_example(harness.app.uow_factory, clock)
 
         async def applicant(uid: int) -> None:
-            app = await start_application(harness, uid)
-            await fill_after_consent(harness, uid, app)
+            app = await start_application(harness, uid, age_group="teen")
+            await fill_after_consent(harness, uid, app, birth="15.01.2011")
             # A double tap on submit and an answer sent twice must not store anything twice.
             await asyncio.gather(
                 harness.press(uid, cd("sb", app)), harness.press(uid, cd("sb", app))

@@ -1,19 +1,21 @@
 """Bookings on PostgreSQL under real concurrency: fifty students taking ten seats at the same
-moment, and one student booking two overlapping slots at once."""
+moment, seats in the order of arrival, and one student booking two overlapping slots at once."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.errors import Conflict, DomainError
 from services.people import Identity
 from storage.db import create_engine, create_session_factory
 from storage.models import Booking, BookingStatus, Role, Slot
-from storage.uow import UnitOfWorkFactory
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 from tests.bookings_world import NOW, BookingWorld, build_booking_world
 from tests.plans_world import STUDENT, TEXTS, services
 
@@ -89,5 +91,70 @@ async def test_one_student_booking_two_overlapping_slots_at_once_gets_one(
             assert text.startswith("У вас уже есть запись на это время: ")
             async with factory() as uow:
                 await services(uow, world.clock).internships.cancel(me, booked[0].id)
+    finally:
+        await engine.dispose()
+
+
+async def _waiting_on_locks(probe: AsyncConnection) -> int:
+    result = await probe.execute(
+        text(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+    )
+    waiting = int(result.scalar_one())
+    await probe.commit()  # within one transaction PostgreSQL shows the same snapshot each time
+    return waiting
+
+
+async def _arrive_one_by_one(
+    world: BookingWorld, crowd: list[Identity], probe: AsyncConnection
+) -> list[asyncio.Task[Any]]:
+    """Start the bookings in the crowd's order, each only once the one before it has finished
+    or waits on a lock: that order is the order of arrival."""
+    presses: list[asyncio.Task[Any]] = []
+    for me in crowd:
+        presses.append(asyncio.create_task(_book(world, me, world.slot_id)))
+        deadline = time.monotonic() + 10
+        while (pending := sum(not p.done() for p in presses)) and (
+            await _waiting_on_locks(probe) < pending
+        ):
+            assert time.monotonic() < deadline, "a booking neither finished nor waited"
+    return presses
+
+
+async def _message_being_queued_for(uow: UnitOfWork, person_id: int) -> None:
+    # Another action (a reminder sweep, a notice) writes a message to the student and has not
+    # committed yet: its foreign key holds a key-share lock on the student's row.
+    await uow.outbox.add(1, "text", {"text": "…"}, NOW, person_id=person_id)
+
+
+async def _booking_of_another_slot_in_flight(uow: UnitOfWork, person_id: int) -> None:
+    await uow.bookings.lock_student(person_id)
+
+
+@pytest.mark.parametrize("hold_up", [_message_being_queued_for, _booking_of_another_slot_in_flight])
+async def test_seats_go_to_the_first_presses_by_arrival(postgres_url: str, hold_up: Any) -> None:
+    """The first to press is held up by something about them alone: the seats still go to the
+    first three by arrival, and the waitlist keeps the order of arrival too."""
+    from services.clock import FixedClock
+
+    seats, crowd_size = 3, 6
+    engine = create_engine(postgres_url)
+    try:
+        factory = UnitOfWorkFactory(create_session_factory(engine))
+        world = await build_booking_world(factory, FixedClock(NOW), capacity=seats)
+        crowd = await _students(world, crowd_size)
+        async with engine.connect() as probe, factory() as blocker:
+            await hold_up(blocker, crowd[0].person_id)
+            presses = await _arrive_one_by_one(world, crowd, probe)
+            await blocker.rollback()
+            results = await asyncio.gather(*presses)
+        assert [view.status for view in results] == [BookingStatus.REQUESTED] * seats + [
+            BookingStatus.WAITLISTED
+        ] * (crowd_size - seats)
+        async with factory() as uow:
+            waitlist = await uow.bookings.of_slot(world.slot_id, {BookingStatus.WAITLISTED})
+        assert [booking.id for booking, _ in waitlist] == [view.id for view in results[seats:]]
     finally:
         await engine.dispose()

@@ -63,18 +63,23 @@ class Applicant:
         given = Input(kind, text=text, **kw)
         return await self(lambda s, me: s.answer(me, self.app, step, given, editing=False))
 
-    async def to_consent(self, role: str = "student") -> None:
+    async def to_consent(self, role: str = "student", age_group: str = "child") -> None:
         await self.open()
         await self.say("role", "choice", role)
-        await self.say("consent", "confirm")
+        if role == "student":
+            await self.say("age_group", "choice", age_group)
+        if role == "tutor" or age_group != "child":  # under 14 only the parent consents
+            await self.say("consent", "confirm")
         if role == "student":
             await self.say("rep_name", text="Иванова Елена Сергеевна")
             await self.say("rep_relation", "choice", "mother")
             await self.say("rep_phone", text="+7 913 100-20-30")
             await self.say("rep_consent", "confirm")
 
-    async def fill(self, birth: str = "15.01.2013", role: str = "student") -> Any:
-        await self.to_consent(role)
+    async def fill(
+        self, birth: str = "15.01.2013", role: str = "student", age_group: str = "child"
+    ) -> Any:
+        await self.to_consent(role, age_group)
         await self.say("birth_date", text=birth)
         await self.say("full_name", text="Иванов Пётр Алексеевич")
         async with self.uow_factory() as uow:
@@ -140,16 +145,25 @@ async def test_nothing_personal_is_stored_before_consent(
     assert consent.given_at == applicant.clock.now() and consent.person_id == person.id
 
 
-@pytest.mark.parametrize(("birth", "own_valid"), [("15.01.2013", False), ("15.01.2011", True)])
-async def test_under_fourteen_only_the_representatives_consent_is_valid(
-    applicant: Applicant, uow_factory: UnitOfWorkFactory, birth: str, own_valid: bool
+@pytest.mark.parametrize(
+    ("age_group", "birth", "kinds"),
+    [("child", "15.01.2013", {ConsentKind.REPRESENTATIVE}),
+     ("teen", "15.01.2011", {ConsentKind.APPLICANT, ConsentKind.REPRESENTATIVE})],
+)  # fmt: skip
+async def test_under_fourteen_only_the_parent_is_asked_to_consent_from_fourteen_both(
+    applicant: Applicant,
+    uow_factory: UnitOfWorkFactory,
+    age_group: str,
+    birth: str,
+    kinds: set[ConsentKind],
 ) -> None:
-    await applicant.to_consent("student")
-    await applicant.say("birth_date", text=birth)
+    await applicant.to_consent("student", age_group)
+    after = await applicant.say("birth_date", text=birth)
+    assert isinstance(after, StepView) and after.step.code == "full_name"
     consents = {c.kind: c for c in await _rows(uow_factory, Consent)}
+    assert set(consents) == kinds
+    assert all(c.valid and c.given_at is not None for c in consents.values())
     representative = consents[ConsentKind.REPRESENTATIVE]
-    assert consents[ConsentKind.APPLICANT].valid is own_valid
-    assert representative.valid and representative.given_at is not None
     assert (
         representative.representative_name,
         representative.representative_relation,
@@ -158,18 +172,24 @@ async def test_under_fourteen_only_the_representatives_consent_is_valid(
 
 
 @pytest.mark.parametrize(
-    ("role", "birth", "range_"),
-    [("student", "02.09.2013", (13, 17)), ("student", "01.01.2007", (13, 17)),
-     ("tutor", "01.01.2010", (18, "none"))],
+    ("role", "age_group", "birth", "range_"),
+    [("student", "child", "02.09.2013", (13, 17)), ("student", "teen", "01.01.2007", (13, 17)),
+     ("tutor", "", "01.01.2010", (18, "none"))],
 )  # fmt: skip
 async def test_age_outside_the_roles_range_is_refused_with_the_range(
-    applicant: Applicant, uow_factory: UnitOfWorkFactory, role: str, birth: str, range_: Any
+    applicant: Applicant,
+    uow_factory: UnitOfWorkFactory,
+    role: str,
+    age_group: str,
+    birth: str,
+    range_: Any,
 ) -> None:
-    await applicant.to_consent(role)
+    await applicant.to_consent(role, age_group)
     refused = await applicant.say("birth_date", text=birth)
     assert isinstance(refused, StepView) and refused.step.code == "birth_date"
     assert refused.problem is not None and refused.problem.key == "apply-age-refused"
     assert (refused.problem.args["low"], refused.problem.args["high"]) == range_
+    assert refused.exits == ("role", "restart") and refused.can_back
     assert "birth_date" not in {a.step for a in await _rows(uow_factory, Answer)}
     text = TEXTS.get(refused.problem.key, **refused.problem.args)
     assert ("от 13 до 17 лет" if role == "student" else "с 18 лет") in text
@@ -254,7 +274,7 @@ async def test_one_application_per_person_and_withdrawal_while_open(
 async def test_withdrawing_consent_erases_the_answers_and_the_name(
     applicant: Applicant, uow_factory: UnitOfWorkFactory
 ) -> None:
-    await applicant.fill()
+    await applicant.fill("15.01.2011", age_group="teen")
     await applicant(lambda s, me: s.submit(me, applicant.app))
     privacy = await applicant(lambda s, me: s.privacy(me))
     assert privacy.has_data and [c[0] for c in privacy.consents] == [
@@ -284,3 +304,25 @@ async def test_foreign_application_ids_are_refused(applicant: Applicant) -> None
 
     with pytest.raises(NotAllowed):
         await other.say("birth_date", text="01.01.2000")
+
+
+async def test_changing_the_role_keeps_what_still_applies_and_erases_the_rest(
+    applicant: Applicant, uow_factory: UnitOfWorkFactory
+) -> None:
+    review = await applicant.fill("15.01.2011", age_group="teen")
+    assert isinstance(review, ReviewView) and review.complete
+    # Back from any step of a draft reaches the role; a tutor needs no parent and no school.
+    role = await applicant(lambda s, me: s.back(me, applicant.app, "birth_date", editing=False))
+    assert isinstance(role, StepView) and role.step.code == "age_group"
+    role = await applicant(lambda s, me: s.back(me, applicant.app, "age_group", editing=False))
+    assert isinstance(role, StepView) and role.step.code == "role"
+    after = await applicant.say("role", "choice", "tutor")
+    # Fifteen is no tutor's age: the birth date goes too, and is asked next.
+    assert isinstance(after, StepView) and after.step.code == "birth_date"
+    answers = {a.step: a.value for a in await _rows(uow_factory, Answer)}
+    assert not {"age_group", "rep_name", "rep_relation", "rep_phone", "rep_consent"} & set(answers)
+    assert not {"birth_date", "edu_type", "institution", "grade"} & set(answers)
+    assert answers["consent"] == "2026.1" and answers["full_name"] == "Иванов Пётр Алексеевич"
+    assert {"municipality", "phone", "about", "presentation", "q-why", "ideas"} <= set(answers)
+    assert [c.kind for c in await _rows(uow_factory, Consent)] == [ConsentKind.APPLICANT]
+    assert len(await _rows(uow_factory, PresentationMedia)) == 1

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from services.applications import EXITS
 from services.i18n import Texts
-from services.questionnaire import StepKind, steps_for
+from services.questionnaire import AgeGroup, StepKind, steps_for
 from storage.models import Role
 from tests.unit.test_questionnaire import CONFIG
 
@@ -26,14 +27,19 @@ def test_literal_keys_exist() -> None:
 def test_keys_built_from_steps_exist() -> None:
     texts = Texts()
     missing = set()
-    for role in (Role.STUDENT, Role.TUTOR):
-        for step in steps_for(CONFIG, role):
+    roles = (Role.STUDENT, Role.TUTOR)
+    paths = [steps_for(CONFIG, role, {"age_group": g}) for role in roles for g in AgeGroup]
+    for steps in paths:
+        for step in steps:
             wanted = [step.prompt_key]
             if not step.code.startswith("q-"):
                 wanted.append(f"apply-label-{step.code}")
             if step.kind is StepKind.CHOICE:
                 wanted += [f"apply-choice-{step.code}-{value}" for value in step.choices]
             missing |= {key for key in wanted if not texts.has(key)}
+    for way in {way for ways in EXITS.values() for way in ways} - {"restart"}:
+        if not texts.has(f"apply-btn-change-{way}"):
+            missing.add(f"apply-btn-change-{way}")
     for command in ("apply", "status", "privacy"):
         if not texts.has(f"cmd-{command}"):
             missing.add(f"cmd-{command}")

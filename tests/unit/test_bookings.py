@@ -183,20 +183,21 @@ async def test_cancellation_offers_the_seat_and_an_unanswered_offer_passes_on(
         }
     offered = await _booking(world, waiting.id)
     assert offered.status is BookingStatus.OFFERED
-    assert offered.offer_expires_at == NOW + timedelta(hours=12)
+    # Twelve daytime hours: 11 until 21:00, the night does not count, 1 from 09:00.
+    assert offered.offer_expires_at == local(MSK, 2026, 9, 2, 10, 0)
     assert (await slot(world, world.slot_id)).seats_taken == 2  # held for the offered one
     [offer] = [m for m in await outbox(world) if m.chat_id == STUDENT3]
     assert offer.payload["text"] == (
         "Освободилось место: АО «Завод», 03.09.2026 10:00–14:00. Подтвердите участие до "
-        "01.09.2026 22:00, иначе место получит следующий в листе ожидания."
+        "02.09.2026 10:00, иначе место получит следующий в листе ожидания."
     )
     assert [b["args"]["act"] for b in offer.payload["buttons"][0]] == ["acc", "rej"]
     with pytest.raises(NotAllowed):
         await act(world, STUDENT4, "answer_offer", waiting.id, True)  # not their offer
 
-    world.clock.moment = NOW + timedelta(hours=11)
+    world.clock.moment = local(MSK, 2026, 9, 2, 9, 59)
     assert (await sweep(world)).expired == 0
-    world.clock.moment = NOW + timedelta(hours=12)
+    world.clock.moment = local(MSK, 2026, 9, 2, 10, 0)
     report = await sweep(world)
     assert (report.expired, report.offered) == (1, 1)
     assert (await sweep(world)).expired == 0  # the next sweep finds nothing to do
@@ -413,14 +414,16 @@ async def test_adding_a_slot_step_by_step_with_specific_errors(world: BookingWor
 
 async def test_browsing_by_week_and_direction(world: BookingWorld) -> None:
     week = await act(world, STUDENT, "browse")
-    assert week.label == "31.08–06.09.2026"
+    assert (week.first, week.last) == ("01.09", "07.09.2026")  # seven days from today
     assert [s.id for s in week.slots] == [world.slot_id, world.lab_slot_id]
     assert week.directions == ["Высокие технологии", "Промышленность", "Экология"]
     ecology = await act(world, STUDENT, "browse", 0, 2)
     assert ecology.direction == "Экология" and [s.id for s in ecology.slots] == [world.slot_id]
     nxt = await act(world, STUDENT, "browse", 1)
     assert [s.id for s in nxt.slots] == [world.trial_id]
-    assert (await act(world, STUDENT, "browse", -1)).slots == []
+    # An «earlier» press of an old message: nothing before today is open, so today's seven days.
+    earlier = await act(world, STUDENT, "browse", -1)
+    assert (earlier.offset, [s.id for s in earlier.slots]) == (0, [s.id for s in week.slots])
 
 
 async def test_the_import_is_idempotent_and_reports_errors_with_paths(

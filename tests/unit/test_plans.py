@@ -18,6 +18,7 @@ from storage.models import (
     ReminderStatus,
     TaskKind,
     TaskStatus,
+    TeamRole,
 )
 from storage.uow import UnitOfWorkFactory
 from tests.plans_world import (
@@ -162,7 +163,7 @@ async def test_the_sweep_sends_each_due_reminder_once_with_its_buttons(world: Wo
     [message] = [m for m in await outbox(world) if m.dedupe_key == f"reminder:{first.ids[0]}"]
     assert message.chat_id == STUDENT
     assert message.payload["text"] == (
-        "Напоминание: до срока задачи «Курс по Python» осталось 3 дня.\nСрок — 10.09.2026 18:00."
+        "Напоминание: задачу «Курс по Python» нужно сдать через 3 дня.\nСрок — 10.09.2026 18:00."
     )
     actions = [[(b["action"], b["args"]) for b in row] for row in message.payload["buttons"]]
     assert actions == [
@@ -346,3 +347,79 @@ async def test_assign_dialogue_saves_every_step_and_explains_bad_input(world: Wo
     async with world.uow_factory() as uow:
         count_rows = len(list(await uow.session.scalars(select(Reminder.id))))
     assert count_rows == 6
+
+
+async def test_deadline_reminders_state_the_time_left_when_they_are_sent(world: World) -> None:
+    # Due at 08:00: «3 days» and «1 day» before fall at 08:00, in quiet hours, and go at 09:00.
+    [task_id] = await assign(world, due_at=local(MSK, 2026, 9, 10, 8, 0))
+
+    async def sent_at(*moment: int) -> list[tuple[int, str]]:
+        world.clock.moment = local(MSK, *moment)
+        result = await sweep(world)
+        return [
+            (m.chat_id, m.payload["text"])
+            for m in await outbox(world)
+            if m.dedupe_key in {f"reminder:{rid}" for rid in result.ids} and m.chat_id > 0
+        ]
+
+    assert await sent_at(2026, 9, 7, 9, 0) == [
+        (
+            STUDENT,
+            "Напоминание: задачу «Курс по Python» нужно сдать через 2 дня 23 часа.\n"
+            "Срок — 10.09.2026 08:00.",
+        )
+    ]
+    # The bot was down from before the «1 day» reminder until after the deadline: that one
+    # would say «через 23 часа» about a deadline already past, so only the overdue one goes.
+    assert await sent_at(2026, 9, 10, 10, 0) == [
+        (
+            STUDENT,
+            "Срок задачи «Курс по Python» прошёл (10.09.2026 08:00). "
+            "Сдайте её, как только сможете.",
+        )
+    ]
+    assert ("before_1d", ReminderStatus.CANCELLED) in [
+        (kind, status) for kind, _, status in await reminders(world, task_id)
+    ]
+    # Two days after 08:00 is 08:00 again, quiet: the escalation says how late it really is.
+    assert sorted(await sent_at(2026, 9, 12, 9, 0)) == [
+        (
+            TUTOR,
+            f"Задача «Курс по Python» обучающегося Участник №{await world.person_id(STUDENT)} "
+            "просрочена на 2 дня 1 час (срок был 10.09.2026 08:00).",
+        ),
+        (
+            STUDENT,
+            "Задача «Курс по Python» просрочена на 2 дня 1 час (срок был 10.09.2026 08:00). "
+            "Если нужна помощь — напишите тьютору.",
+        ),
+    ]
+
+
+async def test_the_due_day_reminder_says_how_many_hours_are_left(world: World) -> None:
+    await assign(world)  # due 10.09 18:00
+    for day, hour in ((7, 18), (9, 18)):  # «3 days» and «1 day» before
+        world.clock.moment = local(MSK, 2026, 9, day, hour, 0)
+        await sweep(world)
+    before = len(await outbox(world))
+    world.clock.moment = local(MSK, 2026, 9, 10, 9, 0)
+    await sweep(world)
+    [message] = [m for m in (await outbox(world))[before:] if m.chat_id == STUDENT]
+    assert message.payload["text"] == (
+        "Сегодня срок задачи «Курс по Python»: 10.09.2026 18:00, через 9 часов."
+    )
+
+
+async def test_a_submission_is_announced_only_to_those_who_may_decide_it(world: World) -> None:
+    newcomer = 303
+    async with world.uow_factory() as uow:
+        await services(uow, world.clock).teams.add_member("beta", newcomer, TeamRole.STUDENT)
+    [task_id] = await assign(world, OTHER_TUTOR, student_id=await world.person_id(newcomer))
+    async with world.uow_factory() as uow:  # the tutor who assigned it leaves the team
+        await services(uow, world.clock).teams.remove_member("beta", OTHER_TUTOR)
+    before = len(await outbox(world))
+    await act(world, newcomer, "submit", task_id, Evidence("text", "Готово"))
+    with pytest.raises(NotAllowed):
+        await act(world, OTHER_TUTOR, "approve", task_id)
+    # Before, the notice with «Принять» and «Вернуть» went to them all the same.
+    assert [m.chat_id for m in (await outbox(world))[before:] if m.payload.get("buttons")] == []

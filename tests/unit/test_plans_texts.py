@@ -26,6 +26,6 @@ def test_keys_built_from_enums_and_steps_exist() -> None:
     built += [f"plan-status-{s.value}" for s in TaskStatus]
     built += [f"plan-state-{s.value}" for s in TaskStatus]
     built += [f"plan-assign-expect-{step}" for step in ("target", "kind", "confirm")]
-    built += [f"reminder-{kind}" for kind in ("due-morning", "overdue", "escalation")]
+    built += [f"reminder-{kind}" for kind in ("due-today", "overdue", "escalation")]
     built += ["reminder-escalation-tutor", "cmd-plan", "cmd-assign"]
     assert [key for key in built if not texts.has(key)] == []

@@ -1,5 +1,5 @@
-"""The questionnaire's pure rules: validation and normalisation, the steps per role, the
-next-step rule, the resume point and Back."""
+"""The questionnaire's pure rules: validation and normalisation, the steps per role and age
+group, the next-step rule, the resume point and Back."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from datetime import UTC, datetime
 import pytest
 
 from services.questionnaire import (
+    AgeGroup,
     Input,
     InvalidAnswer,
+    check_age_group,
     check_birth_date,
     check_presentation,
+    group_of,
+    groups_for,
     narrow,
     next_step,
     normalize_email,
@@ -150,21 +154,56 @@ def test_typed_letters_narrow_the_municipalities() -> None:
     assert narrow(CONFIG.municipalities, "москва") == []
 
 
-def test_steps_depend_on_the_role() -> None:
-    student = [step.code for step in steps_for(CONFIG, Role.STUDENT)]
-    tutor = [step.code for step in steps_for(CONFIG, Role.TUTOR)]
-    assert student[:7] == [
-        "role",
-        "consent",
-        "rep_name",
-        "rep_relation",
-        "rep_phone",
-        "rep_consent",
+def test_steps_depend_on_the_role_and_the_age_group() -> None:
+    def codes(role: Role, group: str | None = None) -> list[str]:
+        return [
+            step.code for step in steps_for(CONFIG, role, {"age_group": group} if group else {})
+        ]
+
+    unknown, child, teen = (
+        codes(Role.STUDENT),
+        codes(Role.STUDENT, "child"),
+        codes(Role.STUDENT, "teen"),
+    )
+    tutor = codes(Role.TUTOR)
+    # Before the age group is known the longest path counts the steps.
+    assert unknown == teen
+    assert teen[:8] == [
+        "role", "age_group", "consent", "rep_name", "rep_relation", "rep_phone", "rep_consent",
         "birth_date",
-    ]
-    assert "rep_name" not in tutor and "edu_type" not in tutor
-    assert student[-3:] == ["q-why", "q-team", "ideas"]
-    assert len(student) == 21 and len(tutor) == 16
+    ]  # fmt: skip
+    # Under 14 only the parent consents; an adult tutor is never asked for a parent.
+    assert child[:7] == [
+        "role", "age_group", "rep_name", "rep_relation", "rep_phone", "rep_consent", "birth_date",
+    ]  # fmt: skip
+    assert tutor[:3] == ["role", "consent", "birth_date"]
+    assert "rep_name" not in tutor and "edu_type" not in tutor and "age_group" not in tutor
+    assert teen[-3:] == ["q-why", "q-team", "ideas"]
+    assert len(teen) == 22 and len(child) == 21 and len(tutor) == 16
+    # An answer outside the role's groups does not shape the path.
+    assert codes(Role.STUDENT, "adult") == teen
+
+
+def test_age_groups_follow_the_seasons_thresholds() -> None:
+    assert [group_of(CONFIG, age) for age in (13, 14, 17, 18)] == [
+        AgeGroup.CHILD, AgeGroup.TEEN, AgeGroup.TEEN, AgeGroup.ADULT,
+    ]  # fmt: skip
+    assert groups_for(CONFIG, Role.STUDENT) == (AgeGroup.CHILD, AgeGroup.TEEN)
+    assert groups_for(CONFIG, Role.TUTOR) == (AgeGroup.ADULT,)
+    assert check_age_group("teen", CONFIG, Role.STUDENT) is AgeGroup.TEEN
+    key, args = _problem(check_age_group, "adult", CONFIG, Role.STUDENT)
+    assert key == "apply-age-group-refused" and args == {"role": "student", "low": 13, "high": 17}
+
+
+def test_the_birth_date_must_fall_in_the_age_group_the_consents_were_asked_for() -> None:
+    assert check_birth_date("01.01.2013", CONFIG, Role.STUDENT, NOW, AgeGroup.CHILD).year == 2013
+    key, args = _problem(check_birth_date, "01.01.2011", CONFIG, Role.STUDENT, NOW, AgeGroup.CHILD)
+    assert key == "apply-age-group-mismatch"
+    assert args == {"age": 15, "group": "child", "under": 14, "top": 17, "adult": 18}
+    # Out of the role's range is said first: that refusal names the range.
+    assert _problem(check_birth_date, "01.01.2007", CONFIG, Role.STUDENT, NOW, AgeGroup.TEEN)[
+        0
+    ] == ("apply-age-refused")
 
 
 def test_next_step_resume_point_and_back() -> None:
@@ -175,9 +214,17 @@ def test_next_step_resume_point_and_back() -> None:
     assert next_step(steps, answers, "birth_date").code == "full_name"  # type: ignore[union-attr]
     answers["municipality"] = "1"
     assert next_step(steps, answers, "birth_date").code == "full_name"  # type: ignore[union-attr]
-    # Back never crosses a given consent, and the role is fixed once consent is given.
-    assert previous_step(steps, answers, "birth_date") is None
+    # Back steps over a given consent to the role: every step after the role has Back.
+    assert previous_step(steps, answers, "birth_date").code == "role"  # type: ignore[union-attr]
     assert previous_step(steps, answers, "municipality").code == "full_name"  # type: ignore[union-attr]
     assert previous_step(steps, {"role": "tutor"}, "consent").code == "role"  # type: ignore[union-attr]
+    assert previous_step(steps, answers, "role") is None
+    student = steps_for(CONFIG, Role.STUDENT, {"age_group": "teen"})
+    given = {"role": "student", "age_group": "teen", "consent": "1", "rep_name": "x",
+             "rep_relation": "mother", "rep_phone": "+79001234567", "rep_consent": "1"}  # fmt: skip
+    assert previous_step(student, given, "birth_date").code == "age_group"  # type: ignore[union-attr]
+    # Before the parent confirms, their details may still be corrected.
+    del given["rep_consent"]
+    assert previous_step(student, given, "rep_consent").code == "rep_phone"  # type: ignore[union-attr]
     everything = {step.code: "x" for step in steps}
     assert resume_point(steps, everything) is None

@@ -126,3 +126,23 @@ def test_season_settings_change_offsets_and_quiet_hours() -> None:
         ("overdue", local(MSK, 2026, 9, 20, 21, 30)),
         ("escalation", local(MSK, 2026, 9, 21, 21, 30)),
     ]
+
+
+@pytest.mark.parametrize("zone", [MSK, VVO])
+def test_a_time_limit_counts_only_daytime_hours(zone: str) -> None:
+    quiet = policy(zone)
+    twelve = timedelta(hours=12)
+    # From 11:37: 9 h 23 min until 21:00, the night does not count, 2 h 37 min from 09:00.
+    assert quiet.after_daytime(local(zone, 2026, 9, 1, 11, 37), twelve) == local(
+        zone, 2026, 9, 2, 11, 37
+    )
+    # Begun at night: counted from the morning, so it ends when the night begins again.
+    assert quiet.after_daytime(local(zone, 2026, 9, 1, 23, 40), twelve) == local(
+        zone, 2026, 9, 2, 21, 0
+    )
+    assert quiet.after_daytime(local(zone, 2026, 9, 1, 10, 0), timedelta(hours=2)) == local(
+        zone, 2026, 9, 1, 12, 0
+    )
+    assert quiet.after_daytime(local(zone, 2026, 9, 1, 9, 0), timedelta(hours=36)) == local(
+        zone, 2026, 9, 3, 21, 0
+    )

@@ -15,7 +15,7 @@ from services.clock import FixedClock
 from services.container import ServiceConfig, Services
 from services.errors import Conflict, NotAllowed
 from services.i18n import Texts
-from services.selection import Candidate, CardView, combined_scores, plan_top
+from services.selection import Candidate, CardView, Combined, combined_scores, plan_top
 from storage.models import (
     Application,
     ApplicationScore,
@@ -80,17 +80,20 @@ async def count(factory: UnitOfWorkFactory, statement) -> int:  # type: ignore[n
         return int(await uow.session.scalar(statement) or 0)
 
 
-def test_combined_score_is_the_weighted_mean_over_criteria_and_reviewers() -> None:
+def test_combined_score_is_the_weighted_mean_over_complete_reviews() -> None:
     weights = {1: 0.3, 2: 0.4, 3: 0.3}
     rows = [
         (10, 100, 1, 5), (10, 100, 2, 4), (10, 100, 3, 3),  # reviewer 100: 4.0
         (10, 200, 1, 3), (10, 200, 2, 3), (10, 200, 3, 3),  # reviewer 200: 3.0
-        (11, 100, 2, 5),  # one criterion only: 5.0
+        (10, 300, 2, 0),  # reviewer 300 scored one criterion of three: does not count
+        (11, 100, 2, 5),  # one criterion only: no score yet
         (11, 100, 9, 0),  # a criterion switched off since: ignored
+        (12, 100, 1, 4), (12, 100, 2, 4), (12, 100, 3, 4), (12, 100, 9, 0),
     ]  # fmt: skip
     result = combined_scores(rows, weights)
-    assert result[10] == (pytest.approx(3.5), 2)
-    assert result[11] == (pytest.approx(5.0), 1)
+    assert result[10] == Combined(pytest.approx(3.5), 2, 1)
+    assert result[11] == Combined(None, 0, 1)
+    assert result[12] == Combined(pytest.approx(4.0), 1, 0)
 
 
 def test_top_n_fills_capacity_by_score_preferring_the_higher_ranked_idea() -> None:
@@ -235,7 +238,8 @@ async def test_top_n_then_publish_twice_sends_one_result_each_and_forms_teams_on
     for app, value in ((best, 5), (second, 4), (third, 3)):
         every = {"presentation": value, "motivation": value, "interest": value}
         await score_all(uow_factory, clock, world, MENTOR_A, app, every)
-    await score_all(uow_factory, clock, world, MENTOR_B, tutor, {"motivation": 5})
+    await score_all(uow_factory, clock, world, MENTOR_B, tutor,
+                    {"presentation": 5, "motivation": 5, "interest": 5})  # fmt: skip
     async with uow_factory() as uow:
         office = await identity(uow, OFFICE)
         plan = await services(uow, clock).selection.top_preview(office)
@@ -246,7 +250,8 @@ async def test_top_n_then_publish_twice_sends_one_result_each_and_forms_teams_on
             await services(uow, clock).selection.accept_top(office, "0000000000")
     async with uow_factory() as uow:
         office = await identity(uow, OFFICE)
-        assert await services(uow, clock).selection.accept_top(office, plan.digest) == 3
+        outcome = await services(uow, clock).selection.accept_top(office, plan.digest)
+        assert outcome.accepted == 3 and outcome.first_time
         await services(uow, clock).selection.decide(office, third, Decision.REJECTED)
     async with uow_factory() as uow:
         decided = {

@@ -18,8 +18,10 @@ int-attendance-attended = посещено
 int-attendance-no_show = не пришёл(ла)
 
 # /internships
-int-week-title = Стажировки и профпробы на неделе { $week } (направление: { $direction }):
-int-week-empty = На этой неделе свободных слотов нет. Посмотрите другие недели или другое направление.
+int-week-title = Стажировки и профпробы с { $first } по { $last } (направление: { $direction }):
+int-week-empty = В эти дни свободных слотов нет.
+int-week-later = Ближайший свободный слот — { $date }: листайте дальше кнопкой «Следующие 7 дней».
+int-week-no-later = Позже свободных слотов пока тоже нет. Загляните сюда через несколько дней или выберите другое направление.
 int-slot-line =
     { $n }. { $organisation } — { $kind }
        { $when }, { $address }
@@ -30,8 +32,8 @@ int-dir-all = все
 int-pick-direction = Выберите направление:
 int-btn-book = Записаться: № { $n }
 int-btn-waitlist = В лист ожидания: № { $n }
-int-btn-prev-week = « Предыдущая неделя
-int-btn-next-week = Следующая неделя »
+int-btn-prev-week = « Предыдущие 7 дней
+int-btn-next-week = Следующие 7 дней »
 int-btn-direction = Направление: { $direction }
 int-booked-requested = Вы записаны: { $organisation }, { $when }. Запись ждёт подтверждения площадки или наставника — бот сообщит о решении.
 int-booked-confirmed = Вы записаны: { $organisation }, { $when }. Запись подтверждена, она добавлена в ваш ИУП.
@@ -72,7 +74,7 @@ int-btn-confirm-who = Подтвердить: { $student }
 int-btn-decline-who = Отклонить: { $student }
 int-decided-confirmed = Запись подтверждена: { $student }, { $when }.
 int-decided-declined = Запись отклонена: { $student }, { $when }.
-int-confirmed-notice = Ваша запись подтверждена: { $organisation }, { $address }, { $when }. Она добавлена в ваш ИУП; бот напомнит за день и за 2 часа до начала.
+int-confirmed-notice = Ваша запись подтверждена: { $organisation }, { $address }, { $when }. Она добавлена в ваш ИУП, бот напомнит о ней заранее (не ночью). Сдавать по ней ничего не нужно: задача будет выполнена, когда площадка отметит, что вы пришли.
 int-ics-caption = Добавьте стажировку в календарь телефона: откройте этот файл.
 int-declined-notice = К сожалению, запись отклонена: { $organisation }, { $when }. Выберите другой слот: /internships
 int-offer-notice = Освободилось место: { $organisation }, { $when }. Подтвердите участие до { $until }, иначе место получит следующий в листе ожидания.
@@ -91,8 +93,9 @@ int-marked-none = Отмечено.
 int-task-title-internship = Стажировка: { $organisation }
 int-task-title-professional_trial = Профпроба: { $organisation }
 int-task-description = Адрес: { $address }. Время: { $when }.
-reminder-start-1d = Напоминание: завтра «{ $title }», начало { $due }.
-reminder-start-2h = Через 2 часа «{ $title }», начало { $due }. Не опаздывайте!
+# $left is the real time left until the start, computed when the reminder is sent.
+reminder-start-1d = Напоминание: через { $left } — «{ $title }», начало { $due }.
+reminder-start-2h = Через { $left } — «{ $title }», начало { $due }. Не опаздывайте!
 
 # /slots
 slots-title = Слоты вашей площадки:

@@ -44,6 +44,7 @@ plan-card-description = Описание: { $description }
 plan-card-comment = Комментарий тьютора: { $comment }
 plan-card-evidence = Подтверждение: { $evidence }
 plan-evidence-file = файл или фото (отправлено отдельным сообщением)
+plan-card-by-attendance = Сдавать ничего не нужно: задача будет выполнена, когда площадка или наставник отметит, что вы пришли.
 
 ## Buttons
 plan-btn-open = Открыть задачу
@@ -70,6 +71,7 @@ plan-evidence-long = Слишком длинный текст: не больше
 plan-evidence-empty = Пустое сообщение не подойдёт. Напишите, что сделано, или пришлите ссылку, файл или фото.
 plan-cannot-start = Эту задачу сейчас нельзя взять в работу: она уже сдана или выполнена.
 plan-cannot-submit = Эту задачу сейчас нельзя сдать: она уже сдана на проверку или выполнена.
+plan-task-by-attendance = Эту задачу не сдают: это запись на стажировку, и она будет выполнена, когда площадка или наставник отметит, что вы пришли.
 plan-text-expected = Здесь нужен ответ текстом.
 plan-back-done = Хорошо, вернулись. Задача не изменилась.
 
@@ -83,6 +85,7 @@ plan-already-decided = По этой задаче уже принято реше
 plan-move-ask = Новый срок задачи «{ $title }»: напишите дату и время в виде ДД.ММ.ГГГГ ЧЧ:ММ (например, 15.10.2026 18:00) или только дату.
 plan-moved = Срок задачи «{ $title }» перенесён на { $due }. Напоминания перенесены.
 plan-cannot-move = Срок этой задачи уже нельзя изменить: она выполнена или удалена.
+plan-booking-task = Это запись на стажировку: её время задаёт слот площадки, а отменяет запись сам обучающийся в /bookings.
 plan-delete-ask = Удалить задачу «{ $title }» у обучающегося? Напоминания по ней будут отменены.
 plan-deleted = Задача «{ $title }» удалена, напоминания отменены.
 plan-task-unknown = Задача не найдена: возможно, её удалили.
@@ -132,23 +135,38 @@ plan-title-short = Название слишком короткое: нужно 
 plan-title-long = Название слишком длинное: не больше 200 знаков.
 plan-link-invalid = Это не похоже на ссылку. Пришлите адрес, начинающийся с http:// или https://, или нажмите «Пропустить».
 plan-desc-long = Описание слишком длинное: не больше 2000 знаков.
+plan-desc-empty = Описание пустое. Напишите текст или нажмите «Пропустить».
 plan-due-format = Не понял дату. Напишите в виде ДД.ММ.ГГГГ ЧЧ:ММ, например 15.10.2026 18:00, или только дату: 15.10.2026.
 plan-due-invalid = Такой даты нет в календаре. Проверьте день и месяц (ДД.ММ.ГГГГ) и время (часы 0–23, минуты 0–59).
 plan-due-past = Этот срок уже прошёл. Укажите дату и время в будущем.
 plan-due-far = Срок слишком далёкий: укажите дату в пределах двух лет.
 
 ## Reminders
+# Every relative time in a reminder ($left, $late) is computed when it is sent, from the real
+# time left: quiet hours may have moved the reminder, or the bot may have been down.
 reminder-before =
-    Напоминание: до срока задачи «{ $title }» { $days ->
-        [one] остался { $days } день
-        [few] осталось { $days } дня
-       *[other] осталось { $days } дней
-    }.
+    Напоминание: задачу «{ $title }» нужно сдать через { $left }.
     Срок — { $due }.
-reminder-due-morning = Сегодня срок задачи «{ $title }»: { $due }.
+reminder-due-today = Сегодня срок задачи «{ $title }»: { $due }, через { $left }.
 reminder-overdue = Срок задачи «{ $title }» прошёл ({ $due }). Сдайте её, как только сможете.
-reminder-escalation = Задача «{ $title }» просрочена уже на два дня (срок был { $due }). Если нужна помощь — напишите тьютору.
-reminder-escalation-tutor = Задача «{ $title }» обучающегося { $student } просрочена на два дня (срок был { $due }).
+reminder-escalation = Задача «{ $title }» просрочена на { $late } (срок был { $due }). Если нужна помощь — напишите тьютору.
+reminder-escalation-tutor = Задача «{ $title }» обучающегося { $student } просрочена на { $late } (срок был { $due }).
+# A stretch of time, in the form that follows «через» and «на» (accusative).
+reminder-span-days = { $n ->
+    [one] { $n } день
+    [few] { $n } дня
+   *[other] { $n } дней
+}
+reminder-span-hours = { $n ->
+    [one] { $n } час
+    [few] { $n } часа
+   *[other] { $n } часов
+}
+reminder-span-minutes = { $n ->
+    [one] { $n } минуту
+    [few] { $n } минуты
+   *[other] { $n } минут
+}
 reminder-snoozed = Напоминаю о задаче «{ $title }». Срок — { $due }.
 reminder-snoozed-until = Хорошо, напомню { $when }.
 plan-snooze-closed = Эта задача уже сдана или закрыта — напоминать не о чем.

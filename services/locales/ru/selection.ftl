@@ -11,32 +11,43 @@ sel-notice =
     📥 Новая заявка { $number } ({ $role }).
     Выбранные ваши идеи: { $ideas }.
     Откройте её, чтобы посмотреть анкету и поставить оценки.
+sel-notice-tutor =
+    📥 Новая заявка тьютора { $number }.
+    Заявки тьюторов оценивает проектный офис: откройте её, чтобы посмотреть анкету и поставить оценки.
 sel-btn-open = 📄 Открыть заявку
-sel-media-caption = Самопрезентация к заявке { $number }
+sel-media-caption = Самопрезентация: { $name }, заявка { $number }
+sel-media-video-note = 🎥 Видеосообщение ниже — самопрезентация: { $name }, заявка { $number }
 
-sel-card-title = Заявка { $number } · { $role }
-sel-card-presentation = Самопрезентация: { $kind ->
-    [text] текст
-    [photo] фото (отправлено выше)
-    [video] видео (отправлено выше)
-    [video_note] видеосообщение (отправлено выше)
-    [voice] голосовое сообщение (отправлено выше)
-    [audio] аудио (отправлено выше)
-    [document] документ (отправлен выше)
-   *[other] файл (отправлен выше)
+sel-card-title = 📄 { $name } — заявка { $number }, { $role }
+sel-card-presentation = { $kind ->
+    [photo] фото — выше
+    [video] видео — выше
+    [video_note] видеосообщение — выше
+    [voice] голосовое сообщение — выше
+    [audio] аудио — выше
+    [document] документ — выше
+   *[other] файл — выше
 }
+sel-card-presentation-text = Самопрезентация (текст)
 sel-card-ranking = Выбранные идеи (по приоритету):
+sel-card-panel-of = Заявка { $number } · { $name }
 sel-card-scores = Ваши оценки (0–5):
-sel-card-criterion = { $n }. { $title } (вес { $weight }): { $score }
+sel-card-criteria = Критерии (0–5):
+sel-card-criterion = К{ $n }. { $title } (вес { $weight }): { $score }
+sel-card-criterion-office = К{ $n }. { $title } (вес { $weight })
 sel-card-unscored = —
+sel-card-my-partial = Оценено критериев: { $scored } из { $total }. Ваша оценка войдёт в итоговый балл, когда будут оценены все.
 sel-card-combined = Итоговый балл: { $score } (оценщиков: { $reviewers })
-sel-card-no-score = Итоговый балл: оценок пока нет
+sel-card-no-score = Итоговый балл: полных оценок пока нет
+sel-card-incomplete = Неполных оценок: { $count } — они не учитываются, пока оценщик не оценит все критерии.
 sel-card-my-comment = Ваш комментарий: { $comment }
 sel-card-my-rec = Ваша рекомендация: { $rec }
-sel-card-note = • { $rec }{ $comment }
-sel-card-notes = Рекомендации оценщиков:
+sel-card-how = Оцените каждый критерий кнопками К1–К{ $last }, затем дайте рекомендацию.
+sel-card-notes = Оценки и рекомендации оценщиков:
+sel-card-note = • { $state } · рекомендация: { $rec }
+sel-note-complete = оценка { $score }
+sel-note-incomplete = неполная оценка ({ $scored } из { $total } критериев) — не учитывается
 sel-card-decided = Решение принято: { $decision }. Оценки больше не меняются.
-sel-card-read-only = Оценки может ставить только наставник идеи, выбранной кандидатом.
 sel-rec-accept = принять
 sel-rec-waitlist = лист ожидания
 sel-rec-reject = отказать
@@ -48,10 +59,14 @@ sel-btn-comment = 💬 Комментарий
 sel-btn-rec-accept = 👍 Принять
 sel-btn-rec-waitlist = ⏳ В лист ожидания
 sel-btn-rec-reject = 👎 Отказать
+sel-btn-score = К{ $n }: { $v }
+sel-btn-score-mine = •К{ $n }: { $v }•
+sel-btn-next-application = Следующая заявка ▶️
+sel-queue-done = Все ваши заявки оценены полностью — следующей нет. Список — /review.
 sel-score-saved = Оценка сохранена.
 sel-rec-saved = Рекомендация сохранена.
 sel-comment-ask = Напишите комментарий к заявке { $number } одним сообщением. Передумали — /cancel.
-sel-comment-saved = Комментарий сохранён.
+sel-comment-saved = Комментарий сохранён — он в карточке заявки выше.
 sel-comment-short = Комментарий слишком короткий — напишите хотя бы пару слов.
 sel-comment-long = Комментарий длиннее { $limit } символов — сократите, пожалуйста.
 sel-comment-text = Комментарий — это текстовое сообщение. Напишите его словами или нажмите /cancel.
@@ -64,13 +79,18 @@ sel-review-title = Заявки на проверку ({ $filter }), стр. { $
 sel-review-all = все ваши идеи
 sel-review-empty = Непроверенных заявок нет.
 sel-review-item = { $mark } { $number } · { $role }
-sel-review-legend = ✅ — вы уже оценили, ▫️ — ещё нет.
+sel-review-mark = { $progress ->
+    [complete] ✅
+    [partial] ◐
+   *[none] ▫️
+}
+sel-review-legend = ✅ — вы оценили все критерии, ◐ — оценка неполная (не учитывается), ▫️ — ещё не оценивали.
 sel-btn-all-ideas = Все идеи
 sel-btn-prev = ◀️ Назад
 sel-btn-next = Вперёд ▶️
 
 sel-office-title = Отбор: заявок { $applications }, без решения { $undecided }.
-sel-office-published = Результаты опубликованы.
+sel-office-published = Результаты опубликованы: принято { $accepted }, лист ожидания { $waitlisted }, не прошли отбор { $rejected }.
 sel-office-idea = { $n }. { $title } — обучающиеся: выбрали { $s_ranked }, принято { $s_accepted } из { $s_capacity }; тьюторы: выбрали { $t_ranked }, принято { $t_accepted } из { $t_capacity }
 sel-office-hint = Нажмите идею, чтобы увидеть рейтинг кандидатов.
 sel-btn-top = ✅ Принять лучших по квотам
@@ -80,8 +100,9 @@ sel-idea-title = «{ $title }»: места — обучающиеся { $studen
 sel-idea-students = Обучающиеся:
 sel-idea-tutors = Тьюторы:
 sel-idea-none = — никто не выбрал
-sel-idea-row = { $n }. { $number } — { $score } (оценщиков: { $reviewers }, выбор № { $rank }){ $decision }
-sel-idea-no-score = нет оценок
+sel-idea-row = { $n }. { $number } — { $score } (оценщиков: { $reviewers }, выбор № { $rank }){ $incomplete }{ $decision }
+sel-idea-no-score = нет полных оценок
+sel-idea-incomplete = , неполных оценок: { $count }
 sel-idea-decision = { $decision ->
     [accepted] · ✅ принят(а)
     [accepted-elsewhere] · принят(а) в другую идею
@@ -104,6 +125,7 @@ sel-top-rule = Правило: кандидаты идут по убыванию
 sel-btn-confirm = ✅ Подтвердить
 sel-btn-cancel = Отмена
 sel-top-done = Принято заявок: { $count }.
+sel-top-again = Уже сделано: по этому предпросмотру принято заявок — { $count }. Повторно ничего не изменено.
 sel-plan-changed = Пока вы смотрели, оценки или решения изменились. Откройте предпросмотр ещё раз.
 sel-cancelled = Ничего не изменено.
 sel-publish-preview =

@@ -1,0 +1,256 @@
+"""The office's /access: the invitation links nobody has opened yet and the people holding staff
+roles, page by page, each with a revoke button that asks for confirmation first. One message,
+redrawn in place; every press is re-checked by services/access.py."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from handlers.callback_data import Id, Small
+from handlers.replies import button, keyboard, redraw
+from services.access import AccessPage, GrantEntry, InvitationEntry, Revoked
+from services.container import Services
+from services.i18n import Translator
+from services.people import Identity
+from storage.models import Role
+
+BUTTON_NAME_LIMIT = 24
+
+
+class AccessCD(CallbackData, prefix="acc"):
+    """act: pg (the list, page p), ai / ar (confirm revoking invitation / role grant `id`),
+    yi / yr (revoke it, confirmed). `p` is the page to come back to."""
+
+    act: str
+    id: Id = 0
+    p: Small = 0
+
+
+def _invitation_what(entry: InvitationEntry, t: Translator) -> str:
+    if entry.idea_title:
+        return t("access-invitation-idea", idea=entry.idea_title)
+    if entry.label:
+        return t("access-invitation-label", label=entry.label)
+    return ""
+
+
+def _expires(entry: InvitationEntry, t: Translator) -> str:
+    return entry.expires_local or t("access-invitation-forever")
+
+
+def _name(entry: GrantEntry, t: Translator) -> str:
+    name = entry.name or t("access-grant-no-name", tg_id=entry.tg_id)
+    return f"{name} (@{entry.username})" if entry.username else name
+
+
+def _season(entry: GrantEntry, t: Translator) -> str:
+    return t("access-grant-season", season=entry.season_code) if entry.season_code else ""
+
+
+def _grant_line(n: int, entry: GrantEntry, t: Translator) -> str:
+    line = t(
+        "access-grant-line",
+        n=n,
+        name=_name(entry, t),
+        role=t(f"role-{entry.role.value}"),
+        season=_season(entry, t),
+        ideas=t("access-grant-ideas", ideas=", ".join(entry.ideas)) if entry.ideas else "",
+    )
+    if entry.role is Role.OFFICE and entry.from_settings:
+        line += " " + t("access-grant-note-settings")
+    elif entry.role is Role.OFFICE and entry.is_me:
+        line += " " + t("access-grant-note-me")
+    return line
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= BUTTON_NAME_LIMIT else text[: BUTTON_NAME_LIMIT - 1] + "…"
+
+
+def render_page(
+    view: AccessPage, t: Translator, notice: str | None = None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    lines = [notice, ""] if notice else []
+    lines += [
+        t("access-title"),
+        t("access-summary", invitations=view.invitations_total, grants=view.grants_total),
+    ]
+    if view.pages > 1:
+        lines.append(t("access-page", page=view.page + 1, pages=view.pages))
+    rows: list[list[InlineKeyboardButton]] = []
+    n = view.first_number
+    if view.invitations:
+        lines += ["", t("access-invitations")]
+        for invitation in view.invitations:
+            role = t(f"role-{invitation.role.value}")
+            what = _invitation_what(invitation, t)
+            lines.append(
+                t("access-invitation-line", n=n, role=role, what=what,
+                  expires=_expires(invitation, t))
+            )  # fmt: skip
+            rows.append(
+                [
+                    button(
+                        t("access-btn-revoke-invitation", n=n, role=_short(role)),
+                        AccessCD(act="ai", id=invitation.id, p=view.page),
+                    )
+                ]
+            )
+            n += 1
+    if view.grants:
+        lines += ["", t("access-grants")]
+        for grant in view.grants:
+            lines.append(_grant_line(n, grant, t))
+            if grant.revocable_in_bot:
+                rows.append(
+                    [
+                        button(
+                            t(
+                                "access-btn-revoke-grant",
+                                n=n,
+                                name=_short(grant.name or str(grant.tg_id)),
+                                role=_short(t(f"role-{grant.role.value}")),
+                            ),
+                            AccessCD(act="ar", id=grant.grant_id, p=view.page),
+                        )
+                    ]
+                )
+            n += 1
+    if not view.invitations_total and not view.grants_total:
+        lines += ["", t("access-empty")]
+    lines += ["", t("access-hint")]
+    paging = []
+    if view.page > 0:
+        paging.append(button(t("access-btn-prev"), AccessCD(act="pg", p=view.page - 1)))
+    if view.page + 1 < view.pages:
+        paging.append(button(t("access-btn-next"), AccessCD(act="pg", p=view.page + 1)))
+    rows.append(paging)
+    return "\n".join(lines), keyboard(rows)
+
+
+def render_confirm_invitation(
+    entry: InvitationEntry, page: int, t: Translator
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    text = t(
+        "access-confirm-invitation",
+        role=t(f"role-{entry.role.value}"),
+        what=_invitation_what(entry, t),
+        expires=_expires(entry, t),
+    )
+    return text, keyboard(
+        [
+            [
+                button(t("access-btn-confirm-invitation"), AccessCD(act="yi", id=entry.id, p=page)),
+                button(t("access-btn-back"), AccessCD(act="pg", p=page)),
+            ]
+        ]
+    )
+
+
+def render_confirm_grant(
+    entry: GrantEntry, page: int, t: Translator
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    parts = [
+        t(
+            "access-confirm-grant",
+            role=t(f"role-{entry.role.value}"),
+            season=_season(entry, t),
+            name=_name(entry, t),
+        )
+    ]
+    if entry.role is Role.MENTOR:
+        parts.append(t("access-confirm-grant-mentor"))
+    elif entry.role is Role.SITE_CONTACT:
+        parts.append(t("access-confirm-grant-site"))
+    return "\n\n".join(parts), keyboard(
+        [
+            [
+                button(
+                    t("access-btn-confirm-grant"), AccessCD(act="yr", id=entry.grant_id, p=page)
+                ),
+                button(t("access-btn-back"), AccessCD(act="pg", p=page)),
+            ]
+        ]
+    )
+
+
+OUTCOME_TEXT = {
+    Revoked.ALREADY: "access-already-revoked",
+    Revoked.USED: "access-invitation-used",
+}
+
+
+async def access_command(message: Message, me: Identity, services: Services, t: Translator) -> None:
+    text, markup = render_page(await services.access.page(me), t)
+    await message.answer(text, reply_markup=markup)
+
+
+async def show_page(
+    query: CallbackQuery, callback_data: AccessCD, me: Identity, services: Services, t: Translator
+) -> None:
+    text, markup = render_page(await services.access.page(me, callback_data.p), t)
+    await query.answer()
+    await redraw(query, text, markup)
+
+
+async def ask_invitation(
+    query: CallbackQuery, callback_data: AccessCD, me: Identity, services: Services, t: Translator
+) -> None:
+    entry = await services.access.invitation(me, callback_data.id)
+    text, markup = render_confirm_invitation(entry, callback_data.p, t)
+    await query.answer()
+    await redraw(query, text, markup)
+
+
+async def ask_grant(
+    query: CallbackQuery, callback_data: AccessCD, me: Identity, services: Services, t: Translator
+) -> None:
+    entry = await services.access.grant(me, callback_data.id)
+    text, markup = render_confirm_grant(entry, callback_data.p, t)
+    await query.answer()
+    await redraw(query, text, markup)
+
+
+async def revoke_invitation(
+    query: CallbackQuery, callback_data: AccessCD, me: Identity, services: Services, t: Translator
+) -> None:
+    outcome = await services.access.revoke_invitation(me, callback_data.id)
+    await _after_revoking(
+        query, callback_data, outcome, "access-invitation-revoked", me, services, t
+    )
+
+
+async def revoke_grant(
+    query: CallbackQuery, callback_data: AccessCD, me: Identity, services: Services, t: Translator
+) -> None:
+    outcome = await services.access.revoke_grant(me, callback_data.id)
+    await _after_revoking(query, callback_data, outcome, "access-role-revoked", me, services, t)
+
+
+async def _after_revoking(
+    query: CallbackQuery,
+    callback_data: AccessCD,
+    outcome: Revoked,
+    done_key: str,
+    me: Identity,
+    services: Services,
+    t: Translator,
+) -> None:
+    notice = t(done_key) if outcome is Revoked.DONE else t(OUTCOME_TEXT[outcome])
+    await query.answer(notice, show_alert=outcome is not Revoked.DONE)
+    text, markup = render_page(await services.access.page(me, callback_data.p), t, notice)
+    await redraw(query, text, markup)
+
+
+def create_router() -> Router:
+    router = Router(name="office_access")
+    router.message.register(access_command, Command("access"), F.chat.type == "private")
+    router.callback_query.register(show_page, AccessCD.filter(F.act == "pg"))
+    router.callback_query.register(ask_invitation, AccessCD.filter(F.act == "ai"))
+    router.callback_query.register(ask_grant, AccessCD.filter(F.act == "ar"))
+    router.callback_query.register(revoke_invitation, AccessCD.filter(F.act == "yi"))
+    router.callback_query.register(revoke_grant, AccessCD.filter(F.act == "yr"))
+    return router
