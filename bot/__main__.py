@@ -185,11 +185,18 @@ async def _serve(settings: Settings, mode: str) -> None:
 
         await run_webhook(app)
     else:
+        from bot.webhook import start_health_server
+
         # A previous webhook would make getUpdates fail; pending updates are kept.
         await app.bot.delete_webhook(drop_pending_updates=False)
-        await app.dp.start_polling(
-            app.bot, allowed_updates=app.dp.resolve_used_update_types(), close_bot_session=True
-        )
+        health_server = await start_health_server(app)
+        try:
+            await app.dp.start_polling(
+                app.bot, allowed_updates=app.dp.resolve_used_update_types(), close_bot_session=True
+            )
+        finally:
+            if health_server is not None:
+                await health_server.cleanup()
 
 
 async def _close(app: App) -> None:

@@ -15,6 +15,8 @@ from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -24,6 +26,7 @@ from bot.middlewares import (
     DatabaseGate,
     ServicesMiddleware,
     ThrottlingMiddleware,
+    UnknownUpdateTypeMiddleware,
     UpdateDedupeMiddleware,
 )
 from bot.ratelimit import SendLimiter
@@ -36,7 +39,7 @@ from scheduler.jobs import Jobs
 from services.clock import Clock, OffsetFileClock, SystemClock
 from services.container import ServiceConfig
 from services.i18n import Texts
-from storage.db import create_engine, create_session_factory
+from storage.db import DatabaseTimeouts, create_engine, create_session_factory
 from storage.migrate import upgrade_async
 from storage.uow import UnitOfWorkFactory
 
@@ -73,23 +76,45 @@ def build_bot(settings: Settings) -> Bot:
     )
 
 
+def build_redis(settings: Settings) -> Redis | None:
+    if not settings.redis_url:
+        return None
+    # No retries: redis-py retries a timed-out command three times by default, which would
+    # multiply the bound on a stalled server; the next update simply tries again.
+    redis: Redis = Redis.from_url(
+        settings.redis_url,
+        socket_connect_timeout=settings.redis_connect_timeout_seconds,
+        socket_timeout=settings.redis_command_timeout_seconds,
+        retry=Retry(NoBackoff(), 0),
+    )
+    return redis
+
+
 def build_app(settings: Settings, clock: Clock | None = None, bot: Bot | None = None) -> App:
     clock = clock or (
         OffsetFileClock(settings.clock_offset_file) if settings.clock_offset_file else SystemClock()
     )
     texts = Texts()
     bot = bot or build_bot(settings)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(
+        settings.database_url,
+        DatabaseTimeouts(
+            connect=settings.database_connect_timeout_seconds,
+            command=settings.database_command_timeout_seconds,
+            pool=settings.database_pool_timeout_seconds,
+        ),
+    )
     uow_factory = UnitOfWorkFactory(create_session_factory(engine))
-    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    redis = build_redis(settings)
 
     storage: BaseStorage
     isolation: BaseEventIsolation
     if redis is not None:
-        storage = RedisStorage(
-            redis, key_builder=DefaultKeyBuilder(prefix="kadry_fsm", with_bot_id=True)
-        )
-        isolation = RedisEventIsolation(redis)
+        keys = DefaultKeyBuilder(prefix="kadry_fsm", with_bot_id=True)
+        storage = RedisStorage(redis, key_builder=keys)
+        # The per-user locks too are per bot: two bots sharing one Redis must not wait on each
+        # other's users.
+        isolation = RedisEventIsolation(redis, key_builder=keys)
     else:
         storage, isolation = MemoryStorage(), SimpleEventIsolation()
 
@@ -99,8 +124,11 @@ def build_app(settings: Settings, clock: Clock | None = None, bot: Bot | None = 
     config = ServiceConfig(
         default_timezone=settings.default_timezone, office_admin_ids=settings.office_admin_ids
     )
+    dp.update.outer_middleware(UnknownUpdateTypeMiddleware())
     dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_rate_per_second))
-    dp.update.outer_middleware(DatabaseGate(_update_slots(engine)))
+    dp.update.outer_middleware(
+        DatabaseGate(_update_slots(engine), settings.database_pool_timeout_seconds)
+    )
     dp.update.outer_middleware(UpdateDedupeMiddleware(uow_factory, clock, redis, settings.bot_id))
     dp.update.outer_middleware(ServicesMiddleware(uow_factory, clock, texts, config))
     dp.include_routers(*feature_routers())

@@ -1,4 +1,5 @@
-"""Update middlewares: dedupe, per-user throttling, the unit of work, and who is writing.
+"""Update middlewares: unknown update types, dedupe, per-user throttling, a bounded wait for the
+database, the unit of work, and who is writing.
 
 Registered as outer middlewares on `update`, after aiogram's own (which resolve the user and
 take the per-user event-isolation lock), so one user's flood waits only on that user's lock.
@@ -15,11 +16,13 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
+from aiogram.types.update import UpdateTypeLookupError
 from redis.asyncio import Redis
 
 from services.clock import Clock
 from services.container import ServiceConfig, Services
 from services.i18n import Texts
+from storage.health import DatabaseUnavailable
 from storage.uow import UnitOfWorkFactory
 
 logger = logging.getLogger(__name__)
@@ -27,6 +30,23 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 DEDUPE_TTL_SECONDS = 24 * 3600
+
+
+class UnknownUpdateTypeMiddleware(BaseMiddleware):
+    """Skip an update of no type we know, logging its id only.
+
+    Left to aiogram, such an update is dumped whole into a warning: whatever it carries, up to
+    the webhook's size limit, would land in the logs.
+    """
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        try:
+            event.event_type  # noqa: B018 - resolving the type is the check
+        except UpdateTypeLookupError:
+            logger.info("update %s has no known type: skipped", event.update_id)
+            return None
+        return await handler(event, data)
 
 
 class UpdateDedupeMiddleware(BaseMiddleware):
@@ -65,14 +85,26 @@ class DatabaseGate(BaseMiddleware):
     concurrent updates than connections a waiting update can lose every race until the pool's
     timeout and fail (seen with a hundred applicants at once). A fair semaphore in front, sized
     below the pool, means an update that gets through always finds a connection.
+
+    The wait is bounded like the pool's own: when the database stalls, the updates holding the
+    slots wait out their statement timeouts, and those queued behind them get the apology after
+    `timeout` seconds instead of queueing for minutes.
     """
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, timeout: float | None = None) -> None:
         self._slots = asyncio.Semaphore(max(1, limit))
+        self._timeout = timeout
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        async with self._slots:
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise DatabaseUnavailable(f"no database connection free in {self._timeout} s") from None
+        try:
             return await handler(event, data)
+        finally:
+            self._slots.release()
 
 
 class ThrottlingMiddleware(BaseMiddleware):

@@ -39,6 +39,7 @@ from services.i18n import Texts
 from services.notify import SENT_PARTS, OutboxNotifier
 from services.team_chat import TeamChatService
 from services.text_fit import CAPTION_LIMIT, MESSAGE_LIMIT, split_text
+from storage.health import unavailable_dependency
 from storage.models import OutgoingMessage
 from storage.uow import UnitOfWorkFactory
 
@@ -94,8 +95,16 @@ class Sender:
                 handled = await self.deliver_due()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                logger.exception("outbox sender cycle failed; retrying")
+            except Exception as error:
+                if (dependency := unavailable_dependency(error)) is not None:
+                    # An outage repeats every cycle: one line each, not a traceback each.
+                    logger.warning(
+                        "outbox sender: %s unavailable (%s); retrying",
+                        dependency,
+                        type(error).__name__,
+                    )
+                else:
+                    logger.exception("outbox sender cycle failed; retrying")
                 handled = 0
             if handled == 0:
                 self._wakeup.clear()

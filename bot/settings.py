@@ -22,6 +22,19 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(8080, ge=1, le=65535)
+    # Polling mode has no web server of its own; with a port, GET /healthz is served there.
+    health_host: str = "127.0.0.1"
+    health_port: int | None = Field(None, ge=1, le=65535)
+
+    # A stalled database or Redis must not hold updates: past these bounds the user gets a
+    # short apology and the next update tries again (seconds).
+    database_connect_timeout_seconds: float = Field(5.0, gt=0)
+    database_command_timeout_seconds: float = Field(10.0, gt=0)
+    database_pool_timeout_seconds: float = Field(10.0, gt=0)
+    redis_connect_timeout_seconds: float = Field(5.0, gt=0)
+    redis_command_timeout_seconds: float = Field(5.0, gt=0)
+    # Each check of GET /healthz gives up after this long and reports its dependency down.
+    health_check_timeout_seconds: float = Field(3.0, gt=0)
 
     default_timezone: str = "Europe/Moscow"
     office_admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
@@ -58,6 +71,12 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @field_validator("health_port", mode="before")
+    @classmethod
+    def _empty_port_is_off(cls, value: object) -> object:
+        # `.env.example` lists HEALTH_PORT= empty: copied as is, it means "off", not an error.
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("default_timezone")
     @classmethod

@@ -1,40 +1,166 @@
-"""Webhook mode: an aiohttp server that checks Telegram's secret header, plus GET /healthz."""
+"""The HTTP side: the webhook endpoint (Telegram's secret checked, the body parsed within
+bounds) and GET /healthz, served by the webhook server or, in polling mode, on HEALTH_PORT."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import secrets
 import signal
+import traceback
+from typing import Any
 
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram import Bot
+from aiogram.methods import TelegramMethod
+from aiogram.types import Update
+from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
-from sqlalchemy import text
+from pydantic import ValidationError
 
 from bot.app import App, StartupError
+from storage.health import database_status, redis_status
 
 logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Far above any real update (a 4096-character message with its reply and entities is a few
+# dozen kilobytes), so only garbage is refused.
+MAX_UPDATE_BYTES = 256 * 1024
+# A real update nests about a dozen levels (update → callback → message → reply → keyboard →
+# row → button …); deeper is garbage, and would cost the parser and validator dearly.
+MAX_UPDATE_DEPTH = 32
+
+
+class UnreadableUpdate(Exception):
+    """The body is not an update we can take; `reason` is safe to log (never the body)."""
+
+    def __init__(self, reason: str, update_id: object = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.update_id = update_id if isinstance(update_id, int) else None
+
+
+def parse_update(body: bytes, bot: Bot | None = None) -> Update:
+    """The update in a webhook request's body, or UnreadableUpdate saying what is wrong."""
+    if len(body) > MAX_UPDATE_BYTES:
+        raise UnreadableUpdate("too big")
+    try:
+        raw = json.loads(body)
+    except ValueError:
+        raise UnreadableUpdate("not JSON") from None
+    except RecursionError:  # nested past the parser's own limit
+        raise UnreadableUpdate("nested too deep") from None
+    if not isinstance(raw, dict):
+        raise UnreadableUpdate("not a JSON object")
+    update_id = raw.get("update_id")
+    if _depth(raw) > MAX_UPDATE_DEPTH:
+        raise UnreadableUpdate("nested too deep", update_id)
+    try:
+        return Update.model_validate(raw, context={"bot": bot})
+    except ValidationError:  # its message quotes the input: not logged
+        raise UnreadableUpdate("not a valid update", update_id) from None
+
+
+def _depth(value: Any) -> int:
+    """How deeply JSON containers nest in `value`; iterative, so depth cannot hurt it."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        pending.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+class WebhookHandler:
+    """POST from Telegram: 401 without the secret, 4xx for a body that is no update (logged by
+    update id and reason only), otherwise 200 at once while the update is handled in the
+    background, so Telegram never times out on us."""
+
+    def __init__(self, app: App, secret: str) -> None:
+        self.app = app
+        self.secret = secret
+        self._in_flight: set[asyncio.Task[None]] = set()
+
+    async def __call__(self, request: web.Request) -> web.Response:
+        if not secrets.compare_digest(request.headers.get(SECRET_HEADER, ""), self.secret):
+            return web.Response(status=401, text="Unauthorized")
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            logger.info("webhook: refused a request body over %s bytes", MAX_UPDATE_BYTES)
+            return web.Response(status=413, text="Request body too large")
+        try:
+            update = parse_update(body, self.app.bot)
+        except UnreadableUpdate as refused:
+            update_id = "(no id)" if refused.update_id is None else refused.update_id
+            logger.info("webhook: refused update %s: %s", update_id, refused.reason)
+            return web.Response(status=400, text=f"Bad update: {refused.reason}")
+        task = asyncio.create_task(self._handle(update))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+        return web.json_response({})
+
+    async def _handle(self, update: Update) -> None:
+        app = self.app
+        try:
+            result = await app.dp.feed_update(app.bot, update)
+            if isinstance(result, TelegramMethod):
+                await app.dp.silent_call_request(app.bot, result)
+        except Exception as error:
+            # The error router answers everything it can; this is what escaped it (the apology
+            # itself failing). Only the id, type and place: an exception's text may quote a user.
+            logger.error(
+                "update %s failed outside the error handler: %s\n%s",
+                update.update_id,
+                type(error).__name__,
+                "".join(traceback.format_tb(error.__traceback__)),
+            )
+
+    async def finish(self, *_: object) -> None:
+        """On shutdown: let updates in flight end before the database goes away."""
+        if self._in_flight:
+            await asyncio.wait(self._in_flight, timeout=10)
+
+
+async def health(app: App) -> tuple[dict[str, Any], bool]:
+    """Each dependency's state, each check bounded, all at once; and whether all are ok."""
+    timeout = app.settings.health_check_timeout_seconds
+    checks = {"database": database_status(app.engine, timeout)}
+    if app.redis is not None:
+        checks["redis"] = redis_status(app.redis, timeout)
+    results = await asyncio.gather(*checks.values())
+    report: dict[str, Any] = dict(zip(checks, results, strict=True))
+    healthy = all(result == "ok" for result in results)
+    return {"ok": healthy, **report}, healthy
+
+
+def add_health_route(web_app: web.Application, app: App) -> None:
+    async def healthz(_: web.Request) -> web.Response:
+        report, healthy = await health(app)
+        return web.json_response(report, status=200 if healthy else 503)
+
+    web_app.router.add_get("/healthz", healthz)
 
 
 def build_web_app(app: App) -> web.Application:
     settings = app.settings
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    web_app = web.Application()
-    # Updates are handled in the background: Telegram gets its 200 at once, never a timeout.
-    SimpleRequestHandler(dispatcher=app.dp, bot=app.bot, secret_token=secret).register(
-        web_app, path=settings.webhook_path
-    )
-
-    async def healthz(_: web.Request) -> web.Response:
-        try:
-            async with app.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-            if app.redis is not None:
-                await app.redis.ping()
-        except Exception as error:
-            return web.json_response({"ok": False, "error": type(error).__name__}, status=503)
-        return web.json_response({"ok": True})
-
-    web_app.router.add_get("/healthz", healthz)
+    assert settings.webhook_secret is not None
+    secret = settings.webhook_secret.get_secret_value()
+    # aiohttp refuses a longer body itself (413) before reading it into memory.
+    web_app = web.Application(client_max_size=MAX_UPDATE_BYTES)
+    handler = WebhookHandler(app, secret)
+    web_app.router.add_post(settings.webhook_path, handler)
+    add_health_route(web_app, app)
+    # Before setup_application's shutdown hook, which stops the sender and closes the database.
+    web_app.on_shutdown.append(handler.finish)
 
     async def register_webhook(*_: object) -> None:
         await app.bot.set_webhook(
@@ -43,8 +169,12 @@ def build_web_app(app: App) -> web.Application:
             allowed_updates=app.dp.resolve_used_update_types(),
         )
 
+    async def close_bot_session(*_: object) -> None:
+        await app.bot.session.close()
+
     app.dp.startup.register(register_webhook)
     setup_application(web_app, app.dp, bot=app.bot)
+    web_app.on_cleanup.append(close_bot_session)
     return web_app
 
 
@@ -68,3 +198,17 @@ async def run_webhook(app: App) -> None:
         await stop.wait()
     finally:
         await runner.cleanup()
+
+
+async def start_health_server(app: App) -> web.AppRunner | None:
+    """Polling mode: GET /healthz on HEALTH_HOST:HEALTH_PORT, when a port is set."""
+    settings = app.settings
+    if settings.health_port is None:
+        return None
+    web_app = web.Application()
+    add_health_route(web_app, app)
+    runner = web.AppRunner(web_app)
+    await runner.setup()
+    await web.TCPSite(runner, settings.health_host, settings.health_port).start()
+    logger.info("health check on %s:%s/healthz", settings.health_host, settings.health_port)
+    return runner

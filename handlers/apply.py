@@ -27,6 +27,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
+from handlers.callback_data import Id
 from handlers.replies import answer, redraw
 from services.applications import (
     ConsentRecord,
@@ -61,7 +62,7 @@ class ApplyCD(CallbackData, prefix="ap"):
     (withdraw consent: ask / yes), no (changed my mind)."""
 
     act: str
-    app: int = 0
+    app: Id = 0
     step: str = ""
     val: str = ""
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, Update
 
 from handlers.apply import resume_lost_cursor, to_input
+from handlers.callback_data import MalformedData, parse
 from services.container import Services
 from services.i18n import Translator
 from services.people import Identity
+
+logger = logging.getLogger(__name__)
 
 
 async def unknown_message(
@@ -31,8 +36,21 @@ async def unknown_message(
     await message.answer(t("fallback-unknown"))
 
 
-async def unknown_button(query: CallbackQuery, t: Translator) -> None:
-    # A button no feature router accepted: forged data, or a role the presser lacks.
+async def unknown_button(query: CallbackQuery, t: Translator, event_update: Update) -> None:
+    """A press no feature router accepted. Data no factory reads (forged, or a button from an
+    older version) is refused as such; well-formed data means a role the presser lacks."""
+    if query.data is not None:
+        try:
+            parse(query.data)
+        except MalformedData as malformed:
+            # Not an error of ours, so no traceback; the reason never quotes the data.
+            logger.info(
+                "update %s: refused a malformed button press (%s)",
+                event_update.update_id,
+                malformed.reason,
+            )
+            await query.answer(t("fallback-button-malformed"), show_alert=True)
+            return
     await query.answer(t("error-not-allowed"), show_alert=True)
 
 

@@ -9,6 +9,7 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.callback_data import Id, Small
 from handlers.replies import answer, button, keyboard, send_below
 from services.container import Services
 from services.i18n import Translator
@@ -20,14 +21,14 @@ MAX_LISTED = 20
 
 class InternshipsCD(CallbackData, prefix="int"):
     act: str  # wk: show seven days, dirs: pick a direction, book: book a slot
-    w: int = 0  # which seven days: 0 from today, 1 the next seven…
-    d: int = -1
-    id: int = 0
+    w: Small = 0  # which seven days: 0 from today, 1 the next seven…
+    d: Small = -1
+    id: Id = 0
 
 
 class BookingCD(CallbackData, prefix=BOOKING_ACTION):
     act: str  # cancel, acc, rej (the student); ok, no, att, abs (contact or mentor)
-    id: int
+    id: Id
 
 
 def slot_line(number: int, slot: SlotView, t: Translator) -> str:

@@ -9,6 +9,7 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.callback_data import Id, Small
 from handlers.replies import button, keyboard, redraw
 from services.access import AccessPage, GrantEntry, InvitationEntry, Revoked
 from services.container import Services
@@ -24,8 +25,8 @@ class AccessCD(CallbackData, prefix="acc"):
     yi / yr (revoke it, confirmed). `p` is the page to come back to."""
 
     act: str
-    id: int = 0
-    p: int = 0
+    id: Id = 0
+    p: Small = 0
 
 
 def _invitation_what(entry: InvitationEntry, t: Translator) -> str:

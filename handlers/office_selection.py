@@ -14,6 +14,7 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.callback_data import Id, Small
 from handlers.replies import answer, keyboard, send_below
 from handlers.review import ReviewCD, redraw_card
 from services.container import Services
@@ -34,9 +35,9 @@ class OfficeCD(CallbackData, prefix=OFFICE_ACTION):
     no (cancel)."""
 
     act: str
-    app: int = 0
-    i: int = 0
-    v: int = 0
+    app: Id = 0
+    i: Id = 0
+    v: Small = 0
     h: str = ""
 
 

@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.callback_data import Id
 from handlers.replies import answer, button, keyboard, send_below
 from services.container import Services
 from services.errors import InvalidInput, NotAllowed
@@ -25,18 +26,18 @@ MAX_LISTED = 30
 
 class PlanCD(CallbackData, prefix=PLAN_ACTION):
     act: str
-    id: int
+    id: Id
 
 
 class SnoozeCD(CallbackData, prefix=SNOOZE_ACTION):
-    rid: int
+    rid: Id
     m: str
 
 
 class AssignCD(CallbackData, prefix="asg"):
     act: str
     k: str = ""
-    id: int = 0
+    id: Id = 0
 
 
 class PlanFlow(StatesGroup):

@@ -17,6 +17,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.callback_data import Id, Small
 from handlers.replies import answer, keyboard, redraw
 from services.container import Services
 from services.errors import DomainError, InvalidInput
@@ -33,11 +34,11 @@ class ReviewCD(CallbackData, prefix=REVIEW_ACTION):
     n (the next application after app), l (list: i idea filter, p page)."""
 
     act: str
-    app: int = 0
-    c: int = 0
-    v: int = 0
-    i: int = 0
-    p: int = 0
+    app: Id = 0
+    c: Id = 0
+    v: Small = 0
+    i: Id = 0
+    p: Small = 0
 
 
 class ReviewStates(StatesGroup):

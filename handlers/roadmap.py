@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.callback_data import Id
 from handlers.plan import evidence_of
 from handlers.replies import answer, keyboard, send_below
 from services.container import Services
@@ -22,7 +23,7 @@ from storage.models import PASSPORT_FIELDS, Team
 
 class RoadmapCD(CallbackData, prefix=ROADMAP_ACTION):
     act: str
-    id: int
+    id: Id
 
 
 class PassportFlow(StatesGroup):

@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.callback_data import Id
 from handlers.internships import BookingCD
 from handlers.replies import answer, button, keyboard, send_below
 from services.container import Services
@@ -25,7 +26,7 @@ MAX_LISTED = 30
 
 class SlotCD(CallbackData, prefix=SLOT_ACTION):
     act: str  # list, open, cap, close, closeok, add
-    id: int = 0
+    id: Id = 0
 
 
 class SlotAddCD(CallbackData, prefix="sla"):

@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from handlers.callback_data import Id
 from handlers.replies import answer, button, send_below
 from handlers.roadmap import RoadmapCD
 from services.container import Services
@@ -23,7 +24,7 @@ from storage.models import Team
 
 class TeamCD(CallbackData, prefix="tm"):
     act: str
-    id: int
+    id: Id
 
 
 class AnnounceFlow(StatesGroup):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event
@@ -29,15 +30,36 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+@dataclass(frozen=True)
+class DatabaseTimeouts:
+    """Bounds, in seconds, on waiting for the database: opening a connection, one statement,
+    and a free connection from the pool."""
+
+    connect: float
+    command: float
+    pool: float
+
+
+def create_engine(url: str, timeouts: DatabaseTimeouts | None = None, **kwargs: Any) -> AsyncEngine:
+    """The engine for `url`. The bot passes `timeouts`, so a stalled server costs an update
+    seconds, not minutes; migrations and the office's CLI commands wait as long as they need."""
     url = normalize_url(url)
     # Driver errors then never quote bound values, which may be personal data, into logs.
     kwargs.setdefault("hide_parameters", True)
     if is_sqlite(url):
-        # One writer at a time is SQLite's nature: wait for the lock instead of failing at once.
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        # One writer at a time is SQLite's nature: wait for the lock (as long as a statement may
+        # take) instead of failing at once. A local file does not stall like a server.
+        busy_wait = timeouts.command if timeouts is not None else 30
+        engine = create_async_engine(url, connect_args={"timeout": busy_wait}, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
+    if timeouts is not None:
+        # asyncpg's own bounds: `timeout` on connecting, `command_timeout` on every statement
+        # (the pool's pre-ping included); past it the connection is dropped, not reused.
+        kwargs.setdefault(
+            "connect_args", {"timeout": timeouts.connect, "command_timeout": timeouts.command}
+        )
+        kwargs.setdefault("pool_timeout", timeouts.pool)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)

@@ -76,7 +76,10 @@ async def test_unknown_text_and_forged_button_get_clear_answers(harness: Harness
     await harness.send(10, "привет")
     await harness.press(10, "stage:approve:1")
     assert harness.session.texts_to(10) == ["Не понимаю это сообщение. Список возможностей — /help"]
-    assert harness.session.alerts() == ["Недостаточно прав для этого действия."]
+    assert harness.session.alerts() == [
+        "Эта кнопка повреждена или устарела, её нажатие ничего не изменило. "
+        "Откройте нужный раздел заново — список команд в /help."
+    ]
 
 
 async def test_same_update_id_is_handled_once(harness: Harness) -> None:
@@ -97,7 +100,8 @@ async def test_unexpected_error_becomes_an_apology_and_a_log_without_personal_da
     assert harness.session.texts_to(12) == [
         "Извините, что-то пошло не так. Мы уже разбираемся; попробуйте ещё раз чуть позже."
     ]
-    assert "update 777123 failed: ConnectionRefusedError" in caplog.text
+    # An outage, not a bug: one line naming the dependency (tests/dispatcher/test_limits.py).
+    assert "update 777123 failed: database unavailable (ConnectionRefusedError)" in caplog.text
     assert payload not in caplog.text and "User12" not in caplog.text
 
 

@@ -4,10 +4,12 @@ the webhook secret, the sender under 429/403/5xx, update dedupe, kill -9, invita
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import time
 from typing import Any
 
+from aiohttp import ClientSession, ClientTimeout
 from sqlalchemy import select
 
 from services.clock import SystemClock
@@ -16,9 +18,10 @@ from storage.db import create_engine, create_session_factory
 from storage.models import OutboxStatus, OutgoingMessage, Person
 from storage.uow import UnitOfWorkFactory
 from tests.e2e.botapi_emulator import BotApiEmulator
-from tests.e2e.conftest import ROOT, StartBot, free_port
+from tests.e2e.conftest import ROOT, BotProcess, StartBot, free_port
 
 WELCOME = "Кадры будущего для регионов"
+SECRET = "s3cret-Token_1"
 
 
 async def _queue(database_url: str, messages: list[tuple[int, str]]) -> None:
@@ -57,21 +60,28 @@ async def _cli(env: dict[str, str], *args: str) -> tuple[int, str, str]:
     return process.returncode, out.decode(), err.decode()
 
 
-async def test_start_is_answered_in_polling_mode(
+async def test_start_is_answered_and_healthz_served_in_polling_mode(
     emulator: BotApiEmulator, start_bot: StartBot
 ) -> None:
-    await start_bot()
+    health_port = free_port()
+    await start_bot(HEALTH_PORT=health_port)
     emulator.send_text(100, "/start")
     await emulator.wait_for_message(100, contains=WELCOME)
     # The default command menu was published at start.
     assert [c["command"] for c in emulator.commands()][:3] == ["start", "help", "cancel"]
+    # Polling has no webhook server; with HEALTH_PORT, /healthz is served there.
+    async with (
+        ClientSession(timeout=ClientTimeout(total=10)) as client,
+        client.get(f"http://127.0.0.1:{health_port}/healthz") as response,
+    ):
+        assert (response.status, await response.json()) == (200, {"ok": True, "database": "ok"})
 
 
-async def test_webhook_mode_answers_and_refuses_a_wrong_secret(
+async def test_webhook_mode_answers_and_refuses_a_wrong_secret_and_garbage(
     emulator: BotApiEmulator, start_bot: StartBot
 ) -> None:
     port = free_port()
-    await start_bot(
+    bot = await start_bot(
         WEBHOOK_BASE_URL=f"http://127.0.0.1:{port}",
         WEBHOOK_HOST="127.0.0.1",
         WEBHOOK_PORT=port,
@@ -95,12 +105,59 @@ async def test_webhook_mode_answers_and_refuses_a_wrong_secret(
     }
     assert await emulator.post_to_webhook({**update, "update_id": 900_001}, "wrong") == 401
     assert await emulator.post_to_webhook({**update, "update_id": 900_002}, None) == 401
-    await asyncio.sleep(1.0)
+    await _garbage_is_refused_and_never_logged(bot, f"http://127.0.0.1:{port}/telegram/webhook")
     assert emulator.messages_to(102) == []  # nothing was processed
     # The same update with the right secret is processed: the check above could have failed.
     ok = await emulator.post_to_webhook({**update, "update_id": 900_003}, "s3cret-Token_1")
     assert ok == 200
     await emulator.wait_for_message(102, contains=WELCOME, since=0)
+
+
+async def _garbage_is_refused_and_never_logged(bot: BotProcess, url: str) -> None:
+    """With the right secret, a body that is no update gets a 4xx (never 500), and the log
+    carries the update id and the reason only, never the body."""
+    marker = "Petrova-Anna-+79131002030"  # stands for personal data inside a bad body
+    nested = "[" * 100_000 + "]" * 100_000  # past the JSON parser's own limit
+    deep: Any = marker
+    for _ in range(40):  # parses, but deeper than any real update
+        deep = [deep]
+    cases: list[tuple[bytes, int, str]] = [
+        (b"{not json " + marker.encode(), 400, "refused update (no id): not JSON"),
+        (json.dumps([marker]).encode(), 400, "not a JSON object"),
+        (
+            json.dumps({"update_id": 900_010, "message": marker}).encode(),
+            400,
+            "refused update 900010: not a valid update",
+        ),
+        (f'{{"update_id": 900011, "x": {nested}}}'.encode(), 400, "nested too deep"),
+        (
+            json.dumps({"update_id": 900_012, "x": deep}).encode(),
+            400,
+            "refused update 900012: nested too deep",
+        ),
+        (json.dumps({"update_id": 900_013, "x": marker * 50_000}).encode(), 413, "over"),
+        # Well-formed but of no type we know: accepted, skipped, and logged by id alone.
+        (
+            json.dumps({"update_id": 900_014, "mystery": {"note": marker * 5_000}}).encode(),
+            200,
+            "update 900014 has no known type: skipped",
+        ),
+    ]
+    headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with ClientSession(timeout=ClientTimeout(total=10)) as client:
+        for body, status, logged in cases:
+            async with client.post(url, data=body, headers=headers) as response:
+                assert response.status == status, (body[:60], await response.text())
+            await _wait_for_log(bot, logged)
+    log = bot.log()
+    assert marker not in log and "Traceback" not in log
+
+
+async def _wait_for_log(bot: BotProcess, text: str, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in bot.log():
+        assert time.monotonic() < deadline, f"{text!r} not logged:\n{bot.log()}"
+        await asyncio.sleep(0.05)
 
 
 async def test_429_storm_during_a_200_message_send_loses_nothing(
