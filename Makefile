@@ -34,8 +34,11 @@ typecheck:
 layers:
 	$(BIN)/lint-imports
 
+# Two workers by default: CI has two cores, and every test session makes its own database.
+PYTEST_WORKERS ?= 2
+
 pytest:
-	$(PY) -m pytest -q --durations=10
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --durations=10
 
 bench: install
 	$(PY) -m benchmarks

@@ -110,9 +110,15 @@ class DatabaseGate(BaseMiddleware):
 class ThrottlingMiddleware(BaseMiddleware):
     """A token bucket per user: a flood is dropped early, before any database work."""
 
-    def __init__(self, rate_per_second: float = 5.0, burst: int = 10) -> None:
+    def __init__(
+        self,
+        rate_per_second: float = 5.0,
+        burst: int = 10,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.rate = rate_per_second
         self.burst = burst
+        self.monotonic = monotonic  # a test freezes it: a slow machine refills no tokens
         self._buckets: dict[int, tuple[float, float]] = {}  # user id -> (tokens, updated)
         self._warned: dict[int, float] = {}
 
@@ -120,7 +126,7 @@ class ThrottlingMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         if user is None or self._allow(user.id):
             return await handler(event, data)
-        now = time.monotonic()
+        now = self.monotonic()
         if now - self._warned.get(user.id, 0.0) > 10.0:
             self._warned[user.id] = now
             assert isinstance(event, Update)
@@ -132,7 +138,7 @@ class ThrottlingMiddleware(BaseMiddleware):
         return None
 
     def _allow(self, user_id: int) -> bool:
-        now = time.monotonic()
+        now = self.monotonic()
         tokens, updated = self._buckets.get(user_id, (float(self.burst), now))
         tokens = min(float(self.burst), tokens + (now - updated) * self.rate)
         allowed = tokens >= 1.0

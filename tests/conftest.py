@@ -19,7 +19,6 @@ from pathlib import Path
 import asyncpg
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.clock import FixedClock
@@ -82,13 +81,23 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 async def _truncate_postgres(url: str) -> None:
-    engine = create_engine(url)
+    """Empty every table and restart every id sequence, as a fresh database would be.
+
+    DELETE in one round trip, not TRUNCATE: on tables this small TRUNCATE's per-table file work
+    costs ~0.2 s a test, DELETE ~0.03 s (the suite empties the database before every PG test).
+    """
+    connection = await asyncpg.connect(url)
     try:
-        async with engine.begin() as connection:
-            tables = ", ".join(f'"{name}"' for name in _table_names())
-            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        sequences = await connection.fetch(
+            "SELECT quote_ident(sequence_schema) || '.' || quote_ident(sequence_name) AS name "
+            "FROM information_schema.sequences"
+        )
+        statements = [f'DELETE FROM "{name}"' for name in _table_names()]
+        statements += [f"ALTER SEQUENCE {row['name']} RESTART" for row in sequences]
+        # Simple-query protocol: many statements, one round trip, one transaction.
+        await connection.execute("BEGIN; " + "; ".join(statements) + "; COMMIT")
     finally:
-        await engine.dispose()
+        await connection.close()
 
 
 @pytest.fixture
