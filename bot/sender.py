@@ -223,9 +223,9 @@ class Sender:
             sent = await self.bot.send_message(
                 row.chat_id, texts[index] or "", reply_markup=_markup(buttons)
             )
-        if not last:
-            await self._record_part(row, sent.message_id)
-        return sent.message_id, last
+        if not last and await self._record_part(row, sent.message_id):
+            return sent.message_id, False
+        return sent.message_id, True  # the last part, or erased meanwhile: no more parts
 
     async def _retract(self, chat_id: int, payload: dict[str, Any]) -> bool:
         """Delete a message sent earlier, or only take its buttons away. Telegram lets a bot
@@ -308,15 +308,24 @@ class Sender:
                     await uow.outbox.hold_chat_after(after.chat_id, after.id, held.not_before)
             await uow.commit()
 
-    async def _record_part(self, row: OutgoingMessage, message_id: int) -> None:
+    async def _record_part(self, row: OutgoingMessage, message_id: int) -> bool:
+        """False when the row was erased while its parts went out."""
         row.payload = {**row.payload, SENT_PARTS: [*row.payload.get(SENT_PARTS, []), message_id]}
         async with self.uow_factory() as uow:
-            await uow.outbox.save_payload(row.id, row.payload)
+            saved = await uow.outbox.save_payload(row.id, row.payload)
             await uow.commit()
+        return saved
 
     async def _record_sent(self, row: OutgoingMessage, message_id: int | None) -> None:
         async with self.uow_factory() as uow:
-            await uow.outbox.mark_sent(row.id, message_id, self.clock.now())
+            if not await uow.outbox.mark_sent(row.id, message_id, self.clock.now()):
+                # The person's data was erased while this went out: take it back at once.
+                sent = list(row.payload.get(SENT_PARTS) or [])
+                if message_id is not None and message_id not in sent:
+                    sent.append(message_id)
+                await OutboxNotifier(uow.outbox, self.clock).retract_messages(
+                    row, sent, delete=True, placeholder=self.texts.get("privacy-erased-placeholder")
+                )
             await uow.commit()
 
     async def _record_blocked(self, row: OutgoingMessage, reason: str) -> None:

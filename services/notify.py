@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from services.clock import Clock
-from storage.models import OutboxStatus, Role
+from storage.models import OutboxStatus, OutgoingMessage, Role
 from storage.repositories.outbox import OutboxRepo
 
 
@@ -252,7 +252,6 @@ class OutboxNotifier:
         placeholder: str = "",
         keep: tuple[int, int] | None = None,
     ) -> int:
-        now = self.clock.now()
         retracted = 0
         for row in await self.outbox.about(subject):
             if row.kind not in RETRACTABLE_KINDS:
@@ -274,23 +273,33 @@ class OutboxNotifier:
                 sent = [*sent, row.telegram_message_id] if delete else [row.telegram_message_id]
             else:
                 continue
-            action = "delete" if delete else "buttons"
-            for index, message_id in enumerate(sent):
-                retracted += await self.outbox.add(
-                    row.chat_id,
-                    "retract",
-                    {
-                        "message_id": message_id,
-                        "delete": delete,
-                        "placeholder": placeholder,
-                        # The media (or file) goes first: its caption is replaced, not a text.
-                        "caption": index == 0 and row.kind in ("media", "file"),
-                    },
-                    now,
-                    # A one-part message keeps the key it always had.
-                    dedupe_key=f"retract:{action}:{row.id}" + (f":{index}" if index else ""),
-                )
+            retracted += await self.retract_messages(
+                row, sent, delete=delete, placeholder=placeholder
+            )
         return retracted
+
+    async def retract_messages(
+        self, row: OutgoingMessage, message_ids: list[int], *, delete: bool, placeholder: str
+    ) -> int:
+        """Queue taking back the messages (the parts, in order) that outbox `row` became."""
+        action = "delete" if delete else "buttons"
+        queued = 0
+        for index, message_id in enumerate(message_ids):
+            queued += await self.outbox.add(
+                row.chat_id,
+                "retract",
+                {
+                    "message_id": message_id,
+                    "delete": delete,
+                    "placeholder": placeholder,
+                    # The media (or file) goes first: its caption is replaced, not a text.
+                    "caption": index == 0 and row.kind in ("media", "file"),
+                },
+                self.clock.now(),
+                # A one-part message keeps the key it always had.
+                dedupe_key=f"retract:{action}:{row.id}" + (f":{index}" if index else ""),
+            )
+        return queued
 
     async def refresh_menu(self, chat_id: int, roles: frozenset[Role]) -> None:
         await self.outbox.add(

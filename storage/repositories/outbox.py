@@ -15,6 +15,9 @@ from storage.sql import insert_for, rowcount
 # What an erased message keeps of its content, and why one never sent was not sent.
 ERASED_PAYLOAD: dict[str, Any] = {"erased": True}
 ERASED_ERROR = "erased before sending"
+# A row the person's erasure reached while the sender held it: the sender must not write its
+# content back nor put it back in the queue.
+NOT_ERASED = func.coalesce(OutgoingMessage.error, "") != ERASED_ERROR
 
 
 class OutboxRepo:
@@ -116,8 +119,15 @@ class OutboxRepo:
         )
         return sorted(rows, key=lambda row: row.id)
 
-    async def mark_sent(self, row_id: int, message_id: int | None, now: datetime) -> None:
+    async def mark_sent(self, row_id: int, message_id: int | None, now: datetime) -> bool:
+        """Record the delivery. False when the person's data was erased while the row was
+        being sent: it is recorded as delivered, without content, and the caller must take
+        back what went out."""
+        error = await self.session.scalar(
+            select(OutgoingMessage.error).where(OutgoingMessage.id == row_id)
+        )
         await self._finish(row_id, OutboxStatus.SENT, sent_at=now, telegram_message_id=message_id)
+        return error != ERASED_ERROR
 
     async def mark_blocked(self, row_id: int, error: str) -> None:
         await self._finish(row_id, OutboxStatus.BLOCKED, error=error[:200])
@@ -125,11 +135,16 @@ class OutboxRepo:
     async def mark_failed(self, row_id: int, error: str) -> None:
         await self._finish(row_id, OutboxStatus.FAILED, error=error[:200])
 
-    async def save_payload(self, row_id: int, payload: dict[str, Any]) -> None:
-        """Record the progress of a row being sent (the parts of a long message already out)."""
-        await self.session.execute(
-            update(OutgoingMessage).where(OutgoingMessage.id == row_id).values(payload=payload)
+    async def save_payload(self, row_id: int, payload: dict[str, Any]) -> bool:
+        """Record the progress of a row being sent (the parts of a long message already out).
+        False when the row was erased meanwhile: its content is not written back."""
+        result = await self.session.execute(
+            update(OutgoingMessage)
+            .where(OutgoingMessage.id == row_id, NOT_ERASED)
+            .values(payload=payload)
+            .execution_options(synchronize_session=False)
         )
+        return bool(rowcount(result))
 
     async def release(
         self, row_id: int, not_before: datetime, *, attempted: bool, error: str | None = None
@@ -142,8 +157,12 @@ class OutboxRepo:
             values["attempts"] = OutgoingMessage.attempts + 1
         if error is not None:
             values["error"] = error[:200]
+        # An erased row stays failed: it is never sent again.
         await self.session.execute(
-            update(OutgoingMessage).where(OutgoingMessage.id == row_id).values(**values)
+            update(OutgoingMessage)
+            .where(OutgoingMessage.id == row_id, NOT_ERASED)
+            .values(**values)
+            .execution_options(synchronize_session=False)
         )
 
     async def hold_chat_after(self, chat_id: int, after_id: int, not_before: datetime) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import DeleteMessage
 
@@ -66,3 +68,35 @@ async def test_a_message_not_sent_yet_is_never_sent_after_erasure(harness: Harne
     assert harness.session.of("SendMessage") == []
     async with harness.app.uow_factory() as uow:
         assert await uow.outbox.counts() == {OutboxStatus.FAILED: 1}
+
+
+async def test_a_message_going_out_while_its_person_is_erased_is_taken_back_at_once(
+    harness: Harness,
+) -> None:
+    """The sender holds a long message about the person (three parts) when erasure runs, right
+    after its first part went out: no further part is sent, the content is not written back,
+    and the part that went out is deleted."""
+    await _queue(harness, "application:3", "\n\n".join(["Иванова Мария " * 300] * 3))
+    send = harness.session.make_request
+    erased = False
+
+    async def erase_after_the_first_part(bot: Any, method: Any, timeout: int | None = None) -> Any:
+        nonlocal erased
+        answer = await send(bot, method, timeout)
+        if type(method).__name__ == "SendMessage" and not erased:
+            erased = True
+            async with harness.app.uow_factory() as uow:
+                await uow.outbox.erase_content(0, 0, ["application:3"])
+                await uow.commit()
+        return answer
+
+    harness.session.make_request = erase_after_the_first_part  # type: ignore[method-assign]
+    await harness.deliver()
+    await harness.deliver()
+    assert len(harness.session.of("SendMessage")) == 1  # the first part only
+    [deleted] = harness.session.of("DeleteMessage")
+    assert deleted.chat_id == STAFF
+    async with harness.app.uow_factory() as uow:
+        [row] = await uow.outbox.about("application:3")
+        # The fact of delivery stays; the content does not come back.
+        assert row.status == OutboxStatus.SENT and row.payload == {"erased": True}
