@@ -69,7 +69,7 @@ class Services:
 
     @cached_property
     def season_import(self) -> SeasonImportService:
-        return SeasonImportService(self.uow, self.clock)
+        return SeasonImportService(self.uow, self.clock, self.texts)
 
     @cached_property
     def teams(self) -> TeamService:

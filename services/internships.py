@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from services.clock import Clock
 from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from services.file_problems import FileInvalid, FileProblem
 from services.i18n import Texts
 from services.ics import event_ics
 from services.invitations import INVITE_PREFIX, SITE_LABEL, InvitationService
@@ -26,6 +27,7 @@ from services.notify import Button, Keyboard, Notifier
 from services.people import Identity
 from services.plans import PlanService
 from services.reminders import display_name
+from services.sites_file import MAX_CAPACITY, SiteEntry, SlotEntry, read_sites, requested_season
 from services.text_fit import trim, visible_length
 from storage.models import (
     Attendance,
@@ -53,7 +55,6 @@ ACTIVE = HOLDING | {BookingStatus.WAITLISTED}
 DEFAULT_CANCEL_CUTOFF = timedelta(hours=24)
 DEFAULT_OFFER_TIME = timedelta(hours=12)
 SWEEP_BATCH = 200
-MAX_CAPACITY = 500
 SLOT_STEPS = ("site", "kind", "start", "end", "capacity", "reqs", "dirs", "confirm")
 TASK_KIND = {
     SlotKind.INTERNSHIP: TaskKind.INTERNSHIP,
@@ -62,7 +63,6 @@ TASK_KIND = {
 
 _DATETIME = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s+(\d{1,2})[:.](\d{2})\s*$")
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
-_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 @dataclass(frozen=True)
@@ -1042,68 +1042,25 @@ class InternshipService:
     ) -> ImportReport:
         """Create or update sites and their slots, keyed by the site's `code` and the slot's
         (kind, start); create a one-time contact invitation for each site without a contact.
-        Nothing is written when any entry has an error."""
+        Nothing is written when the file has any error (services/sites_file.py checks it)."""
         report = ImportReport()
-        if not isinstance(data, dict):
-            report.errors.append(("", "ожидается словарь с ключом sites"))
-            return report
-        season_code = season_code or data.get("season")
+        requested = season_code or requested_season(data)
         season = await (
-            self.uow.seasons.by_code(str(season_code))
-            if season_code
-            else self.uow.seasons.current()
+            self.uow.seasons.by_code(requested) if requested else self.uow.seasons.current()
         )
         if season is None:
-            report.errors.append(("season", "набор не найден"))
-            return report
+            return self._refused(report, [FileProblem("season", "file-season-unknown")])
         policy = await self.policy_for(season.id)
-        sites = data.get("sites")
-        if not isinstance(sites, list):
-            report.errors.append(("sites", "ожидается список площадок"))
-            return report
-        parsed = [
-            self._parse_site(entry, f"sites[{i}]", policy, report) for i, entry in enumerate(sites)
-        ]
-        codes = [p["code"] for p in parsed if p is not None]
-        for code in {c for c in codes if codes.count(c) > 1}:
-            report.errors.append(("sites", f"код площадки {code!r} повторяется"))
-        if report.errors:
-            return report
+        try:
+            parsed = read_sites(data, policy.timezone)
+        except FileInvalid as invalid:
+            return self._refused(report, invalid.problems)
         now = self.clock.now()
-        invitations = InvitationService(self.uow, self.clock, self.notifier)
-        for entry in parsed:
-            assert entry is not None
-            site = await self.uow.sites.by_code(season.id, entry["code"])
-            fields = {k: entry[k] for k in ("organisation", "address", "direction", "auto_confirm")}
-            if site is None:
-                site = await self.uow.sites.add(
-                    Site(
-                        season_id=season.id,
-                        code=entry["code"],
-                        created_at=now,
-                        updated_at=now,
-                        **fields,
-                    )
-                )
-                report.sites_created += 1
-            else:
-                for key, value in fields.items():
-                    setattr(site, key, value)
-                site.updated_at = now
-                report.sites_updated += 1
-            for item in entry["slots"]:
-                await self._import_slot(site, item, now, report)
-            if site.contact_person_id is not None:
-                report.contacts.append((site.code, None))
-                continue
-            invitation = await self._open_invitation(site.invitation_id)
-            if invitation is None:
-                code = await invitations.issue(
-                    Role.SITE_CONTACT, season.id, label=f"{SITE_LABEL}{site.code}", now=now
-                )
-                site.invitation_id = code.id
-                invitation = code
-            report.contacts.append((site.code, INVITE_PREFIX + invitation.code))
+        for entry in parsed.sites:
+            site = await self._import_site(season.id, entry, now, report)
+            for slot in entry.slots:
+                await self._import_slot(site, slot, now, report)
+            report.contacts.append((site.code, await self._contact_link(site, now)))
         await self.uow.audit.record(
             now,
             None,
@@ -1117,6 +1074,42 @@ class InternshipService:
             await self.uow.commit()
         return report
 
+    def _refused(self, report: ImportReport, problems: list[FileProblem]) -> ImportReport:
+        report.errors.extend(
+            (p.path or self.texts.get("file-whole"), p.text(self.texts)) for p in problems
+        )
+        return report
+
+    async def _import_site(
+        self, season_id: int, entry: SiteEntry, now: datetime, report: ImportReport
+    ) -> Site:
+        site = await self.uow.sites.by_code(season_id, entry.code)
+        fields = entry.model_dump(include={"organisation", "address", "direction", "auto_confirm"})
+        if site is None:
+            report.sites_created += 1
+            return await self.uow.sites.add(
+                Site(season_id=season_id, code=entry.code, created_at=now, updated_at=now, **fields)
+            )
+        for key, value in fields.items():
+            setattr(site, key, value)
+        site.updated_at = now
+        report.sites_updated += 1
+        return site
+
+    async def _contact_link(self, site: Site, now: datetime) -> str | None:
+        """The site's open contact link (a new one when it has none that works), or None when
+        its contact is bound."""
+        if site.contact_person_id is not None:
+            return None
+        invitation = await self._open_invitation(site.invitation_id)
+        if invitation is None:
+            invitations = InvitationService(self.uow, self.clock, self.notifier)
+            invitation = await invitations.issue(
+                Role.SITE_CONTACT, site.season_id, label=f"{SITE_LABEL}{site.code}", now=now
+            )
+            site.invitation_id = invitation.id
+        return INVITE_PREFIX + invitation.code
+
     async def _open_invitation(self, invitation_id: int | None) -> Invitation | None:
         if invitation_id is None:
             return None
@@ -1126,20 +1119,20 @@ class InternshipService:
         return invitation
 
     async def _import_slot(
-        self, site: Site, item: dict[str, Any], now: datetime, report: ImportReport
+        self, site: Site, entry: SlotEntry, now: datetime, report: ImportReport
     ) -> None:
-        slot = await self.uow.slots.by_natural_key(site.id, item["kind"], item["start"])
+        slot = await self.uow.slots.by_natural_key(site.id, entry.kind, entry.start)
         if slot is None:
             await self.uow.slots.add(
                 Slot(
                     site_id=site.id,
-                    kind=item["kind"],
-                    starts_at=item["start"],
-                    ends_at=item["end"],
-                    capacity=item["capacity"],
+                    kind=entry.kind,
+                    starts_at=entry.start,
+                    ends_at=entry.end,
+                    capacity=entry.capacity,
                     seats_taken=0,
-                    requirements=item["requirements"],
-                    directions=item["directions"],
+                    requirements=entry.requirements,
+                    directions=entry.directions,
                     status=SlotStatus.OPEN,
                     created_at=now,
                     updated_at=now,
@@ -1147,102 +1140,15 @@ class InternshipService:
             )
             report.slots_created += 1
             return
-        capacity = max(item["capacity"], slot.seats_taken)
         await self.uow.slots.update_fields(
             slot.id,
             now,
-            ends_at=item["end"],
-            capacity=capacity,
-            requirements=item["requirements"],
-            directions=item["directions"],
+            ends_at=entry.end,
+            capacity=max(entry.capacity, slot.seats_taken),
+            requirements=entry.requirements,
+            directions=entry.directions,
         )
         report.slots_updated += 1
-
-    def _parse_site(
-        self, entry: Any, path: str, policy: BookingPolicy, report: ImportReport
-    ) -> dict[str, Any] | None:
-        if not isinstance(entry, dict):
-            report.errors.append((path, "ожидается словарь"))
-            return None
-        errors_before = len(report.errors)
-        result: dict[str, Any] = {}
-        code = str(entry.get("code", "")).strip()
-        if not _CODE.match(code):
-            report.errors.append((f"{path}.code", "нужен код из латинских букв, цифр, _ и -"))
-        result["code"] = code
-        for key, limit in (("organisation", 200), ("address", 300), ("direction", 100)):
-            value = str(entry.get(key) or "").strip()
-            if not value or len(value) > limit:
-                report.errors.append((f"{path}.{key}", f"нужна строка до {limit} символов"))
-            result[key] = value
-        auto = entry.get("auto_confirm", False)
-        if not isinstance(auto, bool):
-            report.errors.append((f"{path}.auto_confirm", "ожидается true или false"))
-        result["auto_confirm"] = bool(auto)
-        slots = entry.get("slots") or []
-        if not isinstance(slots, list):
-            report.errors.append((f"{path}.slots", "ожидается список слотов"))
-            slots = []
-        result["slots"] = []
-        keys: set[tuple[str, datetime]] = set()
-        for i, item in enumerate(slots):
-            slot = self._parse_slot(item, f"{path}.slots[{i}]", policy, report)
-            if slot is not None:
-                natural = (slot["kind"], slot["start"])
-                if natural in keys:
-                    report.errors.append((f"{path}.slots[{i}]", "такой слот уже есть выше"))
-                keys.add(natural)
-                result["slots"].append(slot)
-        return result if len(report.errors) == errors_before else None
-
-    @staticmethod
-    def _parse_slot(
-        item: Any, path: str, policy: BookingPolicy, report: ImportReport
-    ) -> dict[str, Any] | None:
-        if not isinstance(item, dict):
-            report.errors.append((path, "ожидается словарь"))
-            return None
-        errors_before = len(report.errors)
-        result: dict[str, Any] = {}
-        try:
-            result["kind"] = SlotKind(str(item.get("kind", SlotKind.INTERNSHIP.value)))
-        except ValueError:
-            report.errors.append((f"{path}.kind", "internship или professional_trial"))
-        for key in ("start", "end"):
-            value = item.get(key)
-            moment: datetime | None = None
-            if isinstance(value, datetime):
-                moment = value if value.tzinfo else value.replace(tzinfo=policy.timezone)
-            elif isinstance(value, str):
-                try:
-                    parsed = datetime.fromisoformat(value.strip())
-                    moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=policy.timezone)
-                except ValueError:
-                    moment = None
-            if moment is None:
-                report.errors.append((f"{path}.{key}", "ожидается дата и время ГГГГ-ММ-ДД ЧЧ:ММ"))
-            else:
-                result[key] = moment.astimezone(UTC)
-        if "start" in result and "end" in result and result["end"] <= result["start"]:
-            report.errors.append((f"{path}.end", "окончание должно быть позже начала"))
-        capacity = item.get("capacity")
-        if (
-            not isinstance(capacity, int)
-            or isinstance(capacity, bool)
-            or not 1 <= capacity <= MAX_CAPACITY
-        ):
-            report.errors.append((f"{path}.capacity", f"целое число от 1 до {MAX_CAPACITY}"))
-        result["capacity"] = capacity
-        requirements = item.get("requirements")
-        if requirements is not None and not isinstance(requirements, str):
-            report.errors.append((f"{path}.requirements", "ожидается строка"))
-        result["requirements"] = requirements
-        directions = item.get("directions") or []
-        if not isinstance(directions, list) or not all(isinstance(d, str) for d in directions):
-            report.errors.append((f"{path}.directions", "ожидается список строк"))
-            directions = []
-        result["directions"] = [d.strip() for d in directions if d.strip()]
-        return result if len(report.errors) == errors_before else None
 
     # Helpers.
 

@@ -305,8 +305,8 @@ async def test_season_import_cli_lists_errors_and_reimports_without_duplicates(
     problems = [line.strip() for line in err.splitlines() if line.startswith("  ")]
     assert code == 1 and "has 2 problem(s); nothing was changed" in err
     assert problems == [
-        "season.timezone: unknown IANA time zone 'Mars/Olympus'",
-        "ideas[3].capacity.students: must be a positive integer",
+        "season.timezone: неизвестный часовой пояс IANA «Mars/Olympus»",
+        "ideas[3].capacity.students: ожидается целое число",
     ]
     url = bot_env["DATABASE_URL"]
     assert (

@@ -447,10 +447,36 @@ async def test_the_import_is_idempotent_and_reports_errors_with_paths(
     async with world.uow_factory() as uow:
         report = await services(uow, world.clock).internships.import_sites(bad)
     assert report.errors == [
-        ("sites[0].slots[0].capacity", "целое число от 1 до 500"),
+        ("sites[0].slots[0].capacity", "должно быть не меньше 1"),
         ("sites[0].slots[1].end", "окончание должно быть позже начала"),
-        ("sites[1].code", "нужен код из латинских букв, цифр, _ и -"),
+        ("sites[1].code", "только латинские буквы, цифры, «_» и «-», до 64 символов"),
     ]
+
+
+async def test_the_sites_file_refuses_unknown_keys_wrong_types_and_an_early_end_by_path(
+    world: BookingWorld,
+) -> None:
+    bad = sites_data()
+    bad["sites"][0]["phone"] = "+7 900 000-00-00"
+    bad["sites"][0]["slots"][0]["capacity"] = "пять"
+    bad["sites"][0]["slots"][1]["end"] = "2026-09-10 10:00"  # the start: not later
+    bad["sites"][1]["auto_confirm"] = "да"
+    bad["sites"][1]["slots"][0]["seats"] = 3
+    async with world.uow_factory() as uow:
+        report = await services(uow, world.clock).internships.import_sites(bad)
+    assert report.errors == [
+        ("sites[0].slots[0].capacity", "ожидается целое число"),
+        ("sites[0].slots[1].end", "окончание должно быть позже начала"),
+        ("sites[0].phone", "неизвестный ключ"),
+        ("sites[1].auto_confirm", "ожидается true или false"),
+        ("sites[1].slots[0].seats", "неизвестный ключ"),
+    ]
+    assert (report.sites_created, report.sites_updated, report.contacts) == (0, 0, [])
+    repeated = sites_data()
+    repeated["sites"][1]["code"] = "zavod"
+    async with world.uow_factory() as uow:
+        report = await services(uow, world.clock).internships.import_sites(repeated)
+    assert report.errors == [("sites", "код площадки «zavod» повторяется")]
 
 
 async def test_the_database_itself_refuses_more_seats_than_capacity(world: BookingWorld) -> None:

@@ -3,14 +3,25 @@ every error with its path and writes nothing, consent texts are versioned."""
 
 from __future__ import annotations
 
+import re
+import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import func, select
 
 from services.clock import FixedClock
-from services.seasons import SeasonFileInvalid, SeasonImportService, load_config
+from services.file_problems import FileProblem, problems_of
+from services.i18n import Texts
+from services.seasons import (
+    SeasonFileInvalid,
+    SeasonImportService,
+    load_config,
+    read_season_file,
+)
 from storage.models import (
     ConsentKind,
     ConsentText,
@@ -27,6 +38,7 @@ from storage.models import (
 from storage.uow import UnitOfWorkFactory
 from tests.applicants import EXAMPLE
 
+ROOT = Path(__file__).resolve().parents[2]
 TABLES = (
     Season, SeasonSettings, ConsentText, Municipality, Direction, ProjectIdea,
     MotivationQuestion, SelectionCriterion, Invitation,
@@ -131,20 +143,20 @@ async def test_broken_file_lists_every_error_and_changes_nothing(
     with pytest.raises(SeasonFileInvalid) as caught:
         await _import(uow_factory, clock, yaml.safe_dump(data, allow_unicode=True))
     assert set(caught.value.errors) == {
-        "surprise: unknown key",
-        "season.timezone: unknown IANA time zone 'Europe/Atlantis'",
-        "ages.students.max: must not be less than ages.students.min",
-        "municipalities[20]: duplicate municipality 'Томск' (also at municipalities[0])",
-        "ideas[3].capacity.students: must be a positive integer",
-        "ideas[5].direction: no direction with code 'space' in directions",
-        "ideas[7].code: duplicate idea code 'bike-network' (also at ideas[6].code)",
-        "ideas[8].title: is required",
-        "questions[0].kind: must be 'text' or 'scale'",
-        "questions[1].max_length: must not be less than min_length",
-        "criteria[0].weight: must be a positive number",
+        "surprise: неизвестный ключ",
+        "season.timezone: неизвестный часовой пояс IANA «Europe/Atlantis»",
+        "ages.students.max: не может быть меньше минимума (13)",
+        "municipalities[20]: муниципалитет «Томск» повторяется (уже есть в municipalities[0])",
+        "ideas[3].capacity.students: должно быть больше 0",
+        "ideas[5].direction: нет направления с кодом «space» в directions",
+        "ideas[7].code: код «bike-network» повторяется (уже есть в ideas[6].code)",
+        "ideas[8].title: обязательное поле",
+        "questions[0].kind: допустимые значения: 'text', 'scale'",
+        "questions[1].max_length: не может быть меньше минимума (2000)",
+        "criteria[0].weight: должно быть больше 0",
         # Checked against what is stored: a changed text under an imported version.
-        "consent.applicant.text: differs from the text already imported as version '2026.1'; "
-        "give the changed text a new version",
+        "consent.applicant.text: текст отличается от уже загруженного под редакцией «2026.1»; "
+        "дайте изменённому тексту новую редакцию",
     }
     assert await _counts(uow_factory) == before
 
@@ -154,9 +166,76 @@ async def test_not_yaml_and_empty_files_are_explained(
 ) -> None:
     with pytest.raises(SeasonFileInvalid) as caught:
         await _import(uow_factory, clock, "season: [unclosed")
-    assert caught.value.errors[0].startswith("line 1, column")
+    assert caught.value.errors[0].startswith("строка 1, столбец")
     with pytest.raises(SeasonFileInvalid) as caught:
         await _import(uow_factory, clock, "season:\n  code: x\n")
-    assert "season.name: is required" in caught.value.errors
-    assert "ideas: is required (a list)" in caught.value.errors
+    assert "season.name: обязательное поле" in caught.value.errors
+    assert "ideas: обязательное поле" in caught.value.errors
     assert await _counts(uow_factory) == dict.fromkeys((t.__tablename__ for t in TABLES), 0)
+
+
+# --- the file's models: paths and Russian wording (issue 11, typed files) ----------------------
+
+
+def _problems(data: dict[str, Any]) -> list[str]:
+    spec, errors = read_season_file(yaml.safe_dump(data, allow_unicode=True))
+    assert spec is None
+    return errors
+
+
+def test_an_unknown_key_in_the_season_file_is_refused_with_its_path() -> None:
+    data = _example()
+    data["ideas"][2]["colour"] = "зелёный"
+    data["season"]["opens"] = "2026-09-01"
+    assert _problems(data) == [
+        "season.opens: неизвестный ключ",
+        "ideas[2].colour: неизвестный ключ",
+    ]
+
+
+def test_a_wrong_type_in_the_season_file_is_refused_with_its_path() -> None:
+    data = _example()
+    data["ideas"][0]["capacity"]["tutors"] = "two"
+    data["consent"]["applicant"] = "согласен"
+    data["municipalities"] = "Томск"
+    data["criteria"][1]["weight"] = True
+    assert _problems(data) == [
+        "consent.applicant: ожидается словарь (ключ: значение)",
+        "municipalities: ожидается список",
+        "ideas[0].capacity.tutors: ожидается целое число",
+        "criteria[1].weight: ожидается число",
+    ]
+
+
+def test_cross_field_errors_in_the_season_file_point_at_the_field() -> None:
+    data = _example()
+    data["season"]["applications_close"] = "2026-08-31 23:00"
+    data["questions"][2]["max_length"] = 100
+    data["ages"]["tutors"] = {"min": 30, "max": 25}
+    assert _problems(data) == [
+        "season.applications_close: приём заявок должен закрываться позже, чем открывается",
+        "ages.tutors.max: не может быть меньше минимума (30)",
+        "questions[2].max_length: допустимо только для текстовых вопросов",
+    ]
+
+
+def test_every_problem_is_worded_in_russian_through_fluent() -> None:
+    texts = Texts()
+    # Each pydantic error type we translate, and each key our validators raise, has its text.
+    sources = "".join(
+        (ROOT / "services" / name).read_text(encoding="utf-8")
+        for name in ("file_problems.py", "season_file.py", "sites_file.py", "seasons.py")
+    )
+    keys = set(re.findall(r'"(file-[a-z-]+)"', sources))
+    assert len(keys) > 20 and {key for key in keys if not texts.has(key)} == set()
+    # A type nobody translated still gets a Russian text, with its path.
+    with pytest.raises(ValidationError) as caught:
+        TypeAdapter(dict[str, uuid.UUID]).validate_python({"id": "not-a-uuid"})
+    [problem] = problems_of(caught.value)
+    assert problem.line(texts) == "id: недопустимое значение"
+    assert (
+        FileProblem("", "file-mapping").line(texts) == "(файл): ожидается словарь (ключ: значение)"
+    )
+    assert FileProblem("x", "file-too-long", {"max_length": 4000}).line(texts) == (
+        "x: не длиннее 4000 символов"
+    )
