@@ -24,6 +24,7 @@ from handlers.plan import AssignCD, PlanCD
 from handlers.review import ReviewCD
 from handlers.roadmap import RoadmapCD
 from services import plans, roadmap, selection, team_chat
+from services.actions import ApplyVerb
 from services.clock import FixedClock
 from services.i18n import Texts
 from services.questionnaire import ABOUT_TEXT, PRESENTATION_TEXT
@@ -267,29 +268,34 @@ async def test_the_longest_answers_and_idea_texts_go_through_the_questionnaire_t
     app = await start_application(harness, APPLICANT)
     await harness.send(APPLICANT, "15.01.2013")
     await harness.send(APPLICANT, answers["full_name"])
-    await harness.press(APPLICANT, cd("mu", app, val=str(await municipality_id(harness, "Томск"))))
-    await harness.press(APPLICANT, cd("ch", app, "edu_type", "school"))
+    await harness.press(
+        APPLICANT,
+        cd(ApplyVerb.PICK_MUNICIPALITY, app, item=await municipality_id(harness, "Томск")),
+    )
+    await harness.press(APPLICANT, cd(ApplyVerb.CHOOSE, app, "edu_type", "school"))
     for typed in (answers["institution"], "7", "8 (913) 555-44-33", "petr@example.ru"):
         await harness.send(APPLICANT, typed)
-    await harness.press(APPLICANT, cd("sk", app, "leader_id"))
+    await harness.press(APPLICANT, cd(ApplyVerb.SKIP, app, "leader_id"))
     await harness.send(APPLICANT, "petr.ivanov")
     for code in ("about", "presentation", "why", "experience"):
         await harness.send(APPLICANT, answers[code])
-    await harness.press(APPLICANT, cd("ch", app, "q-teamwork", "4"))
+    await harness.press(APPLICANT, cd(ApplyVerb.CHOOSE, app, "q-teamwork", "4"))
     first, second = await idea_ids(harness, "space-sat", "peat-monitor")
     start = len(harness.session.calls)
-    await harness.press(APPLICANT, cd("ii", app, val=str(first)))  # the idea's details
+    await harness.press(
+        APPLICANT, cd(ApplyVerb.IDEA_DETAILS, app, item=first)
+    )  # the idea's details
     assert_whole_in_order(_to(harness, APPLICANT, start), idea_title, idea_description)
-    await harness.press(APPLICANT, cd("it", app, val=f"{first}.0"))
-    await harness.press(APPLICANT, cd("it", app, val=f"{second}.0"))
+    await harness.press(APPLICANT, cd(ApplyVerb.TOGGLE_IDEA, app, item=first, page=0))
+    await harness.press(APPLICANT, cd(ApplyVerb.TOGGLE_IDEA, app, item=second, page=0))
     start = len(harness.session.calls)
-    await harness.press(APPLICANT, cd("id", app))
+    await harness.press(APPLICANT, cd(ApplyVerb.IDEAS_DONE, app))
     # The review shows the beginning of each typed answer (marked «…» where shortened); the
     # self-presentation by its kind.
     review = _to(harness, APPLICANT, start)[-1]
     for code, value in answers.items():
         assert whole([review], value[:100] if code != "presentation" else "Самопрезентация: текст")
-    await harness.press(APPLICANT, cd("sb", app))
+    await harness.press(APPLICANT, cd(ApplyVerb.SUBMIT, app))
     await harness.deliver()
 
     mentor = selection_world.MENTOR_A
@@ -321,11 +327,14 @@ async def test_an_answer_of_invisible_characters_is_refused_as_empty(
     app = await start_application(harness, APPLICANT)
     for typed in ("15.01.2013", "Иванов Пётр Алексеевич"):
         await harness.send(APPLICANT, typed)
-    await harness.press(APPLICANT, cd("mu", app, val=str(await municipality_id(harness, "Томск"))))
-    await harness.press(APPLICANT, cd("ch", app, "edu_type", "school"))
+    await harness.press(
+        APPLICANT,
+        cd(ApplyVerb.PICK_MUNICIPALITY, app, item=await municipality_id(harness, "Томск")),
+    )
+    await harness.press(APPLICANT, cd(ApplyVerb.CHOOSE, app, "edu_type", "school"))
     for typed in ("МАОУ СОШ № 32", "7", "8 (913) 555-44-33", "petr@example.ru"):
         await harness.send(APPLICANT, typed)
-    await harness.press(APPLICANT, cd("sk", app, "leader_id"))
+    await harness.press(APPLICANT, cd(ApplyVerb.SKIP, app, "leader_id"))
     await harness.send(APPLICANT, "petr.ivanov")
     # «О себе» (at least 50) and then a motivation question (at least 100) with 210 invisible
     # characters: refused as empty each time, and the step stays.

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from handlers.office_selection import OfficeCD
 from handlers.review import ReviewCD
+from services.actions import ApplyVerb
 from services.clock import FixedClock
 from storage.models import (
     Application,
@@ -67,7 +68,7 @@ async def test_submit_notifies_mentors_who_score_from_the_card_and_a_forgery_is_
     factory = harness.app.uow_factory
     await build_world(factory, clock)
     app = await fill_to_review(harness, STUDENT)  # ranks space-sat, then peat-monitor
-    await harness.press(STUDENT, cd("sb", app))
+    await harness.press(STUDENT, cd(ApplyVerb.SUBMIT, app))
     await harness.deliver()
     opened = ReviewCD(act="o", app=app).pack()
     for mentor in (MENTOR_A, MENTOR_B):
@@ -453,7 +454,7 @@ async def test_after_publication_status_shows_the_result_and_nothing_opens_or_ch
         assert result in status.text and what_next in status.text
         assert "Приём заявок открыт" not in status.text and status.reply_markup is None
         # The «Открыть заявку» of an earlier /status, pressed now.
-        await harness.press(tg_id, cd("open"))
+        await harness.press(tg_id, cd(ApplyVerb.OPEN))
         opened = harness.session.of("SendMessage")[-1]
         assert not opened.text.startswith("Заявка отозвана")
         assert opened.text.startswith(f"Заявка № T-{apps[tg_id - STUDENT]:05d}: ")
@@ -519,7 +520,7 @@ async def test_the_office_notice_about_a_tutor_is_worded_for_a_tutor(
     await build_world(harness.app.uow_factory, clock)
     app = await start_application(harness, TUTOR, role="tutor")
     await fill_after_consent(harness, TUTOR, app, birth="15.01.2005", role="tutor")
-    await harness.press(TUTOR, cd("sb", app))
+    await harness.press(TUTOR, cd(ApplyVerb.SUBMIT, app))
     await harness.deliver()
     [notice] = harness.session.texts_to(OFFICE)
     assert notice.startswith("📥 Новая заявка тьютора TOMSK-2026-")
@@ -539,7 +540,7 @@ async def test_a_decision_takes_the_buttons_off_every_notice_and_card_about_the_
         await uow.people.grant(person.id, Role.OFFICE, None, clock.now())
         await uow.commit()
     app = await fill_to_review(harness, STUDENT)  # ranks space-sat, then peat-monitor
-    await harness.press(STUDENT, cd("sb", app))  # notices to mentors A and B
+    await harness.press(STUDENT, cd(ApplyVerb.SUBMIT, app))  # notices to mentors A and B
     await harness.press(MENTOR_A, ReviewCD(act="o", app=app).pack())  # the mentor's card
     await harness.press(OFFICE, OfficeCD(act="a", app=app).pack())  # the office's card…
     await harness.press(colleague, OfficeCD(act="a", app=app).pack())  # …and a colleague's
