@@ -24,13 +24,17 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
+from services.actions import Action, encode
 from services.text_fit import MESSAGE_LIMIT, split_text
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 
 
-def button(text: str, data: CallbackData) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack())
+def button(text: str, data: Action | CallbackData) -> InlineKeyboardButton:
+    """A button carrying a typed action (encoded by the one codec) or, for the features not yet
+    on the codec, a CallbackData factory's data."""
+    payload = encode(data) if isinstance(data, Action) else data.pack()
+    return InlineKeyboardButton(text=text, callback_data=payload)
 
 
 def keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:

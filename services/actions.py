@@ -169,3 +169,56 @@ class ApplyAction(Action, prefix="ap", version=2):
     choice: ChoiceCode = ""
     item: Id = 0  # a municipality or an idea
     page: Page = 0
+
+
+class PlanVerb(enum.StrEnum):
+    """A task of the ИУП (handlers/plan.py; reminders and review notices name them too)."""
+
+    LIST = "list"
+    OPEN = "open"
+    START = "start"
+    ASK_EVIDENCE = "sub"
+    APPROVE = "ok"
+    ASK_RETURN_COMMENT = "ret"
+    ASK_DUE = "due"
+    ASK_DELETE = "del"
+    DELETE = "delok"
+    BACK = "back"
+
+
+class PlanAction(Action, prefix="plan", version=2):
+    verb: PlanVerb
+    task: Id = 0
+
+
+class SnoozeVerb(enum.StrEnum):
+    """Putting a reminder off (its values are what `ReminderService.snooze` takes)."""
+
+    AN_HOUR = "h"
+    TILL_TOMORROW = "t"
+
+
+class SnoozeAction(Action, prefix="rsn", version=2):
+    verb: SnoozeVerb
+    reminder: Id = 0
+
+
+class AssignVerb(enum.StrEnum):
+    """The /assign dialogue's buttons."""
+
+    PICK_TARGET = "tgt"
+    PICK_KIND = "kind"
+    SKIP = "skip"
+    BACK = "back"
+    CANCEL = "cancel"
+    CONFIRM = "ok"
+
+
+# A target's kind (`team` or `student`) or a task kind (`professional_trial` the longest).
+KindCode = Annotated[str, Field(pattern=r"^[a-z0-9_-]*$", max_length=18)]
+
+
+class AssignAction(Action, prefix="asg", version=2):
+    verb: AssignVerb
+    kind: KindCode = ""
+    target: Id = 0

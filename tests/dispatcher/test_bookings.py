@@ -11,9 +11,9 @@ import pytest
 from icalendar import Calendar
 
 from handlers.internships import BookingCD, InternshipsCD
-from handlers.plan import PlanCD
 from handlers.slots import SlotAddCD, SlotCD
 from scheduler.jobs import Jobs
+from services.actions import PlanAction, PlanVerb, encode
 from services.clock import FixedClock
 from storage.models import Role
 from tests.bookings_world import (
@@ -232,17 +232,17 @@ async def test_a_booked_internship_is_signed_off_by_attendance_and_offers_no_sub
     await Jobs(harness.app.uow_factory, clock, harness.app.texts).sweep_reminders()
     await harness.deliver()
     assert last_text(harness, loner).startswith("Напоминание: через 1 день — «Стажировка")
-    assert buttons(harness, loner) == [PlanCD(act="open", id=task_id).pack()]
+    assert buttons(harness, loner) == [encode(PlanAction(verb=PlanVerb.OPEN, task=task_id))]
 
-    await harness.press(loner, PlanCD(act="open", id=task_id).pack())
+    await harness.press(loner, encode(PlanAction(verb=PlanVerb.OPEN, task=task_id)))
     assert "Сдавать ничего не нужно: задача будет выполнена, когда площадка" in last_text(
         harness, loner
     )
-    assert buttons(harness, loner) == [PlanCD(act="list", id=0).pack()]
+    assert buttons(harness, loner) == [encode(PlanAction(verb=PlanVerb.LIST, task=0))]
     # «Сдать задачу» of a reminder sent before this change: a reason, not «Недостаточно прав».
-    await harness.press(loner, PlanCD(act="sub", id=task_id).pack())
+    await harness.press(loner, encode(PlanAction(verb=PlanVerb.ASK_EVIDENCE, task=task_id)))
     assert harness.session.alerts()[-1].startswith("Эту задачу не сдают: это запись на стажировку")
-    await harness.press(loner, PlanCD(act="start", id=task_id).pack())
+    await harness.press(loner, encode(PlanAction(verb=PlanVerb.START, task=task_id)))
     assert harness.session.alerts()[-1].startswith("Эту задачу не сдают")
     await harness.deliver()
     assert not [data for data in markup_of(harness, CONTACT) if data.startswith("plan:")]

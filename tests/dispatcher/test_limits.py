@@ -48,7 +48,7 @@ async def _snapshot(harness: Harness) -> dict[str, list[Any]]:
         pytest.param("ap:open:1::", id="stale-layout"),
         pytest.param("zz:open:1", id="unknown-prefix"),
         pytest.param(cd(ApplyVerb.OPEN, 1) + ":1", id="too-many-fields"),
-        pytest.param("plan:ok", id="too-few-fields"),
+        pytest.param("plan:2:ok", id="too-few-fields"),
     ],
 )
 async def test_a_malformed_press_is_refused_logged_at_info_and_changes_nothing(

@@ -20,11 +20,10 @@ import pytest
 from aiogram.types import Chat, Message, MessageEntity, Update
 from sqlalchemy import select, update
 
-from handlers.plan import AssignCD, PlanCD
 from handlers.review import ReviewCD
 from handlers.roadmap import RoadmapCD
 from services import plans, roadmap, selection, team_chat
-from services.actions import ApplyVerb
+from services.actions import ApplyVerb, AssignAction, AssignVerb, PlanAction, PlanVerb, encode
 from services.clock import FixedClock
 from services.i18n import Texts
 from services.questionnaire import ABOUT_TEXT, PRESENTATION_TEXT
@@ -200,30 +199,34 @@ async def test_the_longest_team_texts_reach_the_tutor_the_mentor_and_the_chat_wh
     description = long_text("описание", plans.DESCRIPTION_LIMIT)
     start = len(calls)
     await harness.send(tutor, "/assign")
-    target = AssignCD(act="tgt", k="student", id=await team.person_id(student))
-    await harness.press(tutor, target.pack())
-    await harness.press(tutor, AssignCD(act="kind", k=TaskKind.ONLINE_COURSE.value).pack())
+    target = AssignAction(
+        verb=AssignVerb.PICK_TARGET, kind="student", target=await team.person_id(student)
+    )
+    await harness.press(tutor, encode(target))
+    await harness.press(
+        tutor, encode(AssignAction(verb=AssignVerb.PICK_KIND, kind=TaskKind.ONLINE_COURSE.value))
+    )
     for answer in (task_title, "10.09.2026 18:00", link, description):
         await harness.send(tutor, answer)
     assert_whole_in_order(_to(harness, tutor, start)[-2:], task_title, link, description)
-    await harness.press(tutor, AssignCD(act="ok").pack())
+    await harness.press(tutor, encode(AssignAction(verb=AssignVerb.CONFIRM)))
     await harness.deliver()
     task = await _one(harness, PlanTask)
     start = len(calls)
-    await harness.press(student, PlanCD(act="open", id=task).pack())
+    await harness.press(student, encode(PlanAction(verb=PlanVerb.OPEN, task=task)))
     assert_whole_in_order(_to(harness, student, start), task_title, link, description)
 
     evidence = long_text("сделано", plans.EVIDENCE_LIMIT)
-    await harness.press(student, PlanCD(act="sub", id=task).pack())
+    await harness.press(student, encode(PlanAction(verb=PlanVerb.ASK_EVIDENCE, task=task)))
     start = len(calls)
     await harness.send(student, evidence)
     await harness.deliver()
     assert_whole_in_order(_to(harness, tutor, start), task_title, evidence)
     start = len(calls)
-    await harness.press(tutor, PlanCD(act="open", id=task).pack())
+    await harness.press(tutor, encode(PlanAction(verb=PlanVerb.OPEN, task=task)))
     assert_whole_in_order(_to(harness, tutor, start), task_title, description, evidence)
     comment = long_text("задача-доработать", plans.COMMENT_LIMIT)
-    await harness.press(tutor, PlanCD(act="ret", id=task).pack())
+    await harness.press(tutor, encode(PlanAction(verb=PlanVerb.ASK_RETURN_COMMENT, task=task)))
     start = len(calls)
     await harness.send(tutor, comment)
     await harness.deliver()

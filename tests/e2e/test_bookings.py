@@ -135,7 +135,7 @@ async def test_waitlist_offer_confirmation_calendar_reminder_and_attendance(
     assert reminder["text"] == (
         "Напоминание: через 1 день — «Стажировка: АО «Завод»», начало 03.09.2026 10:00."
     )
-    assert _callbacks(reminder) == [_callback(reminder, "plan:open:")]
+    assert _callbacks(reminder) == [_callback(reminder, "plan:2:open:")]
 
     # After the slot the site contact is asked to mark attendance.
     _move_to(offset_file, local(MSK, 2026, 9, 3, 14, 0, 2))
