@@ -222,3 +222,74 @@ class AssignAction(Action, prefix="asg", version=2):
     verb: AssignVerb
     kind: KindCode = ""
     target: Id = 0
+
+
+# A week offset or a list position; -1 where a button names none. The service checks the exact
+# range; this bound only keeps absurd numbers out.
+Small = Annotated[int, Field(ge=-1000, le=1000)]
+
+
+class InternshipsVerb(enum.StrEnum):
+    """Browsing open slots (/internships)."""
+
+    SHOW_WEEK = "wk"
+    PICK_DIRECTION = "dirs"
+    BOOK = "book"
+
+
+class InternshipsAction(Action, prefix="int", version=2):
+    verb: InternshipsVerb
+    week: Small = 0  # which seven days: 0 from today, 1 the next seven…
+    direction: Small = -1  # a position in the week's list of directions; -1 all
+    slot: Id = 0
+
+
+class BookingVerb(enum.StrEnum):
+    """A booking's buttons: the student's (cancel, answer an offer) and the site contact's or
+    mentor's (decide, mark attendance)."""
+
+    CANCEL = "cancel"
+    ACCEPT_OFFER = "acc"
+    REFUSE_OFFER = "rej"
+    CONFIRM = "ok"
+    DECLINE = "no"
+    ATTENDED = "att"
+    ABSENT = "abs"
+
+
+class BookingAction(Action, prefix="bk", version=2):
+    verb: BookingVerb
+    booking: Id = 0
+
+
+class SlotVerb(enum.StrEnum):
+    """The site contact's /slots."""
+
+    LIST = "list"
+    OPEN = "open"
+    ASK_CAPACITY = "cap"
+    ASK_CLOSE = "close"
+    CLOSE = "closeok"
+    ADD = "add"
+
+
+class SlotAction(Action, prefix="sl", version=2):
+    verb: SlotVerb
+    slot: Id = 0
+
+
+class SlotAddVerb(enum.StrEnum):
+    """The dialogue that adds a slot."""
+
+    PICK_SITE = "site"
+    PICK_KIND = "kind"
+    SKIP = "skip"
+    BACK = "back"
+    CANCEL = "cancel"
+    SAVE = "ok"
+
+
+class SlotAddAction(Action, prefix="sla", version=2):
+    verb: SlotAddVerb
+    site: Id = 0
+    kind: KindCode = ""  # a slot kind
