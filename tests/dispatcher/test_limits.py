@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from handlers import feature_routers
-from services.actions import ApplyVerb, actions
+from services.actions import ApplyVerb, OfficeAction, OfficeVerb, actions, encode
 from storage.models import Base
 from tests.applicants import cd
 from tests.dispatcher.harness import Harness
@@ -71,7 +71,7 @@ async def test_a_malformed_press_is_refused_logged_at_info_and_changes_nothing(
 
 async def test_a_well_formed_press_of_another_role_is_still_not_allowed(harness: Harness) -> None:
     await harness.send(APPLICANT, "/start")
-    await harness.press(APPLICANT, "ofs:ov:0:0:0:")
+    await harness.press(APPLICANT, encode(OfficeAction(verb=OfficeVerb.OVERVIEW)))
     assert harness.session.alerts() == ["Недостаточно прав для этого действия."]
 
 

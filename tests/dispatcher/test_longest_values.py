@@ -20,10 +20,18 @@ import pytest
 from aiogram.types import Chat, Message, MessageEntity, Update
 from sqlalchemy import select, update
 
-from handlers.review import ReviewCD
 from handlers.roadmap import RoadmapCD
 from services import plans, roadmap, selection, team_chat
-from services.actions import ApplyVerb, AssignAction, AssignVerb, PlanAction, PlanVerb, encode
+from services.actions import (
+    ApplyVerb,
+    AssignAction,
+    AssignVerb,
+    PlanAction,
+    PlanVerb,
+    ReviewAction,
+    ReviewVerb,
+    encode,
+)
 from services.clock import FixedClock
 from services.i18n import Texts
 from services.questionnaire import ABOUT_TEXT, PRESENTATION_TEXT
@@ -303,13 +311,13 @@ async def test_the_longest_answers_and_idea_texts_go_through_the_questionnaire_t
 
     mentor = selection_world.MENTOR_A
     start = len(harness.session.calls)
-    await harness.press(mentor, ReviewCD(act="o", app=app).pack())
+    await harness.press(mentor, encode(ReviewAction(verb=ReviewVerb.OPEN_CARD, application=app)))
     await harness.deliver()  # the card goes through the outbox, after the self-presentation
     card = _to(harness, mentor, start)
     for value in answers.values():
         assert whole(card, value)
     comment = long_text("комментарий", selection.COMMENT_LIMIT)
-    await harness.press(mentor, ReviewCD(act="cm", app=app).pack())
+    await harness.press(mentor, encode(ReviewAction(verb=ReviewVerb.ASK_COMMENT, application=app)))
     start = len(harness.session.calls)
     await harness.send(mentor, comment)
     assert_whole_in_order(_to(harness, mentor, start), comment)
