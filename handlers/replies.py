@@ -13,7 +13,6 @@ import contextlib
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
     CallbackQuery,
     ForceReply,
@@ -30,11 +29,9 @@ from services.text_fit import MESSAGE_LIMIT, split_text
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 
 
-def button(text: str, data: Action | CallbackData) -> InlineKeyboardButton:
-    """A button carrying a typed action (encoded by the one codec) or, for the features not yet
-    on the codec, a CallbackData factory's data."""
-    payload = encode(data) if isinstance(data, Action) else data.pack()
-    return InlineKeyboardButton(text=text, callback_data=payload)
+def button(text: str, action: Action) -> InlineKeyboardButton:
+    """A button carrying a typed action, encoded by the one codec."""
+    return InlineKeyboardButton(text=text, callback_data=encode(action))
 
 
 def keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:

@@ -342,3 +342,60 @@ class OfficeAction(Action, prefix="ofs", version=2):
     idea: Id = 0
     decision: Small = 0  # a position in DECISIONS
     stamp: Stamp = ""
+
+
+class RoadmapVerb(enum.StrEnum):
+    """The team's passport and roadmap (/passport, /roadmap)."""
+
+    OPEN_PASSPORT = "po"
+    FILL_PASSPORT = "pf"
+    KEEP_FIELD = "pk"
+    PREVIOUS_FIELD = "pb"
+    LEAVE_PASSPORT = "px"
+    SUBMIT_PASSPORT = "ps"
+    APPROVE_PASSPORT = "pok"
+    ASK_PASSPORT_RETURN = "pret"
+    OPEN_ROADMAP = "ro"
+    OPEN_STAGE = "so"
+    ADD_STAGE = "sa"
+    ASK_STAGE_DUE = "sd"
+    ASK_STAGE_REPORT = "ss"
+    APPROVE_STAGE = "sok"
+    ASK_STAGE_RETURN = "sret"
+    BACK = "x"
+
+
+class RoadmapAction(Action, prefix="rm", version=2):
+    verb: RoadmapVerb
+    item: Id = 0  # a team, a passport or a stage, as the verb says
+
+
+class TeamVerb(enum.StrEnum):
+    """/team and /announce."""
+
+    OPEN_ROSTER = "r"
+    SHARE_CONTACT = "sh1"
+    STOP_SHARING_CONTACT = "sh0"
+    ANNOUNCE_TO = "an"
+    BACK = "x"
+
+
+class TeamAction(Action, prefix="tm", version=2):
+    verb: TeamVerb
+    team: Id = 0
+
+
+class AccessVerb(enum.StrEnum):
+    """The office's /access."""
+
+    SHOW_PAGE = "pg"
+    ASK_REVOKE_INVITATION = "ai"
+    ASK_REVOKE_ROLE = "ar"
+    REVOKE_INVITATION = "yi"
+    REVOKE_ROLE = "yr"
+
+
+class AccessAction(Action, prefix="acc", version=2):
+    verb: AccessVerb
+    item: Id = 0  # an invitation or a role grant, as the verb says
+    page: Small = 0  # the page to come back to

@@ -20,7 +20,6 @@ import pytest
 from aiogram.types import Chat, Message, MessageEntity, Update
 from sqlalchemy import select, update
 
-from handlers.roadmap import RoadmapCD
 from services import plans, roadmap, selection, team_chat
 from services.actions import (
     ApplyVerb,
@@ -30,6 +29,8 @@ from services.actions import (
     PlanVerb,
     ReviewAction,
     ReviewVerb,
+    RoadmapAction,
+    RoadmapVerb,
     encode,
 )
 from services.clock import FixedClock
@@ -145,11 +146,15 @@ async def test_the_longest_team_texts_reach_the_tutor_the_mentor_and_the_chat_wh
     fields = [long_text(f"{name}-", roadmap.FIELD_LIMIT) for name in PASSPORT_FIELDS]
     start = len(calls)
     await harness.send(tutor, "/passport")
-    await harness.press(tutor, RoadmapCD(act="pf", id=team.team_id).pack())
+    await harness.press(
+        tutor, encode(RoadmapAction(verb=RoadmapVerb.FILL_PASSPORT, item=team.team_id))
+    )
     for value in fields:
         await harness.send(tutor, value)
     filled = len(calls)
-    await harness.press(tutor, RoadmapCD(act="ps", id=team.team_id).pack())
+    await harness.press(
+        tutor, encode(RoadmapAction(verb=RoadmapVerb.SUBMIT_PASSPORT, item=team.team_id))
+    )
     await harness.deliver()
     notice = len(calls)
     await harness.send(mentor, "/passport")
@@ -160,7 +165,9 @@ async def test_the_longest_team_texts_reach_the_tutor_the_mentor_and_the_chat_wh
     comment = long_text("паспорт-доработать", roadmap.COMMENT_LIMIT)
     start = len(calls)
     passport = await _one(harness, ProjectPassport)
-    await harness.press(mentor, RoadmapCD(act="pret", id=passport).pack())
+    await harness.press(
+        mentor, encode(RoadmapAction(verb=RoadmapVerb.ASK_PASSPORT_RETURN, item=passport))
+    )
     await harness.send(mentor, comment)
     await harness.deliver()
     assert_whole_in_order(_to(harness, tutor, start), comment)
@@ -169,21 +176,23 @@ async def test_the_longest_team_texts_reach_the_tutor_the_mentor_and_the_chat_wh
     # A stage: a 200-character title, a 3000-character report, a 1000-character comment.
     title = long_text("этап", roadmap.TITLE_LIMIT)
     report = long_text("отчёт", roadmap.REPORT_LIMIT)
-    await harness.press(tutor, RoadmapCD(act="sa", id=team.team_id).pack())
+    await harness.press(tutor, encode(RoadmapAction(verb=RoadmapVerb.ADD_STAGE, item=team.team_id)))
     await harness.send(tutor, title)
     await harness.send(tutor, "15.10.2026")
     stage = await _one(harness, RoadmapStage)
-    await harness.press(tutor, RoadmapCD(act="ss", id=stage).pack())
+    await harness.press(tutor, encode(RoadmapAction(verb=RoadmapVerb.ASK_STAGE_REPORT, item=stage)))
     start = len(calls)
     await harness.send(tutor, report)
     await harness.deliver()
     assert_whole_in_order(_to(harness, mentor, start), title, report)
     start = len(calls)
-    await harness.press(mentor, RoadmapCD(act="so", id=stage).pack())
+    await harness.press(mentor, encode(RoadmapAction(verb=RoadmapVerb.OPEN_STAGE, item=stage)))
     assert_whole_in_order(_to(harness, mentor, start), title, report)
     comment = long_text("этап-доработать", roadmap.COMMENT_LIMIT)
     start = len(calls)
-    await harness.press(mentor, RoadmapCD(act="sret", id=stage).pack())
+    await harness.press(
+        mentor, encode(RoadmapAction(verb=RoadmapVerb.ASK_STAGE_RETURN, item=stage))
+    )
     await harness.send(mentor, comment)
     await harness.deliver()
     assert_whole_in_order(_to(harness, tutor, start), title, comment)

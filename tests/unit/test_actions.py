@@ -15,6 +15,8 @@ from services.actions import (
     Action,
     ApplyAction,
     ApplyVerb,
+    PlanAction,
+    PlanVerb,
     RefusedPayload,
     actions,
     build,
@@ -98,9 +100,13 @@ def test_an_action_with_a_value_encode_cannot_carry_is_not_built() -> None:
         ApplyAction(verb=ApplyVerb.CHOOSE, step="a:b")  # the separator would shift the fields
 
 
-def test_the_codecs_prefixes_are_no_callback_data_factorys() -> None:
-    from handlers import feature_routers
-    from handlers.callback_data import factories
+def test_a_queued_button_from_an_older_layout_is_sent_and_refused_as_stale_when_pressed() -> None:
+    from bot.callbacks import pack_action
 
-    feature_routers()
-    assert not set(actions()) & set(factories())
+    current = PlanAction(verb=PlanVerb.OPEN, task=5)
+    assert pack_action(current.prefix, current.args()) == encode(current)
+    # As the outbox stored it before the plan's buttons moved to the codec.
+    payload = pack_action("plan", {"act": "open", "id": 5})
+    with pytest.raises(RefusedPayload) as refused:
+        decode(payload)
+    assert refused.value.reason == "plan: stale layout"
