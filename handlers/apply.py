@@ -455,124 +455,53 @@ async def resume_lost_cursor(
 Move = Callable[[Identity, ApplicationService, ApplyAction, bool], Awaitable[Outcome]]
 
 
-async def open_again(
-    me: Identity, applications: ApplicationService, action: ApplyAction, editing: bool
-) -> Outcome:
-    return await applications.open(me)
-
-
-async def choose(
-    me: Identity, applications: ApplicationService, action: ApplyAction, editing: bool
-) -> Outcome:
-    choice = Input("choice", text=action.choice)
-    return await applications.answer(me, action.application, action.step, choice, editing=editing)
-
-
-async def pick_municipality(
-    me: Identity, applications: ApplicationService, action: ApplyAction, editing: bool
-) -> Outcome:
-    # The service reads a municipality as the choice of its id, as if it were typed.
-    choice = Input("choice", text=str(action.item))
-    return await applications.answer(
-        me, action.application, "municipality", choice, editing=editing
-    )
-
-
-async def confirm(
-    me: Identity, applications: ApplicationService, action: ApplyAction, editing: bool
-) -> Outcome:
-    return await applications.answer(
-        me, action.application, action.step, Input("confirm"), editing=editing
-    )
-
-
-async def skip(
-    me: Identity, applications: ApplicationService, action: ApplyAction, editing: bool
-) -> Outcome:
-    return await applications.skip(me, action.application, action.step, editing=editing)
-
-
-async def back(
-    me: Identity, applications: ApplicationService, action: ApplyAction, editing: bool
-) -> Outcome:
-    return await applications.back(me, action.application, action.step, editing=editing)
-
-
-async def keep(
-    me: Identity, applications: ApplicationService, action: ApplyAction, editing: bool
-) -> Outcome:
-    return await applications.keep(me, action.application, action.step, editing=editing)
-
-
-async def edit_from_review(
-    me: Identity, applications: ApplicationService, action: ApplyAction, editing: bool
-) -> Outcome:
-    return await applications.show(me, action.application, action.step)
-
-
-async def review(
-    me: Identity, applications: ApplicationService, action: ApplyAction, editing: bool
-) -> Outcome:
-    return await applications.review(me, action.application)
-
-
-async def change_path(
-    me: Identity, applications: ApplicationService, action: ApplyAction, editing: bool
-) -> Outcome:
-    return await applications.change(me, action.application, action.step, editing=editing)
-
-
-async def restart(
-    me: Identity, applications: ApplicationService, action: ApplyAction, editing: bool
-) -> Outcome:
-    return await applications.restart(me, action.application)
-
-
-async def submit(
-    me: Identity, applications: ApplicationService, action: ApplyAction, editing: bool
-) -> Outcome:
-    return await applications.submit(me, action.application)
-
-
-async def ideas_done(
-    me: Identity, applications: ApplicationService, action: ApplyAction, editing: bool
-) -> Outcome:
-    return await applications.ideas_done(me, action.application, editing=editing)
-
-
-async def ideas_page(
-    me: Identity, applications: ApplicationService, action: ApplyAction, editing: bool
-) -> Outcome:
-    return await applications.ideas_page(me, action.application, action.page, editing=editing)
-
-
-async def toggle_idea(
-    me: Identity, applications: ApplicationService, action: ApplyAction, editing: bool
-) -> Outcome:
-    return await applications.toggle_idea(
-        me, action.application, action.item, action.page, editing=editing
-    )
-
-
+# What each press that moves the questionnaire asks of the service.
 MOVES: dict[ApplyVerb, Move] = {
-    ApplyVerb.OPEN: open_again,
-    ApplyVerb.CHOOSE: choose,
-    ApplyVerb.PICK_MUNICIPALITY: pick_municipality,
-    ApplyVerb.CONFIRM: confirm,
-    ApplyVerb.SKIP: skip,
-    ApplyVerb.BACK: back,
-    ApplyVerb.KEEP: keep,
-    ApplyVerb.EDIT_FROM_REVIEW: edit_from_review,
-    ApplyVerb.REVIEW: review,
-    ApplyVerb.CHANGE_PATH: change_path,
-    ApplyVerb.RESTART: restart,
-    ApplyVerb.SUBMIT: submit,
-    ApplyVerb.IDEAS_DONE: ideas_done,
+    ApplyVerb.OPEN: lambda me, apps, action, editing: apps.open(me),
+    ApplyVerb.CHOOSE: lambda me, apps, action, editing: apps.answer(
+        me, action.application, action.step, Input("choice", text=action.choice), editing=editing
+    ),
+    # The service reads a municipality as the choice of its id, as if it were typed.
+    ApplyVerb.PICK_MUNICIPALITY: lambda me, apps, action, editing: apps.answer(
+        me,
+        action.application,
+        "municipality",
+        Input("choice", text=str(action.item)),
+        editing=editing,
+    ),
+    ApplyVerb.CONFIRM: lambda me, apps, action, editing: apps.answer(
+        me, action.application, action.step, Input("confirm"), editing=editing
+    ),
+    ApplyVerb.SKIP: lambda me, apps, action, editing: apps.skip(
+        me, action.application, action.step, editing=editing
+    ),
+    ApplyVerb.BACK: lambda me, apps, action, editing: apps.back(
+        me, action.application, action.step, editing=editing
+    ),
+    ApplyVerb.KEEP: lambda me, apps, action, editing: apps.keep(
+        me, action.application, action.step, editing=editing
+    ),
+    ApplyVerb.EDIT_FROM_REVIEW: lambda me, apps, action, editing: apps.show(
+        me, action.application, action.step
+    ),
+    ApplyVerb.REVIEW: lambda me, apps, action, editing: apps.review(me, action.application),
+    ApplyVerb.CHANGE_PATH: lambda me, apps, action, editing: apps.change(
+        me, action.application, action.step, editing=editing
+    ),
+    ApplyVerb.RESTART: lambda me, apps, action, editing: apps.restart(me, action.application),
+    ApplyVerb.SUBMIT: lambda me, apps, action, editing: apps.submit(me, action.application),
+    ApplyVerb.IDEAS_DONE: lambda me, apps, action, editing: apps.ideas_done(
+        me, action.application, editing=editing
+    ),
 }
 # Paging and picking ideas redraw the list in place instead of sending the next screen.
 IDEAS_MOVES: dict[ApplyVerb, Move] = {
-    ApplyVerb.IDEAS_PAGE: ideas_page,
-    ApplyVerb.TOGGLE_IDEA: toggle_idea,
+    ApplyVerb.IDEAS_PAGE: lambda me, apps, action, editing: apps.ideas_page(
+        me, action.application, action.page, editing=editing
+    ),
+    ApplyVerb.TOGGLE_IDEA: lambda me, apps, action, editing: apps.toggle_idea(
+        me, action.application, action.item, action.page, editing=editing
+    ),
 }
 
 
@@ -584,7 +513,9 @@ async def _pressed_message(query: CallbackQuery, t: Translator) -> Message | Non
     return None
 
 
-def moving(move: Move, *, in_place: bool = False) -> Callable[..., Awaitable[None]]:
+def moving(
+    verb: ApplyVerb, move: Move, *, in_place: bool = False
+) -> Callable[..., Awaitable[None]]:
     """The handler of a press that moves the questionnaire: `move`, then the screen it leads to
     (or, `in_place`, the ideas list redrawn)."""
 
@@ -618,7 +549,7 @@ def moving(move: Move, *, in_place: bool = False) -> Callable[..., Awaitable[Non
         await _close_buttons(query, message)
         await show(message, outcome, state, t, previous_step=data.get("step"))
 
-    handler.__name__ = handler.__qualname__ = move.__name__
+    handler.__name__ = handler.__qualname__ = verb.name.lower()
     return handler
 
 
@@ -739,10 +670,10 @@ def create_router() -> Router:
     router.message.register(step_message, StateFilter(ApplyStates.step))
     router.message.register(review_message, StateFilter(ApplyStates.review))
     for verb, move in MOVES.items():
-        router.callback_query.register(moving(move), Pressed(ApplyAction, F.verb == verb))
+        router.callback_query.register(moving(verb, move), Pressed(ApplyAction, F.verb == verb))
     for verb, move in IDEAS_MOVES.items():
         router.callback_query.register(
-            moving(move, in_place=True), Pressed(ApplyAction, F.verb == verb)
+            moving(verb, move, in_place=True), Pressed(ApplyAction, F.verb == verb)
         )
     for verb, handler in (
         (ApplyVerb.IDEA_DETAILS, idea_details),
