@@ -9,12 +9,12 @@ lost cursor is derived from the database again (`resume_lost_cursor`).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
@@ -27,9 +27,11 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from handlers.callback_data import Id
+from handlers.callback_data import Pressed
 from handlers.replies import answer, redraw
+from services.actions import ApplyAction, ApplyVerb, encode
 from services.applications import (
+    ApplicationService,
     ConsentRecord,
     Outcome,
     PrivacyView,
@@ -52,19 +54,6 @@ CANCELLED = "cancelled"
 class ApplyStates(StatesGroup):
     step = State()
     review = State()
-
-
-class ApplyCD(CallbackData, prefix="ap"):
-    """act: open, ch (choice), ok (consent), mu (municipality), sk (skip), bk (back),
-    kp (keep), ed (edit from review), rv (review), sb (submit), ip (ideas page), it (toggle
-    idea), ii (idea details), id (ideas done), go (a refusal's way forward: the role or the
-    age group again), rs / ry (start over: ask / yes), wd / wy (withdraw: ask / yes), pw / py
-    (withdraw consent: ask / yes), no (changed my mind)."""
-
-    act: str
-    app: Id = 0
-    step: str = ""
-    val: str = ""
 
 
 # --- parsing ----------------------------------------------------------------------------------
@@ -125,8 +114,8 @@ def _label(t: Translator, view_steps: dict[str, int], step: str) -> str:
     return t(f"apply-label-{step}")
 
 
-def _button(text: str, **data: Any) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=ApplyCD(**data).pack())
+def _button(text: str, verb: ApplyVerb, **fields: Any) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=encode(ApplyAction(verb=verb, **fields)))
 
 
 def render_step(t: Translator, view: StepView) -> tuple[str, Any]:
@@ -148,23 +137,29 @@ def render_step(t: Translator, view: StepView) -> tuple[str, Any]:
             [
                 _button(
                     t(f"apply-choice-{step.code}-{value}", **view.prompt),
-                    act="ch",
-                    app=app,
+                    ApplyVerb.CHOOSE,
+                    application=app,
                     step=step.code,
-                    val=value,
+                    choice=value,
                 )
             ]
             for value in step.choices
         ]
     elif step.kind is StepKind.CONFIRM:
         key = "apply-btn-agree" if step.code == "consent" else "apply-btn-parent-agree"
-        rows.append([_button(t(key), act="ok", app=app, step=step.code)])
+        rows.append([_button(t(key), ApplyVerb.CONFIRM, application=app, step=step.code)])
     elif step.kind is StepKind.SCALE:
         rows.append(
-            [_button(str(n), act="ch", app=app, step=step.code, val=str(n)) for n in range(1, 6)]
+            [
+                _button(str(n), ApplyVerb.CHOOSE, application=app, step=step.code, choice=str(n))
+                for n in range(1, 6)
+            ]
         )
     elif step.kind is StepKind.MUNICIPALITY:
-        buttons = [_button(name, act="mu", app=app, val=str(mid)) for mid, name in view.options]
+        buttons = [
+            _button(name, ApplyVerb.PICK_MUNICIPALITY, application=app, item=mid)
+            for mid, name in view.options
+        ]
         rows += [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     elif step.kind is StepKind.IDEAS and view.ideas is not None:
         page = view.ideas
@@ -185,11 +180,12 @@ def render_step(t: Translator, view: StepView) -> tuple[str, Any]:
                 [
                     _button(
                         f"{mark} {_short(idea.title, 40)}",
-                        act="it",
-                        app=app,
-                        val=f"{idea.id}.{page.page}",
+                        ApplyVerb.TOGGLE_IDEA,
+                        application=app,
+                        item=idea.id,
+                        page=page.page,
                     ),
-                    _button("ℹ️", act="ii", app=app, val=str(idea.id)),
+                    _button("ℹ️", ApplyVerb.IDEA_DETAILS, application=app, item=idea.id),
                 ]
             )
         if page.picked:
@@ -197,13 +193,21 @@ def render_step(t: Translator, view: StepView) -> tuple[str, Any]:
             parts.append(t("apply-ideas-picked", list=listing))
         nav = []
         if page.page > 0:
-            nav.append(_button(t("apply-btn-prev"), act="ip", app=app, val=str(page.page - 1)))
+            nav.append(
+                _button(
+                    t("apply-btn-prev"), ApplyVerb.IDEAS_PAGE, application=app, page=page.page - 1
+                )
+            )
         if page.page < page.pages - 1:
-            nav.append(_button(t("apply-btn-next"), act="ip", app=app, val=str(page.page + 1)))
+            nav.append(
+                _button(
+                    t("apply-btn-next"), ApplyVerb.IDEAS_PAGE, application=app, page=page.page + 1
+                )
+            )
         if nav:
             rows.append(nav)
         if page.picked:
-            rows.append([_button(t("apply-btn-done"), act="id", app=app)])
+            rows.append([_button(t("apply-btn-done"), ApplyVerb.IDEAS_DONE, application=app)])
     text = "\n\n".join(parts)
     if step.code == "phone":
         keyboard = [[KeyboardButton(text=t("apply-btn-share-contact"), request_contact=True)]]
@@ -217,19 +221,21 @@ def render_step(t: Translator, view: StepView) -> tuple[str, Any]:
     if view.exits:
         rows.append(
             [
-                _button(t("apply-btn-restart"), act="rs", app=app)
+                _button(t("apply-btn-restart"), ApplyVerb.ASK_RESTART, application=app)
                 if way == "restart"
-                else _button(t(f"apply-btn-change-{way}"), act="go", app=app, step=way)
+                else _button(
+                    t(f"apply-btn-change-{way}"), ApplyVerb.CHANGE_PATH, application=app, step=way
+                )
                 for way in view.exits
             ]
         )
     bottom = []
     if view.can_back:
-        bottom.append(_button(t("apply-btn-back"), act="bk", app=app, step=step.code))
+        bottom.append(_button(t("apply-btn-back"), ApplyVerb.BACK, application=app, step=step.code))
     if step.optional:
-        bottom.append(_button(t("apply-btn-skip"), act="sk", app=app, step=step.code))
+        bottom.append(_button(t("apply-btn-skip"), ApplyVerb.SKIP, application=app, step=step.code))
     if view.current is not None and step.kind not in (StepKind.CONFIRM, StepKind.IDEAS):
-        bottom.append(_button(t("apply-btn-keep"), act="kp", app=app, step=step.code))
+        bottom.append(_button(t("apply-btn-keep"), ApplyVerb.KEEP, application=app, step=step.code))
     if bottom:
         rows.append(bottom)
     return text, InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
@@ -252,8 +258,8 @@ def render_review(t: Translator, view: ReviewView) -> tuple[str, InlineKeyboardM
         edits = [
             _button(
                 t("apply-btn-edit", label=_label(t, questions, row.step)),
-                act="ed",
-                app=view.application_id,
+                ApplyVerb.EDIT_FROM_REVIEW,
+                application=view.application_id,
                 step=row.step,
             )
             for row in view.rows
@@ -261,7 +267,9 @@ def render_review(t: Translator, view: ReviewView) -> tuple[str, InlineKeyboardM
         ]
         rows += [edits[i : i + 2] for i in range(0, len(edits), 2)]
         if view.status.value == "draft" and view.complete:
-            rows.append([_button(t("apply-btn-submit"), act="sb", app=view.application_id)])
+            rows.append(
+                [_button(t("apply-btn-submit"), ApplyVerb.SUBMIT, application=view.application_id)]
+            )
     elif view.reason is not None:
         parts.append(t("apply-review-read-only", reason=view.reason))
     return "\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
@@ -285,9 +293,15 @@ def render_status(t: Translator, view: StatusView) -> tuple[str, InlineKeyboardM
         parts.append(t("apply-status-window", closes=view.closes))
     rows = []
     if view.application_id is not None and view.window_open:
-        rows.append([_button(t("apply-btn-open"), act="open")])
+        rows.append([_button(t("apply-btn-open"), ApplyVerb.OPEN)])
     if view.can_withdraw and view.application_id is not None:
-        rows.append([_button(t("apply-btn-withdraw"), act="wd", app=view.application_id)])
+        rows.append(
+            [
+                _button(
+                    t("apply-btn-withdraw"), ApplyVerb.ASK_WITHDRAW, application=view.application_id
+                )
+            ]
+        )
     return "\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
@@ -366,7 +380,7 @@ def render_privacy(t: Translator, view: PrivacyView) -> tuple[str, InlineKeyboar
         return t("apply-privacy-none"), None
     listing = "\n".join(_consent_line(t, record) for record in view.consents)
     markup = InlineKeyboardMarkup(
-        inline_keyboard=[[_button(t("apply-btn-privacy-withdraw"), act="pw")]]
+        inline_keyboard=[[_button(t("apply-btn-privacy-withdraw"), ApplyVerb.ASK_WITHDRAW_CONSENT)]]
     )
     return t("apply-privacy", list=listing or "—"), markup
 
@@ -434,131 +448,193 @@ async def resume_lost_cursor(
     return True
 
 
-async def button(
+# --- buttons: one handler per action ----------------------------------------------------------
+
+# A press that moves the questionnaire: one call of the service, given the pressing person, the
+# action and whether the applicant came from the review to edit this application.
+Move = Callable[[Identity, ApplicationService, ApplyAction, bool], Awaitable[Outcome]]
+
+
+# What each press that moves the questionnaire asks of the service.
+MOVES: dict[ApplyVerb, Move] = {
+    ApplyVerb.OPEN: lambda me, apps, action, editing: apps.open(me),
+    ApplyVerb.CHOOSE: lambda me, apps, action, editing: apps.answer(
+        me, action.application, action.step, Input("choice", text=action.choice), editing=editing
+    ),
+    # The service reads a municipality as the choice of its id, as if it were typed.
+    ApplyVerb.PICK_MUNICIPALITY: lambda me, apps, action, editing: apps.answer(
+        me,
+        action.application,
+        "municipality",
+        Input("choice", text=str(action.item)),
+        editing=editing,
+    ),
+    ApplyVerb.CONFIRM: lambda me, apps, action, editing: apps.answer(
+        me, action.application, action.step, Input("confirm"), editing=editing
+    ),
+    ApplyVerb.SKIP: lambda me, apps, action, editing: apps.skip(
+        me, action.application, action.step, editing=editing
+    ),
+    ApplyVerb.BACK: lambda me, apps, action, editing: apps.back(
+        me, action.application, action.step, editing=editing
+    ),
+    ApplyVerb.KEEP: lambda me, apps, action, editing: apps.keep(
+        me, action.application, action.step, editing=editing
+    ),
+    ApplyVerb.EDIT_FROM_REVIEW: lambda me, apps, action, editing: apps.show(
+        me, action.application, action.step
+    ),
+    ApplyVerb.REVIEW: lambda me, apps, action, editing: apps.review(me, action.application),
+    ApplyVerb.CHANGE_PATH: lambda me, apps, action, editing: apps.change(
+        me, action.application, action.step, editing=editing
+    ),
+    ApplyVerb.RESTART: lambda me, apps, action, editing: apps.restart(me, action.application),
+    ApplyVerb.SUBMIT: lambda me, apps, action, editing: apps.submit(me, action.application),
+    ApplyVerb.IDEAS_DONE: lambda me, apps, action, editing: apps.ideas_done(
+        me, action.application, editing=editing
+    ),
+}
+# Paging and picking ideas redraw the list in place instead of sending the next screen.
+IDEAS_MOVES: dict[ApplyVerb, Move] = {
+    ApplyVerb.IDEAS_PAGE: lambda me, apps, action, editing: apps.ideas_page(
+        me, action.application, action.page, editing=editing
+    ),
+    ApplyVerb.TOGGLE_IDEA: lambda me, apps, action, editing: apps.toggle_idea(
+        me, action.application, action.item, action.page, editing=editing
+    ),
+}
+
+
+async def _pressed_message(query: CallbackQuery, t: Translator) -> Message | None:
+    """The message whose button was pressed, or None (answered) when it is too old to reach."""
+    if isinstance(query.message, Message):
+        return query.message
+    await query.answer(t("fallback-button"), show_alert=True)
+    return None
+
+
+def moving(
+    verb: ApplyVerb, move: Move, *, in_place: bool = False
+) -> Callable[..., Awaitable[None]]:
+    """The handler of a press that moves the questionnaire: `move`, then the screen it leads to
+    (or, `in_place`, the ideas list redrawn)."""
+
+    async def handler(
+        query: CallbackQuery,
+        action: ApplyAction,
+        me: Identity,
+        services: Services,
+        state: FSMContext,
+        t: Translator,
+    ) -> None:
+        message = await _pressed_message(query, t)
+        if message is None:
+            return
+        data = await state.get_data()
+        editing = bool(data.get("edit")) and data.get("app") == action.application
+        outcome = await move(me, services.applications, action, editing)
+        if in_place:
+            await _update_ideas(query, message, outcome, state, t)
+            return
+        if (
+            isinstance(outcome, StepView)
+            and outcome.problem is not None
+            and outcome.step.code == action.step
+            and not outcome.exits
+        ):
+            # The press was refused on this very step: say why, leave the screen as it is. A
+            # refusal with a way forward is a new screen: its buttons are the way.
+            await query.answer(t(outcome.problem.key, **outcome.problem.args), show_alert=True)
+            return
+        await _close_buttons(query, message)
+        await show(message, outcome, state, t, previous_step=data.get("step"))
+
+    handler.__name__ = handler.__qualname__ = verb.name.lower()
+    return handler
+
+
+async def idea_details(
+    query: CallbackQuery, action: ApplyAction, me: Identity, services: Services, t: Translator
+) -> None:
+    message = await _pressed_message(query, t)
+    if message is None:
+        return
+    idea_info = await services.applications.idea(me, action.application, action.item)
+    await query.answer()
+    await answer(message, f"{idea_info.title}\n\n{idea_info.description}")
+
+
+async def _ask(
+    query: CallbackQuery, t: Translator, question: str, yes: str, action: ApplyAction
+) -> None:
+    """A question before an action that cannot be undone: yes, or changed my mind."""
+    message = await _pressed_message(query, t)
+    if message is None:
+        return
+    await query.answer()
+    await message.answer(
+        t(question),
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[
+                [_button(t(yes), action.verb, application=action.application)],
+                [_button(t("apply-btn-no"), ApplyVerb.CHANGED_MIND)],
+            ]
+        ),
+    )
+
+
+async def ask_restart(query: CallbackQuery, action: ApplyAction, t: Translator) -> None:
+    confirmed = action.model_copy(update={"verb": ApplyVerb.RESTART})
+    await _ask(query, t, "apply-restart-ask", "apply-btn-restart-confirm", confirmed)
+
+
+async def ask_withdraw(query: CallbackQuery, action: ApplyAction, t: Translator) -> None:
+    confirmed = action.model_copy(update={"verb": ApplyVerb.WITHDRAW})
+    await _ask(query, t, "apply-withdraw-ask", "apply-btn-withdraw-confirm", confirmed)
+
+
+async def ask_withdraw_consent(query: CallbackQuery, action: ApplyAction, t: Translator) -> None:
+    confirmed = action.model_copy(update={"verb": ApplyVerb.WITHDRAW_CONSENT})
+    await _ask(query, t, "apply-privacy-ask", "apply-btn-privacy-confirm", confirmed)
+
+
+async def withdraw(
     query: CallbackQuery,
-    callback_data: ApplyCD,
+    action: ApplyAction,
     me: Identity,
     services: Services,
     state: FSMContext,
     t: Translator,
 ) -> None:
-    data = await state.get_data()
-    cd = callback_data
-    editing = bool(data.get("edit")) and data.get("app") == cd.app
-    previous = data.get("step")
-    applications = services.applications
-    message = query.message
-    if not isinstance(message, Message):
-        await query.answer(t("fallback-button"), show_alert=True)
+    message = await _pressed_message(query, t)
+    if message is None:
         return
-    outcome: Outcome
-    match cd.act:
-        case "open":
-            outcome = await applications.open(me)
-        case "ch" | "mu":
-            step = "municipality" if cd.act == "mu" else cd.step
-            outcome = await applications.answer(
-                me, cd.app, step, Input("choice", text=cd.val), editing=editing
-            )
-        case "ok":
-            outcome = await applications.answer(
-                me, cd.app, cd.step, Input("confirm"), editing=editing
-            )
-        case "sk":
-            outcome = await applications.skip(me, cd.app, cd.step, editing=editing)
-        case "bk":
-            outcome = await applications.back(me, cd.app, cd.step, editing=editing)
-        case "kp":
-            outcome = await applications.keep(me, cd.app, cd.step, editing=editing)
-        case "ed":
-            outcome = await applications.show(me, cd.app, cd.step)
-        case "rv":
-            outcome = await applications.review(me, cd.app)
-        case "go":
-            outcome = await applications.change(me, cd.app, cd.step, editing=editing)
-        case "rs":
-            await query.answer()
-            await message.answer(
-                t("apply-restart-ask"),
-                reply_markup=InlineKeyboardMarkup(
-                    inline_keyboard=[
-                        [_button(t("apply-btn-restart-confirm"), act="ry", app=cd.app)],
-                        [_button(t("apply-btn-no"), act="no")],
-                    ]
-                ),
-            )
-            return
-        case "ry":
-            outcome = await applications.restart(me, cd.app)
-        case "sb":
-            outcome = await applications.submit(me, cd.app)
-        case "ip" | "it":
-            if cd.act == "ip":
-                outcome = await applications.ideas_page(me, cd.app, _int(cd.val), editing=editing)
-            else:
-                idea, _, page = cd.val.partition(".")
-                outcome = await applications.toggle_idea(
-                    me, cd.app, _int(idea), _int(page), editing=editing
-                )
-            await _update_ideas(query, message, outcome, state, t)
-            return
-        case "ii":
-            idea_info = await applications.idea(me, cd.app, _int(cd.val))
-            await query.answer()
-            await answer(message, f"{idea_info.title}\n\n{idea_info.description}")
-            return
-        case "id":
-            outcome = await applications.ideas_done(me, cd.app, editing=editing)
-        case "wd" | "pw":
-            yes = "wy" if cd.act == "wd" else "py"
-            ask = "apply-withdraw-ask" if cd.act == "wd" else "apply-privacy-ask"
-            confirm = (
-                "apply-btn-withdraw-confirm" if cd.act == "wd" else "apply-btn-privacy-confirm"
-            )
-            await query.answer()
-            await message.answer(
-                t(ask),
-                reply_markup=InlineKeyboardMarkup(
-                    inline_keyboard=[
-                        [_button(t(confirm), act=yes, app=cd.app)],
-                        [_button(t("apply-btn-no"), act="no")],
-                    ]
-                ),
-            )
-            return
-        case "wy":
-            await applications.withdraw(me, cd.app)
-            await _close_buttons(query, message)
-            await message.answer(t("apply-withdrawn"))
-            await state.clear()
-            return
-        case "py":
-            await applications.withdraw_consent(me)
-            # The conversation's state may hold what was being typed: it goes before anything
-            # else can fail. The FSM lives in private chats only, so this is all of it.
-            await state.clear()
-            await _close_buttons(query, message)
-            await message.answer(t("apply-privacy-done"))
-            return
-        case "no":
-            await _close_buttons(query, message)
-            await message.answer(t("apply-kept"))
-            return
-        case _:
-            await query.answer(t("fallback-button"), show_alert=True)
-            return
-    if (
-        isinstance(outcome, StepView)
-        and outcome.problem is not None
-        and outcome.step.code == cd.step
-        and not outcome.exits
-    ):
-        # The press was refused on this very step: say why, leave the screen as it is. A
-        # refusal with a way forward is a new screen: its buttons are the way.
-        await query.answer(t(outcome.problem.key, **outcome.problem.args), show_alert=True)
+    await services.applications.withdraw(me, action.application)
+    await _close_buttons(query, message)
+    await message.answer(t("apply-withdrawn"))
+    await state.clear()
+
+
+async def withdraw_consent(
+    query: CallbackQuery, me: Identity, services: Services, state: FSMContext, t: Translator
+) -> None:
+    message = await _pressed_message(query, t)
+    if message is None:
+        return
+    await services.applications.withdraw_consent(me)
+    # The conversation's state may hold what was being typed: it goes before anything else can
+    # fail. The FSM lives in private chats only, so this is all of it.
+    await state.clear()
+    await _close_buttons(query, message)
+    await message.answer(t("apply-privacy-done"))
+
+
+async def changed_mind(query: CallbackQuery, t: Translator) -> None:
+    message = await _pressed_message(query, t)
+    if message is None:
         return
     await _close_buttons(query, message)
-    await show(message, outcome, state, t, previous_step=previous)
+    await message.answer(t("apply-kept"))
 
 
 async def _close_buttons(query: CallbackQuery, message: Message) -> None:
@@ -585,13 +661,6 @@ async def _update_ideas(
     await state.set_data({"app": outcome.application_id, "step": "ideas", "edit": outcome.editing})
 
 
-def _int(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        return -1
-
-
 def create_router() -> Router:
     router = Router(name="apply")
     router.message.filter(F.chat.type == "private")
@@ -600,5 +669,20 @@ def create_router() -> Router:
     router.message.register(privacy_command, Command("privacy"))
     router.message.register(step_message, StateFilter(ApplyStates.step))
     router.message.register(review_message, StateFilter(ApplyStates.review))
-    router.callback_query.register(button, ApplyCD.filter())
+    for verb, move in MOVES.items():
+        router.callback_query.register(moving(verb, move), Pressed(ApplyAction, F.verb == verb))
+    for verb, move in IDEAS_MOVES.items():
+        router.callback_query.register(
+            moving(verb, move, in_place=True), Pressed(ApplyAction, F.verb == verb)
+        )
+    for verb, handler in (
+        (ApplyVerb.IDEA_DETAILS, idea_details),
+        (ApplyVerb.ASK_RESTART, ask_restart),
+        (ApplyVerb.ASK_WITHDRAW, ask_withdraw),
+        (ApplyVerb.WITHDRAW, withdraw),
+        (ApplyVerb.ASK_WITHDRAW_CONSENT, ask_withdraw_consent),
+        (ApplyVerb.WITHDRAW_CONSENT, withdraw_consent),
+        (ApplyVerb.CHANGED_MIND, changed_mind),
+    ):
+        router.callback_query.register(handler, Pressed(ApplyAction, F.verb == verb))
     return router

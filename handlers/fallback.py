@@ -9,7 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, Update
 
 from handlers.apply import resume_lost_cursor, to_input
-from handlers.callback_data import MalformedData, parse
+from services.actions import RefusedPayload, decode
 from services.container import Services
 from services.i18n import Translator
 from services.people import Identity
@@ -37,12 +37,13 @@ async def unknown_message(
 
 
 async def unknown_button(query: CallbackQuery, t: Translator, event_update: Update) -> None:
-    """A press no feature router accepted. Data no factory reads (forged, or a button from an
-    older version) is refused as such; well-formed data means a role the presser lacks."""
+    """A press no feature router accepted. A payload the codec refuses (forged, malformed, or a
+    button from an older layout) is refused as such, here and only here; a well-formed action
+    means a role the presser lacks."""
     if query.data is not None:
         try:
-            parse(query.data)
-        except MalformedData as malformed:
+            decode(query.data)
+        except RefusedPayload as malformed:
             # Not an error of ours, so no traceback; the reason never quotes the data.
             logger.info(
                 "update %s: refused a malformed button press (%s)",

@@ -6,29 +6,22 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from handlers.callback_data import Id, Small
+from handlers.callback_data import Pressed
 from handlers.replies import answer, button, keyboard, send_below
+from services.actions import (
+    BookingAction,
+    BookingVerb,
+    InternshipsAction,
+    InternshipsVerb,
+)
 from services.container import Services
 from services.i18n import Translator
-from services.internships import BOOKING_ACTION, BookingView, SlotView, WeekView
+from services.internships import BookingView, SlotView, WeekView
 from services.people import Identity
 
 MAX_LISTED = 20
-
-
-class InternshipsCD(CallbackData, prefix="int"):
-    act: str  # wk: show seven days, dirs: pick a direction, book: book a slot
-    w: Small = 0  # which seven days: 0 from today, 1 the next seven…
-    d: Small = -1
-    id: Id = 0
-
-
-class BookingCD(CallbackData, prefix=BOOKING_ACTION):
-    act: str  # cancel, acc, rej (the student); ok, no, att, abs (contact or mentor)
-    id: Id
 
 
 def slot_line(number: int, slot: SlotView, t: Translator) -> str:
@@ -57,14 +50,32 @@ def render_week(view: WeekView, t: Translator) -> tuple[str, InlineKeyboardMarku
         if slot.requirements:
             lines.append(t("int-slot-requirements", requirements=slot.requirements))
         key = "int-btn-book" if slot.left else "int-btn-waitlist"
-        rows.append([button(t(key, n=number), InternshipsCD(act="book", id=slot.id))])
+        rows.append(
+            [
+                button(
+                    t(key, n=number),
+                    InternshipsAction(verb=InternshipsVerb.BOOK, slot=slot.id),
+                )
+            ]
+        )
     if len(view.slots) > MAX_LISTED:
         lines.append(t("int-more", count=len(view.slots) - MAX_LISTED))
     d = view.directions.index(view.direction) if view.direction in view.directions else -1
-    pager = [button(t("int-btn-next-week"), InternshipsCD(act="wk", w=view.offset + 1, d=d))]
+    pager = [
+        button(
+            t("int-btn-next-week"),
+            InternshipsAction(verb=InternshipsVerb.SHOW_WEEK, week=view.offset + 1, direction=d),
+        )
+    ]
     if view.offset > 0:  # nothing before today is open: the first page has no «earlier»
         pager.insert(
-            0, button(t("int-btn-prev-week"), InternshipsCD(act="wk", w=view.offset - 1, d=d))
+            0,
+            button(
+                t("int-btn-prev-week"),
+                InternshipsAction(
+                    verb=InternshipsVerb.SHOW_WEEK, week=view.offset - 1, direction=d
+                ),
+            ),
         )
     rows.append(pager)
     if view.directions:
@@ -72,7 +83,7 @@ def render_week(view: WeekView, t: Translator) -> tuple[str, InlineKeyboardMarku
             [
                 button(
                     t("int-btn-direction", direction=direction),
-                    InternshipsCD(act="dirs", w=view.offset),
+                    InternshipsAction(verb=InternshipsVerb.PICK_DIRECTION, week=view.offset),
                 )
             ]
         )
@@ -80,9 +91,23 @@ def render_week(view: WeekView, t: Translator) -> tuple[str, InlineKeyboardMarku
 
 
 def render_directions(view: WeekView, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
-    rows = [[button(t("int-dir-all"), InternshipsCD(act="wk", w=view.offset, d=-1))]]
+    rows = [
+        [
+            button(
+                t("int-dir-all"),
+                InternshipsAction(verb=InternshipsVerb.SHOW_WEEK, week=view.offset, direction=-1),
+            )
+        ]
+    ]
     rows.extend(
-        [button(name[:60], InternshipsCD(act="wk", w=view.offset, d=index))]
+        [
+            button(
+                name[:60],
+                InternshipsAction(
+                    verb=InternshipsVerb.SHOW_WEEK, week=view.offset, direction=index
+                ),
+            )
+        ]
         for index, name in enumerate(view.directions[:30])
     )
     return t("int-pick-direction"), keyboard(rows)
@@ -100,13 +125,24 @@ def render_bookings(
         if view.can_answer_offer:
             rows.append(
                 [
-                    button(t("int-btn-accept-n", n=number), BookingCD(act="acc", id=view.id)),
-                    button(t("int-btn-refuse-n", n=number), BookingCD(act="rej", id=view.id)),
+                    button(
+                        t("int-btn-accept-n", n=number),
+                        BookingAction(verb=BookingVerb.ACCEPT_OFFER, booking=view.id),
+                    ),
+                    button(
+                        t("int-btn-refuse-n", n=number),
+                        BookingAction(verb=BookingVerb.REFUSE_OFFER, booking=view.id),
+                    ),
                 ]
             )
         if view.can_cancel:
             rows.append(
-                [button(t("int-btn-cancel", n=number), BookingCD(act="cancel", id=view.id))]
+                [
+                    button(
+                        t("int-btn-cancel", n=number),
+                        BookingAction(verb=BookingVerb.CANCEL, booking=view.id),
+                    )
+                ]
             )
     return "\n".join(lines), keyboard(rows)
 
@@ -136,12 +172,12 @@ async def internships_command(
 
 async def show_week(
     query: CallbackQuery,
-    callback_data: InternshipsCD,
+    action: InternshipsAction,
     me: Identity,
     services: Services,
     t: Translator,
 ) -> None:
-    view = await services.internships.browse(me, callback_data.w, callback_data.d)
+    view = await services.internships.browse(me, action.week, action.direction)
     text, markup = render_week(view, t)
     await query.answer()
     await send_below(query, text, markup)
@@ -149,12 +185,12 @@ async def show_week(
 
 async def pick_direction(
     query: CallbackQuery,
-    callback_data: InternshipsCD,
+    action: InternshipsAction,
     me: Identity,
     services: Services,
     t: Translator,
 ) -> None:
-    view = await services.internships.browse(me, callback_data.w)
+    view = await services.internships.browse(me, action.week)
     text, markup = render_directions(view, t)
     await query.answer()
     await send_below(query, text, markup)
@@ -162,12 +198,12 @@ async def pick_direction(
 
 async def book(
     query: CallbackQuery,
-    callback_data: InternshipsCD,
+    action: InternshipsAction,
     me: Identity,
     services: Services,
     t: Translator,
 ) -> None:
-    view = await services.internships.book(me, callback_data.id)
+    view = await services.internships.book(me, action.slot)
     text = t(
         f"int-booked-{view.status.value}",
         organisation=view.slot.organisation,
@@ -184,33 +220,44 @@ async def bookings_command(
     await answer(message, text, markup)
 
 
-async def booking_button(
-    query: CallbackQuery,
-    callback_data: BookingCD,
-    me: Identity,
-    services: Services,
-    t: Translator,
+async def _booking_answered(
+    query: CallbackQuery, view: BookingView, key: str, t: Translator
 ) -> None:
-    internships = services.internships
-    act, booking_id = callback_data.act, callback_data.id
-    if act == "cancel":
-        view = await internships.cancel(me, booking_id)
-        key = "int-cancelled"
-    elif act in ("acc", "rej"):
-        view = await internships.answer_offer(me, booking_id, act == "acc")
-        key = f"int-offer-answered-{view.status.value}"
-    elif act in ("ok", "no"):
-        view = await internships.decide(me, booking_id, act == "ok")
-        key = f"int-decided-{view.status.value}"
-    elif act in ("att", "abs"):
-        view = await internships.mark_attendance(me, booking_id, act == "att")
-        key = f"int-marked-{view.attendance.value if view.attendance else 'none'}"
-    else:
-        await query.answer(t("error-not-allowed"), show_alert=True)
-        return
     text = t(key, organisation=view.slot.organisation, when=view.slot.when, student=view.student)
     await query.answer(text)
     await send_below(query, text, None)
+
+
+async def cancel_booking(
+    query: CallbackQuery, action: BookingAction, me: Identity, services: Services, t: Translator
+) -> None:
+    view = await services.internships.cancel(me, action.booking)
+    await _booking_answered(query, view, "int-cancelled", t)
+
+
+async def answer_offer(
+    query: CallbackQuery, action: BookingAction, me: Identity, services: Services, t: Translator
+) -> None:
+    accepted = action.verb is BookingVerb.ACCEPT_OFFER
+    view = await services.internships.answer_offer(me, action.booking, accepted)
+    await _booking_answered(query, view, f"int-offer-answered-{view.status.value}", t)
+
+
+async def decide_booking(
+    query: CallbackQuery, action: BookingAction, me: Identity, services: Services, t: Translator
+) -> None:
+    confirmed = action.verb is BookingVerb.CONFIRM
+    view = await services.internships.decide(me, action.booking, confirmed)
+    await _booking_answered(query, view, f"int-decided-{view.status.value}", t)
+
+
+async def mark_attendance(
+    query: CallbackQuery, action: BookingAction, me: Identity, services: Services, t: Translator
+) -> None:
+    attended = action.verb is BookingVerb.ATTENDED
+    view = await services.internships.mark_attendance(me, action.booking, attended)
+    mark = view.attendance.value if view.attendance else "none"
+    await _booking_answered(query, view, f"int-marked-{mark}", t)
 
 
 def create_router() -> Router:
@@ -218,8 +265,23 @@ def create_router() -> Router:
     private = F.chat.type == "private"
     router.message.register(internships_command, Command("internships"), private)
     router.message.register(bookings_command, Command("bookings"), private)
-    router.callback_query.register(show_week, InternshipsCD.filter(F.act == "wk"))
-    router.callback_query.register(pick_direction, InternshipsCD.filter(F.act == "dirs"))
-    router.callback_query.register(book, InternshipsCD.filter(F.act == "book"))
-    router.callback_query.register(booking_button, BookingCD.filter())
+    for verb, handler in (
+        (InternshipsVerb.SHOW_WEEK, show_week),
+        (InternshipsVerb.PICK_DIRECTION, pick_direction),
+        (InternshipsVerb.BOOK, book),
+    ):
+        router.callback_query.register(handler, Pressed(InternshipsAction, F.verb == verb))
+    # Each pair (yes / no) is one use case with its answer as the verb.
+    for booking_verb, booking_handler in (
+        (BookingVerb.CANCEL, cancel_booking),
+        (BookingVerb.ACCEPT_OFFER, answer_offer),
+        (BookingVerb.REFUSE_OFFER, answer_offer),
+        (BookingVerb.CONFIRM, decide_booking),
+        (BookingVerb.DECLINE, decide_booking),
+        (BookingVerb.ATTENDED, mark_attendance),
+        (BookingVerb.ABSENT, mark_attendance),
+    ):
+        router.callback_query.register(
+            booking_handler, Pressed(BookingAction, F.verb == booking_verb)
+        )
     return router

@@ -6,27 +6,18 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from handlers.callback_data import Id, Small
+from handlers.callback_data import Pressed
 from handlers.replies import button, keyboard, redraw
 from services.access import AccessPage, GrantEntry, InvitationEntry, Revoked
+from services.actions import AccessAction, AccessVerb
 from services.container import Services
 from services.i18n import Translator
 from services.people import Identity
 from storage.models import Role
 
 BUTTON_NAME_LIMIT = 24
-
-
-class AccessCD(CallbackData, prefix="acc"):
-    """act: pg (the list, page p), ai / ar (confirm revoking invitation / role grant `id`),
-    yi / yr (revoke it, confirmed). `p` is the page to come back to."""
-
-    act: str
-    id: Id = 0
-    p: Small = 0
 
 
 def _invitation_what(entry: InvitationEntry, t: Translator) -> str:
@@ -95,7 +86,11 @@ def render_page(
                 [
                     button(
                         t("access-btn-revoke-invitation", n=n, role=_short(role)),
-                        AccessCD(act="ai", id=invitation.id, p=view.page),
+                        AccessAction(
+                            verb=AccessVerb.ASK_REVOKE_INVITATION,
+                            item=invitation.id,
+                            page=view.page,
+                        ),
                     )
                 ]
             )
@@ -114,7 +109,9 @@ def render_page(
                                 name=_short(grant.name or str(grant.tg_id)),
                                 role=_short(t(f"role-{grant.role.value}")),
                             ),
-                            AccessCD(act="ar", id=grant.grant_id, p=view.page),
+                            AccessAction(
+                                verb=AccessVerb.ASK_REVOKE_ROLE, item=grant.grant_id, page=view.page
+                            ),
                         )
                     ]
                 )
@@ -124,9 +121,17 @@ def render_page(
     lines += ["", t("access-hint")]
     paging = []
     if view.page > 0:
-        paging.append(button(t("access-btn-prev"), AccessCD(act="pg", p=view.page - 1)))
+        paging.append(
+            button(
+                t("access-btn-prev"), AccessAction(verb=AccessVerb.SHOW_PAGE, page=view.page - 1)
+            )
+        )
     if view.page + 1 < view.pages:
-        paging.append(button(t("access-btn-next"), AccessCD(act="pg", p=view.page + 1)))
+        paging.append(
+            button(
+                t("access-btn-next"), AccessAction(verb=AccessVerb.SHOW_PAGE, page=view.page + 1)
+            )
+        )
     rows.append(paging)
     return "\n".join(lines), keyboard(rows)
 
@@ -143,8 +148,11 @@ def render_confirm_invitation(
     return text, keyboard(
         [
             [
-                button(t("access-btn-confirm-invitation"), AccessCD(act="yi", id=entry.id, p=page)),
-                button(t("access-btn-back"), AccessCD(act="pg", p=page)),
+                button(
+                    t("access-btn-confirm-invitation"),
+                    AccessAction(verb=AccessVerb.REVOKE_INVITATION, item=entry.id, page=page),
+                ),
+                button(t("access-btn-back"), AccessAction(verb=AccessVerb.SHOW_PAGE, page=page)),
             ]
         ]
     )
@@ -169,9 +177,10 @@ def render_confirm_grant(
         [
             [
                 button(
-                    t("access-btn-confirm-grant"), AccessCD(act="yr", id=entry.grant_id, p=page)
+                    t("access-btn-confirm-grant"),
+                    AccessAction(verb=AccessVerb.REVOKE_ROLE, item=entry.grant_id, page=page),
                 ),
-                button(t("access-btn-back"), AccessCD(act="pg", p=page)),
+                button(t("access-btn-back"), AccessAction(verb=AccessVerb.SHOW_PAGE, page=page)),
             ]
         ]
     )
@@ -189,50 +198,48 @@ async def access_command(message: Message, me: Identity, services: Services, t: 
 
 
 async def show_page(
-    query: CallbackQuery, callback_data: AccessCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: AccessAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    text, markup = render_page(await services.access.page(me, callback_data.p), t)
+    text, markup = render_page(await services.access.page(me, action.page), t)
     await query.answer()
     await redraw(query, text, markup)
 
 
 async def ask_invitation(
-    query: CallbackQuery, callback_data: AccessCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: AccessAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    entry = await services.access.invitation(me, callback_data.id)
-    text, markup = render_confirm_invitation(entry, callback_data.p, t)
+    entry = await services.access.invitation(me, action.item)
+    text, markup = render_confirm_invitation(entry, action.page, t)
     await query.answer()
     await redraw(query, text, markup)
 
 
 async def ask_grant(
-    query: CallbackQuery, callback_data: AccessCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: AccessAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    entry = await services.access.grant(me, callback_data.id)
-    text, markup = render_confirm_grant(entry, callback_data.p, t)
+    entry = await services.access.grant(me, action.item)
+    text, markup = render_confirm_grant(entry, action.page, t)
     await query.answer()
     await redraw(query, text, markup)
 
 
 async def revoke_invitation(
-    query: CallbackQuery, callback_data: AccessCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: AccessAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    outcome = await services.access.revoke_invitation(me, callback_data.id)
-    await _after_revoking(
-        query, callback_data, outcome, "access-invitation-revoked", me, services, t
-    )
+    outcome = await services.access.revoke_invitation(me, action.item)
+    await _after_revoking(query, action, outcome, "access-invitation-revoked", me, services, t)
 
 
 async def revoke_grant(
-    query: CallbackQuery, callback_data: AccessCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: AccessAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    outcome = await services.access.revoke_grant(me, callback_data.id)
-    await _after_revoking(query, callback_data, outcome, "access-role-revoked", me, services, t)
+    outcome = await services.access.revoke_grant(me, action.item)
+    await _after_revoking(query, action, outcome, "access-role-revoked", me, services, t)
 
 
 async def _after_revoking(
     query: CallbackQuery,
-    callback_data: AccessCD,
+    action: AccessAction,
     outcome: Revoked,
     done_key: str,
     me: Identity,
@@ -241,16 +248,19 @@ async def _after_revoking(
 ) -> None:
     notice = t(done_key) if outcome is Revoked.DONE else t(OUTCOME_TEXT[outcome])
     await query.answer(notice, show_alert=outcome is not Revoked.DONE)
-    text, markup = render_page(await services.access.page(me, callback_data.p), t, notice)
+    text, markup = render_page(await services.access.page(me, action.page), t, notice)
     await redraw(query, text, markup)
 
 
 def create_router() -> Router:
     router = Router(name="office_access")
     router.message.register(access_command, Command("access"), F.chat.type == "private")
-    router.callback_query.register(show_page, AccessCD.filter(F.act == "pg"))
-    router.callback_query.register(ask_invitation, AccessCD.filter(F.act == "ai"))
-    router.callback_query.register(ask_grant, AccessCD.filter(F.act == "ar"))
-    router.callback_query.register(revoke_invitation, AccessCD.filter(F.act == "yi"))
-    router.callback_query.register(revoke_grant, AccessCD.filter(F.act == "yr"))
+    for verb, handler in (
+        (AccessVerb.SHOW_PAGE, show_page),
+        (AccessVerb.ASK_REVOKE_INVITATION, ask_invitation),
+        (AccessVerb.ASK_REVOKE_ROLE, ask_grant),
+        (AccessVerb.REVOKE_INVITATION, revoke_invitation),
+        (AccessVerb.REVOKE_ROLE, revoke_grant),
+    ):
+        router.callback_query.register(handler, Pressed(AccessAction, F.verb == verb))
     return router

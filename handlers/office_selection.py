@@ -6,43 +6,30 @@ results" with a confirmation. After publication the same screens show what was p
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from handlers.callback_data import Id, Small
+from handlers.callback_data import Pressed
 from handlers.replies import answer, keyboard, send_below
-from handlers.review import ReviewCD, redraw_card
+from handlers.review import redraw_card
+from services.actions import OfficeAction, OfficeVerb, encode
 from services.container import Services
 from services.errors import NotAllowed
 from services.i18n import Translator
 from services.people import Identity
 from services.review_card import DECISIONS, clip
-from services.selection import OFFICE_ACTION, REVIEW_ACTION, IdeaRanking, Overview, RankedRow
+from services.selection import IdeaRanking, Overview, RankedRow
 from storage.models import Decision
 
 ROWS_SHOWN = 40
 
 
-class OfficeCD(CallbackData, prefix=OFFICE_ACTION):
-    """act: ov (overview), id (idea ranking: i), a (card: app), d (decide: app, v index of
-    DECISIONS, i idea), u (undo the decision shown: app, v, i, h its decision_stamp), tp / ty
-    (top N: preview / confirm with h, the plan's digest), pp / py (publish: preview / confirm),
-    no (cancel)."""
-
-    act: str
-    app: Id = 0
-    i: Id = 0
-    v: Small = 0
-    h: str = ""
-
-
-def _button(text: str, **data: int | str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=OfficeCD(**data).pack())
+def _button(text: str, verb: OfficeVerb, **fields: int | str) -> InlineKeyboardButton:
+    action = OfficeAction.model_validate({"verb": verb, **fields})
+    return InlineKeyboardButton(text=text, callback_data=encode(action))
 
 
 def render_overview(view: Overview, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -64,11 +51,11 @@ def render_overview(view: Overview, t: Translator) -> tuple[str, InlineKeyboardM
                 t_ranked=idea.tutors[0], t_accepted=idea.tutors[1], t_capacity=idea.tutors[2],
             )
         )  # fmt: skip
-        rows.append([_button(clip(f"{n}. {idea.title}"), act="id", i=idea.id)])
+        rows.append([_button(clip(f"{n}. {idea.title}"), OfficeVerb.IDEA_RANKING, idea=idea.id)])
     lines.append(t("sel-office-hint"))
     if not view.published:
-        rows.append([_button(t("sel-btn-top"), act="tp")])
-        rows.append([_button(t("sel-btn-publish"), act="pp")])
+        rows.append([_button(t("sel-btn-top"), OfficeVerb.PREVIEW_TOP)])
+        rows.append([_button(t("sel-btn-publish"), OfficeVerb.PREVIEW_PUBLISH)])
     return "\n".join(lines), keyboard(rows)
 
 
@@ -98,12 +85,9 @@ def render_idea(view: IdeaRanking, t: Translator) -> tuple[str, InlineKeyboardMa
         for n, row in enumerate(group[:ROWS_SHOWN], start=1):
             text = _row_text(n, row, t)
             lines.append(text)
-            rows.append([_button(clip(text), act="a", app=row.application_id)])
-    rows.append([_button(t("sel-btn-overview"), act="ov")])
+            rows.append([_button(clip(text), OfficeVerb.OPEN_CARD, application=row.application_id)])
+    rows.append([_button(t("sel-btn-overview"), OfficeVerb.OVERVIEW)])
     return "\n".join(lines), keyboard(rows)
-
-
-FACTORIES: Mapping[str, type[CallbackData]] = {REVIEW_ACTION: ReviewCD, OFFICE_ACTION: OfficeCD}
 
 
 async def _send(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -124,17 +108,17 @@ async def overview(query: CallbackQuery, me: Identity, services: Services, t: Tr
 
 
 async def idea(
-    query: CallbackQuery, callback_data: OfficeCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: OfficeAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    text, markup = render_idea(await services.selection.idea_ranking(me, callback_data.i), t)
+    text, markup = render_idea(await services.selection.idea_ranking(me, action.idea), t)
     await query.answer()
     await _send(query, text, markup)
 
 
 async def card(
-    query: CallbackQuery, callback_data: OfficeCD, me: Identity, services: Services
+    query: CallbackQuery, action: OfficeAction, me: Identity, services: Services
 ) -> None:
-    await services.selection.open_card(me, callback_data.app, for_office=True)
+    await services.selection.open_card(me, action.application, for_office=True)
     await query.answer()
 
 
@@ -145,32 +129,32 @@ def _shown(query: CallbackQuery) -> tuple[int, int] | None:
 
 
 async def decide(
-    query: CallbackQuery, callback_data: OfficeCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: OfficeAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    if not 0 <= callback_data.v < len(DECISIONS):
+    if not 0 <= action.decision < len(DECISIONS):
         raise NotAllowed()
     view = await services.selection.decide(
-        me, callback_data.app, DECISIONS[callback_data.v], callback_data.i or None,
+        me, action.application, DECISIONS[action.decision], action.idea or None,
         shown=_shown(query),
     )  # fmt: skip
     await query.answer(t("sel-decided-done"))
-    await redraw_card(query, view, t, FACTORIES)
+    await redraw_card(query, view, t)
 
 
 async def undo(
-    query: CallbackQuery, callback_data: OfficeCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: OfficeAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    if not 0 <= callback_data.v < len(DECISIONS) or not callback_data.h:
+    if not 0 <= action.decision < len(DECISIONS) or not action.stamp:
         raise NotAllowed()
     view = await services.selection.undo(
         me,
-        callback_data.app,
-        DECISIONS[callback_data.v],
-        callback_data.i or None,
-        callback_data.h,
+        action.application,
+        DECISIONS[action.decision],
+        action.idea or None,
+        action.stamp,
     )
     await query.answer(t("sel-undo-done"))
-    await redraw_card(query, view, t, FACTORIES)
+    await redraw_card(query, view, t)
 
 
 async def top_preview(
@@ -187,17 +171,15 @@ async def top_preview(
         for number, title, rank, score in plan.lines
     ]
     lines += ["", t("sel-top-rule")]
-    markup = keyboard(
-        [[_button(t("sel-btn-confirm"), act="ty", h=plan.digest), _button(t("sel-btn-cancel"),
-                                                                         act="no")]]
-    )  # fmt: skip
+    confirm = _button(t("sel-btn-confirm"), OfficeVerb.ACCEPT_TOP, stamp=plan.digest)
+    markup = keyboard([[confirm, _button(t("sel-btn-cancel"), OfficeVerb.CANCEL)]])
     await _send(query, "\n".join(lines), markup)
 
 
 async def top_confirm(
-    query: CallbackQuery, callback_data: OfficeCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: OfficeAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    outcome = await services.selection.accept_top(me, callback_data.h)
+    outcome = await services.selection.accept_top(me, action.stamp)
     if not outcome.first_time:  # the same confirmation pressed again
         await query.answer(t("sel-top-again", count=outcome.accepted), show_alert=True)
         return
@@ -221,7 +203,12 @@ async def publish_preview(
         rejected=view.rejected, undecided=view.undecided,
     )  # fmt: skip
     markup = keyboard(
-        [[_button(t("sel-btn-confirm"), act="py"), _button(t("sel-btn-cancel"), act="no")]]
+        [
+            [
+                _button(t("sel-btn-confirm"), OfficeVerb.PUBLISH),
+                _button(t("sel-btn-cancel"), OfficeVerb.CANCEL),
+            ]
+        ]
     )
     await _send(query, text, markup)
 
@@ -245,14 +232,17 @@ async def cancel(query: CallbackQuery, t: Translator) -> None:
 def create_router() -> Router:
     router = Router(name="office_selection")
     router.message.register(selection_command, Command("selection"), F.chat.type == "private")
-    router.callback_query.register(overview, OfficeCD.filter(F.act == "ov"))
-    router.callback_query.register(idea, OfficeCD.filter(F.act == "id"))
-    router.callback_query.register(card, OfficeCD.filter(F.act == "a"))
-    router.callback_query.register(decide, OfficeCD.filter(F.act == "d"))
-    router.callback_query.register(undo, OfficeCD.filter(F.act == "u"))
-    router.callback_query.register(top_preview, OfficeCD.filter(F.act == "tp"))
-    router.callback_query.register(top_confirm, OfficeCD.filter(F.act == "ty"))
-    router.callback_query.register(publish_preview, OfficeCD.filter(F.act == "pp"))
-    router.callback_query.register(publish, OfficeCD.filter(F.act == "py"))
-    router.callback_query.register(cancel, OfficeCD.filter(F.act == "no"))
+    for verb, handler in (
+        (OfficeVerb.OVERVIEW, overview),
+        (OfficeVerb.IDEA_RANKING, idea),
+        (OfficeVerb.OPEN_CARD, card),
+        (OfficeVerb.DECIDE, decide),
+        (OfficeVerb.UNDO, undo),
+        (OfficeVerb.PREVIEW_TOP, top_preview),
+        (OfficeVerb.ACCEPT_TOP, top_confirm),
+        (OfficeVerb.PREVIEW_PUBLISH, publish_preview),
+        (OfficeVerb.PUBLISH, publish),
+        (OfficeVerb.CANCEL, cancel),
+    ):
+        router.callback_query.register(handler, Pressed(OfficeAction, F.verb == verb))
     return router

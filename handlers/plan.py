@@ -6,38 +6,27 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from handlers.callback_data import Id
+from handlers.callback_data import Pressed
 from handlers.replies import answer, button, keyboard, send_below
+from services.actions import (
+    AssignAction,
+    AssignVerb,
+    PlanAction,
+    PlanVerb,
+    SnoozeAction,
+)
 from services.container import Services
-from services.errors import InvalidInput, NotAllowed
+from services.errors import InvalidInput
 from services.i18n import Translator
 from services.people import Identity
 from services.plans import AssignStep, Evidence, PlanView, TaskView
-from services.reminders import PLAN_ACTION, SNOOZE_ACTION
 from storage.models import TaskKind
 
 MAX_LISTED = 30
-
-
-class PlanCD(CallbackData, prefix=PLAN_ACTION):
-    act: str
-    id: Id
-
-
-class SnoozeCD(CallbackData, prefix=SNOOZE_ACTION):
-    rid: Id
-    m: str
-
-
-class AssignCD(CallbackData, prefix="asg"):
-    act: str
-    k: str = ""
-    id: Id = 0
 
 
 class PlanFlow(StatesGroup):
@@ -70,7 +59,7 @@ def render_plan(view: PlanView, t: Translator) -> tuple[str, InlineKeyboardMarku
             lines.append(t(key, title=task.title, due=due, overdue=overdue, student=task.student))
             if listed < MAX_LISTED:
                 label = f"{task.student}: {task.title}" if view.reviewer else task.title
-                buttons.append([button(label[:60], PlanCD(act="open", id=task.id))])
+                buttons.append([button(label[:60], PlanAction(verb=PlanVerb.OPEN, task=task.id))])
                 listed += 1
     if total > listed:
         lines.append(t("plan-more", count=total - listed))
@@ -105,21 +94,29 @@ def render_card(task: TaskView, t: Translator) -> tuple[str, InlineKeyboardMarku
         lines.append(t("plan-card-evidence", evidence=evidence))
     rows: list[list[InlineKeyboardButton]] = [[], [], []]
     if task.can_start:
-        rows[0].append(button(t("plan-btn-start"), PlanCD(act="start", id=task.id)))
+        rows[0].append(button(t("plan-btn-start"), PlanAction(verb=PlanVerb.START, task=task.id)))
     if task.can_submit:
-        rows[0].append(button(t("plan-btn-submit"), PlanCD(act="sub", id=task.id)))
+        rows[0].append(
+            button(t("plan-btn-submit"), PlanAction(verb=PlanVerb.ASK_EVIDENCE, task=task.id))
+        )
     if task.can_review:
-        rows[0].append(button(t("plan-btn-approve"), PlanCD(act="ok", id=task.id)))
-        rows[0].append(button(t("plan-btn-return"), PlanCD(act="ret", id=task.id)))
+        rows[0].append(
+            button(t("plan-btn-approve"), PlanAction(verb=PlanVerb.APPROVE, task=task.id))
+        )
+        rows[0].append(
+            button(t("plan-btn-return"), PlanAction(verb=PlanVerb.ASK_RETURN_COMMENT, task=task.id))
+        )
     if task.can_manage:
-        rows[1].append(button(t("plan-btn-move"), PlanCD(act="due", id=task.id)))
-        rows[1].append(button(t("plan-btn-delete"), PlanCD(act="del", id=task.id)))
-    rows[2].append(button(t("plan-btn-list"), PlanCD(act="list", id=0)))
+        rows[1].append(button(t("plan-btn-move"), PlanAction(verb=PlanVerb.ASK_DUE, task=task.id)))
+        rows[1].append(
+            button(t("plan-btn-delete"), PlanAction(verb=PlanVerb.ASK_DELETE, task=task.id))
+        )
+    rows[2].append(button(t("plan-btn-list"), PlanAction(verb=PlanVerb.LIST, task=0)))
     return "\n".join(lines), keyboard(rows)
 
 
 def _back(t: Translator, task_id: int) -> InlineKeyboardMarkup | None:
-    return keyboard([[button(t("plan-btn-back"), PlanCD(act="back", id=task_id))]])
+    return keyboard([[button(t("plan-btn-back"), PlanAction(verb=PlanVerb.BACK, task=task_id))]])
 
 
 async def plan_command(message: Message, me: Identity, services: Services, t: Translator) -> None:
@@ -134,17 +131,17 @@ async def plan_list(query: CallbackQuery, me: Identity, services: Services, t: T
 
 
 async def open_task(
-    query: CallbackQuery, callback_data: PlanCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: PlanAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    text, markup = render_card(await services.plans.task(me, callback_data.id), t)
+    text, markup = render_card(await services.plans.task(me, action.task), t)
     await query.answer()
     await send_below(query, text, markup)
 
 
 async def start_task(
-    query: CallbackQuery, callback_data: PlanCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: PlanAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    task = await services.plans.start(me, callback_data.id)
+    task = await services.plans.start(me, action.task)
     await query.answer(t("plan-started", title=task.title))
     text, markup = render_card(task, t)
     await send_below(query, text, markup)
@@ -152,13 +149,13 @@ async def start_task(
 
 async def ask_evidence(
     query: CallbackQuery,
-    callback_data: PlanCD,
+    action: PlanAction,
     me: Identity,
     services: Services,
     t: Translator,
     state: FSMContext,
 ) -> None:
-    task = await services.plans.check_submit(me, callback_data.id)
+    task = await services.plans.check_submit(me, action.task)
     await state.set_state(PlanFlow.evidence)
     await state.update_data(task_id=task.id)
     await query.answer()
@@ -187,22 +184,22 @@ async def take_evidence(
 
 
 async def approve_task(
-    query: CallbackQuery, callback_data: PlanCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: PlanAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    task = await services.plans.approve(me, callback_data.id)
+    task = await services.plans.approve(me, action.task)
     await query.answer(t("plan-approved", title=task.title))
     await send_below(query, t("plan-approved", title=task.title), None)
 
 
 async def ask_comment(
     query: CallbackQuery,
-    callback_data: PlanCD,
+    action: PlanAction,
     me: Identity,
     services: Services,
     t: Translator,
     state: FSMContext,
 ) -> None:
-    task = await services.plans.check_review(me, callback_data.id)
+    task = await services.plans.check_review(me, action.task)
     await state.set_state(PlanFlow.comment)
     await state.update_data(task_id=task.id)
     await query.answer()
@@ -220,13 +217,13 @@ async def take_comment(
 
 async def ask_due(
     query: CallbackQuery,
-    callback_data: PlanCD,
+    action: PlanAction,
     me: Identity,
     services: Services,
     t: Translator,
     state: FSMContext,
 ) -> None:
-    task = await services.plans.check_manage(me, callback_data.id)
+    task = await services.plans.check_manage(me, action.task)
     await state.set_state(PlanFlow.due)
     await state.update_data(task_id=task.id)
     await query.answer()
@@ -243,14 +240,14 @@ async def take_due(
 
 
 async def ask_delete(
-    query: CallbackQuery, callback_data: PlanCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: PlanAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    task = await services.plans.check_manage(me, callback_data.id)
+    task = await services.plans.check_manage(me, action.task)
     markup = keyboard(
         [
             [
-                button(t("plan-btn-delete-sure"), PlanCD(act="delok", id=task.id)),
-                button(t("plan-btn-back"), PlanCD(act="back", id=task.id)),
+                button(t("plan-btn-delete-sure"), PlanAction(verb=PlanVerb.DELETE, task=task.id)),
+                button(t("plan-btn-back"), PlanAction(verb=PlanVerb.BACK, task=task.id)),
             ]
         ]
     )
@@ -259,9 +256,9 @@ async def ask_delete(
 
 
 async def delete_task(
-    query: CallbackQuery, callback_data: PlanCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: PlanAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    title = await services.plans.delete(me, callback_data.id)
+    title = await services.plans.delete(me, action.task)
     await query.answer(t("plan-deleted", title=title))
     await send_below(query, t("plan-deleted", title=title), None)
 
@@ -276,9 +273,9 @@ async def wrong_input(message: Message) -> None:
 
 
 async def snooze(
-    query: CallbackQuery, callback_data: SnoozeCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: SnoozeAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    _, when = await services.reminders.snooze(me, callback_data.rid, callback_data.m)
+    _, when = await services.reminders.snooze(me, action.reminder, action.verb.value)
     await query.answer(t("reminder-snoozed-until", when=when), show_alert=True)
 
 
@@ -286,9 +283,9 @@ async def snooze(
 
 
 def render_step(step: AssignStep, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
-    back = button(t("plan-btn-back"), AssignCD(act="back"))
-    cancel = button(t("assign-btn-cancel"), AssignCD(act="cancel"))
-    skip = button(t("assign-btn-skip"), AssignCD(act="skip"))
+    back = button(t("plan-btn-back"), AssignAction(verb=AssignVerb.BACK))
+    cancel = button(t("assign-btn-cancel"), AssignAction(verb=AssignVerb.CANCEL))
+    skip = button(t("assign-btn-skip"), AssignAction(verb=AssignVerb.SKIP))
     data = step.data
     if step.step == "target":
         rows = [
@@ -297,7 +294,7 @@ def render_step(step: AssignStep, t: Translator) -> tuple[str, InlineKeyboardMar
                     t("assign-target-team", name=target.label)
                     if target.kind == "team"
                     else target.label,
-                    AssignCD(act="tgt", k=target.kind, id=target.id),
+                    AssignAction(verb=AssignVerb.PICK_TARGET, kind=target.kind, target=target.id),
                 )
             ]
             for target in step.targets
@@ -305,7 +302,12 @@ def render_step(step: AssignStep, t: Translator) -> tuple[str, InlineKeyboardMar
         return t("assign-pick-target"), keyboard([*rows, [cancel]])
     if step.step == "kind":
         rows = [
-            [button(t(f"plan-kind-{kind.value}"), AssignCD(act="kind", k=kind.value))]
+            [
+                button(
+                    t(f"plan-kind-{kind.value}"),
+                    AssignAction(verb=AssignVerb.PICK_KIND, kind=kind.value),
+                )
+            ]
             for kind in TaskKind
         ]
         return t("assign-pick-kind", target=data.get("label", "")), keyboard([*rows, [back]])
@@ -327,7 +329,7 @@ def render_step(step: AssignStep, t: Translator) -> tuple[str, InlineKeyboardMar
         link=data.get("link") or none,
         description=data.get("desc") or none,
     )
-    confirm = button(t("assign-btn-confirm"), AssignCD(act="ok"))
+    confirm = button(t("assign-btn-confirm"), AssignAction(verb=AssignVerb.CONFIRM))
     return text, keyboard([[confirm], [back, cancel]])
 
 
@@ -340,42 +342,67 @@ async def assign_command(
     await answer(message, text, markup)
 
 
-async def assign_button(
+async def assign_cancel(
+    query: CallbackQuery, me: Identity, services: Services, t: Translator, state: FSMContext
+) -> None:
+    await services.plans.assign_cancel(me)
+    await state.clear()
+    await query.answer()
+    await send_below(query, t("assign-cancelled"), None)
+
+
+async def assign_confirm(
+    query: CallbackQuery, me: Identity, services: Services, t: Translator, state: FSMContext
+) -> None:
+    count, target, title = await services.plans.assign_confirm(me)
+    await state.clear()
+    await query.answer()
+    await send_below(query, t("assign-done", title=title, target=target, count=count), None)
+
+
+async def _assign_moved(
+    query: CallbackQuery, step: AssignStep, t: Translator, state: FSMContext
+) -> None:
+    """The dialogue's next (or previous) step, below the pressed message."""
+    await state.set_state(AssignFlow.active)
+    await query.answer()
+    text, markup = render_step(step, t)
+    await send_below(query, text, markup)
+
+
+async def assign_target(
     query: CallbackQuery,
-    callback_data: AssignCD,
+    action: AssignAction,
     me: Identity,
     services: Services,
     t: Translator,
     state: FSMContext,
 ) -> None:
-    plans = services.plans
-    act = callback_data.act
-    if act == "cancel":
-        await plans.assign_cancel(me)
-        await state.clear()
-        await query.answer()
-        await send_below(query, t("assign-cancelled"), None)
-        return
-    if act == "ok":
-        count, target, title = await plans.assign_confirm(me)
-        await state.clear()
-        await query.answer()
-        await send_below(query, t("assign-done", title=title, target=target, count=count), None)
-        return
-    if act == "tgt":
-        step = await plans.assign_target(me, callback_data.k, callback_data.id)
-    elif act == "kind":
-        step = await plans.assign_kind(me, callback_data.k)
-    elif act == "skip":
-        step = await plans.assign_skip(me)
-    elif act == "back":
-        step = await plans.assign_back(me)
-    else:
-        raise NotAllowed()
-    await state.set_state(AssignFlow.active)
-    await query.answer()
-    text, markup = render_step(step, t)
-    await send_below(query, text, markup)
+    step = await services.plans.assign_target(me, action.kind, action.target)
+    await _assign_moved(query, step, t, state)
+
+
+async def assign_kind(
+    query: CallbackQuery,
+    action: AssignAction,
+    me: Identity,
+    services: Services,
+    t: Translator,
+    state: FSMContext,
+) -> None:
+    await _assign_moved(query, await services.plans.assign_kind(me, action.kind), t, state)
+
+
+async def assign_skip(
+    query: CallbackQuery, me: Identity, services: Services, t: Translator, state: FSMContext
+) -> None:
+    await _assign_moved(query, await services.plans.assign_skip(me), t, state)
+
+
+async def assign_back(
+    query: CallbackQuery, me: Identity, services: Services, t: Translator, state: FSMContext
+) -> None:
+    await _assign_moved(query, await services.plans.assign_back(me), t, state)
 
 
 async def assign_text(message: Message, me: Identity, services: Services, t: Translator) -> None:
@@ -403,16 +430,27 @@ def create_router() -> Router:
         private,
         ~F.text,
     )
-    router.callback_query.register(plan_list, PlanCD.filter(F.act == "list"))
-    router.callback_query.register(open_task, PlanCD.filter(F.act == "open"))
-    router.callback_query.register(start_task, PlanCD.filter(F.act == "start"))
-    router.callback_query.register(ask_evidence, PlanCD.filter(F.act == "sub"))
-    router.callback_query.register(approve_task, PlanCD.filter(F.act == "ok"))
-    router.callback_query.register(ask_comment, PlanCD.filter(F.act == "ret"))
-    router.callback_query.register(ask_due, PlanCD.filter(F.act == "due"))
-    router.callback_query.register(ask_delete, PlanCD.filter(F.act == "del"))
-    router.callback_query.register(delete_task, PlanCD.filter(F.act == "delok"))
-    router.callback_query.register(back, PlanCD.filter(F.act == "back"))
-    router.callback_query.register(snooze, SnoozeCD.filter())
-    router.callback_query.register(assign_button, AssignCD.filter())
+    for verb, handler in (
+        (PlanVerb.LIST, plan_list),
+        (PlanVerb.OPEN, open_task),
+        (PlanVerb.START, start_task),
+        (PlanVerb.ASK_EVIDENCE, ask_evidence),
+        (PlanVerb.APPROVE, approve_task),
+        (PlanVerb.ASK_RETURN_COMMENT, ask_comment),
+        (PlanVerb.ASK_DUE, ask_due),
+        (PlanVerb.ASK_DELETE, ask_delete),
+        (PlanVerb.DELETE, delete_task),
+        (PlanVerb.BACK, back),
+    ):
+        router.callback_query.register(handler, Pressed(PlanAction, F.verb == verb))
+    router.callback_query.register(snooze, Pressed(SnoozeAction))
+    for assign_verb, assign_handler in (
+        (AssignVerb.CANCEL, assign_cancel),
+        (AssignVerb.CONFIRM, assign_confirm),
+        (AssignVerb.PICK_TARGET, assign_target),
+        (AssignVerb.PICK_KIND, assign_kind),
+        (AssignVerb.SKIP, assign_skip),
+        (AssignVerb.BACK, assign_back),
+    ):
+        router.callback_query.register(assign_handler, Pressed(AssignAction, F.verb == assign_verb))
     return router

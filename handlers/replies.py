@@ -13,7 +13,6 @@ import contextlib
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
     CallbackQuery,
     ForceReply,
@@ -24,13 +23,15 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
+from services.actions import Action, encode
 from services.text_fit import MESSAGE_LIMIT, split_text
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 
 
-def button(text: str, data: CallbackData) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack())
+def button(text: str, action: Action) -> InlineKeyboardButton:
+    """A button carrying a typed action, encoded by the one codec."""
+    return InlineKeyboardButton(text=text, callback_data=encode(action))
 
 
 def keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:

@@ -7,58 +7,43 @@ place."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from handlers.callback_data import Id, Small
+from handlers.callback_data import Pressed
 from handlers.replies import answer, keyboard, redraw
+from services.actions import ReviewAction, ReviewVerb, build, encode
 from services.container import Services
 from services.errors import DomainError, InvalidInput
 from services.i18n import Translator
 from services.notify import Keyboard
 from services.people import Identity
 from services.review_card import RECOMMENDATIONS, CardView, card_parts, clip
-from services.selection import REVIEW_ACTION, ReviewList
-
-
-class ReviewCD(CallbackData, prefix=REVIEW_ACTION):
-    """act: o (open card), s (score: c criterion, v value), h (criterion hint, on cards sent
-    before the criteria were named in the text), cm (comment), r (recommend: v index),
-    n (the next application after app), l (list: i idea filter, p page)."""
-
-    act: str
-    app: Id = 0
-    c: Id = 0
-    v: Small = 0
-    i: Id = 0
-    p: Small = 0
+from services.selection import ReviewList
 
 
 class ReviewStates(StatesGroup):
     comment = State()
 
 
-def _button(text: str, **data: int | str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=ReviewCD(**data).pack())
+def _button(text: str, verb: ReviewVerb, **fields: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=encode(ReviewAction(verb=verb, **fields)))
 
 
-def inline_markup(
-    buttons: Keyboard | None, factories: Mapping[str, type[CallbackData]]
-) -> InlineKeyboardMarkup | None:
-    """The service's buttons (an action prefix and its ids) as Telegram's inline keyboard."""
+def inline_markup(buttons: Keyboard | None) -> InlineKeyboardMarkup | None:
+    """The service's buttons (typed actions, by prefix and fields) as Telegram's inline
+    keyboard."""
     rows = [
         [
             InlineKeyboardButton(text=b.text, url=b.url)
             if b.url
             else InlineKeyboardButton(
-                text=b.text, callback_data=factories[b.action or ""](**b.args).pack()
+                text=b.text, callback_data=encode(build(b.action or "", b.args))
             )
             for b in row
         ]
@@ -67,18 +52,10 @@ def inline_markup(
     return keyboard(rows)
 
 
-async def redraw_card(
-    query: CallbackQuery,
-    view: CardView,
-    t: Translator,
-    factories: Mapping[str, type[CallbackData]] | None = None,
-) -> None:
+async def redraw_card(query: CallbackQuery, view: CardView, t: Translator) -> None:
     """Redraw the pressed message: the card's last part, which holds the panel and buttons."""
     last = card_parts(view, t)[-1]
-    await redraw(query, last.text, inline_markup(last.buttons, factories or FACTORIES))
-
-
-FACTORIES: Mapping[str, type[CallbackData]] = {REVIEW_ACTION: ReviewCD}
+    await redraw(query, last.text, inline_markup(last.buttons))
 
 
 def render_list(view: ReviewList, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -93,18 +70,25 @@ def render_list(view: ReviewList, t: Translator) -> tuple[str, InlineKeyboardMar
         mark = t("sel-review-mark", progress=item.progress.value)
         text = t("sel-review-item", mark=mark, number=item.number, role=role)
         lines.append(text)
-        rows.append([_button(text, act="o", app=item.application_id)])
+        rows.append([_button(text, ReviewVerb.OPEN_CARD, application=item.application_id)])
     lines.append(t("sel-review-legend"))
     paging = []
     if view.page > 0:
-        paging.append(_button(t("sel-btn-prev"), act="l", i=view.idea_id, p=view.page - 1))
+        paging.append(
+            _button(t("sel-btn-prev"), ReviewVerb.LIST, idea=view.idea_id, page=view.page - 1)
+        )
     if view.page + 1 < view.pages:
-        paging.append(_button(t("sel-btn-next"), act="l", i=view.idea_id, p=view.page + 1))
+        paging.append(
+            _button(t("sel-btn-next"), ReviewVerb.LIST, idea=view.idea_id, page=view.page + 1)
+        )
     if paging:
         rows.append(paging)
     if len(view.ideas) > 1:
-        rows += [[_button(clip(f"🔎 {name}"), act="l", i=idea_id)] for idea_id, name in view.ideas]
-        rows.append([_button(t("sel-btn-all-ideas"), act="l")])
+        rows += [
+            [_button(clip(f"🔎 {name}"), ReviewVerb.LIST, idea=idea_id)]
+            for idea_id, name in view.ideas
+        ]
+        rows.append([_button(t("sel-btn-all-ideas"), ReviewVerb.LIST)])
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
@@ -117,65 +101,63 @@ async def review_command(message: Message, me: Identity, services: Services, t: 
 
 
 async def review_list(
-    query: CallbackQuery, callback_data: ReviewCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: ReviewAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    view = await services.selection.pending(me, callback_data.i, callback_data.p)
+    view = await services.selection.pending(me, action.idea, action.page)
     await query.answer()
     text, markup = render_list(view, t)
     await redraw(query, text, markup)
 
 
 async def open_card(
-    query: CallbackQuery, callback_data: ReviewCD, me: Identity, services: Services
+    query: CallbackQuery, action: ReviewAction, me: Identity, services: Services
 ) -> None:
-    await services.selection.open_card(me, callback_data.app)
+    await services.selection.open_card(me, action.application)
     await query.answer()
 
 
 async def next_card(
-    query: CallbackQuery, callback_data: ReviewCD, me: Identity, services: Services
+    query: CallbackQuery, action: ReviewAction, me: Identity, services: Services
 ) -> None:
-    await services.selection.next_card(me, callback_data.app)
+    await services.selection.next_card(me, action.application)
     await query.answer()
 
 
 async def score(
-    query: CallbackQuery, callback_data: ReviewCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: ReviewAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    view = await services.selection.score(me, callback_data.app, callback_data.c, callback_data.v)
+    view = await services.selection.score(me, action.application, action.criterion, action.value)
     await query.answer(t("sel-score-saved"))
     await redraw_card(query, view, t)
 
 
 async def hint(
-    query: CallbackQuery, callback_data: ReviewCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: ReviewAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    view = await services.selection.card(me, callback_data.app)
-    criterion = next((c for c in view.criteria if c.id == callback_data.c), None)
+    view = await services.selection.card(me, action.application)
+    criterion = next((c for c in view.criteria if c.id == action.criterion), None)
     await query.answer(criterion.title if criterion else None)
 
 
 async def recommend(
-    query: CallbackQuery, callback_data: ReviewCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: ReviewAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    if not 0 <= callback_data.v < len(RECOMMENDATIONS):
+    if not 0 <= action.value < len(RECOMMENDATIONS):
         raise DomainError("error-not-allowed")
-    view = await services.selection.recommend(
-        me, callback_data.app, RECOMMENDATIONS[callback_data.v]
-    )
+    view = await services.selection.recommend(me, action.application, RECOMMENDATIONS[action.value])
     await query.answer(t("sel-rec-saved"))
     await redraw_card(query, view, t)
 
 
 async def ask_comment(
     query: CallbackQuery,
-    callback_data: ReviewCD,
+    action: ReviewAction,
     me: Identity,
     services: Services,
     t: Translator,
     state: FSMContext,
 ) -> None:
-    view = await services.selection.check_comment(me, callback_data.app)
+    view = await services.selection.check_comment(me, action.application)
     await state.set_state(ReviewStates.comment)
     # The card's message: the comment is shown in it once saved.
     card = query.message.message_id if query.message is not None else None
@@ -206,7 +188,7 @@ async def comment(
                 last.text,
                 chat_id=message.chat.id,
                 message_id=card,
-                reply_markup=inline_markup(last.buttons, FACTORIES),
+                reply_markup=inline_markup(last.buttons),
             )
     await message.answer(t("sel-comment-saved"))
 
@@ -221,11 +203,14 @@ def create_router() -> Router:
     router.message.register(review_command, Command("review"), private)
     router.message.register(comment, ReviewStates.comment, private, F.text, ~F.text.startswith("/"))
     router.message.register(comment_not_text, StateFilter(ReviewStates.comment), private, ~F.text)
-    router.callback_query.register(open_card, ReviewCD.filter(F.act == "o"))
-    router.callback_query.register(next_card, ReviewCD.filter(F.act == "n"))
-    router.callback_query.register(score, ReviewCD.filter(F.act == "s"))
-    router.callback_query.register(hint, ReviewCD.filter(F.act == "h"))
-    router.callback_query.register(recommend, ReviewCD.filter(F.act == "r"))
-    router.callback_query.register(ask_comment, ReviewCD.filter(F.act == "cm"))
-    router.callback_query.register(review_list, ReviewCD.filter(F.act == "l"))
+    for verb, handler in (
+        (ReviewVerb.OPEN_CARD, open_card),
+        (ReviewVerb.NEXT_APPLICATION, next_card),
+        (ReviewVerb.SCORE, score),
+        (ReviewVerb.CRITERION_HINT, hint),
+        (ReviewVerb.RECOMMEND, recommend),
+        (ReviewVerb.ASK_COMMENT, ask_comment),
+        (ReviewVerb.LIST, review_list),
+    ):
+        router.callback_query.register(handler, Pressed(ReviewAction, F.verb == verb))
     return router

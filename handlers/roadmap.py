@@ -5,25 +5,20 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from handlers.callback_data import Id
+from handlers.callback_data import Pressed
 from handlers.plan import evidence_of
 from handlers.replies import answer, keyboard, send_below
+from services.actions import RoadmapAction, RoadmapVerb, encode
 from services.container import Services
 from services.errors import DomainError, InvalidInput
 from services.i18n import Translator
 from services.people import Identity
-from services.roadmap import ROADMAP_ACTION, PassportView, RoadmapView, StageView
+from services.roadmap import PassportView, RoadmapView, StageView
 from storage.models import PASSPORT_FIELDS, Team
-
-
-class RoadmapCD(CallbackData, prefix=ROADMAP_ACTION):
-    act: str
-    id: Id
 
 
 class PassportFlow(StatesGroup):
@@ -41,12 +36,13 @@ class ReviewFlow(StatesGroup):
     stage_comment = State()
 
 
-def _button(text: str, act: str, id_: int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=RoadmapCD(act=act, id=id_).pack())
+def _button(text: str, verb: RoadmapVerb, item: int) -> InlineKeyboardButton:
+    action = RoadmapAction(verb=verb, item=item)
+    return InlineKeyboardButton(text=text, callback_data=encode(action))
 
 
-def _pick(teams: list[Team], act: str) -> InlineKeyboardMarkup | None:
-    return keyboard([[_button(team.name, act, team.id)] for team in teams])
+def _pick(teams: list[Team], verb: RoadmapVerb) -> InlineKeyboardMarkup | None:
+    return keyboard([[_button(team.name, verb, team.id)] for team in teams])
 
 
 # Rendering.
@@ -61,12 +57,12 @@ def render_passport(view: PassportView, t: Translator) -> tuple[str, InlineKeybo
         lines.append(t("roadmap-comment-line", comment=view.return_comment))
     rows: list[list[InlineKeyboardButton]] = [[], []]
     if view.can_edit:
-        rows[0].append(_button(t("passport-btn-fill"), "pf", view.team_id))
+        rows[0].append(_button(t("passport-btn-fill"), RoadmapVerb.FILL_PASSPORT, view.team_id))
     if view.can_submit:
-        rows[0].append(_button(t("passport-btn-submit"), "ps", view.team_id))
+        rows[0].append(_button(t("passport-btn-submit"), RoadmapVerb.SUBMIT_PASSPORT, view.team_id))
     if view.can_review:
-        rows[1].append(_button(t("roadmap-btn-approve"), "pok", view.id))
-        rows[1].append(_button(t("roadmap-btn-return"), "pret", view.id))
+        rows[1].append(_button(t("roadmap-btn-approve"), RoadmapVerb.APPROVE_PASSPORT, view.id))
+        rows[1].append(_button(t("roadmap-btn-return"), RoadmapVerb.ASK_PASSPORT_RETURN, view.id))
     return "\n\n".join(lines), keyboard(rows)
 
 
@@ -85,9 +81,11 @@ def render_roadmap(view: RoadmapView, t: Translator) -> tuple[str, InlineKeyboar
                 status=t(f"roadmap-status-{stage.status.value}"),
             )
         )
-        rows.append([_button(f"{stage.position}. {stage.title}"[:60], "so", stage.id)])
+        rows.append(
+            [_button(f"{stage.position}. {stage.title}"[:60], RoadmapVerb.OPEN_STAGE, stage.id)]
+        )
     if view.can_add:
-        rows.append([_button(t("roadmap-btn-add"), "sa", view.team_id)])
+        rows.append([_button(t("roadmap-btn-add"), RoadmapVerb.ADD_STAGE, view.team_id)])
     return "\n".join(lines), keyboard(rows)
 
 
@@ -107,18 +105,18 @@ def render_stage(view: StageView, t: Translator) -> tuple[str, InlineKeyboardMar
         lines.append(t("roadmap-comment-line", comment=view.return_comment))
     rows: list[list[InlineKeyboardButton]] = [[], [], []]
     if view.can_submit:
-        rows[0].append(_button(t("roadmap-btn-submit"), "ss", view.id))
+        rows[0].append(_button(t("roadmap-btn-submit"), RoadmapVerb.ASK_STAGE_REPORT, view.id))
     if view.can_set_due:
-        rows[0].append(_button(t("roadmap-btn-due"), "sd", view.id))
+        rows[0].append(_button(t("roadmap-btn-due"), RoadmapVerb.ASK_STAGE_DUE, view.id))
     if view.can_review:
-        rows[1].append(_button(t("roadmap-btn-approve"), "sok", view.id))
-        rows[1].append(_button(t("roadmap-btn-return"), "sret", view.id))
-    rows[2].append(_button(t("roadmap-btn-list"), "ro", view.team_id))
+        rows[1].append(_button(t("roadmap-btn-approve"), RoadmapVerb.APPROVE_STAGE, view.id))
+        rows[1].append(_button(t("roadmap-btn-return"), RoadmapVerb.ASK_STAGE_RETURN, view.id))
+    rows[2].append(_button(t("roadmap-btn-list"), RoadmapVerb.OPEN_ROADMAP, view.team_id))
     return "\n".join(lines), keyboard(rows)
 
 
 def _back(t: Translator) -> InlineKeyboardMarkup | None:
-    return keyboard([[_button(t("roadmap-btn-back"), "x", 0)]])
+    return keyboard([[_button(t("roadmap-btn-back"), RoadmapVerb.BACK, 0)]])
 
 
 # /passport.
@@ -131,16 +129,16 @@ async def passport_command(
     if not teams:
         raise DomainError("team-none")
     if len(teams) > 1:
-        await answer(message, t("team-pick"), _pick(teams, "po"))
+        await answer(message, t("team-pick"), _pick(teams, RoadmapVerb.OPEN_PASSPORT))
         return
     text, markup = render_passport(await services.roadmap.passport(me, teams[0].id), t)
     await answer(message, text, markup)
 
 
 async def passport_open(
-    query: CallbackQuery, callback_data: RoadmapCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: RoadmapAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    text, markup = render_passport(await services.roadmap.passport(me, callback_data.id), t)
+    text, markup = render_passport(await services.roadmap.passport(me, action.item), t)
     await query.answer()
     await send_below(query, text, markup)
 
@@ -159,11 +157,13 @@ async def _ask_field(
     text = t(f"passport-ask-{name}", step=str(index + 1), total=str(len(PASSPORT_FIELDS)))
     if current:
         text += "\n\n" + t("passport-current", value=current)
-    rows = [[_button(t("passport-btn-keep"), "pk", view.team_id)]] if current else []
+    rows = (
+        [[_button(t("passport-btn-keep"), RoadmapVerb.KEEP_FIELD, view.team_id)]] if current else []
+    )
     rows.append(
         [
-            _button(t("roadmap-btn-back"), "pb", view.team_id),
-            _button(t("passport-btn-exit"), "px", view.team_id),
+            _button(t("roadmap-btn-back"), RoadmapVerb.PREVIOUS_FIELD, view.team_id),
+            _button(t("passport-btn-exit"), RoadmapVerb.LEAVE_PASSPORT, view.team_id),
         ]
     )
     markup = keyboard(rows)
@@ -187,13 +187,13 @@ async def _finish_fill(
 
 async def passport_fill(
     query: CallbackQuery,
-    callback_data: RoadmapCD,
+    action: RoadmapAction,
     me: Identity,
     services: Services,
     t: Translator,
     state: FSMContext,
 ) -> None:
-    view = await services.roadmap.passport_begin(me, callback_data.id)
+    view = await services.roadmap.passport_begin(me, action.item)
     await query.answer()
     await _ask_field(query, view, 0, t, state)
 
@@ -221,20 +221,20 @@ async def passport_answer(
 
 async def passport_move(
     query: CallbackQuery,
-    callback_data: RoadmapCD,
+    action: RoadmapAction,
     me: Identity,
     services: Services,
     t: Translator,
     state: FSMContext,
 ) -> None:
     """Keep the current answer (forward), Back, or leave the questions (everything is saved)."""
-    view = await services.roadmap.passport_begin(me, callback_data.id)
+    view = await services.roadmap.passport_begin(me, action.item)
     await query.answer()
-    if callback_data.act == "px":
+    if action.verb is RoadmapVerb.LEAVE_PASSPORT:
         await _finish_fill(query, view, t, state)
         return
-    index = await _cursor(state, callback_data.id)
-    if callback_data.act == "pk":
+    index = await _cursor(state, action.item)
+    if action.verb is RoadmapVerb.KEEP_FIELD:
         if not view.fields[PASSPORT_FIELDS[index]]:
             raise InvalidInput("passport-nothing-to-keep")
         index += 1
@@ -248,33 +248,33 @@ async def passport_move(
 
 async def passport_submit(
     query: CallbackQuery,
-    callback_data: RoadmapCD,
+    action: RoadmapAction,
     me: Identity,
     services: Services,
     t: Translator,
 ) -> None:
-    await services.roadmap.passport_submit(me, callback_data.id)
+    await services.roadmap.passport_submit(me, action.item)
     await query.answer(t("passport-submitted"))
     await send_below(query, t("passport-submitted"), None)
 
 
 async def passport_approve(
-    query: CallbackQuery, callback_data: RoadmapCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: RoadmapAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    view = await services.roadmap.approve_passport(me, callback_data.id)
+    view = await services.roadmap.approve_passport(me, action.item)
     await query.answer(t("passport-approved-done", team=view.team))
     await send_below(query, t("passport-approved-done", team=view.team), None)
 
 
 async def passport_ask_comment(
     query: CallbackQuery,
-    callback_data: RoadmapCD,
+    action: RoadmapAction,
     me: Identity,
     services: Services,
     t: Translator,
     state: FSMContext,
 ) -> None:
-    view = await services.roadmap.check_passport_review(me, callback_data.id)
+    view = await services.roadmap.check_passport_review(me, action.item)
     await state.set_state(ReviewFlow.passport_comment)
     await state.update_data(passport_id=view.id)
     await query.answer()
@@ -300,37 +300,37 @@ async def roadmap_command(
     if not teams:
         raise DomainError("team-none")
     if len(teams) > 1:
-        await answer(message, t("team-pick"), _pick(teams, "ro"))
+        await answer(message, t("team-pick"), _pick(teams, RoadmapVerb.OPEN_ROADMAP))
         return
     text, markup = render_roadmap(await services.roadmap.roadmap(me, teams[0].id), t)
     await answer(message, text, markup)
 
 
 async def roadmap_open(
-    query: CallbackQuery, callback_data: RoadmapCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: RoadmapAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    text, markup = render_roadmap(await services.roadmap.roadmap(me, callback_data.id), t)
+    text, markup = render_roadmap(await services.roadmap.roadmap(me, action.item), t)
     await query.answer()
     await send_below(query, text, markup)
 
 
 async def stage_open(
-    query: CallbackQuery, callback_data: RoadmapCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: RoadmapAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    text, markup = render_stage(await services.roadmap.stage(me, callback_data.id), t)
+    text, markup = render_stage(await services.roadmap.stage(me, action.item), t)
     await query.answer()
     await send_below(query, text, markup)
 
 
 async def stage_add(
     query: CallbackQuery,
-    callback_data: RoadmapCD,
+    action: RoadmapAction,
     me: Identity,
     services: Services,
     t: Translator,
     state: FSMContext,
 ) -> None:
-    team = await services.roadmap.check_add_stage(me, callback_data.id)
+    team = await services.roadmap.check_add_stage(me, action.item)
     await state.set_state(StageFlow.title)
     await state.update_data(team_id=team.id)
     await query.answer()
@@ -349,13 +349,13 @@ async def stage_title(
 
 async def stage_ask_due(
     query: CallbackQuery,
-    callback_data: RoadmapCD,
+    action: RoadmapAction,
     me: Identity,
     services: Services,
     t: Translator,
     state: FSMContext,
 ) -> None:
-    stage = await services.roadmap.check_set_due(me, callback_data.id)
+    stage = await services.roadmap.check_set_due(me, action.item)
     await state.set_state(StageFlow.due)
     await state.update_data(stage_id=stage.id)
     await query.answer()
@@ -374,13 +374,13 @@ async def stage_due(
 
 async def stage_ask_report(
     query: CallbackQuery,
-    callback_data: RoadmapCD,
+    action: RoadmapAction,
     me: Identity,
     services: Services,
     t: Translator,
     state: FSMContext,
 ) -> None:
-    stage = await services.roadmap.check_submit_stage(me, callback_data.id)
+    stage = await services.roadmap.check_submit_stage(me, action.item)
     await state.set_state(StageFlow.report)
     await state.update_data(stage_id=stage.id)
     await query.answer()
@@ -397,22 +397,22 @@ async def stage_report(
 
 
 async def stage_approve(
-    query: CallbackQuery, callback_data: RoadmapCD, me: Identity, services: Services, t: Translator
+    query: CallbackQuery, action: RoadmapAction, me: Identity, services: Services, t: Translator
 ) -> None:
-    stage = await services.roadmap.approve_stage(me, callback_data.id)
+    stage = await services.roadmap.approve_stage(me, action.item)
     await query.answer(t("roadmap-approved-done", title=stage.title))
     await send_below(query, t("roadmap-approved-done", title=stage.title), None)
 
 
 async def stage_ask_comment(
     query: CallbackQuery,
-    callback_data: RoadmapCD,
+    action: RoadmapAction,
     me: Identity,
     services: Services,
     t: Translator,
     state: FSMContext,
 ) -> None:
-    stage = await services.roadmap.check_stage_review(me, callback_data.id)
+    stage = await services.roadmap.check_stage_review(me, action.item)
     await state.set_state(ReviewFlow.stage_comment)
     await state.update_data(stage_id=stage.id)
     await query.answer()
@@ -461,18 +461,23 @@ def create_router() -> Router:
         private,
         ~F.text,
     )
-    router.callback_query.register(passport_open, RoadmapCD.filter(F.act == "po"))
-    router.callback_query.register(passport_fill, RoadmapCD.filter(F.act == "pf"))
-    router.callback_query.register(passport_move, RoadmapCD.filter(F.act.in_({"pk", "pb", "px"})))
-    router.callback_query.register(passport_submit, RoadmapCD.filter(F.act == "ps"))
-    router.callback_query.register(passport_approve, RoadmapCD.filter(F.act == "pok"))
-    router.callback_query.register(passport_ask_comment, RoadmapCD.filter(F.act == "pret"))
-    router.callback_query.register(roadmap_open, RoadmapCD.filter(F.act == "ro"))
-    router.callback_query.register(stage_open, RoadmapCD.filter(F.act == "so"))
-    router.callback_query.register(stage_add, RoadmapCD.filter(F.act == "sa"))
-    router.callback_query.register(stage_ask_due, RoadmapCD.filter(F.act == "sd"))
-    router.callback_query.register(stage_ask_report, RoadmapCD.filter(F.act == "ss"))
-    router.callback_query.register(stage_approve, RoadmapCD.filter(F.act == "sok"))
-    router.callback_query.register(stage_ask_comment, RoadmapCD.filter(F.act == "sret"))
-    router.callback_query.register(back, RoadmapCD.filter(F.act == "x"))
+    for verb, handler in (
+        (RoadmapVerb.OPEN_PASSPORT, passport_open),
+        (RoadmapVerb.FILL_PASSPORT, passport_fill),
+        (RoadmapVerb.KEEP_FIELD, passport_move),
+        (RoadmapVerb.PREVIOUS_FIELD, passport_move),
+        (RoadmapVerb.LEAVE_PASSPORT, passport_move),
+        (RoadmapVerb.SUBMIT_PASSPORT, passport_submit),
+        (RoadmapVerb.APPROVE_PASSPORT, passport_approve),
+        (RoadmapVerb.ASK_PASSPORT_RETURN, passport_ask_comment),
+        (RoadmapVerb.OPEN_ROADMAP, roadmap_open),
+        (RoadmapVerb.OPEN_STAGE, stage_open),
+        (RoadmapVerb.ADD_STAGE, stage_add),
+        (RoadmapVerb.ASK_STAGE_DUE, stage_ask_due),
+        (RoadmapVerb.ASK_STAGE_REPORT, stage_ask_report),
+        (RoadmapVerb.APPROVE_STAGE, stage_approve),
+        (RoadmapVerb.ASK_STAGE_RETURN, stage_ask_comment),
+        (RoadmapVerb.BACK, back),
+    ):
+        router.callback_query.register(handler, Pressed(RoadmapAction, F.verb == verb))
     return router

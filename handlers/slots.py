@@ -6,32 +6,28 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from handlers.callback_data import Id
-from handlers.internships import BookingCD
+from handlers.callback_data import Pressed
 from handlers.replies import answer, button, keyboard, send_below
+from services.actions import (
+    BookingAction,
+    BookingVerb,
+    SlotAction,
+    SlotAddAction,
+    SlotAddVerb,
+    SlotVerb,
+)
 from services.container import Services
-from services.errors import InvalidInput, NotAllowed
+from services.errors import InvalidInput
 from services.i18n import Translator
-from services.internships import SLOT_ACTION, SlotCard, SlotStep, SlotView
+from services.internships import SlotCard, SlotStep, SlotView
 from services.people import Identity
 from storage.models import SlotKind
 
 MAX_LISTED = 30
-
-
-class SlotCD(CallbackData, prefix=SLOT_ACTION):
-    act: str  # list, open, cap, close, closeok, add
-    id: Id = 0
-
-
-class SlotAddCD(CallbackData, prefix="sla"):
-    act: str  # site, kind, skip, back, cancel, ok
-    v: str = ""
 
 
 class SlotFlow(StatesGroup):
@@ -55,14 +51,16 @@ def _slot_line(number: int, slot: SlotView, t: Translator) -> str:
 
 
 def render_slots(slots: list[SlotView], t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
-    add = [button(t("slots-btn-add"), SlotCD(act="add"))]
+    add = [button(t("slots-btn-add"), SlotAction(verb=SlotVerb.ADD))]
     if not slots:
         return t("slots-empty"), keyboard([add])
     lines = [t("slots-title")]
     rows: list[list[InlineKeyboardButton]] = []
     for number, slot in enumerate(slots[:MAX_LISTED], start=1):
         lines.append(_slot_line(number, slot, t))
-        rows.append([button(t("slots-btn-open", n=number), SlotCD(act="open", id=slot.id))])
+        rows.append(
+            [button(t("slots-btn-open", n=number), SlotAction(verb=SlotVerb.OPEN, slot=slot.id))]
+        )
     return "\n".join(lines), keyboard([*rows, add])
 
 
@@ -84,10 +82,12 @@ def render_card(card: SlotCard, t: Translator) -> tuple[str, InlineKeyboardMarku
             rows.append(
                 [
                     button(
-                        t("int-btn-confirm-who", student=name), BookingCD(act="ok", id=booking.id)
+                        t("int-btn-confirm-who", student=name),
+                        BookingAction(verb=BookingVerb.CONFIRM, booking=booking.id),
                     ),
                     button(
-                        t("int-btn-decline-who", student=name), BookingCD(act="no", id=booking.id)
+                        t("int-btn-decline-who", student=name),
+                        BookingAction(verb=BookingVerb.DECLINE, booking=booking.id),
                     ),
                 ]
             )
@@ -95,18 +95,26 @@ def render_card(card: SlotCard, t: Translator) -> tuple[str, InlineKeyboardMarku
             rows.append(
                 [
                     button(
-                        t("int-btn-attended", student=name), BookingCD(act="att", id=booking.id)
+                        t("int-btn-attended", student=name),
+                        BookingAction(verb=BookingVerb.ATTENDED, booking=booking.id),
                     ),
-                    button(t("int-btn-no-show", student=name), BookingCD(act="abs", id=booking.id)),
+                    button(
+                        t("int-btn-no-show", student=name),
+                        BookingAction(verb=BookingVerb.ABSENT, booking=booking.id),
+                    ),
                 ]
             )
     manage: list[InlineKeyboardButton] = []
     if not slot.ended:
-        manage.append(button(t("slot-btn-capacity"), SlotCD(act="cap", id=slot.id)))
+        manage.append(
+            button(t("slot-btn-capacity"), SlotAction(verb=SlotVerb.ASK_CAPACITY, slot=slot.id))
+        )
         if slot.status.value == "open":
-            manage.append(button(t("slot-btn-close"), SlotCD(act="close", id=slot.id)))
+            manage.append(
+                button(t("slot-btn-close"), SlotAction(verb=SlotVerb.ASK_CLOSE, slot=slot.id))
+            )
     return "\n".join(lines), keyboard(
-        [*rows, manage, [button(t("slot-btn-list"), SlotCD(act="list"))]]
+        [*rows, manage, [button(t("slot-btn-list"), SlotAction(verb=SlotVerb.LIST))]]
     )
 
 
@@ -115,47 +123,69 @@ async def slots_command(message: Message, me: Identity, services: Services, t: T
     await answer(message, text, markup)
 
 
-async def slot_button(
+async def list_slots(
+    query: CallbackQuery, me: Identity, services: Services, t: Translator, state: FSMContext
+) -> None:
+    await state.clear()
+    text, markup = render_slots(await services.internships.my_slots(me), t)
+    await query.answer()
+    await send_below(query, text, markup)
+
+
+async def open_slot(
+    query: CallbackQuery, action: SlotAction, me: Identity, services: Services, t: Translator
+) -> None:
+    text, markup = render_card(await services.internships.slot_card(me, action.slot), t)
+    await query.answer()
+    await send_below(query, text, markup)
+
+
+async def ask_capacity(
     query: CallbackQuery,
-    callback_data: SlotCD,
+    action: SlotAction,
     me: Identity,
     services: Services,
     t: Translator,
     state: FSMContext,
 ) -> None:
-    internships = services.internships
-    act, slot_id = callback_data.act, callback_data.id
-    if act == "list":
-        await state.clear()
-        text, markup = render_slots(await internships.my_slots(me), t)
-    elif act == "open":
-        text, markup = render_card(await internships.slot_card(me, slot_id), t)
-    elif act == "cap":
-        card = await internships.slot_card(me, slot_id)
-        await state.set_state(SlotFlow.capacity)
-        await state.update_data(slot_id=card.slot.id)
-        back = button(t("slot-btn-back"), SlotCD(act="open", id=card.slot.id))
-        text, markup = t("slot-capacity-ask", taken=card.slot.taken), keyboard([[back]])
-    elif act == "close":
-        card = await internships.slot_card(me, slot_id)
-        text = t("slot-close-ask", when=card.slot.when)
-        markup = keyboard(
+    card = await services.internships.slot_card(me, action.slot)
+    await state.set_state(SlotFlow.capacity)
+    await state.update_data(slot_id=card.slot.id)
+    back = button(t("slot-btn-back"), SlotAction(verb=SlotVerb.OPEN, slot=card.slot.id))
+    await query.answer()
+    await send_below(query, t("slot-capacity-ask", taken=card.slot.taken), keyboard([[back]]))
+
+
+async def ask_close(
+    query: CallbackQuery, action: SlotAction, me: Identity, services: Services, t: Translator
+) -> None:
+    card = await services.internships.slot_card(me, action.slot)
+    markup = keyboard(
+        [
             [
-                [
-                    button(t("slot-btn-close-sure"), SlotCD(act="closeok", id=slot_id)),
-                    button(t("slot-btn-back"), SlotCD(act="open", id=slot_id)),
-                ]
+                button(t("slot-btn-close-sure"), SlotAction(verb=SlotVerb.CLOSE, slot=action.slot)),
+                button(t("slot-btn-back"), SlotAction(verb=SlotVerb.OPEN, slot=action.slot)),
             ]
-        )
-    elif act == "closeok":
-        slot = await internships.close_slot(me, slot_id)
-        text, markup = t("slot-closed", when=slot.when), None
-    elif act == "add":
-        step = await internships.slot_begin(me)
-        await state.set_state(SlotFlow.adding)
-        text, markup = render_step(step, t)
-    else:
-        raise NotAllowed()
+        ]
+    )
+    await query.answer()
+    await send_below(query, t("slot-close-ask", when=card.slot.when), markup)
+
+
+async def close_slot(
+    query: CallbackQuery, action: SlotAction, me: Identity, services: Services, t: Translator
+) -> None:
+    slot = await services.internships.close_slot(me, action.slot)
+    await query.answer()
+    await send_below(query, t("slot-closed", when=slot.when), None)
+
+
+async def begin_adding(
+    query: CallbackQuery, me: Identity, services: Services, t: Translator, state: FSMContext
+) -> None:
+    step = await services.internships.slot_begin(me)
+    await state.set_state(SlotFlow.adding)
+    text, markup = render_step(step, t)
     await query.answer()
     await send_below(query, text, markup)
 
@@ -173,19 +203,24 @@ async def take_capacity(
 
 
 def render_step(step: SlotStep, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
-    back = button(t("slot-btn-back"), SlotAddCD(act="back"))
-    cancel = button(t("slot-btn-cancel"), SlotAddCD(act="cancel"))
-    skip = button(t("slot-btn-skip"), SlotAddCD(act="skip"))
+    back = button(t("slot-btn-back"), SlotAddAction(verb=SlotAddVerb.BACK))
+    cancel = button(t("slot-btn-cancel"), SlotAddAction(verb=SlotAddVerb.CANCEL))
+    skip = button(t("slot-btn-skip"), SlotAddAction(verb=SlotAddVerb.SKIP))
     data = step.data
     if step.step == "site":
         rows = [
-            [button(name[:60], SlotAddCD(act="site", v=str(site_id)))]
+            [button(name[:60], SlotAddAction(verb=SlotAddVerb.PICK_SITE, site=site_id))]
             for site_id, name in step.sites
         ]
         return t("slot-ask-site"), keyboard([*rows, [cancel]])
     if step.step == "kind":
         rows = [
-            [button(t(f"int-kind-{kind.value}"), SlotAddCD(act="kind", v=kind.value))]
+            [
+                button(
+                    t(f"int-kind-{kind.value}"),
+                    SlotAddAction(verb=SlotAddVerb.PICK_KIND, kind=kind.value),
+                )
+            ]
             for kind in SlotKind
         ]
         return t("slot-ask-kind", site=data.get("site", "")), keyboard([*rows, [back, cancel]])
@@ -205,43 +240,73 @@ def render_step(step: SlotStep, t: Translator) -> tuple[str, InlineKeyboardMarku
         requirements=data.get("reqs") or none,
         directions=", ".join(data.get("dirs") or []) or t("slot-dirs-site"),
     )
-    return text, keyboard([[button(t("slot-btn-save"), SlotAddCD(act="ok"))], [back, cancel]])
+    return text, keyboard(
+        [[button(t("slot-btn-save"), SlotAddAction(verb=SlotAddVerb.SAVE))], [back, cancel]]
+    )
 
 
-async def add_button(
+async def cancel_adding(
+    query: CallbackQuery, me: Identity, services: Services, t: Translator, state: FSMContext
+) -> None:
+    await services.internships.slot_cancel(me)
+    await state.clear()
+    await query.answer()
+    await send_below(query, t("slot-add-cancelled"), None)
+
+
+async def save_slot(
+    query: CallbackQuery, me: Identity, services: Services, t: Translator, state: FSMContext
+) -> None:
+    slot = await services.internships.slot_confirm(me)
+    await state.clear()
+    await query.answer()
+    await send_below(query, t("slot-created", when=slot.when, capacity=slot.capacity), None)
+
+
+async def _adding_moved(
+    query: CallbackQuery, step: SlotStep, t: Translator, state: FSMContext
+) -> None:
+    """The dialogue's next (or previous) step, below the pressed message."""
+    await state.set_state(SlotFlow.adding)
+    await query.answer()
+    text, markup = render_step(step, t)
+    await send_below(query, text, markup)
+
+
+async def pick_site(
     query: CallbackQuery,
-    callback_data: SlotAddCD,
+    action: SlotAddAction,
     me: Identity,
     services: Services,
     t: Translator,
     state: FSMContext,
 ) -> None:
-    internships = services.internships
-    act = callback_data.act
-    if act == "cancel":
-        await internships.slot_cancel(me)
-        await state.clear()
-        await query.answer()
-        await send_below(query, t("slot-add-cancelled"), None)
-        return
-    if act == "ok":
-        slot = await internships.slot_confirm(me)
-        await state.clear()
-        await query.answer()
-        await send_below(query, t("slot-created", when=slot.when, capacity=slot.capacity), None)
-        return
-    if act in ("site", "kind"):
-        step = await internships.slot_pick(me, act, callback_data.v)
-    elif act == "skip":
-        step = await internships.slot_skip(me)
-    elif act == "back":
-        step = await internships.slot_back(me)
-    else:
-        raise NotAllowed()
-    await state.set_state(SlotFlow.adding)
-    await query.answer()
-    text, markup = render_step(step, t)
-    await send_below(query, text, markup)
+    step = await services.internships.slot_pick(me, "site", str(action.site))
+    await _adding_moved(query, step, t, state)
+
+
+async def pick_kind(
+    query: CallbackQuery,
+    action: SlotAddAction,
+    me: Identity,
+    services: Services,
+    t: Translator,
+    state: FSMContext,
+) -> None:
+    step = await services.internships.slot_pick(me, "kind", action.kind)
+    await _adding_moved(query, step, t, state)
+
+
+async def skip_step(
+    query: CallbackQuery, me: Identity, services: Services, t: Translator, state: FSMContext
+) -> None:
+    await _adding_moved(query, await services.internships.slot_skip(me), t, state)
+
+
+async def step_back(
+    query: CallbackQuery, me: Identity, services: Services, t: Translator, state: FSMContext
+) -> None:
+    await _adding_moved(query, await services.internships.slot_back(me), t, state)
 
 
 async def add_text(message: Message, me: Identity, services: Services, t: Translator) -> None:
@@ -264,6 +329,22 @@ def create_router() -> Router:
     router.message.register(
         wrong_input, StateFilter(SlotFlow.capacity, SlotFlow.adding), private, ~F.text
     )
-    router.callback_query.register(slot_button, SlotCD.filter())
-    router.callback_query.register(add_button, SlotAddCD.filter())
+    for verb, handler in (
+        (SlotVerb.LIST, list_slots),
+        (SlotVerb.OPEN, open_slot),
+        (SlotVerb.ASK_CAPACITY, ask_capacity),
+        (SlotVerb.ASK_CLOSE, ask_close),
+        (SlotVerb.CLOSE, close_slot),
+        (SlotVerb.ADD, begin_adding),
+    ):
+        router.callback_query.register(handler, Pressed(SlotAction, F.verb == verb))
+    for add_verb, add_handler in (
+        (SlotAddVerb.PICK_SITE, pick_site),
+        (SlotAddVerb.PICK_KIND, pick_kind),
+        (SlotAddVerb.SKIP, skip_step),
+        (SlotAddVerb.BACK, step_back),
+        (SlotAddVerb.CANCEL, cancel_adding),
+        (SlotAddVerb.SAVE, save_slot),
+    ):
+        router.callback_query.register(add_handler, Pressed(SlotAddAction, F.verb == add_verb))
     return router

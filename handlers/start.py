@@ -7,7 +7,8 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from handlers.apply import CANCELLED, ApplyCD
+from handlers.apply import CANCELLED
+from services.actions import ApplyAction, ApplyVerb, encode
 from services.container import Services
 from services.i18n import Translator
 from services.invitations import INVITE_PREFIX
@@ -39,7 +40,8 @@ async def start(message: Message, me: Identity, t: Translator) -> None:
         inline_keyboard=[
             [
                 InlineKeyboardButton(
-                    text=t("apply-btn-apply"), callback_data=ApplyCD(act="open").pack()
+                    text=t("apply-btn-apply"),
+                    callback_data=encode(ApplyAction(verb=ApplyVerb.OPEN)),
                 )
             ]
         ]

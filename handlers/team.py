@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from handlers.callback_data import Id
+from handlers.callback_data import Pressed
 from handlers.replies import answer, button, send_below
-from handlers.roadmap import RoadmapCD
+from services.actions import RoadmapAction, RoadmapVerb, TeamAction, TeamVerb
 from services.container import Services
 from services.errors import DomainError, InvalidInput, NotAllowed
 from services.i18n import Translator
@@ -22,20 +21,13 @@ from services.teams import Roster
 from storage.models import Team
 
 
-class TeamCD(CallbackData, prefix="tm"):
-    act: str
-    id: Id
-
-
 class AnnounceFlow(StatesGroup):
     text = State()
 
 
-def _pick(
-    teams: list[Team], act: str, factory: type[CallbackData] = TeamCD
-) -> InlineKeyboardMarkup:
+def _pick(teams: list[Team], verb: TeamVerb) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        inline_keyboard=[[button(team.name, factory(act=act, id=team.id))] for team in teams]
+        inline_keyboard=[[button(team.name, TeamAction(verb=verb, team=team.id))] for team in teams]
     )
 
 
@@ -71,16 +63,24 @@ def render_roster(
     lines.append("")
     lines.append(t("team-roster-sharing-on" if roster.sharing else "team-roster-sharing-off"))
     share = (
-        button(t("team-btn-share-off"), TeamCD(act="sh0", id=team.id))
+        button(
+            t("team-btn-share-off"), TeamAction(verb=TeamVerb.STOP_SHARING_CONTACT, team=team.id)
+        )
         if roster.sharing
-        else button(t("team-btn-share-on"), TeamCD(act="sh1", id=team.id))
+        else button(t("team-btn-share-on"), TeamAction(verb=TeamVerb.SHARE_CONTACT, team=team.id))
     )
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
             [share],
             [
-                button(t("team-btn-passport"), RoadmapCD(act="po", id=team.id)),
-                button(t("team-btn-roadmap"), RoadmapCD(act="ro", id=team.id)),
+                button(
+                    t("team-btn-passport"),
+                    RoadmapAction(verb=RoadmapVerb.OPEN_PASSPORT, item=team.id),
+                ),
+                button(
+                    t("team-btn-roadmap"),
+                    RoadmapAction(verb=RoadmapVerb.OPEN_ROADMAP, item=team.id),
+                ),
             ],
         ]
     )
@@ -98,7 +98,7 @@ async def team_command(
     if not teams:
         raise DomainError("team-none")
     if len(teams) > 1:
-        await message.answer(t("team-pick"), reply_markup=_pick(teams, "r"))
+        await message.answer(t("team-pick"), reply_markup=_pick(teams, TeamVerb.OPEN_ROSTER))
         return
     text, markup = render_roster(
         await services.teams.roster(me, teams[0].id), t, await _username(bot)
@@ -108,13 +108,13 @@ async def team_command(
 
 async def open_roster(
     query: CallbackQuery,
-    callback_data: TeamCD,
+    action: TeamAction,
     me: Identity,
     services: Services,
     t: Translator,
     bot: Bot,
 ) -> None:
-    roster = await services.teams.roster(me, callback_data.id)
+    roster = await services.teams.roster(me, action.team)
     await query.answer()
     text, markup = render_roster(roster, t, await _username(bot))
     await send_below(query, text, markup)
@@ -122,15 +122,15 @@ async def open_roster(
 
 async def toggle_share(
     query: CallbackQuery,
-    callback_data: TeamCD,
+    action: TeamAction,
     me: Identity,
     services: Services,
     t: Translator,
     bot: Bot,
 ) -> None:
-    share = callback_data.act == "sh1"
+    share = action.verb is TeamVerb.SHARE_CONTACT
     roster = await services.teams.set_share_contact(
-        me, callback_data.id, share, query.from_user.username
+        me, action.team, share, query.from_user.username
     )
     await query.answer(t("team-share-on-done" if share else "team-share-off-done"))
     text, markup = render_roster(roster, t, await _username(bot))
@@ -145,7 +145,9 @@ async def announce_command(
 ) -> None:
     teams = await services.team_chat.announce_teams(me)
     if len(teams) > 1:
-        await message.answer(t("team-announce-pick"), reply_markup=_pick(teams, "an"))
+        await message.answer(
+            t("team-announce-pick"), reply_markup=_pick(teams, TeamVerb.ANNOUNCE_TO)
+        )
         return
     team = await services.team_chat.check_announce(me, teams[0].id)
     await _ask_announcement(state, team, t, message.answer)
@@ -153,13 +155,13 @@ async def announce_command(
 
 async def announce_pick(
     query: CallbackQuery,
-    callback_data: TeamCD,
+    action: TeamAction,
     me: Identity,
     services: Services,
     t: Translator,
     state: FSMContext,
 ) -> None:
-    team = await services.team_chat.check_announce(me, callback_data.id)
+    team = await services.team_chat.check_announce(me, action.team)
     await query.answer()
     assert query.message is not None
 
@@ -173,7 +175,7 @@ async def _ask_announcement(state: FSMContext, team: Team, t: Translator, send) 
     await state.set_state(AnnounceFlow.text)
     await state.update_data(team_id=team.id)
     back = InlineKeyboardMarkup(
-        inline_keyboard=[[button(t("team-btn-back"), TeamCD(act="x", id=0))]]
+        inline_keyboard=[[button(t("team-btn-back"), TeamAction(verb=TeamVerb.BACK))]]
     )
     await send(t("team-announce-ask", team=team.name), reply_markup=back)
 
@@ -208,8 +210,12 @@ def create_router() -> Router:
         announce_text, AnnounceFlow.text, private, F.text, ~F.text.startswith("/")
     )
     router.message.register(wrong_input, StateFilter(AnnounceFlow.text), private, ~F.text)
-    router.callback_query.register(open_roster, TeamCD.filter(F.act == "r"))
-    router.callback_query.register(toggle_share, TeamCD.filter(F.act.in_({"sh0", "sh1"})))
-    router.callback_query.register(announce_pick, TeamCD.filter(F.act == "an"))
-    router.callback_query.register(announce_back, TeamCD.filter(F.act == "x"))
+    for verb, handler in (
+        (TeamVerb.OPEN_ROSTER, open_roster),
+        (TeamVerb.SHARE_CONTACT, toggle_share),
+        (TeamVerb.STOP_SHARING_CONTACT, toggle_share),
+        (TeamVerb.ANNOUNCE_TO, announce_pick),
+        (TeamVerb.BACK, announce_back),
+    ):
+        router.callback_query.register(handler, Pressed(TeamAction, F.verb == verb))
     return router

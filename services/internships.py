@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from services.actions import BookingAction, BookingVerb
 from services.clock import Clock
 from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from services.file_problems import FileInvalid, FileProblem
@@ -45,10 +46,6 @@ from storage.models import (
     TeamRole,
 )
 from storage.uow import UnitOfWork
-
-# Callback prefixes of the handlers' CallbackData factories (handlers/internships.py, slots.py).
-BOOKING_ACTION = "bk"
-SLOT_ACTION = "sl"
 
 HOLDING = frozenset({BookingStatus.REQUESTED, BookingStatus.CONFIRMED, BookingStatus.OFFERED})
 ACTIVE = HOLDING | {BookingStatus.WAITLISTED}
@@ -625,15 +622,13 @@ class InternshipService:
                 ),
                 buttons=[
                     [
-                        Button(
+                        Button.doing(
                             self.texts.get("int-btn-accept", lang),
-                            BOOKING_ACTION,
-                            {"act": "acc", "id": candidate.id},
+                            BookingAction(verb=BookingVerb.ACCEPT_OFFER, booking=candidate.id),
                         ),
-                        Button(
+                        Button.doing(
                             self.texts.get("int-btn-refuse", lang),
-                            BOOKING_ACTION,
-                            {"act": "rej", "id": candidate.id},
+                            BookingAction(verb=BookingVerb.REFUSE_OFFER, booking=candidate.id),
                         ),
                     ]
                 ],
@@ -675,8 +670,14 @@ class InternshipService:
         t = self.texts.get
         return [
             [
-                Button(t("int-btn-confirm", lang), BOOKING_ACTION, {"act": "ok", "id": booking_id}),
-                Button(t("int-btn-decline", lang), BOOKING_ACTION, {"act": "no", "id": booking_id}),
+                Button.doing(
+                    t("int-btn-confirm", lang),
+                    BookingAction(verb=BookingVerb.CONFIRM, booking=booking_id),
+                ),
+                Button.doing(
+                    t("int-btn-decline", lang),
+                    BookingAction(verb=BookingVerb.DECLINE, booking=booking_id),
+                ),
             ]
         ]
 
@@ -783,15 +784,13 @@ class InternshipService:
             name = display_name(person, self.texts, lang)[:40]
             keyboard.append(
                 [
-                    Button(
+                    Button.doing(
                         t("int-btn-attended", lang, student=name),
-                        BOOKING_ACTION,
-                        {"act": "att", "id": booking.id},
+                        BookingAction(verb=BookingVerb.ATTENDED, booking=booking.id),
                     ),
-                    Button(
+                    Button.doing(
                         t("int-btn-no-show", lang, student=name),
-                        BOOKING_ACTION,
-                        {"act": "abs", "id": booking.id},
+                        BookingAction(verb=BookingVerb.ABSENT, booking=booking.id),
                     ),
                 ]
             )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from services.actions import Action
 from services.clock import Clock
 from storage.models import OutboxStatus, OutgoingMessage, Role
 from storage.repositories.outbox import OutboxRepo
@@ -24,6 +25,12 @@ class Button:
     action: str | None = None
     args: dict[str, Any] = field(default_factory=dict)
     url: str | None = None
+
+    @classmethod
+    def doing(cls, text: str, action: Action) -> Button:
+        """A button carrying a typed action (services/actions.py), stored by its prefix and
+        fields and encoded by the one codec when sent."""
+        return cls(text, action.prefix, action.args())
 
 
 Keyboard = list[list[Button]]

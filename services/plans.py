@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from services.actions import PlanAction, PlanVerb
 from services.clock import Clock
 from services.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from services.i18n import Texts
@@ -19,7 +20,6 @@ from services.notify import Button, Keyboard, Notifier
 from services.people import Identity
 from services.reminders import (
     OPEN_STATUSES,
-    PLAN_ACTION,
     ReminderPolicy,
     ReminderService,
     display_name,
@@ -333,10 +333,15 @@ class PlanService:
         t = self.texts.get
         return [
             [
-                Button(t("plan-btn-approve", lang), PLAN_ACTION, {"act": "ok", "id": task_id}),
-                Button(t("plan-btn-return", lang), PLAN_ACTION, {"act": "ret", "id": task_id}),
+                Button.doing(
+                    t("plan-btn-approve", lang), PlanAction(verb=PlanVerb.APPROVE, task=task_id)
+                ),
+                Button.doing(
+                    t("plan-btn-return", lang),
+                    PlanAction(verb=PlanVerb.ASK_RETURN_COMMENT, task=task_id),
+                ),
             ],
-            [Button(t("plan-btn-open", lang), PLAN_ACTION, {"act": "open", "id": task_id})],
+            [Button.doing(t("plan-btn-open", lang), PlanAction(verb=PlanVerb.OPEN, task=task_id))],
         ]
 
     # The reviewer's side (the tutor or the mentor of the team, or the office).
@@ -466,10 +471,9 @@ class PlanService:
         if buttons:
             keyboard = [
                 [
-                    Button(
+                    Button.doing(
                         self.texts.get("plan-btn-open", lang),
-                        PLAN_ACTION,
-                        {"act": "open", "id": task.id},
+                        PlanAction(verb=PlanVerb.OPEN, task=task.id),
                     )
                 ]
             ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from services.actions import PlanAction, PlanVerb, SnoozeAction, SnoozeVerb
 from services.clock import Clock
 from services.errors import Conflict, NotAllowed, NotFound
 from services.i18n import Texts
@@ -32,9 +33,6 @@ from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
-# Callback prefixes of the handlers' CallbackData factories (handlers/plan.py).
-PLAN_ACTION = "plan"
-SNOOZE_ACTION = "rsn"
 
 SNOOZE = "snooze"
 DIGEST = "digest"
@@ -510,26 +508,35 @@ class ReminderService:
         the task (a booked internship); snoozing unless it is an event at a time, where «an hour
         later» or «tomorrow» may fall after the start."""
         t = self.texts.get
-        first = [Button(t("plan-btn-open", language), PLAN_ACTION, {"act": "open", "id": task.id})]
+        first = [
+            Button.doing(t("plan-btn-open", language), PlanAction(verb=PlanVerb.OPEN, task=task.id))
+        ]
         if submittable:
             first.append(
-                Button(t("plan-btn-submit", language), PLAN_ACTION, {"act": "sub", "id": task.id})
+                Button.doing(
+                    t("plan-btn-submit", language),
+                    PlanAction(verb=PlanVerb.ASK_EVIDENCE, task=task.id),
+                )
             )
         if task.kind in EVENT_KINDS:
             return [first]
         return [
             first,
             [
-                Button(t("reminder-btn-hour", language), SNOOZE_ACTION, {"rid": row.id, "m": "h"}),
-                Button(
-                    t("reminder-btn-tomorrow", language), SNOOZE_ACTION, {"rid": row.id, "m": "t"}
+                Button.doing(
+                    t("reminder-btn-hour", language),
+                    SnoozeAction(verb=SnoozeVerb.AN_HOUR, reminder=row.id),
+                ),
+                Button.doing(
+                    t("reminder-btn-tomorrow", language),
+                    SnoozeAction(verb=SnoozeVerb.TILL_TOMORROW, reminder=row.id),
                 ),
             ],
         ]
 
     def _tutor_buttons(self, task: PlanTask, language: str) -> Keyboard:
         text = self.texts.get("plan-btn-open", language)
-        return [[Button(text, PLAN_ACTION, {"act": "open", "id": task.id})]]
+        return [[Button.doing(text, PlanAction(verb=PlanVerb.OPEN, task=task.id))]]
 
     async def _deliver_digest(
         self,

@@ -14,13 +14,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, replace
 
+from services.actions import OfficeAction, OfficeVerb, ReviewAction, ReviewVerb
 from services.i18n import Translator
 from services.notify import Button, Keyboard
 from services.text_fit import MESSAGE_LIMIT, split_text
 from storage.models import Decision, Recommendation, Role
 
-REVIEW_ACTION = "sel"  # handlers/review.py's ReviewCD prefix
-OFFICE_ACTION = "ofs"  # handlers/office_selection.py's OfficeCD prefix
 COMMENT_LIMIT = 1000
 RECOMMENDATIONS = (Recommendation.ACCEPT, Recommendation.WAITLIST, Recommendation.REJECT)
 DECISIONS = (Decision.ACCEPTED, Decision.WAITLISTED, Decision.REJECTED)
@@ -231,12 +230,12 @@ def card_parts(view: CardView, t: Translator) -> list[CardPart]:
     return parts
 
 
-def _review(text: str, **args: int | str) -> Button:
-    return Button(text, REVIEW_ACTION, dict(args))
+def _review(text: str, verb: ReviewVerb, **fields: int) -> Button:
+    return Button.doing(text, ReviewAction(verb=verb, **fields))
 
 
-def _office(text: str, **args: int | str) -> Button:
-    return Button(text, OFFICE_ACTION, dict(args))
+def _office(text: str, verb: OfficeVerb, **fields: int | str) -> Button:
+    return Button.doing(text, OfficeAction.model_validate({"verb": verb, **fields}))
 
 
 def review_buttons(view: CardView, t: Translator) -> Keyboard:
@@ -250,22 +249,32 @@ def review_buttons(view: CardView, t: Translator) -> Keyboard:
         row = []
         for value in range(criterion.max_score + 1):
             key = "sel-btn-score-mine" if criterion.mine == value else "sel-btn-score"
-            row.append(_review(t(key, n=n, v=value), act="s", app=app, c=criterion.id, v=value))
+            row.append(
+                _review(
+                    t(key, n=n, v=value),
+                    ReviewVerb.SCORE,
+                    application=app,
+                    criterion=criterion.id,
+                    value=value,
+                )
+            )
         rows += [row[i : i + SCORES_PER_ROW] for i in range(0, len(row), SCORES_PER_ROW)]
-    rows.append([_review(t("sel-btn-comment"), act="cm", app=app)])
+    rows.append([_review(t("sel-btn-comment"), ReviewVerb.ASK_COMMENT, application=app)])
     rows.append(
         [
             _review(
                 ("✅ " if view.my_recommendation is rec else "") + t(f"sel-btn-rec-{rec.value}"),
-                act="r",
-                app=app,
-                v=index,
+                ReviewVerb.RECOMMEND,
+                application=app,
+                value=index,
             )
             for index, rec in enumerate(RECOMMENDATIONS)
         ]
     )
     if view.my_recommendation is not None:
-        rows.append([_review(t("sel-btn-next-application"), act="n", app=app)])
+        rows.append(
+            [_review(t("sel-btn-next-application"), ReviewVerb.NEXT_APPLICATION, application=app)]
+        )
     return rows
 
 
@@ -276,13 +285,21 @@ def office_buttons(view: CardView, t: Translator) -> Keyboard:
     rows: Keyboard = []
     if view.decision is None:
         rows += [
-            [_office(clip(t("sel-btn-accept-to", idea=title)), act="d", app=app, v=0, i=idea_id)]
+            [
+                _office(
+                    clip(t("sel-btn-accept-to", idea=title)),
+                    OfficeVerb.DECIDE,
+                    application=app,
+                    decision=0,
+                    idea=idea_id,
+                )
+            ]
             for idea_id, title in view.ranking
         ]
         rows.append(
             [
-                _office(t("sel-btn-waitlist"), act="d", app=app, v=1),
-                _office(t("sel-btn-reject"), act="d", app=app, v=2),
+                _office(t("sel-btn-waitlist"), OfficeVerb.DECIDE, application=app, decision=1),
+                _office(t("sel-btn-reject"), OfficeVerb.DECIDE, application=app, decision=2),
             ]
         )
     elif not view.published and view.decision_stamp is not None:
@@ -290,13 +307,13 @@ def office_buttons(view: CardView, t: Translator) -> Keyboard:
             [
                 _office(
                     t("sel-btn-undo"),
-                    act="u",
-                    app=app,
-                    v=DECISIONS.index(view.decision),
-                    i=view.decided_idea_id or 0,
-                    h=view.decision_stamp,
+                    OfficeVerb.UNDO,
+                    application=app,
+                    decision=DECISIONS.index(view.decision),
+                    idea=view.decided_idea_id or 0,
+                    stamp=view.decision_stamp,
                 )
             ]
         )
-    rows.append([_office(t("sel-btn-overview"), act="ov")])
+    rows.append([_office(t("sel-btn-overview"), OfficeVerb.OVERVIEW)])
     return rows

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from services.actions import RoadmapAction, RoadmapVerb
 from services.clock import Clock
 from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from services.i18n import Texts
@@ -29,7 +30,6 @@ from storage.models import (
 )
 from storage.uow import UnitOfWork
 
-ROADMAP_ACTION = "rm"
 EDITABLE = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
 MAX_STAGES = 30
 FIELD_LIMIT = 2000
@@ -181,7 +181,9 @@ class RoadmapService:
         await self._to_mentors(
             team,
             "passport-submitted-notice",
-            self._review_buttons("p", passport.id),
+            self._review_buttons(
+                RoadmapVerb.APPROVE_PASSPORT, RoadmapVerb.ASK_PASSPORT_RETURN, passport.id
+            ),
             **self._passport_args(passport),
         )
         await self.uow.commit()
@@ -231,7 +233,9 @@ class RoadmapService:
             now, me.person_id, "passport.decide", "passport", passport_id, decision=to.value
         )
         key = f"passport-{to.value}"
-        open_button = [[Button("", ROADMAP_ACTION, {"act": "po", "id": team.id})]]
+        open_button = [
+            [Button.doing("", RoadmapAction(verb=RoadmapVerb.OPEN_PASSPORT, item=team.id))]
+        ]
         await self._to_tutors(team, f"{key}-notice", open_button, comment=comment or "")
         await self.chat.post(team, f"{key}-chat", comment=comment or "")
         await self.uow.commit()
@@ -375,7 +379,7 @@ class RoadmapService:
         await self._to_mentors(
             team,
             "roadmap-submitted-notice",
-            self._review_buttons("s", stage_id),
+            self._review_buttons(RoadmapVerb.APPROVE_STAGE, RoadmapVerb.ASK_STAGE_RETURN, stage_id),
             subject=f"stage:{stage_id}",
             title=stage.title,
             report=report.text or self.texts.get("roadmap-report-file"),
@@ -417,7 +421,9 @@ class RoadmapService:
             now, me.person_id, "roadmap.decide", "stage", stage_id, decision=to.value
         )
         key = f"roadmap-{to.value}"
-        open_button = [[Button("", ROADMAP_ACTION, {"act": "so", "id": stage_id})]]
+        open_button = [
+            [Button.doing("", RoadmapAction(verb=RoadmapVerb.OPEN_STAGE, item=stage_id))]
+        ]
         await self._to_tutors(
             team, f"{key}-notice", open_button,
             title=stage.title, comment=comment or "",
@@ -428,16 +434,14 @@ class RoadmapService:
 
     # Messages.
 
-    def _review_buttons(self, kind: str, object_id: int) -> Keyboard:
+    def _review_buttons(
+        self, approve: RoadmapVerb, ask_return: RoadmapVerb, object_id: int
+    ) -> Keyboard:
         # Texts are filled per recipient's language in _send.
         return [
             [
-                Button(
-                    "roadmap-btn-approve", ROADMAP_ACTION, {"act": f"{kind}ok", "id": object_id}
-                ),
-                Button(
-                    "roadmap-btn-return", ROADMAP_ACTION, {"act": f"{kind}ret", "id": object_id}
-                ),
+                Button.doing("roadmap-btn-approve", RoadmapAction(verb=approve, item=object_id)),
+                Button.doing("roadmap-btn-return", RoadmapAction(verb=ask_return, item=object_id)),
             ]
         ]
 

@@ -39,6 +39,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from services.actions import ReviewAction, ReviewVerb
 from services.clock import Clock
 from services.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from services.i18n import Texts, Translator
@@ -47,8 +48,6 @@ from services.people import Identity
 from services.questionnaire import Step, StepKind, grade_range, steps_for
 from services.review_card import (
     COMMENT_LIMIT,
-    OFFICE_ACTION,
-    REVIEW_ACTION,
     CardAnswer,
     CardView,
     CriterionLine,
@@ -77,8 +76,6 @@ from storage.uow import UnitOfWork
 
 __all__ = [
     "COMMENT_LIMIT",
-    "OFFICE_ACTION",
-    "REVIEW_ACTION",
     "CardView",
     "CriterionLine",
     "ReviewProgress",
@@ -392,8 +389,9 @@ async def notify_reviewers(
             )
         else:  # the office, for a tutor's application
             text = texts.get("sel-notice-tutor", language, number=number)
-        button = Button(
-            texts.get("sel-btn-open", language), REVIEW_ACTION, {"act": "o", "app": application.id}
+        button = Button.doing(
+            texts.get("sel-btn-open", language),
+            ReviewAction(verb=ReviewVerb.OPEN_CARD, application=application.id),
         )
         if await notifier.send_text(
             person.tg_id,

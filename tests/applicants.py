@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from handlers.apply import ApplyCD
+from services.actions import ApplyAction, ApplyVerb, encode
 from services.clock import Clock
 from services.seasons import ImportReport, SeasonImportService
 from storage.models import Application, Municipality, Person, ProjectIdea
@@ -33,8 +33,18 @@ async def import_example(uow_factory: UnitOfWorkFactory, clock: Clock) -> Import
         )
 
 
-def cd(act: str, app: int = 0, step: str = "", val: str = "") -> str:
-    return ApplyCD(act=act, app=app, step=step, val=val).pack()
+def cd(
+    verb: ApplyVerb,
+    app: int = 0,
+    step: str = "",
+    choice: str = "",
+    *,
+    item: int = 0,
+    page: int = 0,
+) -> str:
+    """The payload of a questionnaire button, as the bot encodes it."""
+    action = ApplyAction(verb=verb, application=app, step=step, choice=choice, item=item, page=page)
+    return encode(action)
 
 
 async def application_of(harness: Harness, tg_id: int) -> Application | None:
@@ -68,16 +78,16 @@ async def start_application(
     application = await application_of(harness, uid)
     assert application is not None
     app = application.id
-    await harness.press(uid, cd("ch", app, "role", role))
+    await harness.press(uid, cd(ApplyVerb.CHOOSE, app, "role", role))
     if role == "student":
-        await harness.press(uid, cd("ch", app, "age_group", age_group))
+        await harness.press(uid, cd(ApplyVerb.CHOOSE, app, "age_group", age_group))
     if role == "tutor" or age_group != "child":
-        await harness.press(uid, cd("ok", app, "consent"))
+        await harness.press(uid, cd(ApplyVerb.CONFIRM, app, "consent"))
     if role == "student":
         await harness.send(uid, "Иванова Елена Сергеевна")
-        await harness.press(uid, cd("ch", app, "rep_relation", "mother"))
+        await harness.press(uid, cd(ApplyVerb.CHOOSE, app, "rep_relation", "mother"))
         await harness.send(uid, "+7 913 100-20-30")
-        await harness.press(uid, cd("ok", app, "rep_consent"))
+        await harness.press(uid, cd(ApplyVerb.CONFIRM, app, "rep_consent"))
     return app
 
 
@@ -86,9 +96,11 @@ async def fill_after_consent(
 ) -> None:
     await harness.send(uid, birth)
     await harness.send(uid, "Иванов Пётр Алексеевич")
-    await harness.press(uid, cd("mu", app, val=str(await municipality_id(harness, "Томск"))))
+    await harness.press(
+        uid, cd(ApplyVerb.PICK_MUNICIPALITY, app, item=await municipality_id(harness, "Томск"))
+    )
     if role == "student":
-        await harness.press(uid, cd("ch", app, "edu_type", "school"))
+        await harness.press(uid, cd(ApplyVerb.CHOOSE, app, "edu_type", "school"))
         await harness.send(uid, "МАОУ СОШ № 32 г. Томска")
         await harness.send(uid, "7")
     else:
@@ -96,17 +108,17 @@ async def fill_after_consent(
         await harness.send(uid, "2")
     await harness.send(uid, "8 (913) 555-44-33")
     await harness.send(uid, "Petr@Example.RU")
-    await harness.press(uid, cd("sk", app, "leader_id"))
+    await harness.press(uid, cd(ApplyVerb.SKIP, app, "leader_id"))
     await harness.send(uid, "petr.ivanov")
     await harness.send(uid, ABOUT)
     await harness.send(uid, ABOUT + " Ещё я веду блог о науке.")
     await harness.send(uid, WHY)
     await harness.send(uid, EXPERIENCE)
-    await harness.press(uid, cd("ch", app, "q-teamwork", "4"))
+    await harness.press(uid, cd(ApplyVerb.CHOOSE, app, "q-teamwork", "4"))
     first, second = await idea_ids(harness, "space-sat", "peat-monitor")
-    await harness.press(uid, cd("it", app, val=f"{first}.0"))
-    await harness.press(uid, cd("it", app, val=f"{second}.0"))
-    await harness.press(uid, cd("id", app))
+    await harness.press(uid, cd(ApplyVerb.TOGGLE_IDEA, app, item=first, page=0))
+    await harness.press(uid, cd(ApplyVerb.TOGGLE_IDEA, app, item=second, page=0))
+    await harness.press(uid, cd(ApplyVerb.IDEAS_DONE, app))
 
 
 async def fill_to_review(

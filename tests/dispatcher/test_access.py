@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from handlers.office_access import AccessCD
+from services.actions import AccessAction, AccessVerb, encode
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
 from services.i18n import Texts
@@ -209,7 +209,9 @@ async def test_a_revoked_role_is_gone_at_once_and_leaves_the_menu(
     assert harness.session.texts_to(MENTOR_A)[-1].startswith("Заявки на проверку")
     grant_id = await _mentor_grant_id(harness, MENTOR_A)
 
-    await harness.press(OFFICE, AccessCD(act="ar", id=grant_id).pack())
+    await harness.press(
+        OFFICE, encode(AccessAction(verb=AccessVerb.ASK_REVOKE_ROLE, item=grant_id))
+    )
     confirm = _last_edit(harness)
     assert confirm.text.startswith("Отозвать роль «наставник», набор tomsk-2026 у Наставник 7001?")
     yes = _buttons(confirm.reply_markup)["Да, отозвать роль"]
@@ -250,18 +252,24 @@ async def test_presses_the_office_may_not_make_are_refused_and_change_nothing(
         }
     assert invitation_id is not None
     for data in (
-        AccessCD(act="pg").pack(),
-        AccessCD(act="yr", id=mentor_grant).pack(),
-        AccessCD(act="yi", id=invitation_id).pack(),
+        encode(AccessAction(verb=AccessVerb.SHOW_PAGE)),
+        encode(AccessAction(verb=AccessVerb.REVOKE_ROLE, item=mentor_grant)),
+        encode(AccessAction(verb=AccessVerb.REVOKE_INVITATION, item=invitation_id)),
     ):
         await harness.press(MENTOR_A, data)
     await harness.send(MENTOR_A, "/access")
     assert harness.session.alerts() == [NOT_ALLOWED] * 3
     assert harness.session.texts_to(MENTOR_A) == [NOT_ALLOWED]
 
-    await harness.press(OFFICE, AccessCD(act="ar", id=office[OFFICE]).pack())
-    await harness.press(OFFICE, AccessCD(act="yr", id=office[OFFICE]).pack())
-    await harness.press(OFFICE, AccessCD(act="yr", id=office[SETTINGS_ADMIN]).pack())
+    await harness.press(
+        OFFICE, encode(AccessAction(verb=AccessVerb.ASK_REVOKE_ROLE, item=office[OFFICE]))
+    )
+    await harness.press(
+        OFFICE, encode(AccessAction(verb=AccessVerb.REVOKE_ROLE, item=office[OFFICE]))
+    )
+    await harness.press(
+        OFFICE, encode(AccessAction(verb=AccessVerb.REVOKE_ROLE, item=office[SETTINGS_ADMIN]))
+    )
     own, own_confirmed, settings = harness.session.alerts()[3:]
     refusal = "Свою роль проектного офиса отозвать нельзя: попросите об этом другого сотрудника"
     assert own == own_confirmed == refusal + " офиса."
@@ -272,7 +280,9 @@ async def test_presses_the_office_may_not_make_are_refused_and_change_nothing(
     assert granted.details == {"role": "office", "source": "settings"}
 
     # Another office member may revoke it: the office always keeps someone.
-    await harness.press(SETTINGS_ADMIN, AccessCD(act="yr", id=office[OFFICE]).pack())
+    await harness.press(
+        SETTINGS_ADMIN, encode(AccessAction(verb=AccessVerb.REVOKE_ROLE, item=office[OFFICE]))
+    )
     assert len(await _audit(harness, "role.revoke")) == 1
     await harness.send(OFFICE, "/access")
     assert harness.session.texts_to(OFFICE)[-1] == NOT_ALLOWED

@@ -16,6 +16,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import Chat, Contact, Message, PhotoSize, Sticker, Update
 from sqlalchemy import select
 
+from services.actions import ApplyVerb
 from services.clock import FixedClock
 from storage.models import (
     Answer,
@@ -92,15 +93,17 @@ def _lose_the_cursor(harness: Harness) -> None:
 
 async def test_student_fills_edits_from_review_and_submits(harness: Harness) -> None:
     await harness.send(10, "/start")
-    assert ("📝 Подать заявку", cd("open")) in _buttons(harness, 10)
+    assert ("📝 Подать заявку", cd(ApplyVerb.OPEN)) in _buttons(harness, 10)
     app = await fill_to_review(harness, 10)
     review = _last(harness, 10)
     assert review.startswith("Проверьте заявку перед отправкой.")
     assert "ФИО: Иванов Пётр Алексеевич" in review and "Класс / курс: 7 класс" in review
     assert "Проектные идеи: 1. Школьный наноспутник; 2. Мониторинг торфяных пожаров" in review
-    assert ("✏️ Учебное заведение", cd("ed", app, "institution")) in _buttons(harness, 10)
+    assert ("✏️ Учебное заведение", cd(ApplyVerb.EDIT_FROM_REVIEW, app, "institution")) in _buttons(
+        harness, 10
+    )
 
-    await harness.press(10, cd("ed", app, "institution"))
+    await harness.press(10, cd(ApplyVerb.EDIT_FROM_REVIEW, app, "institution"))
     step = _last(harness, 10)
     assert "Шаг 11 из 22" in step and "Сейчас указано: МАОУ СОШ № 32 г. Томска" in step
     await harness.send(10, "Лицей № 7 г. Томска")
@@ -109,9 +112,9 @@ async def test_student_fills_edits_from_review_and_submits(harness: Harness) -> 
         review.startswith("Проверьте заявку") and "Учебное заведение: Лицей № 7 г. Томска" in review
     )
 
-    await harness.press(10, cd("sb", app))
+    await harness.press(10, cd(ApplyVerb.SUBMIT, app))
     assert _last(harness, 10).startswith("Заявка отправлена! Её номер — TOMSK-2026-00001.")
-    await harness.press(10, cd("sb", app))  # a double tap changes nothing
+    await harness.press(10, cd(ApplyVerb.SUBMIT, app))  # a double tap changes nothing
     await harness.send(10, "/status")
     assert "Заявка № TOMSK-2026-00001 отправлена" in _last(harness, 10)
     application = await application_of(harness, 10)
@@ -145,7 +148,10 @@ async def test_bad_inputs_are_answered_and_the_step_repeated(harness: Harness) -
     await harness.send(11, "том")
     assert _last(harness, 11).startswith("Выберите ваш муниципалитет из найденного:")
     assert [text for text, _ in _buttons(harness, 11)][:2] == ["Томск", "Томский район"]
-    await harness.press(11, cd("mu", app, val=str(await municipality_id(harness, "Томский район"))))
+    await harness.press(
+        11,
+        cd(ApplyVerb.PICK_MUNICIPALITY, app, item=await municipality_id(harness, "Томский район")),
+    )
     await harness.send(11, "колледж")  # a typed label works like the button
     await harness.send(11, "Томский политехнический техникум")
     await harness.send(11, "9")
@@ -168,11 +174,11 @@ async def test_bad_inputs_are_answered_and_the_step_repeated(harness: Harness) -
     assert removal.reply_markup is not None and removal.reply_markup.remove_keyboard
     await harness.send(11, "not-an-email")
     assert _last(harness, 11).startswith("Адрес почты не распознан")
-    await harness.press(11, cd("sk", app, "email"))
+    await harness.press(11, cd(ApplyVerb.SKIP, app, "email"))
     await harness.send(11, "https://leader-id.ru/events/5")
     assert _last(harness, 11).startswith("Укажите номер профиля Leader-ID")
     await harness.send(11, "https://leader-id.ru/users/424242")
-    await harness.press(11, cd("sk", app, "meo"))
+    await harness.press(11, cd(ApplyVerb.SKIP, app, "meo"))
     await harness.send(11, "Коротко о себе")
     assert _last(harness, 11).startswith("Слишком коротко: 14 из минимум 50 символов.")
     await harness.send(11, ABOUT)
@@ -222,18 +228,18 @@ async def test_back_keep_and_skip(harness: Harness) -> None:
     app = await start_application(harness, 12, role="tutor")
     assert "Шаг 3 из 17" in _last(harness, 12)
     # Back from the birth date steps over the given consent to the role.
-    await harness.press(12, cd("bk", app, "birth_date"))
+    await harness.press(12, cd(ApplyVerb.BACK, app, "birth_date"))
     assert "Шаг 1 из 17" in _last(harness, 12) and "Сейчас указано: тьютор" in _last(harness, 12)
-    await harness.press(12, cd("kp", app, "role"))
+    await harness.press(12, cd(ApplyVerb.KEEP, app, "role"))
     assert "Шаг 3 из 17" in _last(harness, 12)
     await harness.send(12, "01.02.2004")
     await harness.send(12, "Сидорова Анна Игоревна")
-    await harness.press(12, cd("bk", app, "municipality"))
+    await harness.press(12, cd(ApplyVerb.BACK, app, "municipality"))
     back = _last(harness, 12)
     assert "Шаг 4 из 17" in back and "Сейчас указано: Сидорова Анна Игоревна" in back
-    await harness.press(12, cd("kp", app, "full_name"))
+    await harness.press(12, cd(ApplyVerb.KEEP, app, "full_name"))
     assert "Шаг 5 из 17" in _last(harness, 12)
-    await harness.press(12, cd("sk", app, "municipality"))  # not optional: refused
+    await harness.press(12, cd(ApplyVerb.SKIP, app, "municipality"))  # not optional: refused
     assert harness.session.alerts()[-1].startswith("Этот шаг сейчас недоступен")
     assert (await _answers(harness, app)).keys() == {"role", "consent", "birth_date", "full_name"}
 
@@ -255,18 +261,18 @@ async def test_ideas_are_ranked_one_to_three_in_order(harness: Harness) -> None:
     await harness.send(13, "Мне нравятся все")
     assert _last(harness, 13).startswith("Идеи выбираются кнопками под списком")
     a, b, c, d = await idea_ids(harness, "milk-trace", "river-clean", "med-ai", "yard-lab")
-    await harness.press(13, cd("ip", app, val="2"))
+    await harness.press(13, cd(ApplyVerb.IDEAS_PAGE, app, page=2))
     edited = harness.session.of("EditMessageText")[-1]
     assert "Страница 3 из 3" in edited.text and "Молоко с историей" in edited.text
     for idea in (a, b, c, d):
-        await harness.press(13, cd("it", app, val=f"{idea}.2"))
+        await harness.press(13, cd(ApplyVerb.TOGGLE_IDEA, app, item=idea, page=2))
     assert harness.session.alerts()[-1].startswith("Можно выбрать не больше 3 идей.")
-    await harness.press(13, cd("it", app, val=f"{b}.2"))  # unpick the second
-    await harness.press(13, cd("it", app, val=f"{d}.2"))
+    await harness.press(13, cd(ApplyVerb.TOGGLE_IDEA, app, item=b, page=2))  # unpick the second
+    await harness.press(13, cd(ApplyVerb.TOGGLE_IDEA, app, item=d, page=2))
     assert "Ваш выбор: 1. Молоко с историей; 2. Помощник для сельского фельдшера; 3. Двор" in (
         harness.session.of("EditMessageText")[-1].text
     )
-    await harness.press(13, cd("id", app))
+    await harness.press(13, cd(ApplyVerb.IDEAS_DONE, app))
     assert _last(harness, 13).startswith("Проверьте заявку перед отправкой.")
     async with harness.app.uow_factory() as uow:
         ranked = list(await uow.session.execute(
@@ -310,18 +316,18 @@ async def test_status_withdraw_and_privacy(harness: Harness) -> None:
     await harness.send(15, "/privacy")
     assert _last(harness, 15).startswith("Действующих согласий на обработку персональных данных")
     app = await fill_to_review(harness, 15, birth="15.01.2011", age_group="teen")
-    await harness.press(15, cd("sb", app))
+    await harness.press(15, cd(ApplyVerb.SUBMIT, app))
     await harness.send(15, "/status")
-    assert ("Отозвать заявку", cd("wd", app)) in _buttons(harness, 15)
-    await harness.press(15, cd("wd", app))
-    await harness.press(15, cd("wy", app))
+    assert ("Отозвать заявку", cd(ApplyVerb.ASK_WITHDRAW, app)) in _buttons(harness, 15)
+    await harness.press(15, cd(ApplyVerb.ASK_WITHDRAW, app))
+    await harness.press(15, cd(ApplyVerb.WITHDRAW, app))
     assert _last(harness, 15).startswith("Заявка отозвана.")
     await harness.send(15, "/privacy")
     privacy = _last(harness, 15)
     assert "• ваше согласие, редакция 2026.1, 01.09.2026 14:00" in privacy
     assert "• согласие законного представителя, редакция 2026.1" in privacy
-    await harness.press(15, cd("pw"))
-    await harness.press(15, cd("py"))
+    await harness.press(15, cd(ApplyVerb.ASK_WITHDRAW_CONSENT))
+    await harness.press(15, cd(ApplyVerb.WITHDRAW_CONSENT))
     assert _last(harness, 15).startswith("Согласие отозвано, заявка отозвана, ваши данные удалены.")
     async with harness.app.uow_factory() as uow:
         person = await uow.session.scalar(select(Person).where(Person.tg_id == 15))
@@ -333,7 +339,7 @@ async def test_status_withdraw_and_privacy(harness: Harness) -> None:
 
 async def test_someone_elses_buttons_are_refused(harness: Harness) -> None:
     app = await start_application(harness, 16, role="tutor")
-    await harness.press(17, cd("ch", app, "role", "student"))
+    await harness.press(17, cd(ApplyVerb.CHOOSE, app, "role", "student"))
     assert harness.session.alerts() == ["Недостаточно прав для этого действия."]
 
 
@@ -347,7 +353,7 @@ async def test_logs_carry_no_personal_data(
         caplog.set_level(logging.DEBUG, logger=name)
     app = await start_application(harness, 18)
     await fill_after_consent(harness, 18, app)
-    await harness.press(18, cd("sb", app))
+    await harness.press(18, cd(ApplyVerb.SUBMIT, app))
     assert "application 1 submitted" in caplog.text
     # Phones by their last seven digits, typed and normalised: a bare "913" also turns up in
     # the random bot id aiogram logs.
@@ -358,7 +364,7 @@ async def test_logs_carry_no_personal_data(
 
 async def test_phone_step_reply_keyboard_back_and_keep(harness: Harness) -> None:
     app = await fill_to_review(harness, 19)
-    await harness.press(19, cd("ed", app, "phone"))
+    await harness.press(19, cd(ApplyVerb.EDIT_FROM_REVIEW, app, "phone"))
     prompt = harness.session.of("SendMessage")[-1]
     assert "Сейчас указано: +79135554433" in prompt.text
     assert [[b.text for b in row] for row in prompt.reply_markup.keyboard] == [
@@ -369,7 +375,7 @@ async def test_phone_step_reply_keyboard_back_and_keep(harness: Harness) -> None
     await harness.send(19, "Оставить как есть ➡️")
     closing, review = harness.session.of("SendMessage")[-2:]
     assert closing.reply_markup.remove_keyboard and review.text.startswith("Проверьте заявку")
-    await harness.press(19, cd("ed", app, "phone"))
+    await harness.press(19, cd(ApplyVerb.EDIT_FROM_REVIEW, app, "phone"))
     await harness.send(19, "⬅️ Назад")
     assert _last(harness, 19).startswith("Проверьте заявку")
     assert (await _answers(harness, app))["phone"] == "+79135554433"
@@ -382,7 +388,7 @@ async def test_a_student_of_eighteen_is_refused_at_the_age_group_with_the_way_fo
     application = await application_of(harness, 30)
     assert application is not None
     app = application.id
-    await harness.press(30, cd("ch", app, "role", "student"))
+    await harness.press(30, cd(ApplyVerb.CHOOSE, app, "role", "student"))
     asked = _last(harness, 30)
     assert "Шаг 2 из 23" in asked and "Сколько вам полных лет?" in asked
     assert [text for text, _ in _buttons(harness, 30)][:3] == [
@@ -390,21 +396,21 @@ async def test_a_student_of_eighteen_is_refused_at_the_age_group_with_the_way_fo
         "от 14 до 17 лет",
         "18 лет и старше",
     ]
-    await harness.press(30, cd("ch", app, "age_group", "adult"))
+    await harness.press(30, cd(ApplyVerb.CHOOSE, app, "age_group", "adult"))
     refusal = _last(harness, 30)
     assert refusal.startswith(
         "К сожалению, обучающиеся участвуют в программе в возрасте от 13 до 17 лет"
     )
-    assert ("Изменить роль", cd("go", app, "role")) in _buttons(harness, 30)
-    assert ("🔄 Начать заново", cd("rs", app)) in _buttons(harness, 30)
-    assert ("⬅️ Назад", cd("bk", app, "age_group")) in _buttons(harness, 30)
+    assert ("Изменить роль", cd(ApplyVerb.CHANGE_PATH, app, "role")) in _buttons(harness, 30)
+    assert ("🔄 Начать заново", cd(ApplyVerb.ASK_RESTART, app)) in _buttons(harness, 30)
+    assert ("⬅️ Назад", cd(ApplyVerb.BACK, app, "age_group")) in _buttons(harness, 30)
     assert await _answers(harness, app) == {"role": "student"}  # the refused group is not kept
 
-    await harness.press(30, cd("go", app, "role"))
+    await harness.press(30, cd(ApplyVerb.CHANGE_PATH, app, "role"))
     assert "Шаг 1 из 23" in _last(harness, 30) and "Кем вы хотите участвовать" in _last(harness, 30)
-    await harness.press(30, cd("ch", app, "role", "tutor"))
+    await harness.press(30, cd(ApplyVerb.CHOOSE, app, "role", "tutor"))
     assert "Шаг 2 из 17" in _last(harness, 30) and "Согласие на обработку" in _last(harness, 30)
-    await harness.press(30, cd("ok", app, "consent"))
+    await harness.press(30, cd(ApplyVerb.CONFIRM, app, "consent"))
     await harness.send(30, "01.01.2007")
     assert "Шаг 4 из 17" in _last(harness, 30)  # nineteen: a tutor
     assert (await _answers(harness, app)).keys() == {"role", "consent", "birth_date"}
@@ -421,16 +427,16 @@ async def test_a_refused_birth_date_offers_back_change_role_and_start_over(
     assert "от 13 до 17 лет на день подачи заявки, а вам 19" in refusal
     assert "Шаг 8 из 23" in refusal
     buttons = _buttons(harness, 31)
-    assert ("⬅️ Назад", cd("bk", app, "birth_date")) in buttons
-    assert ("Изменить роль", cd("go", app, "role")) in buttons
-    assert ("🔄 Начать заново", cd("rs", app)) in buttons
+    assert ("⬅️ Назад", cd(ApplyVerb.BACK, app, "birth_date")) in buttons
+    assert ("Изменить роль", cd(ApplyVerb.CHANGE_PATH, app, "role")) in buttons
+    assert ("🔄 Начать заново", cd(ApplyVerb.ASK_RESTART, app)) in buttons
     # /apply brings the same step back, and it still has its way out.
     await harness.send(31, "/apply")
-    assert ("⬅️ Назад", cd("bk", app, "birth_date")) in _buttons(harness, 31)
+    assert ("⬅️ Назад", cd(ApplyVerb.BACK, app, "birth_date")) in _buttons(harness, 31)
 
     # Change the role: the own consent still applies; the parent's details go.
-    await harness.press(31, cd("go", app, "role"))
-    await harness.press(31, cd("ch", app, "role", "tutor"))
+    await harness.press(31, cd(ApplyVerb.CHANGE_PATH, app, "role"))
+    await harness.press(31, cd(ApplyVerb.CHOOSE, app, "role", "tutor"))
     assert "Шаг 3 из 17" in _last(harness, 31) and "ДД.ММ.ГГГГ" in _last(harness, 31)
     assert await _answers(harness, app) == {"role": "tutor", "consent": "2026.1"}
     assert set(await _consents(harness)) == {ConsentKind.APPLICANT}
@@ -438,9 +444,9 @@ async def test_a_refused_birth_date_offers_back_change_role_and_start_over(
     assert "Шаг 4 из 17" in _last(harness, 31)
 
     # Start over: asked first, then a clean draft at the role.
-    await harness.press(31, cd("rs", app))
+    await harness.press(31, cd(ApplyVerb.ASK_RESTART, app))
     assert _last(harness, 31).startswith("Начать заявку заново?")
-    await harness.press(31, cd("ry", app))
+    await harness.press(31, cd(ApplyVerb.RESTART, app))
     assert "Шаг 1 из 23" in _last(harness, 31) and "Кем вы хотите участвовать" in _last(harness, 31)
     assert await _answers(harness, app) == {}
     assert await _consents(harness) == {}
@@ -479,13 +485,15 @@ async def test_a_parent_is_asked_only_when_needed_and_their_data_erased_when_no_
     assert mismatch.startswith(
         "По дате рождения вам 15, а в начале анкеты выбран возраст «младше 14 лет»."
     )
-    assert ("Изменить возраст", cd("go", app, "age_group")) in _buttons(harness, 33)
+    assert ("Изменить возраст", cd(ApplyVerb.CHANGE_PATH, app, "age_group")) in _buttons(
+        harness, 33
+    )
     assert "birth_date" not in await _answers(harness, app)
-    await harness.press(33, cd("go", app, "age_group"))
-    await harness.press(33, cd("ch", app, "age_group", "teen"))
+    await harness.press(33, cd(ApplyVerb.CHANGE_PATH, app, "age_group"))
+    await harness.press(33, cd(ApplyVerb.CHOOSE, app, "age_group", "teen"))
     # 14–17: their own consent is missing, so it is asked next; the parent's still applies.
     assert "Шаг 3 из 23" in _last(harness, 33) and "Согласие на обработку" in _last(harness, 33)
-    await harness.press(33, cd("ok", app, "consent"))
+    await harness.press(33, cd(ApplyVerb.CONFIRM, app, "consent"))
     assert "Шаг 8 из 23" in _last(harness, 33)
     await harness.send(33, "15.01.2011")
     assert "Шаг 9 из 23" in _last(harness, 33)
@@ -503,9 +511,9 @@ async def test_back_to_a_younger_age_group_erases_the_consent_it_does_not_ask_fo
     app = await start_application(harness, 35, age_group="teen")
     await harness.send(35, "15.01.2013")  # thirteen, but said 14–17
     assert _last(harness, 35).startswith("По дате рождения вам 13")
-    await harness.press(35, cd("bk", app, "birth_date"))
+    await harness.press(35, cd(ApplyVerb.BACK, app, "birth_date"))
     assert "Шаг 2 из 23" in _last(harness, 35)  # over the given consents to the age group
-    await harness.press(35, cd("ch", app, "age_group", "child"))
+    await harness.press(35, cd(ApplyVerb.CHOOSE, app, "age_group", "child"))
     assert "Шаг 7 из 22" in _last(harness, 35)  # the parent's consent still applies
     assert "consent" not in await _answers(harness, app)
     assert set(await _consents(harness)) == {ConsentKind.REPRESENTATIVE}
@@ -526,8 +534,10 @@ async def test_a_typed_answer_after_the_fsm_lost_its_cursor_resumes_the_draft(
     _lose_the_cursor(harness)
     await harness.send(36, "Москва")
     assert "начинается с «Москва»" in _last(harness, 36) and "Шаг 9 из 22" in _last(harness, 36)
-    await harness.press(36, cd("mu", app, val=str(await municipality_id(harness, "Томск"))))
-    await harness.press(36, cd("ch", app, "edu_type", "school"))
+    await harness.press(
+        36, cd(ApplyVerb.PICK_MUNICIPALITY, app, item=await municipality_id(harness, "Томск"))
+    )
+    await harness.press(36, cd(ApplyVerb.CHOOSE, app, "edu_type", "school"))
     await harness.send(36, "МАОУ СОШ № 32 г. Томска")
     await harness.send(36, "7")
     # A shared contact after the cursor is lost is the phone step's answer.

@@ -10,10 +10,21 @@ from datetime import UTC
 import pytest
 from icalendar import Calendar
 
-from handlers.internships import BookingCD, InternshipsCD
-from handlers.plan import PlanCD
-from handlers.slots import SlotAddCD, SlotCD
 from scheduler.jobs import Jobs
+from services.actions import (
+    BookingAction,
+    BookingVerb,
+    InternshipsAction,
+    InternshipsVerb,
+    PlanAction,
+    PlanVerb,
+    SlotAction,
+    SlotAddAction,
+    SlotAddVerb,
+    SlotVerb,
+    decode,
+    encode,
+)
 from services.clock import FixedClock
 from storage.models import Role
 from tests.bookings_world import (
@@ -65,23 +76,27 @@ async def test_browse_book_confirm_and_get_the_calendar_file(
         "   Направления: Промышленность, Экология. Свободно мест: 2 из 2\n"
         "   Требования: Сменная обувь\n2. Лаборатория «Кванториум»"
     )
-    book = InternshipsCD(act="book", id=world.slot_id).pack()
+    book = encode(InternshipsAction(verb=InternshipsVerb.BOOK, slot=world.slot_id))
     assert buttons(harness, STUDENT) == [
         book,
-        InternshipsCD(act="book", id=world.lab_slot_id).pack(),
-        InternshipsCD(act="wk", w=1).pack(),  # no «earlier» from today: nothing there is open
-        InternshipsCD(act="dirs").pack(),
+        encode(InternshipsAction(verb=InternshipsVerb.BOOK, slot=world.lab_slot_id)),
+        encode(
+            InternshipsAction(verb=InternshipsVerb.SHOW_WEEK, week=1)
+        ),  # no «earlier» from today: nothing there is open
+        encode(InternshipsAction(verb=InternshipsVerb.PICK_DIRECTION)),
     ]
-    await harness.press(STUDENT, InternshipsCD(act="wk", w=1).pack())
+    await harness.press(STUDENT, encode(InternshipsAction(verb=InternshipsVerb.SHOW_WEEK, week=1)))
     assert "Профпроба" not in last_text(harness, STUDENT)
     assert "профессиональная проба\n   10.09.2026 10:00–12:00" in last_text(harness, STUDENT)
-    await harness.press(STUDENT, InternshipsCD(act="dirs").pack())
+    await harness.press(STUDENT, encode(InternshipsAction(verb=InternshipsVerb.PICK_DIRECTION)))
     assert buttons(harness, STUDENT)[1:] == [
-        InternshipsCD(act="wk", d=0).pack(),
-        InternshipsCD(act="wk", d=1).pack(),
-        InternshipsCD(act="wk", d=2).pack(),
+        encode(InternshipsAction(verb=InternshipsVerb.SHOW_WEEK, direction=0)),
+        encode(InternshipsAction(verb=InternshipsVerb.SHOW_WEEK, direction=1)),
+        encode(InternshipsAction(verb=InternshipsVerb.SHOW_WEEK, direction=2)),
     ]
-    await harness.press(STUDENT, InternshipsCD(act="wk", d=0).pack())
+    await harness.press(
+        STUDENT, encode(InternshipsAction(verb=InternshipsVerb.SHOW_WEEK, direction=0))
+    )
     assert "(направление: Высокие технологии)" in last_text(harness, STUDENT)
     assert "АО «Завод»" not in last_text(harness, STUDENT)
 
@@ -91,7 +106,10 @@ async def test_browse_book_confirm_and_get_the_calendar_file(
     request = last_text(harness, CONTACT)
     assert request.startswith("Новая запись: Участник №")
     [confirm, decline] = buttons(harness, CONTACT)
-    assert confirm.startswith("bk:ok:") and decline.startswith("bk:no:")
+    assert [decode(confirm), decode(decline)] == [
+        BookingAction(verb=verb, booking=decode(confirm).booking)
+        for verb in (BookingVerb.CONFIRM, BookingVerb.DECLINE)
+    ]
 
     await harness.press(STUDENT, confirm)  # the student cannot confirm their own booking
     assert harness.session.alerts()[-1] == NOT_ALLOWED
@@ -113,7 +131,9 @@ async def test_bookings_cancel_and_the_waitlisted_student_is_offered(
     harness: Harness, world: BookingWorld
 ) -> None:
     for student in (STUDENT, STUDENT2, STUDENT3):
-        await harness.press(student, InternshipsCD(act="book", id=world.slot_id).pack())
+        await harness.press(
+            student, encode(InternshipsAction(verb=InternshipsVerb.BOOK, slot=world.slot_id))
+        )
     assert last_text(harness, STUDENT3).startswith("Свободных мест нет, вы в листе ожидания")
     await harness.send(STUDENT, "/bookings")
     assert last_text(harness, STUDENT) == (
@@ -130,7 +150,10 @@ async def test_bookings_cancel_and_the_waitlisted_student_is_offered(
     await harness.deliver()
     assert last_text(harness, STUDENT3).startswith("Освободилось место: АО «Завод»")
     accept, refuse = buttons(harness, STUDENT3)
-    assert accept.startswith("bk:acc:") and refuse.startswith("bk:rej:")
+    assert [decode(accept), decode(refuse)] == [
+        BookingAction(verb=verb, booking=decode(accept).booking)
+        for verb in (BookingVerb.ACCEPT_OFFER, BookingVerb.REFUSE_OFFER)
+    ]
     await harness.press(STUDENT, accept)
     assert harness.session.alerts()[-1] == NOT_ALLOWED
     await harness.press(STUDENT3, accept)
@@ -143,36 +166,40 @@ async def test_the_site_contact_adds_a_slot_with_back_and_specific_errors(
     await harness.send(CONTACT, "/slots")
     assert last_text(harness, CONTACT).startswith("Слоты вашей площадки:\n1. стажировка, ")
     assert buttons(harness, CONTACT) == [
-        SlotCD(act="open", id=world.slot_id).pack(),
-        SlotCD(act="open", id=world.trial_id).pack(),
-        SlotCD(act="add").pack(),
+        encode(SlotAction(verb=SlotVerb.OPEN, slot=world.slot_id)),
+        encode(SlotAction(verb=SlotVerb.OPEN, slot=world.trial_id)),
+        encode(SlotAction(verb=SlotVerb.ADD)),
     ]
-    await harness.press(CONTACT, SlotCD(act="add").pack())
+    await harness.press(CONTACT, encode(SlotAction(verb=SlotVerb.ADD)))
     assert last_text(harness, CONTACT) == "Площадка «АО «Завод»». Что это за слот?"
-    await harness.press(CONTACT, SlotAddCD(act="kind", v="internship").pack())
+    await harness.press(
+        CONTACT, encode(SlotAddAction(verb=SlotAddVerb.PICK_KIND, kind="internship"))
+    )
     await harness.send(CONTACT, "в среду")
     assert last_text(harness, CONTACT).startswith("Не понял дату. Пришлите в виде ДД.ММ.ГГГГ")
     await harness.send(CONTACT, "16.09.2026 09:00")
     assert last_text(harness, CONTACT).startswith("Начало 16.09.2026 09:00. Когда окончание?")
     await harness.send(CONTACT, "08:00")
     assert last_text(harness, CONTACT) == "Окончание должно быть позже начала (16.09.2026 09:00)."
-    await harness.press(CONTACT, SlotAddCD(act="back").pack())
+    await harness.press(CONTACT, encode(SlotAddAction(verb=SlotAddVerb.BACK)))
     assert last_text(harness, CONTACT).startswith("Когда начало?")
     await harness.send(CONTACT, "16.09.2026 10:00")
     await harness.send(CONTACT, "12:00")
     await harness.send(CONTACT, "много")
     assert last_text(harness, CONTACT) == "Пришлите число мест цифрами, например 5."
     await harness.send(CONTACT, "3")
-    await harness.press(CONTACT, SlotAddCD(act="skip").pack())
-    await harness.press(CONTACT, SlotAddCD(act="skip").pack())
+    await harness.press(CONTACT, encode(SlotAddAction(verb=SlotAddVerb.SKIP)))
+    await harness.press(CONTACT, encode(SlotAddAction(verb=SlotAddVerb.SKIP)))
     assert last_text(harness, CONTACT) == (
         "Проверьте слот:\nПлощадка: АО «Завод»\nВид: стажировка\n"
         "Время: 16.09.2026 10:00–12:00\nМест: 3\nТребования: —\n"
         "Направления: направление площадки"
     )
-    await harness.press(CONTACT, SlotAddCD(act="ok").pack())
+    await harness.press(CONTACT, encode(SlotAddAction(verb=SlotAddVerb.SAVE)))
     assert last_text(harness, CONTACT).startswith("Слот добавлен: 16.09.2026 10:00–12:00")
-    await harness.press(CONTACT, SlotAddCD(act="ok").pack())  # a replay creates nothing
+    await harness.press(
+        CONTACT, encode(SlotAddAction(verb=SlotAddVerb.SAVE))
+    )  # a replay creates nothing
     assert harness.session.alerts()[-1].startswith("Этот шаг уже неактуален")
 
 
@@ -180,21 +207,27 @@ async def test_forged_slot_and_booking_callbacks_are_refused(
     harness: Harness, world: BookingWorld
 ) -> None:
     for presser, data in (
-        (STUDENT, SlotCD(act="open", id=world.slot_id).pack()),
-        (STUDENT, SlotCD(act="closeok", id=world.slot_id).pack()),
-        (CONTACT, SlotCD(act="open", id=world.lab_slot_id).pack()),  # another site's slot
-        (STUDENT, BookingCD(act="zzz", id=1).pack()),
-        (STUDENT, SlotAddCD(act="ok").pack()),
+        (STUDENT, encode(SlotAction(verb=SlotVerb.OPEN, slot=world.slot_id))),
+        (STUDENT, encode(SlotAction(verb=SlotVerb.CLOSE, slot=world.slot_id))),
+        (
+            CONTACT,
+            encode(SlotAction(verb=SlotVerb.OPEN, slot=world.lab_slot_id)),
+        ),  # another site's slot
+        (STUDENT, encode(SlotAddAction(verb=SlotAddVerb.SAVE))),
     ):
         await harness.press(presser, data)
         assert harness.session.alerts()[-1] == NOT_ALLOWED, data
-    await harness.press(STUDENT, "int:book:x")  # malformed: refused before any handler
-    assert harness.session.alerts()[-1].startswith("Эта кнопка повреждена или устарела")
-    await harness.press(CONTACT, SlotCD(act="closeok", id=world.slot_id).pack())
+    # Malformed, or a verb no booking button has (forged): refused before any handler.
+    for data in ("int:book:x", "bk:2:zzz:1"):
+        await harness.press(STUDENT, data)
+        assert harness.session.alerts()[-1].startswith("Эта кнопка повреждена или устарела")
+    await harness.press(CONTACT, encode(SlotAction(verb=SlotVerb.CLOSE, slot=world.slot_id)))
     assert last_text(harness, CONTACT) == "Запись на слот 03.09.2026 10:00–14:00 закрыта."
-    await harness.press(CONTACT, SlotCD(act="closeok", id=world.slot_id).pack())
+    await harness.press(CONTACT, encode(SlotAction(verb=SlotVerb.CLOSE, slot=world.slot_id)))
     assert harness.session.alerts()[-1] == "Запись на этот слот уже закрыта."
-    await harness.press(STUDENT, InternshipsCD(act="book", id=world.slot_id).pack())
+    await harness.press(
+        STUDENT, encode(InternshipsAction(verb=InternshipsVerb.BOOK, slot=world.slot_id))
+    )
     assert harness.session.alerts()[-1] == "Запись на этот слот закрыта."
 
 
@@ -219,7 +252,9 @@ async def test_a_booked_internship_is_signed_off_by_attendance_and_offers_no_sub
         person = await uow.people.ensure(loner, "ru", NOW)
         await uow.people.grant(person.id, Role.STUDENT, world.season_id, NOW)
         await uow.commit()
-    await harness.press(loner, InternshipsCD(act="book", id=world.slot_id).pack())
+    await harness.press(
+        loner, encode(InternshipsAction(verb=InternshipsVerb.BOOK, slot=world.slot_id))
+    )
     await harness.deliver()
     [confirm, _] = buttons(harness, CONTACT)
     await harness.press(CONTACT, confirm)
@@ -232,17 +267,17 @@ async def test_a_booked_internship_is_signed_off_by_attendance_and_offers_no_sub
     await Jobs(harness.app.uow_factory, clock, harness.app.texts).sweep_reminders()
     await harness.deliver()
     assert last_text(harness, loner).startswith("Напоминание: через 1 день — «Стажировка")
-    assert buttons(harness, loner) == [PlanCD(act="open", id=task_id).pack()]
+    assert buttons(harness, loner) == [encode(PlanAction(verb=PlanVerb.OPEN, task=task_id))]
 
-    await harness.press(loner, PlanCD(act="open", id=task_id).pack())
+    await harness.press(loner, encode(PlanAction(verb=PlanVerb.OPEN, task=task_id)))
     assert "Сдавать ничего не нужно: задача будет выполнена, когда площадка" in last_text(
         harness, loner
     )
-    assert buttons(harness, loner) == [PlanCD(act="list", id=0).pack()]
+    assert buttons(harness, loner) == [encode(PlanAction(verb=PlanVerb.LIST, task=0))]
     # «Сдать задачу» of a reminder sent before this change: a reason, not «Недостаточно прав».
-    await harness.press(loner, PlanCD(act="sub", id=task_id).pack())
+    await harness.press(loner, encode(PlanAction(verb=PlanVerb.ASK_EVIDENCE, task=task_id)))
     assert harness.session.alerts()[-1].startswith("Эту задачу не сдают: это запись на стажировку")
-    await harness.press(loner, PlanCD(act="start", id=task_id).pack())
+    await harness.press(loner, encode(PlanAction(verb=PlanVerb.START, task=task_id)))
     assert harness.session.alerts()[-1].startswith("Эту задачу не сдают")
     await harness.deliver()
     assert not [data for data in markup_of(harness, CONTACT) if data.startswith("plan:")]
@@ -264,7 +299,9 @@ async def test_a_booked_internship_is_signed_off_by_attendance_and_offers_no_sub
 async def test_a_start_reminder_moved_by_quiet_hours_states_the_real_time_left(
     harness: Harness, world: BookingWorld, clock: FixedClock
 ) -> None:
-    await harness.press(STUDENT, InternshipsCD(act="book", id=world.slot_id).pack())
+    await harness.press(
+        STUDENT, encode(InternshipsAction(verb=InternshipsVerb.BOOK, slot=world.slot_id))
+    )
     await harness.deliver()
     await harness.press(CONTACT, buttons(harness, CONTACT)[0])
     # «2 hours before» 10:00 is 08:00, in quiet hours: it goes at 09:00; the sweep runs a
@@ -282,7 +319,9 @@ async def test_waitlist_offers_and_their_expiry_wait_for_the_morning_and_count_d
 ) -> None:
     jobs = Jobs(harness.app.uow_factory, clock, harness.app.texts)
     for student in (STUDENT, STUDENT2, STUDENT3, STUDENT4):
-        await harness.press(student, InternshipsCD(act="book", id=world.slot_id).pack())
+        await harness.press(
+            student, encode(InternshipsAction(verb=InternshipsVerb.BOOK, slot=world.slot_id))
+        )
     await harness.send(STUDENT, "/bookings")
     first_cancel = buttons(harness, STUDENT)[0]
     await harness.send(STUDENT2, "/bookings")
@@ -336,15 +375,15 @@ async def test_on_a_sunday_internships_shows_the_next_seven_days_first(
     assert text.startswith("Стажировки и профпробы с 30.08 по 05.09.2026 (направление: все):\n")
     assert "1. АО «Завод» — стажировка\n   03.09.2026 10:00–14:00" in text
     assert "2. Лаборатория «Кванториум» — стажировка\n   03.09.2026 12:00–16:00" in text
-    await harness.press(STUDENT, InternshipsCD(act="wk", w=1).pack())
+    await harness.press(STUDENT, encode(InternshipsAction(verb=InternshipsVerb.SHOW_WEEK, week=1)))
     text = last_text(harness, STUDENT)
     assert text.startswith("Стажировки и профпробы с 06.09 по 12.09.2026")
     assert "1. АО «Завод» — профессиональная проба\n   10.09.2026 10:00–12:00" in text
     assert buttons(harness, STUDENT)[1:3] == [
-        InternshipsCD(act="wk", w=0).pack(),
-        InternshipsCD(act="wk", w=2).pack(),
+        encode(InternshipsAction(verb=InternshipsVerb.SHOW_WEEK, week=0)),
+        encode(InternshipsAction(verb=InternshipsVerb.SHOW_WEEK, week=2)),
     ]
-    await harness.press(STUDENT, InternshipsCD(act="wk", w=2).pack())
+    await harness.press(STUDENT, encode(InternshipsAction(verb=InternshipsVerb.SHOW_WEEK, week=2)))
     assert last_text(harness, STUDENT) == (
         "Стажировки и профпробы с 13.09 по 19.09.2026 (направление: все):\n"
         "В эти дни свободных слотов нет.\n"

@@ -32,6 +32,7 @@ from aiogram.methods import DeleteMessage
 from redis.asyncio import Redis
 from sqlalchemy import JSON, String, select, update
 
+from services.actions import ApplyVerb
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
 from services.i18n import Texts
@@ -261,7 +262,7 @@ async def test_withdrawing_consent_leaves_no_personal_value_in_any_table_or_in_r
             text=_marker("presentation_media", "text"),
         )  # fmt: skip
         await uow.commit()
-    await harness.press(STUDENT, cd("sb", app))  # the mentors' notices
+    await harness.press(STUDENT, cd(ApplyVerb.SUBMIT, app))  # the mentors' notices
     async with factory() as uow:  # mentor A opens the card: the video is re-sent to them
         mentor = await identity(uow, MENTOR_A)
         await Services(uow, clock, Texts(), ServiceConfig()).selection.open_card(mentor, app)
@@ -292,8 +293,8 @@ async def test_withdrawing_consent_leaves_no_personal_value_in_any_table_or_in_r
     harness.session.errors["DeleteMessage"] = TelegramBadRequest(
         method=DeleteMessage(chat_id=MENTOR_A, message_id=1), message="message can't be deleted"
     )
-    await harness.press(STUDENT, cd("pw"))
-    await harness.press(STUDENT, cd("py"))
+    await harness.press(STUDENT, cd(ApplyVerb.ASK_WITHDRAW_CONSENT))
+    await harness.press(STUDENT, cd(ApplyVerb.WITHDRAW_CONSENT))
     assert harness.session.texts_to(STUDENT)[-1].startswith("Согласие отозвано")
     await harness.deliver()
 

@@ -9,12 +9,11 @@ import typing
 from typing import Any
 
 import pytest
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import Update
 from annotated_types import Ge, Le, Lt
 from sqlalchemy import select
 
-from handlers import feature_routers
+from services.actions import ApplyVerb, OfficeAction, OfficeVerb, actions, encode
 from storage.models import Base
 from tests.applicants import cd
 from tests.dispatcher.harness import Harness
@@ -39,13 +38,15 @@ async def _snapshot(harness: Harness) -> dict[str, list[Any]]:
 @pytest.mark.parametrize(
     "data",
     [
-        pytest.param(f"ap:open:{2**31}::", id="id-out-of-range"),
-        pytest.param(f"ap:wd:{2**63}::", id="id-past-bigint"),
-        pytest.param("ap:open:-1::", id="negative-id"),
-        pytest.param("ap:open:abc::", id="non-numeric-id"),
+        pytest.param(f"ap:2:op:{2**31}:::0:0", id="id-out-of-range"),
+        pytest.param(f"ap:2:wd:{2**63}:::0:0", id="id-past-bigint"),
+        pytest.param("ap:2:op:-1:::0:0", id="negative-id"),
+        pytest.param("ap:2:op:abc:::0:0", id="non-numeric-id"),
+        pytest.param("ap:2:zz:1:::0:0", id="unknown-verb"),
+        pytest.param("ap:open:1::", id="stale-layout"),
         pytest.param("zz:open:1", id="unknown-prefix"),
-        pytest.param(cd("open", 1) + ":1", id="too-many-fields"),
-        pytest.param("plan:ok", id="too-few-fields"),
+        pytest.param(cd(ApplyVerb.OPEN, 1) + ":1", id="too-many-fields"),
+        pytest.param("plan:2:ok", id="too-few-fields"),
     ],
 )
 async def test_a_malformed_press_is_refused_logged_at_info_and_changes_nothing(
@@ -68,18 +69,15 @@ async def test_a_malformed_press_is_refused_logged_at_info_and_changes_nothing(
 
 async def test_a_well_formed_press_of_another_role_is_still_not_allowed(harness: Harness) -> None:
     await harness.send(APPLICANT, "/start")
-    await harness.press(APPLICANT, "ofs:ov:0:0:0:")
+    await harness.press(APPLICANT, encode(OfficeAction(verb=OfficeVerb.OVERVIEW)))
     assert harness.session.alerts() == ["Недостаточно прав для этого действия."]
 
 
 def test_every_number_in_callback_data_is_bounded_within_a_database_integer() -> None:
-    from handlers.callback_data import factories
-
-    feature_routers()  # every factory is defined once its router module is imported
-    found: dict[str, type[CallbackData]] = factories()
+    found = actions()  # every button's action, in services/actions.py
     assert {"ap", "plan", "sel", "ofs", "int", "tm"} <= set(found)
-    for prefix, factory in found.items():
-        for name, field in factory.model_fields.items():
+    for prefix, kind in found.items():
+        for name, field in kind.model_fields.items():
             if field.annotation is not int:
                 continue
             low = next((m.ge for m in field.metadata if isinstance(m, Ge)), None)

@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Us
 from sqlalchemy import select
 
 from handlers.replies import button, keyboard, redraw
-from handlers.roadmap import RoadmapCD
+from services.actions import RoadmapAction, RoadmapVerb
 from services.clock import FixedClock
 from services.notify import SENT_PARTS, Button, OutboxNotifier
 from services.text_fit import CAPTION_LIMIT, MESSAGE_LIMIT
@@ -123,7 +123,7 @@ async def test_a_redraw_too_long_for_one_message_edits_the_first_part_and_sends_
     harness: Harness,
 ) -> None:
     text = long_text("карточка", 9000)
-    markup = keyboard([[button("Принять", RoadmapCD(act="sok", id=1))]])
+    markup = keyboard([[button("Принять", RoadmapAction(verb=RoadmapVerb.APPROVE_STAGE, item=1))]])
     assert isinstance(markup, InlineKeyboardMarkup)
     await redraw(_pressed(harness, "Карточка"), text, markup)
     [edit] = harness.session.of("EditMessageText")

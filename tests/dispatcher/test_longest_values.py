@@ -20,10 +20,19 @@ import pytest
 from aiogram.types import Chat, Message, MessageEntity, Update
 from sqlalchemy import select, update
 
-from handlers.plan import AssignCD, PlanCD
-from handlers.review import ReviewCD
-from handlers.roadmap import RoadmapCD
 from services import plans, roadmap, selection, team_chat
+from services.actions import (
+    ApplyVerb,
+    AssignAction,
+    AssignVerb,
+    PlanAction,
+    PlanVerb,
+    ReviewAction,
+    ReviewVerb,
+    RoadmapAction,
+    RoadmapVerb,
+    encode,
+)
 from services.clock import FixedClock
 from services.i18n import Texts
 from services.questionnaire import ABOUT_TEXT, PRESENTATION_TEXT
@@ -137,11 +146,15 @@ async def test_the_longest_team_texts_reach_the_tutor_the_mentor_and_the_chat_wh
     fields = [long_text(f"{name}-", roadmap.FIELD_LIMIT) for name in PASSPORT_FIELDS]
     start = len(calls)
     await harness.send(tutor, "/passport")
-    await harness.press(tutor, RoadmapCD(act="pf", id=team.team_id).pack())
+    await harness.press(
+        tutor, encode(RoadmapAction(verb=RoadmapVerb.FILL_PASSPORT, item=team.team_id))
+    )
     for value in fields:
         await harness.send(tutor, value)
     filled = len(calls)
-    await harness.press(tutor, RoadmapCD(act="ps", id=team.team_id).pack())
+    await harness.press(
+        tutor, encode(RoadmapAction(verb=RoadmapVerb.SUBMIT_PASSPORT, item=team.team_id))
+    )
     await harness.deliver()
     notice = len(calls)
     await harness.send(mentor, "/passport")
@@ -152,7 +165,9 @@ async def test_the_longest_team_texts_reach_the_tutor_the_mentor_and_the_chat_wh
     comment = long_text("паспорт-доработать", roadmap.COMMENT_LIMIT)
     start = len(calls)
     passport = await _one(harness, ProjectPassport)
-    await harness.press(mentor, RoadmapCD(act="pret", id=passport).pack())
+    await harness.press(
+        mentor, encode(RoadmapAction(verb=RoadmapVerb.ASK_PASSPORT_RETURN, item=passport))
+    )
     await harness.send(mentor, comment)
     await harness.deliver()
     assert_whole_in_order(_to(harness, tutor, start), comment)
@@ -161,21 +176,23 @@ async def test_the_longest_team_texts_reach_the_tutor_the_mentor_and_the_chat_wh
     # A stage: a 200-character title, a 3000-character report, a 1000-character comment.
     title = long_text("этап", roadmap.TITLE_LIMIT)
     report = long_text("отчёт", roadmap.REPORT_LIMIT)
-    await harness.press(tutor, RoadmapCD(act="sa", id=team.team_id).pack())
+    await harness.press(tutor, encode(RoadmapAction(verb=RoadmapVerb.ADD_STAGE, item=team.team_id)))
     await harness.send(tutor, title)
     await harness.send(tutor, "15.10.2026")
     stage = await _one(harness, RoadmapStage)
-    await harness.press(tutor, RoadmapCD(act="ss", id=stage).pack())
+    await harness.press(tutor, encode(RoadmapAction(verb=RoadmapVerb.ASK_STAGE_REPORT, item=stage)))
     start = len(calls)
     await harness.send(tutor, report)
     await harness.deliver()
     assert_whole_in_order(_to(harness, mentor, start), title, report)
     start = len(calls)
-    await harness.press(mentor, RoadmapCD(act="so", id=stage).pack())
+    await harness.press(mentor, encode(RoadmapAction(verb=RoadmapVerb.OPEN_STAGE, item=stage)))
     assert_whole_in_order(_to(harness, mentor, start), title, report)
     comment = long_text("этап-доработать", roadmap.COMMENT_LIMIT)
     start = len(calls)
-    await harness.press(mentor, RoadmapCD(act="sret", id=stage).pack())
+    await harness.press(
+        mentor, encode(RoadmapAction(verb=RoadmapVerb.ASK_STAGE_RETURN, item=stage))
+    )
     await harness.send(mentor, comment)
     await harness.deliver()
     assert_whole_in_order(_to(harness, tutor, start), title, comment)
@@ -199,30 +216,34 @@ async def test_the_longest_team_texts_reach_the_tutor_the_mentor_and_the_chat_wh
     description = long_text("описание", plans.DESCRIPTION_LIMIT)
     start = len(calls)
     await harness.send(tutor, "/assign")
-    target = AssignCD(act="tgt", k="student", id=await team.person_id(student))
-    await harness.press(tutor, target.pack())
-    await harness.press(tutor, AssignCD(act="kind", k=TaskKind.ONLINE_COURSE.value).pack())
+    target = AssignAction(
+        verb=AssignVerb.PICK_TARGET, kind="student", target=await team.person_id(student)
+    )
+    await harness.press(tutor, encode(target))
+    await harness.press(
+        tutor, encode(AssignAction(verb=AssignVerb.PICK_KIND, kind=TaskKind.ONLINE_COURSE.value))
+    )
     for answer in (task_title, "10.09.2026 18:00", link, description):
         await harness.send(tutor, answer)
     assert_whole_in_order(_to(harness, tutor, start)[-2:], task_title, link, description)
-    await harness.press(tutor, AssignCD(act="ok").pack())
+    await harness.press(tutor, encode(AssignAction(verb=AssignVerb.CONFIRM)))
     await harness.deliver()
     task = await _one(harness, PlanTask)
     start = len(calls)
-    await harness.press(student, PlanCD(act="open", id=task).pack())
+    await harness.press(student, encode(PlanAction(verb=PlanVerb.OPEN, task=task)))
     assert_whole_in_order(_to(harness, student, start), task_title, link, description)
 
     evidence = long_text("сделано", plans.EVIDENCE_LIMIT)
-    await harness.press(student, PlanCD(act="sub", id=task).pack())
+    await harness.press(student, encode(PlanAction(verb=PlanVerb.ASK_EVIDENCE, task=task)))
     start = len(calls)
     await harness.send(student, evidence)
     await harness.deliver()
     assert_whole_in_order(_to(harness, tutor, start), task_title, evidence)
     start = len(calls)
-    await harness.press(tutor, PlanCD(act="open", id=task).pack())
+    await harness.press(tutor, encode(PlanAction(verb=PlanVerb.OPEN, task=task)))
     assert_whole_in_order(_to(harness, tutor, start), task_title, description, evidence)
     comment = long_text("задача-доработать", plans.COMMENT_LIMIT)
-    await harness.press(tutor, PlanCD(act="ret", id=task).pack())
+    await harness.press(tutor, encode(PlanAction(verb=PlanVerb.ASK_RETURN_COMMENT, task=task)))
     start = len(calls)
     await harness.send(tutor, comment)
     await harness.deliver()
@@ -267,40 +288,45 @@ async def test_the_longest_answers_and_idea_texts_go_through_the_questionnaire_t
     app = await start_application(harness, APPLICANT)
     await harness.send(APPLICANT, "15.01.2013")
     await harness.send(APPLICANT, answers["full_name"])
-    await harness.press(APPLICANT, cd("mu", app, val=str(await municipality_id(harness, "Томск"))))
-    await harness.press(APPLICANT, cd("ch", app, "edu_type", "school"))
+    await harness.press(
+        APPLICANT,
+        cd(ApplyVerb.PICK_MUNICIPALITY, app, item=await municipality_id(harness, "Томск")),
+    )
+    await harness.press(APPLICANT, cd(ApplyVerb.CHOOSE, app, "edu_type", "school"))
     for typed in (answers["institution"], "7", "8 (913) 555-44-33", "petr@example.ru"):
         await harness.send(APPLICANT, typed)
-    await harness.press(APPLICANT, cd("sk", app, "leader_id"))
+    await harness.press(APPLICANT, cd(ApplyVerb.SKIP, app, "leader_id"))
     await harness.send(APPLICANT, "petr.ivanov")
     for code in ("about", "presentation", "why", "experience"):
         await harness.send(APPLICANT, answers[code])
-    await harness.press(APPLICANT, cd("ch", app, "q-teamwork", "4"))
+    await harness.press(APPLICANT, cd(ApplyVerb.CHOOSE, app, "q-teamwork", "4"))
     first, second = await idea_ids(harness, "space-sat", "peat-monitor")
     start = len(harness.session.calls)
-    await harness.press(APPLICANT, cd("ii", app, val=str(first)))  # the idea's details
+    await harness.press(
+        APPLICANT, cd(ApplyVerb.IDEA_DETAILS, app, item=first)
+    )  # the idea's details
     assert_whole_in_order(_to(harness, APPLICANT, start), idea_title, idea_description)
-    await harness.press(APPLICANT, cd("it", app, val=f"{first}.0"))
-    await harness.press(APPLICANT, cd("it", app, val=f"{second}.0"))
+    await harness.press(APPLICANT, cd(ApplyVerb.TOGGLE_IDEA, app, item=first, page=0))
+    await harness.press(APPLICANT, cd(ApplyVerb.TOGGLE_IDEA, app, item=second, page=0))
     start = len(harness.session.calls)
-    await harness.press(APPLICANT, cd("id", app))
+    await harness.press(APPLICANT, cd(ApplyVerb.IDEAS_DONE, app))
     # The review shows the beginning of each typed answer (marked «…» where shortened); the
     # self-presentation by its kind.
     review = _to(harness, APPLICANT, start)[-1]
     for code, value in answers.items():
         assert whole([review], value[:100] if code != "presentation" else "Самопрезентация: текст")
-    await harness.press(APPLICANT, cd("sb", app))
+    await harness.press(APPLICANT, cd(ApplyVerb.SUBMIT, app))
     await harness.deliver()
 
     mentor = selection_world.MENTOR_A
     start = len(harness.session.calls)
-    await harness.press(mentor, ReviewCD(act="o", app=app).pack())
+    await harness.press(mentor, encode(ReviewAction(verb=ReviewVerb.OPEN_CARD, application=app)))
     await harness.deliver()  # the card goes through the outbox, after the self-presentation
     card = _to(harness, mentor, start)
     for value in answers.values():
         assert whole(card, value)
     comment = long_text("комментарий", selection.COMMENT_LIMIT)
-    await harness.press(mentor, ReviewCD(act="cm", app=app).pack())
+    await harness.press(mentor, encode(ReviewAction(verb=ReviewVerb.ASK_COMMENT, application=app)))
     start = len(harness.session.calls)
     await harness.send(mentor, comment)
     assert_whole_in_order(_to(harness, mentor, start), comment)
@@ -321,11 +347,14 @@ async def test_an_answer_of_invisible_characters_is_refused_as_empty(
     app = await start_application(harness, APPLICANT)
     for typed in ("15.01.2013", "Иванов Пётр Алексеевич"):
         await harness.send(APPLICANT, typed)
-    await harness.press(APPLICANT, cd("mu", app, val=str(await municipality_id(harness, "Томск"))))
-    await harness.press(APPLICANT, cd("ch", app, "edu_type", "school"))
+    await harness.press(
+        APPLICANT,
+        cd(ApplyVerb.PICK_MUNICIPALITY, app, item=await municipality_id(harness, "Томск")),
+    )
+    await harness.press(APPLICANT, cd(ApplyVerb.CHOOSE, app, "edu_type", "school"))
     for typed in ("МАОУ СОШ № 32", "7", "8 (913) 555-44-33", "petr@example.ru"):
         await harness.send(APPLICANT, typed)
-    await harness.press(APPLICANT, cd("sk", app, "leader_id"))
+    await harness.press(APPLICANT, cd(ApplyVerb.SKIP, app, "leader_id"))
     await harness.send(APPLICANT, "petr.ivanov")
     # «О себе» (at least 50) and then a motivation question (at least 100) with 210 invisible
     # characters: refused as empty each time, and the step stays.

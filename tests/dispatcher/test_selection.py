@@ -15,8 +15,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from handlers.office_selection import OfficeCD
-from handlers.review import ReviewCD
+from services.actions import (
+    ApplyVerb,
+    OfficeAction,
+    OfficeVerb,
+    ReviewAction,
+    ReviewVerb,
+    decode,
+    encode,
+)
 from services.clock import FixedClock
 from storage.models import (
     Application,
@@ -67,9 +74,9 @@ async def test_submit_notifies_mentors_who_score_from_the_card_and_a_forgery_is_
     factory = harness.app.uow_factory
     await build_world(factory, clock)
     app = await fill_to_review(harness, STUDENT)  # ranks space-sat, then peat-monitor
-    await harness.press(STUDENT, cd("sb", app))
+    await harness.press(STUDENT, cd(ApplyVerb.SUBMIT, app))
     await harness.deliver()
-    opened = ReviewCD(act="o", app=app).pack()
+    opened = encode(ReviewAction(verb=ReviewVerb.OPEN_CARD, application=app))
     for mentor in (MENTOR_A, MENTOR_B):
         assert any("Новая заявка" in text for text in harness.session.texts_to(mentor))
         assert opened in _callbacks(harness, mentor)
@@ -82,7 +89,11 @@ async def test_submit_notifies_mentors_who_score_from_the_card_and_a_forgery_is_
     assert "Выбранные идеи (по приоритету):\n1. Школьный наноспутник" in card
     async with factory() as uow:
         criteria = {c.code: c.id for c in await uow.session.scalars(select(SelectionCriterion))}
-    score = ReviewCD(act="s", app=app, c=criteria["motivation"], v=4).pack()
+    score = encode(
+        ReviewAction(
+            verb=ReviewVerb.SCORE, application=app, criterion=criteria["motivation"], value=4
+        )
+    )
     assert score in _callbacks(harness, MENTOR_A)
     await harness.press(MENTOR_A, score)
     await harness.press(MENTOR_A, score)  # a double tap
@@ -90,12 +101,23 @@ async def test_submit_notifies_mentors_who_score_from_the_card_and_a_forgery_is_
     assert "К2. Мотивация к участию (вес 0.4): 4" in edited.text
     assert "Итоговый балл: полных оценок пока нет" in edited.text  # 1 of 3 scored
     for code in ("presentation", "interest"):
-        await harness.press(MENTOR_A, ReviewCD(act="s", app=app, c=criteria[code], v=4).pack())
+        await harness.press(
+            MENTOR_A,
+            encode(
+                ReviewAction(
+                    verb=ReviewVerb.SCORE, application=app, criterion=criteria[code], value=4
+                )
+            ),
+        )
     edited = harness.session.of("EditMessageText")[-1]
     assert "Итоговый балл: 4.00 (оценщиков: 1)" in edited.text
 
     # The student replays the mentor's button with another value; another mentor tries too.
-    forged = ReviewCD(act="s", app=app, c=criteria["motivation"], v=5).pack()
+    forged = encode(
+        ReviewAction(
+            verb=ReviewVerb.SCORE, application=app, criterion=criteria["motivation"], value=5
+        )
+    )
     await harness.press(STUDENT, forged)
     await harness.press(MENTOR_C, forged)
     assert harness.session.alerts()[-2:] == [NOT_ALLOWED, NOT_ALLOWED]
@@ -108,11 +130,14 @@ async def test_submit_notifies_mentors_who_score_from_the_card_and_a_forgery_is_
 
     # The office sees the score, and a student cannot decide.
     await harness.send(OFFICE, "/selection")
-    await harness.press(OFFICE, OfficeCD(act="id", i=await _idea(harness, "space-sat")).pack())
+    await harness.press(
+        OFFICE,
+        encode(OfficeAction(verb=OfficeVerb.IDEA_RANKING, idea=await _idea(harness, "space-sat"))),
+    )
     assert (
         "TOMSK-2026-00001 — 4.00 (оценщиков: 1, выбор № 1)" in harness.session.texts_to(OFFICE)[-1]
     )
-    decide = OfficeCD(act="d", app=app, v=2).pack()
+    decide = encode(OfficeAction(verb=OfficeVerb.DECIDE, application=app, decision=2))
     await harness.press(STUDENT, decide)
     assert harness.session.alerts()[-1] == NOT_ALLOWED
     await harness.press(OFFICE, decide)
@@ -137,7 +162,9 @@ async def test_the_office_undoes_a_decision_from_the_card_once(
     world = await build_world(factory, clock)
     app = await add_applicant(factory, clock, world, STUDENT, ["peat-monitor"], media=False)
     peat = world.ideas["peat-monitor"]
-    await harness.press(OFFICE, OfficeCD(act="d", app=app, v=0, i=peat).pack())
+    await harness.press(
+        OFFICE, encode(OfficeAction(verb=OfficeVerb.DECIDE, application=app, decision=0, idea=peat))
+    )
     decided = harness.session.of("EditMessageText")[-1]
     assert "Решение принято: принят(а) в «" in decided.text
     undo = [
@@ -146,7 +173,7 @@ async def test_the_office_undoes_a_decision_from_the_card_once(
         for b in row
         if b.text == "↩️ Отменить решение"
     ]
-    assert len(undo) == 1 and OfficeCD.unpack(undo[0]).i == peat
+    assert len(undo) == 1 and decode(undo[0]).idea == peat
 
     await harness.press(STUDENT, undo[0])  # someone else's button, replayed
     assert harness.session.alerts()[-1] == NOT_ALLOWED
@@ -167,7 +194,9 @@ async def test_the_office_undoes_a_decision_from_the_card_once(
 
     await harness.press(OFFICE, undo[0])  # the double tap
     assert harness.session.alerts()[-1].startswith("Это решение уже отменено")
-    await harness.press(OFFICE, OfficeCD(act="d", app=app, v=2).pack())  # decided anew
+    await harness.press(
+        OFFICE, encode(OfficeAction(verb=OfficeVerb.DECIDE, application=app, decision=2))
+    )  # decided anew
     async with factory() as uow:
         decision = await uow.selection.decision(app)
     assert decision is not None and decision.decision is Decision.REJECTED
@@ -233,7 +262,7 @@ async def test_the_card_shows_the_whole_application_in_order_with_short_buttons(
     )  # fmt: skip
 
     since = len(harness.session.calls)
-    await harness.press(MENTOR_A, ReviewCD(act="o", app=app).pack())
+    await harness.press(MENTOR_A, encode(ReviewAction(verb=ReviewVerb.OPEN_CARD, application=app)))
     await harness.deliver()
     parts = _sent_to(harness, MENTOR_A, since)
     assert len(parts) > 1 and all(m.text and len(m.text) <= 4096 for m in parts)
@@ -268,9 +297,14 @@ async def test_the_card_shows_the_whole_application_in_order_with_short_buttons(
     [edited] = harness.session.of("EditMessageText")
     assert edited.text.split("\n\n")[0] == parts[-1].text.split("\n\n")[0]
     assert "К2. Мотивация к участию (вес 0.4): 4" in edited.text
-    assert ("•К2: 4•", ReviewCD(act="s", app=app, c=criteria["motivation"], v=4).pack()) in (
-        _buttons(edited.reply_markup)
-    )
+    assert (
+        "•К2: 4•",
+        encode(
+            ReviewAction(
+                verb=ReviewVerb.SCORE, application=app, criterion=criteria["motivation"], value=4
+            )
+        ),
+    ) in (_buttons(edited.reply_markup))
     # A comment is asked for below and then shows on the card it was asked from.
     card_message = 4242
     await harness.feed(
@@ -296,7 +330,9 @@ async def test_the_self_presentation_comes_before_the_card_and_names_whose_it_is
         factory, clock, world, STUDENT + 1, ["peat-monitor"], media="video_note"
     )
     since = len(harness.session.calls)
-    await harness.press(MENTOR_A, ReviewCD(act="o", app=video).pack())
+    await harness.press(
+        MENTOR_A, encode(ReviewAction(verb=ReviewVerb.OPEN_CARD, application=video))
+    )
     await harness.deliver()
     sent = _sent_to(harness, MENTOR_A, since)
     assert [type(m).__name__ for m in sent] == ["SendVideo", "SendMessage"]
@@ -304,7 +340,7 @@ async def test_the_self_presentation_comes_before_the_card_and_names_whose_it_is
     assert "видео — выше" in sent[1].text and "отправлено выше" not in sent[1].text
 
     since = len(harness.session.calls)
-    await harness.press(MENTOR_A, ReviewCD(act="o", app=note).pack())
+    await harness.press(MENTOR_A, encode(ReviewAction(verb=ReviewVerb.OPEN_CARD, application=note)))
     await harness.deliver()
     sent = _sent_to(harness, MENTOR_A, since)
     assert [type(m).__name__ for m in sent] == ["SendMessage", "SendVideoNote", "SendMessage"]
@@ -326,7 +362,14 @@ async def test_reviewing_is_a_queue_of_at_most_five_taps_and_two_new_messages_pe
     criteria = await _criteria(harness)
     # The third one was scored in full before: the queue skips it.
     for criterion in criteria.values():
-        await harness.press(MENTOR_A, ReviewCD(act="s", app=apps[2], c=criterion, v=3).pack())
+        await harness.press(
+            MENTOR_A,
+            encode(
+                ReviewAction(
+                    verb=ReviewVerb.SCORE, application=apps[2], criterion=criterion, value=3
+                )
+            ),
+        )
     await harness.send(MENTOR_A, "/review")
     listing = harness.session.of("SendMessage")[-1]
     assert f"✅ T-{apps[2]:05d}" in listing.text and f"▫️ T-{apps[0]:05d}" in listing.text
@@ -372,28 +415,48 @@ async def test_a_partial_review_is_shown_as_incomplete_and_does_not_count_in_the
     complete = await add_applicant(factory, clock, world, STUDENT + 1, ["peat-monitor"])
     criteria = await _criteria(harness)
     await harness.press(
-        MENTOR_A, ReviewCD(act="s", app=partial, c=criteria["motivation"], v=5).pack()
+        MENTOR_A,
+        encode(
+            ReviewAction(
+                verb=ReviewVerb.SCORE,
+                application=partial,
+                criterion=criteria["motivation"],
+                value=5,
+            )
+        ),
     )
     assert "Оценено критериев: 1 из 3" in harness.session.of("EditMessageText")[-1].text
     for code, value in (("presentation", 5), ("motivation", 5), ("interest", 4)):
         await harness.press(
-            MENTOR_A, ReviewCD(act="s", app=complete, c=criteria[code], v=value).pack()
+            MENTOR_A,
+            encode(
+                ReviewAction(
+                    verb=ReviewVerb.SCORE,
+                    application=complete,
+                    criterion=criteria[code],
+                    value=value,
+                )
+            ),
         )
     await harness.send(MENTOR_A, "/review")
     listing = harness.session.texts_to(MENTOR_A)[-1]
     assert f"◐ T-{partial:05d}" in listing and f"✅ T-{complete:05d}" in listing
 
-    await harness.press(OFFICE, OfficeCD(act="id", i=world.ideas["peat-monitor"]).pack())
+    await harness.press(
+        OFFICE, encode(OfficeAction(verb=OfficeVerb.IDEA_RANKING, idea=world.ideas["peat-monitor"]))
+    )
     ranking = harness.session.texts_to(OFFICE)[-1]
     assert f"1. T-{complete:05d} — 4.70 (оценщиков: 1, выбор № 1)" in ranking
     assert (
         f"2. T-{partial:05d} — нет полных оценок (оценщиков: 0, выбор № 1), "
         "неполных оценок: 1" in ranking
     )
-    await harness.press(OFFICE, OfficeCD(act="tp").pack())
+    await harness.press(OFFICE, encode(OfficeAction(verb=OfficeVerb.PREVIEW_TOP)))
     preview = harness.session.texts_to(OFFICE)[-1]
     assert f"T-{complete:05d}" in preview and f"T-{partial:05d}" not in preview
-    await harness.press(OFFICE, OfficeCD(act="a", app=partial).pack())
+    await harness.press(
+        OFFICE, encode(OfficeAction(verb=OfficeVerb.OPEN_CARD, application=partial))
+    )
     await harness.deliver()
     card = harness.session.texts_to(OFFICE)[-1]
     assert "неполная оценка (1 из 3 критериев) — не учитывается" in card
@@ -413,9 +476,14 @@ async def _published(harness: Harness, clock: FixedClock) -> tuple[list[int], di
         for n in range(3)
     ]
     peat = world.ideas["peat-monitor"]
-    await harness.press(OFFICE, OfficeCD(act="d", app=apps[0], v=0, i=peat).pack())
-    await harness.press(OFFICE, OfficeCD(act="d", app=apps[1], v=2).pack())
-    await harness.press(OFFICE, OfficeCD(act="py").pack())
+    await harness.press(
+        OFFICE,
+        encode(OfficeAction(verb=OfficeVerb.DECIDE, application=apps[0], decision=0, idea=peat)),
+    )
+    await harness.press(
+        OFFICE, encode(OfficeAction(verb=OfficeVerb.DECIDE, application=apps[1], decision=2))
+    )
+    await harness.press(OFFICE, encode(OfficeAction(verb=OfficeVerb.PUBLISH)))
     assert "Результаты опубликованы" in harness.session.texts_to(OFFICE)[-1]
     return apps, world.ideas
 
@@ -429,7 +497,9 @@ async def test_after_publishing_the_office_still_sees_what_was_published(
     assert overview.startswith("Отбор: заявок 3, без решения 0.")
     assert "Результаты опубликованы: принято 1, лист ожидания 1, не прошли отбор 1." in overview
     assert "обучающиеся: выбрали 3, принято 1 из 1" in overview
-    await harness.press(OFFICE, OfficeCD(act="id", i=ideas["peat-monitor"]).pack())
+    await harness.press(
+        OFFICE, encode(OfficeAction(verb=OfficeVerb.IDEA_RANKING, idea=ideas["peat-monitor"]))
+    )
     ranking = harness.session.texts_to(OFFICE)[-1]
     assert "никто не выбрал" not in ranking.split("Тьюторы:")[0]
     assert f"T-{apps[0]:05d} — нет полных оценок" in ranking and "✅ принят(а)" in ranking
@@ -453,7 +523,7 @@ async def test_after_publication_status_shows_the_result_and_nothing_opens_or_ch
         assert result in status.text and what_next in status.text
         assert "Приём заявок открыт" not in status.text and status.reply_markup is None
         # The «Открыть заявку» of an earlier /status, pressed now.
-        await harness.press(tg_id, cd("open"))
+        await harness.press(tg_id, cd(ApplyVerb.OPEN))
         opened = harness.session.of("SendMessage")[-1]
         assert not opened.text.startswith("Заявка отозвана")
         assert opened.text.startswith(f"Заявка № T-{apps[tg_id - STUDENT]:05d}: ")
@@ -484,8 +554,15 @@ async def test_a_double_tap_on_accept_the_top_says_it_is_already_done(
     criteria = await _criteria(harness)
     for app in apps[:2]:
         for criterion in criteria.values():
-            await harness.press(MENTOR_A, ReviewCD(act="s", app=app, c=criterion, v=4).pack())
-    await harness.press(OFFICE, OfficeCD(act="tp").pack())
+            await harness.press(
+                MENTOR_A,
+                encode(
+                    ReviewAction(
+                        verb=ReviewVerb.SCORE, application=app, criterion=criterion, value=4
+                    )
+                ),
+            )
+    await harness.press(OFFICE, encode(OfficeAction(verb=OfficeVerb.PREVIEW_TOP)))
     preview = harness.session.of("SendMessage")[-1]
     assert preview.text.startswith("Будут приняты (2)")
     confirm = _press_data(preview.reply_markup, "✅ Подтвердить")
@@ -504,10 +581,19 @@ async def test_a_double_tap_on_accept_the_top_says_it_is_already_done(
 
     # A preview that something changed after is still refused, as before.
     for criterion in criteria.values():
-        await harness.press(MENTOR_A, ReviewCD(act="s", app=apps[2], c=criterion, v=4).pack())
-    await harness.press(OFFICE, OfficeCD(act="tp").pack())
+        await harness.press(
+            MENTOR_A,
+            encode(
+                ReviewAction(
+                    verb=ReviewVerb.SCORE, application=apps[2], criterion=criterion, value=4
+                )
+            ),
+        )
+    await harness.press(OFFICE, encode(OfficeAction(verb=OfficeVerb.PREVIEW_TOP)))
     confirm = _press_data(harness.session.of("SendMessage")[-1].reply_markup, "✅ Подтвердить")
-    await harness.press(OFFICE, OfficeCD(act="d", app=apps[2], v=2).pack())  # decided meanwhile
+    await harness.press(
+        OFFICE, encode(OfficeAction(verb=OfficeVerb.DECIDE, application=apps[2], decision=2))
+    )  # decided meanwhile
     await harness.press(OFFICE, confirm)
     assert harness.session.alerts()[-1].startswith("Пока вы смотрели, оценки или решения")
 
@@ -519,7 +605,7 @@ async def test_the_office_notice_about_a_tutor_is_worded_for_a_tutor(
     await build_world(harness.app.uow_factory, clock)
     app = await start_application(harness, TUTOR, role="tutor")
     await fill_after_consent(harness, TUTOR, app, birth="15.01.2005", role="tutor")
-    await harness.press(TUTOR, cd("sb", app))
+    await harness.press(TUTOR, cd(ApplyVerb.SUBMIT, app))
     await harness.deliver()
     [notice] = harness.session.texts_to(OFFICE)
     assert notice.startswith("📥 Новая заявка тьютора TOMSK-2026-")
@@ -539,10 +625,16 @@ async def test_a_decision_takes_the_buttons_off_every_notice_and_card_about_the_
         await uow.people.grant(person.id, Role.OFFICE, None, clock.now())
         await uow.commit()
     app = await fill_to_review(harness, STUDENT)  # ranks space-sat, then peat-monitor
-    await harness.press(STUDENT, cd("sb", app))  # notices to mentors A and B
-    await harness.press(MENTOR_A, ReviewCD(act="o", app=app).pack())  # the mentor's card
-    await harness.press(OFFICE, OfficeCD(act="a", app=app).pack())  # the office's card…
-    await harness.press(colleague, OfficeCD(act="a", app=app).pack())  # …and a colleague's
+    await harness.press(STUDENT, cd(ApplyVerb.SUBMIT, app))  # notices to mentors A and B
+    await harness.press(
+        MENTOR_A, encode(ReviewAction(verb=ReviewVerb.OPEN_CARD, application=app))
+    )  # the mentor's card
+    await harness.press(
+        OFFICE, encode(OfficeAction(verb=OfficeVerb.OPEN_CARD, application=app))
+    )  # the office's card…
+    await harness.press(
+        colleague, encode(OfficeAction(verb=OfficeVerb.OPEN_CARD, application=app))
+    )  # …and a colleague's
     await harness.deliver()
     async with factory() as uow:
         with_buttons = {
@@ -572,6 +664,8 @@ async def test_a_decision_takes_the_buttons_off_every_notice_and_card_about_the_
         if m.reply_markup is None and int(m.chat_id) in staff
     }
     assert taken_off == with_buttons - {pressed}
-    await harness.press(MENTOR_A, ReviewCD(act="o", app=app).pack())  # opened again: read-only
+    await harness.press(
+        MENTOR_A, encode(ReviewAction(verb=ReviewVerb.OPEN_CARD, application=app))
+    )  # opened again: read-only
     await harness.deliver()
     assert harness.session.of("SendMessage")[-1].reply_markup is None

@@ -27,8 +27,7 @@ from aiogram.types import (
     User,
 )
 
-from handlers.roadmap import RoadmapCD
-from handlers.team import TeamCD
+from services.actions import RoadmapAction, RoadmapVerb, TeamAction, TeamVerb, encode
 from services.clock import FixedClock
 from services.plans import Evidence
 from tests.dispatcher.harness import Harness, build_harness, user
@@ -213,14 +212,18 @@ async def test_team_roster_and_contact_toggle(harness: Harness, world: World) ->
     text = texts_to(harness, STUDENT)[-1]
     assert text.startswith("Команда «Альфа»\nКод команды: alpha\n\n• Наставник: Участник №1\n")
     assert "• Обучающийся: Участник №3 (вы)" in text and "/bind" not in text
-    assert buttons(harness, STUDENT)[0] == TeamCD(act="sh1", id=world.team_id).pack()
-    await harness.press(STUDENT, TeamCD(act="sh1", id=world.team_id).pack())  # no @username
+    assert buttons(harness, STUDENT)[0] == encode(
+        TeamAction(verb=TeamVerb.SHARE_CONTACT, team=world.team_id)
+    )
+    await harness.press(
+        STUDENT, encode(TeamAction(verb=TeamVerb.SHARE_CONTACT, team=world.team_id))
+    )  # no @username
     assert harness.session.alerts()[-1].startswith("В вашем Telegram не задано имя пользователя")
     await harness.send(TUTOR, "/team")
     assert "/bind alpha" in texts_to(harness, TUTOR)[-1]
     assert "https://t.me/kadry_test_bot?startgroup=bind_alpha" in texts_to(harness, TUTOR)[-1]
     # A forged roster button for someone else's team.
-    await harness.press(OUTSIDER, TeamCD(act="r", id=world.team_id).pack())
+    await harness.press(OUTSIDER, encode(TeamAction(verb=TeamVerb.OPEN_ROSTER, team=world.team_id)))
     assert harness.session.alerts()[-1] == NOT_ALLOWED
 
 
@@ -229,24 +232,34 @@ async def test_passport_dialogue_saves_each_answer_with_back_and_keep(
 ) -> None:
     await harness.send(TUTOR, "/passport")
     assert texts_to(harness, TUTOR)[-1].startswith("Паспорт проекта команды «Альфа» — черновик")
-    await harness.press(TUTOR, RoadmapCD(act="pf", id=world.team_id).pack())
+    await harness.press(
+        TUTOR, encode(RoadmapAction(verb=RoadmapVerb.FILL_PASSPORT, item=world.team_id))
+    )
     assert texts_to(harness, TUTOR)[-1].startswith("Шаг 1 из 4. Какова цель проекта?")
     await harness.send(TUTOR, "ok")
     assert texts_to(harness, TUTOR)[-1] == "Слишком коротко: напишите хотя бы несколько слов."
     await harness.send(TUTOR, "Чистый воздух")
     assert texts_to(harness, TUTOR)[-1].startswith("Шаг 2 из 4.")
-    await harness.press(TUTOR, RoadmapCD(act="pb", id=world.team_id).pack())
+    await harness.press(
+        TUTOR, encode(RoadmapAction(verb=RoadmapVerb.PREVIOUS_FIELD, item=world.team_id))
+    )
     assert "Сейчас записано: Чистый воздух" in texts_to(harness, TUTOR)[-1]
-    await harness.press(TUTOR, RoadmapCD(act="pk", id=world.team_id).pack())
+    await harness.press(
+        TUTOR, encode(RoadmapAction(verb=RoadmapVerb.KEEP_FIELD, item=world.team_id))
+    )
     for answer in ("Датчики и карта", "Карта загрязнений", "10 датчиков"):
         await harness.send(TUTOR, answer)
     assert texts_to(harness, TUTOR)[-1].startswith("Ответы сохранены.")
     assert buttons(harness, TUTOR) == [
-        RoadmapCD(act="pf", id=world.team_id).pack(),
-        RoadmapCD(act="ps", id=world.team_id).pack(),
+        encode(RoadmapAction(verb=RoadmapVerb.FILL_PASSPORT, item=world.team_id)),
+        encode(RoadmapAction(verb=RoadmapVerb.SUBMIT_PASSPORT, item=world.team_id)),
     ]
-    await harness.press(TUTOR, RoadmapCD(act="ps", id=world.team_id).pack())
-    await harness.press(TUTOR, RoadmapCD(act="ps", id=world.team_id).pack())  # a double tap
+    await harness.press(
+        TUTOR, encode(RoadmapAction(verb=RoadmapVerb.SUBMIT_PASSPORT, item=world.team_id))
+    )
+    await harness.press(
+        TUTOR, encode(RoadmapAction(verb=RoadmapVerb.SUBMIT_PASSPORT, item=world.team_id))
+    )  # a double tap
     assert harness.session.alerts() == ["Паспорт уже отправлен наставнику или согласован."]
     await harness.deliver()
     assert len([t for t in texts_to(harness, MENTOR) if "на согласовании" in t]) == 1
@@ -259,7 +272,7 @@ async def test_forged_and_repeated_stage_decisions(harness: Harness, world: Worl
         stage = await roadmap.add_stage(tutor, world.team_id, "Сбор данных")
         await roadmap.set_stage_due(tutor, stage.id, "15.10.2026")
         await roadmap.submit_stage(tutor, stage.id, Evidence("text", "Собрали 40 замеров"))
-    approve = RoadmapCD(act="sok", id=stage.id).pack()
+    approve = encode(RoadmapAction(verb=RoadmapVerb.APPROVE_STAGE, item=stage.id))
     await harness.press(STUDENT, approve)
     await harness.press(TUTOR, approve)
     assert harness.session.alerts() == [NOT_ALLOWED, NOT_ALLOWED]

@@ -11,6 +11,7 @@ from typing import Any
 
 from icalendar import Calendar
 
+from services.actions import InternshipsAction, InternshipsVerb, encode
 from services.clock import FixedClock
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
@@ -81,7 +82,7 @@ async def test_waitlist_offer_confirmation_calendar_reminder_and_attendance(
         emulator.send_text(student, "/internships")
         week = await emulator.wait_for_message(student, contains="Стажировки и профпробы", since=0)
         assert "Свободно мест:" in week["text"]
-        book = f"int:book:0:-1:{slot_id}"
+        book = encode(InternshipsAction(verb=InternshipsVerb.BOOK, slot=slot_id))
         emulator.press_button(student, week["message_id"], _callback(week, book))
         await emulator.wait_for_message(student, contains="АО «Завод», 03.09.2026", since=0)
     texts = [m.get("text", "") for m in emulator.messages_to(STUDENT3)]
@@ -91,16 +92,16 @@ async def test_waitlist_offer_confirmation_calendar_reminder_and_attendance(
     # The first student cancels: the waitlisted one is told and takes the seat.
     emulator.send_text(STUDENT, "/bookings")
     mine = await emulator.wait_for_message(STUDENT, contains="Ваши записи", since=0)
-    emulator.press_button(STUDENT, mine["message_id"], _callback(mine, "bk:cancel:"))
+    emulator.press_button(STUDENT, mine["message_id"], _callback(mine, "bk:2:cancel:"))
     await emulator.wait_for_message(STUDENT, contains="Запись отменена", since=0)
     offer = await emulator.wait_for_message(
         STUDENT3, contains="Освободилось место: АО «Завод»", since=0, timeout=20
     )
-    emulator.press_button(STUDENT3, offer["message_id"], _callback(offer, "bk:acc:"))
+    emulator.press_button(STUDENT3, offer["message_id"], _callback(offer, "bk:2:acc:"))
     await emulator.wait_for_message(STUDENT3, contains="Спасибо! Место за вами", since=0)
 
     # The site contact confirms the new request (the old one is decided already).
-    emulator.press_button(CONTACT, request["message_id"], _callback(request, "bk:ok:"))
+    emulator.press_button(CONTACT, request["message_id"], _callback(request, "bk:2:ok:"))
     await emulator.wait_for(
         lambda: [
             c
@@ -109,7 +110,7 @@ async def test_waitlist_offer_confirmation_calendar_reminder_and_attendance(
         ]
     )
     second = await emulator.wait_for_message(CONTACT, contains="Новая запись", since=1)
-    emulator.press_button(CONTACT, second["message_id"], _callback(second, "bk:ok:"))
+    emulator.press_button(CONTACT, second["message_id"], _callback(second, "bk:2:ok:"))
     await emulator.wait_for_message(CONTACT, contains="Запись подтверждена", since=0)
     await emulator.wait_for_message(STUDENT3, contains="Ваша запись подтверждена", since=0)
 
@@ -135,14 +136,14 @@ async def test_waitlist_offer_confirmation_calendar_reminder_and_attendance(
     assert reminder["text"] == (
         "Напоминание: через 1 день — «Стажировка: АО «Завод»», начало 03.09.2026 10:00."
     )
-    assert _callbacks(reminder) == [_callback(reminder, "plan:open:")]
+    assert _callbacks(reminder) == [_callback(reminder, "plan:2:open:")]
 
     # After the slot the site contact is asked to mark attendance.
     _move_to(offset_file, local(MSK, 2026, 9, 3, 14, 0, 2))
     ask = await emulator.wait_for_message(
         CONTACT, contains="Отметьте, кто пришёл", since=0, timeout=20
     )
-    emulator.press_button(CONTACT, ask["message_id"], _callback(ask, "bk:att:"))
+    emulator.press_button(CONTACT, ask["message_id"], _callback(ask, "bk:2:att:"))
     await emulator.wait_for_message(CONTACT, contains="посещено", since=0)
     assert await _attendance(bot_env["DATABASE_URL"]) == [(slot_id, Attendance.ATTENDED)]
     reminders = [

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from services.actions import PlanAction, PlanVerb, encode
 from services.clock import FixedClock
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
@@ -95,7 +96,9 @@ async def test_reminder_snooze_submit_approve_and_team_digest(
     again = await emulator.wait_for_message(
         STUDENT, contains="Напоминаю о задаче «Курс по экологии»", since=0, timeout=30
     )
-    emulator.press_button(STUDENT, again["message_id"], f"plan:sub:{task_id}")
+    emulator.press_button(
+        STUDENT, again["message_id"], encode(PlanAction(verb=PlanVerb.ASK_EVIDENCE, task=task_id))
+    )
     await emulator.wait_for_message(STUDENT, contains="Пришлите подтверждение", since=0)
     emulator.send_message(STUDENT, photo={}, caption="Сертификат курса")
     await emulator.wait_for_message(STUDENT, contains="сдана. Тьютор проверит", since=0)
@@ -103,7 +106,9 @@ async def test_reminder_snooze_submit_approve_and_team_digest(
     notice = await emulator.wait_for_message(TUTOR, contains="сдал(а) задачу", since=0, timeout=20)
     photos = [m for m in emulator.messages_to(TUTOR) if m.get("photo")]
     assert [p.get("caption") for p in photos] == ["Подтверждение к задаче «Курс по экологии»"]
-    emulator.press_button(TUTOR, notice["message_id"], f"plan:ok:{task_id}")
+    emulator.press_button(
+        TUTOR, notice["message_id"], encode(PlanAction(verb=PlanVerb.APPROVE, task=task_id))
+    )
     await emulator.wait_for_message(
         STUDENT, contains="Задача «Курс по экологии» принята", since=0, timeout=20
     )

@@ -83,16 +83,16 @@ async def test_score_refuse_forgery_accept_top_and_publish_once(
 
     listing = await chats.say(MENTOR_A, "/review", "Заявки на проверку")
     assert f"▫️ T-{apps[FIRST]:05d}" in listing["text"]
-    card = await chats.press(MENTOR_A, listing, f"sel:o:{apps[FIRST]}:", "Ваши оценки (0–5)")
+    card = await chats.press(MENTOR_A, listing, f"sel:2:o:{apps[FIRST]}:", "Ваши оценки (0–5)")
     await _score_card(emulator, MENTOR_A, card, 5)
     card = emulator.message(MENTOR_A, card["message_id"]) or {}
     assert "Итоговый балл: 5.00 (оценщиков: 1)" in card["text"]
     listing = await chats.say(MENTOR_A, "/review", "Заявки на проверку")
     assert f"✅ T-{apps[FIRST]:05d}" in listing["text"]
-    second = await chats.press(MENTOR_A, listing, f"sel:o:{apps[SECOND]}:", "Ваши оценки")
+    second = await chats.press(MENTOR_A, listing, f"sel:2:o:{apps[SECOND]}:", "Ваши оценки")
     await _score_card(emulator, MENTOR_A, second, 3)
     listing = await chats.say(MENTOR_B, "/review", "Заявки на проверку")
-    third = await chats.press(MENTOR_B, listing, f"sel:o:{apps[THIRD]}:", "Ваши оценки")
+    third = await chats.press(MENTOR_B, listing, f"sel:2:o:{apps[THIRD]}:", "Ваши оценки")
     await _score_card(emulator, MENTOR_B, third, 4)
 
     # A student replays the mentor's "0" for the first application: refused, nothing changes.
@@ -114,28 +114,28 @@ async def test_score_refuse_forgery_accept_top_and_publish_once(
 
     # The office sees the combined scores per idea, ranked.
     overview = await chats.say(OFFICE, "/selection", "Отбор: заявок 3, без решения 3")
-    idea = await chats.press(OFFICE, overview, "ofs:id:", "места — обучающиеся 1")
+    idea = await chats.press(OFFICE, overview, "ofs:2:id:", "места — обучающиеся 1")
     ranking = idea["text"]
     assert f"1. T-{apps[FIRST]:05d} — 5.00 (оценщиков: 1, выбор № 1)" in ranking
     assert f"2. T-{apps[SECOND]:05d} — 3.00" in ranking
 
     # Accept the top N: peat-monitor has one place.
-    preview = await chats.press(OFFICE, overview, "ofs:tp:", "Будут приняты (2)")
+    preview = await chats.press(OFFICE, overview, "ofs:2:tp:", "Будут приняты (2)")
     assert f"T-{apps[SECOND]:05d}" not in preview["text"]
-    await chats.press(OFFICE, preview, "ofs:ty:", "Принято заявок: 2")
+    await chats.press(OFFICE, preview, "ofs:2:ty:", "Принято заявок: 2")
     decided = dict(
         await _rows(url, select(SelectionDecision.application_id, SelectionDecision.decision))
     )
     assert decided == {apps[FIRST]: "accepted", apps[THIRD]: "accepted"}
 
     # Publish, and press the confirmation twice.
-    confirm = await chats.press(OFFICE, overview, "ofs:pp:", "Опубликовать результаты?")
+    confirm = await chats.press(OFFICE, overview, "ofs:2:pp:", "Опубликовать результаты?")
     assert "Без решения: 1" in confirm["text"]
     await chats.press(
-        OFFICE, confirm, "ofs:py", "Результаты опубликованы: отправлено сообщений — 3"
+        OFFICE, confirm, "ofs:2:py", "Результаты опубликованы: отправлено сообщений — 3"
     )
     again_at = len(emulator.calls("answerCallbackQuery"))
-    emulator.press_button(OFFICE, confirm["message_id"], _callback(confirm, "ofs:py"))
+    emulator.press_button(OFFICE, confirm["message_id"], _callback(confirm, "ofs:2:py"))
     again = await emulator.wait_for(lambda: emulator.calls("answerCallbackQuery")[again_at:], 15)
     assert "уже были опубликованы" in str(again[0].params.get("text"))
     for user_id, mark in ((FIRST, "вы приняты"), (SECOND, "в листе ожидания"),

@@ -182,19 +182,19 @@ async def test_passport_and_stage_review_with_a_forged_approve(
 
     # The passport, field by field.
     card = await chats.say(TUTOR, "/passport", "черновик")
-    await chats.press(TUTOR, card, f"rm:pf:{team_id}", "Шаг 1 из 4")
+    await chats.press(TUTOR, card, f"rm:2:pf:{team_id}", "Шаг 1 из 4")
     await chats.say(TUTOR, "Чистый воздух в городе", "Шаг 2 из 4")
     await chats.say(TUTOR, "Датчики, карта, отчёт", "Шаг 3 из 4")
     await chats.say(TUTOR, "Карта загрязнений", "Шаг 4 из 4")
     filled = await chats.say(TUTOR, "10 датчиков", "Ответы сохранены")
     since_mentor = chats.mark(MENTOR)
-    await chats.press(TUTOR, filled, f"rm:ps:{team_id}", "отправлен наставнику")
+    await chats.press(TUTOR, filled, f"rm:2:ps:{team_id}", "отправлен наставнику")
     review = await emulator.wait_for_message(
         MENTOR, "на согласовании", since=since_mentor, timeout=15
     )
     assert "Цель: Чистый воздух в городе" in review["text"]
     since_group, since_tutor = chats.mark(GROUP), chats.mark(TUTOR)
-    await chats.press(MENTOR, review, "rm:pret:", "Напишите комментарий")
+    await chats.press(MENTOR, review, "rm:2:pret:", "Напишите комментарий")
     await chats.say(MENTOR, "Уточните задачи", "возвращён с комментарием")
     returned = await emulator.wait_for_message(
         TUTOR, "вернул паспорт", since=since_tutor, timeout=15
@@ -202,51 +202,54 @@ async def test_passport_and_stage_review_with_a_forged_approve(
     assert returned["text"].endswith("Комментарий: Уточните задачи")
     in_group = await emulator.wait_for_message(GROUP, "возвращён на доработку", since=since_group)
     assert in_group["text"].endswith("Комментарий наставника: Уточните задачи")
-    card = await chats.press(TUTOR, returned, f"rm:po:{team_id}", "возвращён на доработку")
+    card = await chats.press(TUTOR, returned, f"rm:2:po:{team_id}", "возвращён на доработку")
     since_mentor = chats.mark(MENTOR)
-    await chats.press(TUTOR, card, f"rm:ps:{team_id}", "отправлен наставнику")
+    await chats.press(TUTOR, card, f"rm:2:ps:{team_id}", "отправлен наставнику")
     review = await emulator.wait_for_message(
         MENTOR, "на согласовании", since=since_mentor, timeout=15
     )
     since_group, since_tutor = chats.mark(GROUP), chats.mark(TUTOR)
-    await chats.press(MENTOR, review, "rm:pok:", "согласован")
+    await chats.press(MENTOR, review, "rm:2:pok:", "согласован")
     await emulator.wait_for_message(TUTOR, "Наставник согласовал паспорт", since=since_tutor)
     await emulator.wait_for_message(GROUP, "согласован наставником", since=since_group)
 
     # A stage of the roadmap.
     due = (datetime.now(UTC) + timedelta(days=40)).strftime("%d.%m.%Y")
     roadmap = await chats.say(TUTOR, "/roadmap", "Дорожная карта команды «Альфа»")
-    await chats.press(TUTOR, roadmap, f"rm:sa:{team_id}", "Как называется этап")
+    await chats.press(TUTOR, roadmap, f"rm:2:sa:{team_id}", "Как называется этап")
     await chats.say(TUTOR, "Сбор данных", "Срок этапа «Сбор данных»")
     stage = await chats.say(TUTOR, due, "Срок сохранён")
     assert f"Срок: {due} 23:59" in stage["text"]
     since_mentor = chats.mark(MENTOR)
-    await chats.press(TUTOR, stage, "rm:ss:", "Пришлите короткий отчёт")
+    await chats.press(TUTOR, stage, "rm:2:ss:", "Пришлите короткий отчёт")
     await chats.say(TUTOR, "https://example.org/report-1", "отправлен наставнику на проверку")
     review = await emulator.wait_for_message(MENTOR, "сдала этап", since=since_mentor, timeout=15)
-    stage_id = int(_callback(review, "rm:sok:").rsplit(":", 1)[1])
+    stage_id = int(_callback(review, "rm:2:sok:").rsplit(":", 1)[1])
 
     # A student forges the mentor's approve button.
     await chats.say(STUDENT, "/team", "Команда «Альфа»")
     forged_at = len(emulator.calls("answerCallbackQuery"))
     emulator.press_button(
-        STUDENT, emulator.messages_to(STUDENT)[-1]["message_id"], f"rm:sok:{stage_id}", check=False
+        STUDENT,
+        emulator.messages_to(STUDENT)[-1]["message_id"],
+        f"rm:2:sok:{stage_id}",
+        check=False,
     )
     answer = await emulator.wait_for(lambda: emulator.calls("answerCallbackQuery")[forged_at:], 15)
     assert answer[0].params.get("text") == NOT_ALLOWED and answer[0].params.get("show_alert")
 
     since_group, since_tutor = chats.mark(GROUP), chats.mark(TUTOR)
-    await chats.press(MENTOR, review, "rm:sret:", "Напишите комментарий")
+    await chats.press(MENTOR, review, "rm:2:sret:", "Напишите комментарий")
     await chats.say(MENTOR, "Мало точек замера", "возвращён с комментарием")
     returned = await emulator.wait_for_message(TUTOR, "вернул этап", since=since_tutor, timeout=15)
     await emulator.wait_for_message(GROUP, "Мало точек замера", since=since_group)
-    card = await chats.press(TUTOR, returned, f"rm:so:{stage_id}", "возвращён на доработку")
+    card = await chats.press(TUTOR, returned, f"rm:2:so:{stage_id}", "возвращён на доработку")
     since_mentor = chats.mark(MENTOR)
-    await chats.press(TUTOR, card, "rm:ss:", "Пришлите короткий отчёт")
+    await chats.press(TUTOR, card, "rm:2:ss:", "Пришлите короткий отчёт")
     await chats.say(TUTOR, "Добавили 20 точек: https://example.org/r2", "отправлен наставнику")
     review = await emulator.wait_for_message(MENTOR, "сдала этап", since=since_mentor, timeout=15)
     since_group, since_tutor = chats.mark(GROUP), chats.mark(TUTOR)
-    await chats.press(MENTOR, review, "rm:sok:", "принят")
+    await chats.press(MENTOR, review, "rm:2:sok:", "принят")
     approved = await emulator.wait_for_message(TUTOR, "принял этап", since=since_tutor, timeout=15)
     assert approved["text"] == "Наставник принял этап «Сбор данных» команды «Альфа»."
     in_group = await emulator.wait_for_message(GROUP, "принят наставником", since=since_group)

@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
+from services.actions import ApplyVerb
 from services.clock import FixedClock
 from storage.models import (
     Answer,
@@ -38,7 +39,8 @@ async def test_hundred_applicants_at_once_all_submitted_each_answer_once(
             await fill_after_consent(harness, uid, app, birth="15.01.2011")
             # A double tap on submit and an answer sent twice must not store anything twice.
             await asyncio.gather(
-                harness.press(uid, cd("sb", app)), harness.press(uid, cd("sb", app))
+                harness.press(uid, cd(ApplyVerb.SUBMIT, app)),
+                harness.press(uid, cd(ApplyVerb.SUBMIT, app)),
             )
 
         await asyncio.gather(*(applicant(70_000 + i) for i in range(APPLICANTS)))

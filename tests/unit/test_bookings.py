@@ -12,6 +12,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from services.actions import BookingAction, BookingVerb, build
 from services.clock import FixedClock
 from services.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from services.reminders import ReminderPolicy, event_schedule_for
@@ -93,9 +94,9 @@ async def test_a_full_slot_waitlists_and_deciders_get_buttons(world: BookingWorl
     # Student 301's team has a mentor: the site contact and the mentor are both asked.
     assert sorted(m.chat_id for m in notices) == [MENTOR, CONTACT, CONTACT]
     buttons = notices[0].payload["buttons"][0]
-    assert [(b["action"], b["args"]) for b in buttons] == [
-        ("bk", {"act": "ok", "id": first.id}),
-        ("bk", {"act": "no", "id": first.id}),
+    assert [build(b["action"], b["args"]) for b in buttons] == [
+        BookingAction(verb=BookingVerb.CONFIRM, booking=first.id),
+        BookingAction(verb=BookingVerb.DECLINE, booking=first.id),
     ]
     assert notices[0].payload["text"] == (
         "Новая запись: Участник №3 — стажировка в «АО «Завод»», 03.09.2026 10:00–14:00. "
@@ -191,7 +192,10 @@ async def test_cancellation_offers_the_seat_and_an_unanswered_offer_passes_on(
         "Освободилось место: АО «Завод», 03.09.2026 10:00–14:00. Подтвердите участие до "
         "02.09.2026 10:00, иначе место получит следующий в листе ожидания."
     )
-    assert [b["args"]["act"] for b in offer.payload["buttons"][0]] == ["acc", "rej"]
+    assert [build(b["action"], b["args"]).verb for b in offer.payload["buttons"][0]] == [
+        BookingVerb.ACCEPT_OFFER,
+        BookingVerb.REFUSE_OFFER,
+    ]
     with pytest.raises(NotAllowed):
         await act(world, STUDENT4, "answer_offer", waiting.id, True)  # not their offer
 
@@ -295,9 +299,15 @@ async def test_attendance_is_asked_after_the_slot_and_recorded_once(world: Booki
     assert (await sweep(world)).attendance_asked == 0
     [ask] = [m for m in await outbox(world) if "Отметьте, кто пришёл" in m.payload.get("text", "")]
     assert ask.chat_id == CONTACT
-    assert [[b["args"] for b in row] for row in ask.payload["buttons"]] == [
-        [{"act": "att", "id": first.id}, {"act": "abs", "id": first.id}],
-        [{"act": "att", "id": second.id}, {"act": "abs", "id": second.id}],
+    assert [[build(b["action"], b["args"]) for b in row] for row in ask.payload["buttons"]] == [
+        [
+            BookingAction(verb=BookingVerb.ATTENDED, booking=first.id),
+            BookingAction(verb=BookingVerb.ABSENT, booking=first.id),
+        ],
+        [
+            BookingAction(verb=BookingVerb.ATTENDED, booking=second.id),
+            BookingAction(verb=BookingVerb.ABSENT, booking=second.id),
+        ],
     ]
     with pytest.raises(NotAllowed):
         await act(world, STUDENT, "mark_attendance", first.id, True)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from services.actions import PlanAction, PlanVerb, SnoozeAction, SnoozeVerb, build
 from services.clock import FixedClock
 from services.errors import Conflict, InvalidInput, NotAllowed
 from services.plans import Evidence
@@ -165,10 +166,17 @@ async def test_the_sweep_sends_each_due_reminder_once_with_its_buttons(world: Wo
     assert message.payload["text"] == (
         "Напоминание: задачу «Курс по Python» нужно сдать через 3 дня.\nСрок — 10.09.2026 18:00."
     )
-    actions = [[(b["action"], b["args"]) for b in row] for row in message.payload["buttons"]]
+    actions = [[build(b["action"], b["args"]) for b in row] for row in message.payload["buttons"]]
+    reminder = first.ids[0]
     assert actions == [
-        [("plan", {"act": "open", "id": task_id}), ("plan", {"act": "sub", "id": task_id})],
-        [("rsn", {"rid": first.ids[0], "m": "h"}), ("rsn", {"rid": first.ids[0], "m": "t"})],
+        [
+            PlanAction(verb=PlanVerb.OPEN, task=task_id),
+            PlanAction(verb=PlanVerb.ASK_EVIDENCE, task=task_id),
+        ],
+        [
+            SnoozeAction(verb=SnoozeVerb.AN_HOUR, reminder=reminder),
+            SnoozeAction(verb=SnoozeVerb.TILL_TOMORROW, reminder=reminder),
+        ],
     ]
 
 
