@@ -9,6 +9,7 @@ from aiogram.methods import DeleteMessage
 
 from services.notify import Button, OutboxNotifier
 from storage.models import OutboxStatus
+from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness
 
 STAFF = 500
@@ -61,6 +62,7 @@ async def test_erasure_deletes_sent_messages_and_edits_those_too_old_to_delete(
     assert edited.text == "Данные удалены." and edited.reply_markup is None
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_a_message_not_sent_yet_is_never_sent_after_erasure(harness: Harness) -> None:
     await _queue(harness, "application:9", "Иванова Мария")
     assert await _retract(harness, "application:9", delete=True) == 1
