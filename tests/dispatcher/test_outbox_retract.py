@@ -31,6 +31,7 @@ async def _retract(harness: Harness, subject: str, *, delete: bool) -> int:
     return count
 
 
+@ON_BOTH_DATABASES  # the sender, retraction and erasure paths on PG
 async def test_a_decision_takes_the_buttons_off_what_was_sent_about_it(harness: Harness) -> None:
     await _queue(harness, "application:1", "Заявка №1")
     await _queue(harness, "application:2", "Заявка №2")
@@ -46,6 +47,7 @@ async def test_a_decision_takes_the_buttons_off_what_was_sent_about_it(harness: 
     assert first.text == "Заявка №1"
 
 
+@ON_BOTH_DATABASES  # the sender, retraction and erasure paths on PG
 async def test_erasure_deletes_sent_messages_and_edits_those_too_old_to_delete(
     harness: Harness,
 ) -> None:
@@ -72,6 +74,7 @@ async def test_a_message_not_sent_yet_is_never_sent_after_erasure(harness: Harne
         assert await uow.outbox.counts() == {OutboxStatus.FAILED: 1}
 
 
+@ON_BOTH_DATABASES  # the sender, retraction and erasure paths on PG
 async def test_a_message_going_out_while_its_person_is_erased_is_taken_back_at_once(
     harness: Harness,
 ) -> None:

@@ -86,6 +86,7 @@ async def test_unknown_text_and_forged_button_get_clear_answers(harness: Harness
     ]
 
 
+@ON_BOTH_DATABASES  # the sender, retraction and erasure paths on PG
 async def test_same_update_id_is_handled_once(harness: Harness) -> None:
     await harness.send(10, "/start", update_id=555_001)
     await harness.send(10, "/start", update_id=555_001)
