@@ -457,6 +457,7 @@ async def test_the_import_is_idempotent_and_reports_errors_with_paths(
     ]
 
 
+@ON_BOTH_DATABASES  # a constraint the database enforces: its own check on each dialect
 async def test_the_database_itself_refuses_more_seats_than_capacity(world: BookingWorld) -> None:
     from sqlalchemy import update
     from sqlalchemy.exc import IntegrityError
