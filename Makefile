@@ -35,10 +35,12 @@ layers:
 	$(BIN)/lint-imports
 
 # Two workers by default: CI has two cores, and every test session makes its own database.
+# worksteal: a worker that runs out takes half of the other's queue (the tests start slowest
+# tier first, see tests/conftest.py), so the run does not end waiting on one long tail.
 PYTEST_WORKERS ?= 2
 
 pytest:
-	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --durations=10
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal --durations=10
 
 bench: install
 	$(PY) -m benchmarks

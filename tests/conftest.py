@@ -31,6 +31,19 @@ PG_SERVER = os.environ.get("TEST_POSTGRES_SERVER", "postgresql://postgres@127.0.
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
+# Slowest tiers first: with `--dist worksteal` the workers then end on short tests, so neither
+# waits long for the other at the end of the run.
+_TIER_ORDER = {"e2e": 0, "integration": 1, "dispatcher": 2, "unit": 3}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def tier(item: pytest.Item) -> int:
+        parts = item.path.relative_to(Path(__file__).parent).parts
+        return _TIER_ORDER.get(parts[0], len(_TIER_ORDER)) if len(parts) > 1 else len(_TIER_ORDER)
+
+    items.sort(key=tier)  # stable: the order within a tier stays the files' order
+
+
 def _pg_admin(statement: str) -> None:
     async def run() -> None:
         connection = await asyncpg.connect(f"{PG_SERVER}/test")
@@ -70,7 +83,14 @@ def _table_names() -> list[str]:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A migrated, empty database of each kind; the tests using it run once per kind."""
+    """A migrated, empty database of each kind; the tests using it run once per kind.
+
+    tests/unit narrows this to SQLite (see tests/unit/conftest.py and tests/databases.py)."""
+    return await database_url(request, tmp_path)
+
+
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The database `request.param` names ("sqlite" or "postgres"), migrated and empty."""
     if request.param == "sqlite":
         path = tmp_path / "test.sqlite3"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)

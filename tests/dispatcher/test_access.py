@@ -18,6 +18,7 @@ from services.container import ServiceConfig, Services
 from services.i18n import Texts
 from storage.models import AuditEntry, Invitation, ProjectIdea, Role, RoleGrant
 from tests.applicants import import_example
+from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness
 from tests.selection_world import MENTOR_A, OFFICE, build_world
 
@@ -91,6 +92,7 @@ async def _mentor_grant_id(harness: Harness, person_tg: int) -> int:
     return grant_id
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_an_expired_invitation_link_is_refused_and_says_whom_to_ask(
     harness: Harness, clock: FixedClock
 ) -> None:
@@ -175,6 +177,7 @@ async def test_the_office_lists_open_invitations_and_staff_roles(
     ]
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_a_revoked_invitation_no_longer_opens_and_a_double_tap_revokes_once(
     harness: Harness, clock: FixedClock
 ) -> None:
@@ -201,6 +204,7 @@ async def test_a_revoked_invitation_no_longer_opens_and_a_double_tap_revokes_onc
     ]
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_a_revoked_role_is_gone_at_once_and_leaves_the_menu(
     harness: Harness, clock: FixedClock
 ) -> None:

@@ -37,6 +37,7 @@ from tests.applicants import (
     municipality_id,
     start_application,
 )
+from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness, user
 
 _ids = iter(range(10_000_000, 20_000_000))
@@ -505,6 +506,7 @@ async def test_a_parent_is_asked_only_when_needed_and_their_data_erased_when_no_
     assert not {"rep_name", "rep_relation", "rep_phone"} & (await _answers(harness, tutor)).keys()
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_back_to_a_younger_age_group_erases_the_consent_it_does_not_ask_for(
     harness: Harness,
 ) -> None:

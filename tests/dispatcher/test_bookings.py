@@ -36,6 +36,7 @@ from tests.bookings_world import (
     BookingWorld,
     build_booking_world,
 )
+from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness
 from tests.plans_world import STUDENT, STUDENT2, local
 
@@ -127,6 +128,7 @@ async def test_browse_book_confirm_and_get_the_calendar_file(
     assert event["dtstart"].dt.strftime("%d.%m.%Y %H:%M %Z") == "03.09.2026 10:00 MSK"
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_bookings_cancel_and_the_waitlisted_student_is_offered(
     harness: Harness, world: BookingWorld
 ) -> None:
@@ -160,6 +162,7 @@ async def test_bookings_cancel_and_the_waitlisted_student_is_offered(
     assert last_text(harness, STUDENT3).startswith("Спасибо! Место за вами")
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_the_site_contact_adds_a_slot_with_back_and_specific_errors(
     harness: Harness, world: BookingWorld
 ) -> None:
@@ -203,6 +206,7 @@ async def test_the_site_contact_adds_a_slot_with_back_and_specific_errors(
     assert harness.session.alerts()[-1].startswith("Этот шаг уже неактуален")
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_forged_slot_and_booking_callbacks_are_refused(
     harness: Harness, world: BookingWorld
 ) -> None:
@@ -242,6 +246,7 @@ def markup_of(harness: Harness, chat_id: int) -> list[str]:
     ]
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_a_booked_internship_is_signed_off_by_attendance_and_offers_no_submit_button(
     harness: Harness, world: BookingWorld, clock: FixedClock
 ) -> None:
@@ -314,6 +319,7 @@ async def test_a_start_reminder_moved_by_quiet_hours_states_the_real_time_left(
     )
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_waitlist_offers_and_their_expiry_wait_for_the_morning_and_count_daytime_only(
     harness: Harness, world: BookingWorld, clock: FixedClock
 ) -> None:
@@ -366,6 +372,7 @@ async def test_waitlist_offers_and_their_expiry_wait_for_the_morning_and_count_d
     assert last_text(harness, STUDENT4).startswith("Время на подтверждение места истекло")
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_on_a_sunday_internships_shows_the_next_seven_days_first(
     harness: Harness, world: BookingWorld, clock: FixedClock
 ) -> None:

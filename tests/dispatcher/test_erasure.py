@@ -68,6 +68,7 @@ from storage.models import (
 )
 from tests.applicants import cd, fill_to_review
 from tests.conftest import REDIS_URL
+from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness
 from tests.selection_world import MENTOR_A, MENTOR_B, build_world, identity
 
@@ -247,6 +248,7 @@ async def harness(
         await redis.delete(*keys)
 
 
+@ON_BOTH_DATABASES  # the sender, retraction and erasure paths on PG
 async def test_withdrawing_consent_leaves_no_personal_value_in_any_table_or_in_redis(
     harness: Harness, clock: FixedClock, redis: Redis
 ) -> None:

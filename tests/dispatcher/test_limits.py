@@ -16,6 +16,7 @@ from sqlalchemy import select
 from services.actions import ApplyVerb, OfficeAction, OfficeVerb, actions, encode
 from storage.models import Base
 from tests.applicants import cd
+from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness
 
 MALFORMED = (
@@ -90,6 +91,7 @@ def test_every_number_in_callback_data_is_bounded_within_a_database_integer() ->
             assert -(2**31) <= typing.cast(int, low) <= typing.cast(int, high) < 2**31, where
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_a_bug_is_still_logged_as_an_error_with_its_place(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:

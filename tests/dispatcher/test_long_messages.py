@@ -16,6 +16,7 @@ from services.clock import FixedClock
 from services.notify import SENT_PARTS, Button, OutboxNotifier
 from services.text_fit import CAPTION_LIMIT, MESSAGE_LIMIT
 from storage.models import OutboxStatus, OutgoingMessage
+from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness
 from tests.long_texts import long_text, whole
 
@@ -35,6 +36,7 @@ async def _rows(harness: Harness) -> list[OutgoingMessage]:
         return list(await uow.session.scalars(select(OutgoingMessage)))
 
 
+@ON_BOTH_DATABASES  # the sender, retraction and erasure paths on PG
 async def test_a_long_notice_goes_out_in_parts_in_order_with_the_buttons_on_the_last(
     harness: Harness,
 ) -> None:
@@ -49,6 +51,7 @@ async def test_a_long_notice_goes_out_in_parts_in_order_with_the_buttons_on_the_
         assert await uow.outbox.counts() == {OutboxStatus.SENT: 1}
 
 
+@ON_BOTH_DATABASES  # the sender, retraction and erasure paths on PG
 async def test_a_failure_between_parts_goes_on_from_the_next_part(
     harness: Harness, clock: FixedClock
 ) -> None:
@@ -70,6 +73,7 @@ async def test_a_failure_between_parts_goes_on_from_the_next_part(
         assert await uow.outbox.counts() == {OutboxStatus.SENT: 1}
 
 
+@ON_BOTH_DATABASES  # the sender, retraction and erasure paths on PG
 async def test_a_long_caption_goes_with_the_media_as_far_as_it_fits_and_the_rest_follows(
     harness: Harness,
 ) -> None:
@@ -91,6 +95,7 @@ async def test_a_long_caption_goes_with_the_media_as_far_as_it_fits_and_the_rest
     assert names == ["SendPhoto", "SendMessage", "SendVideoNote", "SendMessage"]
 
 
+@ON_BOTH_DATABASES  # the sender, retraction and erasure paths on PG
 async def test_erasure_deletes_every_part_of_a_long_message(harness: Harness) -> None:
     await _queue_text(harness, long_text("личное", 9000), subject="application:3")
     await harness.deliver()
@@ -119,6 +124,7 @@ def _pressed(harness: Harness, text: str) -> CallbackQuery:
     return CallbackQuery.model_validate(query.model_dump(), context={"bot": harness.app.bot})
 
 
+@ON_BOTH_DATABASES  # the sender, retraction and erasure paths on PG
 async def test_a_redraw_too_long_for_one_message_edits_the_first_part_and_sends_the_rest(
     harness: Harness,
 ) -> None:

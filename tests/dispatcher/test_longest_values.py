@@ -50,6 +50,7 @@ from storage.models import (
 )
 from tests import plans_world, selection_world
 from tests.applicants import cd, idea_ids, municipality_id, start_application
+from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness, user
 from tests.long_texts import long_text, whole
 
@@ -136,6 +137,7 @@ async def _one(harness: Harness, model: type) -> int:
         return int(found)
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_the_longest_team_texts_reach_the_tutor_the_mentor_and_the_chat_whole(
     harness: Harness, team: plans_world.World
 ) -> None:
@@ -259,6 +261,7 @@ def _name(length: int) -> str:
     return " ".join(itertools.repeat("Константинопольский", length))[:length].rstrip()
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_the_longest_answers_and_idea_texts_go_through_the_questionnaire_to_the_mentor(
     harness: Harness, clock: FixedClock
 ) -> None:

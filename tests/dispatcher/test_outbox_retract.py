@@ -9,6 +9,7 @@ from aiogram.methods import DeleteMessage
 
 from services.notify import Button, OutboxNotifier
 from storage.models import OutboxStatus
+from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness
 
 STAFF = 500
@@ -30,6 +31,7 @@ async def _retract(harness: Harness, subject: str, *, delete: bool) -> int:
     return count
 
 
+@ON_BOTH_DATABASES  # the sender, retraction and erasure paths on PG
 async def test_a_decision_takes_the_buttons_off_what_was_sent_about_it(harness: Harness) -> None:
     await _queue(harness, "application:1", "Заявка №1")
     await _queue(harness, "application:2", "Заявка №2")
@@ -45,6 +47,7 @@ async def test_a_decision_takes_the_buttons_off_what_was_sent_about_it(harness: 
     assert first.text == "Заявка №1"
 
 
+@ON_BOTH_DATABASES  # the sender, retraction and erasure paths on PG
 async def test_erasure_deletes_sent_messages_and_edits_those_too_old_to_delete(
     harness: Harness,
 ) -> None:
@@ -61,6 +64,7 @@ async def test_erasure_deletes_sent_messages_and_edits_those_too_old_to_delete(
     assert edited.text == "Данные удалены." and edited.reply_markup is None
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_a_message_not_sent_yet_is_never_sent_after_erasure(harness: Harness) -> None:
     await _queue(harness, "application:9", "Иванова Мария")
     assert await _retract(harness, "application:9", delete=True) == 1
@@ -70,6 +74,7 @@ async def test_a_message_not_sent_yet_is_never_sent_after_erasure(harness: Harne
         assert await uow.outbox.counts() == {OutboxStatus.FAILED: 1}
 
 
+@ON_BOTH_DATABASES  # the sender, retraction and erasure paths on PG
 async def test_a_message_going_out_while_its_person_is_erased_is_taken_back_at_once(
     harness: Harness,
 ) -> None:

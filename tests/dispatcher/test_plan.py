@@ -22,6 +22,7 @@ from services.actions import (
 )
 from services.clock import FixedClock
 from storage.models import TaskKind
+from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness, user
 from tests.plans_world import (
     OTHER_TUTOR,
@@ -105,6 +106,7 @@ async def test_plan_lists_tasks_grouped_with_a_button_each(harness: Harness, wor
     ]
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_student_submits_a_photo_and_the_tutor_approves_once(
     harness: Harness, world: World
 ) -> None:
@@ -187,6 +189,7 @@ async def test_forged_callbacks_are_refused(harness: Harness, world: World) -> N
     assert harness.session.texts_to(STUDENT)[-1] == NOT_ALLOWED
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_assign_dialogue_with_errors_and_back(harness: Harness, world: World) -> None:
     await harness.send(TUTOR, "/assign")
     assert harness.session.texts_to(TUTOR)[-1].startswith("Кому назначить задачу?")
@@ -228,6 +231,7 @@ async def test_assign_dialogue_with_errors_and_back(harness: Harness, world: Wor
         ]
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_a_reminder_is_snoozed_by_its_button_once(
     harness: Harness, world: World, clock: FixedClock
 ) -> None:

@@ -35,6 +35,7 @@ from storage.models import (
     SelectionDecision,
 )
 from tests.applicants import cd, fill_after_consent, fill_to_review, start_application
+from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness, callback_update
 from tests.selection_world import (
     MENTOR_A,
@@ -68,6 +69,7 @@ def _callbacks(harness: Harness, chat_id: int) -> list[str]:
     return found
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_submit_notifies_mentors_who_score_from_the_card_and_a_forgery_is_refused(
     harness: Harness, clock: FixedClock
 ) -> None:
@@ -155,6 +157,7 @@ async def _idea(harness: Harness, code: str) -> int:
     return found
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_the_office_undoes_a_decision_from_the_card_once(
     harness: Harness, clock: FixedClock
 ) -> None:
@@ -351,6 +354,7 @@ async def test_the_self_presentation_comes_before_the_card_and_names_whose_it_is
 # --- the queue ---------------------------------------------------------------------------------
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_reviewing_is_a_queue_of_at_most_five_taps_and_two_new_messages_per_application(
     harness: Harness, clock: FixedClock
 ) -> None:
@@ -406,6 +410,7 @@ async def test_reviewing_is_a_queue_of_at_most_five_taps_and_two_new_messages_pe
 # --- partial reviews ------------------------------------------------------------------------
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_a_partial_review_is_shown_as_incomplete_and_does_not_count_in_the_ranking(
     harness: Harness, clock: FixedClock
 ) -> None:
@@ -507,6 +512,7 @@ async def test_after_publishing_the_office_still_sees_what_was_published(
     assert f"T-{apps[2]:05d}" in ranking and "⏳ лист ожидания" in ranking
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_after_publication_status_shows_the_result_and_nothing_opens_or_changes(
     harness: Harness, clock: FixedClock
 ) -> None:

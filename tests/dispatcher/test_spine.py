@@ -14,6 +14,7 @@ from services.container import ServiceConfig, Services
 from services.i18n import Texts
 from storage.db import create_engine
 from storage.models import OutboxStatus, Role
+from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness
 
 
@@ -30,6 +31,7 @@ async def test_start_greets_a_newcomer(harness: Harness) -> None:
     assert "Кадры будущего для регионов" in text
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_invitation_link_grants_role_once_and_updates_menu(harness: Harness) -> None:
     payload = await _invite(harness, Role.OFFICE)
     await harness.send(10, f"/start {payload}")
@@ -54,6 +56,7 @@ async def test_invitation_link_grants_role_once_and_updates_menu(harness: Harnes
     assert "Для проектного офиса" in harness.session.texts_to(10)[-1]
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_office_admin_from_settings_is_recognised(harness: Harness) -> None:
     await harness.send(777, "/start")
     [text] = harness.session.texts_to(777)
@@ -83,12 +86,14 @@ async def test_unknown_text_and_forged_button_get_clear_answers(harness: Harness
     ]
 
 
+@ON_BOTH_DATABASES  # the sender, retraction and erasure paths on PG
 async def test_same_update_id_is_handled_once(harness: Harness) -> None:
     await harness.send(10, "/start", update_id=555_001)
     await harness.send(10, "/start", update_id=555_001)
     assert len(harness.session.texts_to(10)) == 1
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_unexpected_error_becomes_an_apology_and_a_log_without_personal_data(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -30,6 +30,7 @@ from aiogram.types import (
 from services.actions import RoadmapAction, RoadmapVerb, TeamAction, TeamVerb, encode
 from services.clock import FixedClock
 from services.plans import Evidence
+from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness, user
 from tests.plans_world import (
     MENTOR,
@@ -265,6 +266,7 @@ async def test_passport_dialogue_saves_each_answer_with_back_and_keep(
     assert len([t for t in texts_to(harness, MENTOR) if "на согласовании" in t]) == 1
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_forged_and_repeated_stage_decisions(harness: Harness, world: World) -> None:
     tutor = await world.me(TUTOR)
     async with world.uow_factory() as uow:
@@ -283,6 +285,7 @@ async def test_forged_and_repeated_stage_decisions(harness: Harness, world: Worl
     assert texts_to(harness, TUTOR)[-1] == "Наставник принял этап «Сбор данных» команды «Альфа»."
 
 
+@ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_migration_messages_and_the_senders_migrate_error_keep_the_binding(
     harness: Harness, world: World
 ) -> None:

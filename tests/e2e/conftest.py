@@ -7,7 +7,6 @@ import asyncio
 import os
 import signal
 import socket
-import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -16,8 +15,9 @@ from typing import Any
 import pytest
 
 from tests.e2e.botapi_emulator import BotApiEmulator
+from tests.e2e.launcher import ROOT, Launched, launch, run_cli
 
-ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["ROOT", "BotProcess", "StartBot", "free_port", "run_cli"]
 
 
 def free_port() -> int:
@@ -29,11 +29,14 @@ def free_port() -> int:
 class BotProcess:
     """One run of the bot process; its output goes to a log file the test can read."""
 
-    def __init__(self, emulator: BotApiEmulator, env: dict[str, str], log_path: Path) -> None:
+    def __init__(
+        self, emulator: BotApiEmulator, env: dict[str, str], log_path: Path, real: bool = False
+    ) -> None:
         self.emulator = emulator
         self.env = env
         self.log_path = log_path
-        self.process: asyncio.subprocess.Process | None = None
+        self.real = real  # a fresh interpreter (`python -m bot`), not a fork of a preloaded one
+        self.process: Launched | None = None
 
     @property
     def mode(self) -> str:
@@ -43,12 +46,9 @@ class BotProcess:
         """Start and wait until the bot takes updates (polls, or has set its webhook)."""
         ready_method = "setWebhook" if self.mode == "webhook" else "getUpdates"
         seen = len(self.emulator.calls(ready_method))
-        log = self.log_path.open("ab")
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", self.mode,
-            cwd=ROOT, env=self.env, stdout=log, stderr=log,
-        )  # fmt: skip
-        log.close()
+        self.process = await launch(
+            [self.mode], self.env, self.log_path, self.log_path, real=self.real
+        )
         deadline = time.monotonic() + ready_timeout
         while len(self.emulator.calls(ready_method)) <= seen:
             if self.process.returncode is not None:
@@ -76,7 +76,7 @@ class BotProcess:
     async def kill(self) -> None:
         """`kill -9`: no shutdown code runs."""
         assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
+        self.process.kill()
         await self.process.wait()
 
     async def stop(self) -> int:
@@ -125,9 +125,9 @@ async def start_bot(
     """`await start_bot(**env)` starts a bot process; every one is stopped after the test."""
     started: list[BotProcess] = []
 
-    async def start(**overrides: Any) -> BotProcess:
+    async def start(real: bool = False, **overrides: Any) -> BotProcess:
         env = {**bot_env, **{key: str(value) for key, value in overrides.items()}}
-        process = BotProcess(emulator, env, tmp_path / f"bot-{len(started)}.log")
+        process = BotProcess(emulator, env, tmp_path / f"bot-{len(started)}.log", real)
         started.append(process)
         await process.start()
         return process

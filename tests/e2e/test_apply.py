@@ -9,8 +9,6 @@ the right step with every answer intact; a second /apply opens the same applicat
 
 from __future__ import annotations
 
-import asyncio
-import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,7 +34,8 @@ from storage.models import (
 from storage.uow import UnitOfWorkFactory
 from tests.applicants import ABOUT, EXAMPLE, EXPERIENCE, WHY
 from tests.e2e.botapi_emulator import BotApiEmulator
-from tests.e2e.conftest import ROOT, StartBot
+from tests.e2e.conftest import StartBot
+from tests.e2e.launcher import run_cli
 
 ZONE = ZoneInfo("Asia/Tomsk")
 FAST = {"THROTTLE_RATE_PER_SECOND": 1000}
@@ -57,13 +56,9 @@ def _season_file(tmp_path: Path) -> Path:
 async def season_by_cli(bot_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
     """The season imported as the office does it: `python -m bot season import FILE`."""
     path = _season_file(tmp_path)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "season", "import", str(path), cwd=ROOT, env=bot_env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode == 0, err.decode()
-    assert "season tomsk-2026 created" in out.decode()
+    code, out, err = await run_cli(bot_env, "season", "import", str(path))
+    assert code == 0, err
+    assert "season tomsk-2026 created" in out
     return bot_env
 
 
@@ -283,16 +278,6 @@ async def test_killed_mid_questionnaire_resumes_at_the_right_step_with_answers_i
     assert answers["municipality"] == "2"  # Северск, the second in the season's list
 
 
-async def _cli(env: dict[str, str], *args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
-
-
 async def test_season_import_cli_lists_errors_and_reimports_without_duplicates(
     emulator: BotApiEmulator, bot_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -301,7 +286,7 @@ async def test_season_import_cli_lists_errors_and_reimports_without_duplicates(
     broken["season"]["timezone"] = "Mars/Olympus"
     bad = tmp_path / "broken.yaml"
     bad.write_text(yaml.safe_dump(broken, allow_unicode=True), encoding="utf-8")
-    code, _, err = await _cli(bot_env, "season", "import", str(bad))
+    code, _, err = await run_cli(bot_env, "season", "import", str(bad))
     problems = [line.strip() for line in err.splitlines() if line.startswith("  ")]
     assert code == 1 and "has 2 problem(s); nothing was changed" in err
     assert problems == [
@@ -313,7 +298,7 @@ async def test_season_import_cli_lists_errors_and_reimports_without_duplicates(
         await _rows(url, select(Season.id)) == [] and await _rows(url, select(Invitation.id)) == []
     )
 
-    runs = [await _cli(bot_env, "season", "import", str(EXAMPLE)) for _ in range(2)]
+    runs = [await run_cli(bot_env, "season", "import", str(EXAMPLE)) for _ in range(2)]
     assert [code for code, _, _ in runs] == [0, 0]
     assert "season tomsk-2026 created (revision 1)" in runs[0][1]
     assert "season tomsk-2026 updated (revision 2)" in runs[1][1]

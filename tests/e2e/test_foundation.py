@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 import time
 from typing import Any
 
@@ -18,7 +17,8 @@ from storage.db import create_engine, create_session_factory
 from storage.models import OutboxStatus, OutgoingMessage, Person
 from storage.uow import UnitOfWorkFactory
 from tests.e2e.botapi_emulator import BotApiEmulator
-from tests.e2e.conftest import ROOT, BotProcess, StartBot, free_port
+from tests.e2e.conftest import BotProcess, StartBot, free_port
+from tests.e2e.launcher import run_cli
 
 WELCOME = "Кадры будущего для регионов"
 SECRET = "s3cret-Token_1"
@@ -50,21 +50,12 @@ def _texts(emulator: BotApiEmulator, chat_id: int) -> list[str]:
     return [m.get("text", "") for m in emulator.messages_to(chat_id)]
 
 
-async def _cli(env: dict[str, str], *args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
-
-
 async def test_start_is_answered_and_healthz_served_in_polling_mode(
     emulator: BotApiEmulator, start_bot: StartBot
 ) -> None:
     health_port = free_port()
-    await start_bot(HEALTH_PORT=health_port)
+    # The one start through a fresh interpreter, as a deployer runs it; the others fork.
+    await start_bot(real=True, HEALTH_PORT=health_port)
     emulator.send_text(100, "/start")
     await emulator.wait_for_message(100, contains=WELCOME)
     # The default command menu was published at start.
@@ -230,7 +221,7 @@ async def test_duplicated_update_id_is_handled_once(
 async def test_kill_9_and_restart_lose_nothing_and_an_invitation_works_once(
     emulator: BotApiEmulator, start_bot: StartBot, bot_env: dict[str, str]
 ) -> None:
-    code, out, _ = await _cli(bot_env, "invite", "mentor", "--label", "e2e")
+    code, out, _ = await run_cli(bot_env, "invite", "mentor", "--label", "e2e")
     assert code == 0
     link = out.strip()
     assert link.startswith("https://t.me/kadry_test_bot?start=inv_")
@@ -273,7 +264,7 @@ async def test_operator_errors_are_one_line(
         env = {**bot_env, **change}
         if not change.get("BOT_TOKEN", "x"):
             del env["BOT_TOKEN"]
-        code, _, err = await _cli(env, "run")
+        code, _, err = await run_cli(env, "run")
         lines = [line for line in err.splitlines() if not line.startswith("20")]  # log lines
         assert code == 2, err
         assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0], err

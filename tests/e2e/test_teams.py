@@ -17,7 +17,7 @@ from storage.migrate import upgrade_async
 from storage.uow import UnitOfWorkFactory
 from tests.e2e.botapi_emulator import BotApiEmulator
 from tests.e2e.conftest import StartBot
-from tests.e2e.test_foundation import _cli
+from tests.e2e.launcher import run_cli
 from tests.plans_world import MENTOR, OUTSIDER, STUDENT, STUDENT2, TUTOR, build_world
 
 GROUP, SUPERGROUP = -100321, -1001000321
@@ -107,7 +107,7 @@ async def test_bind_join_remove_and_migrate(
 
     # The office removes a student: they are taken out of the chat, and the chat is told.
     since = chats.mark(GROUP)
-    code, _out, err = await _cli(bot_env, "team", "remove", "alpha", str(STUDENT2))
+    code, _out, err = await run_cli(bot_env, "team", "remove", "alpha", str(STUDENT2))
     assert code == 0, err
     await emulator.wait_for_message(
         GROUP, "Участник №4 больше не в команде", since=since, timeout=15

@@ -37,6 +37,7 @@ from storage.models import (
 )
 from storage.uow import UnitOfWorkFactory
 from tests.applicants import ABOUT, EXPERIENCE, WHY, import_example
+from tests.databases import ON_BOTH_DATABASES
 
 TEXTS = Texts()
 T = TypeVar("T")
@@ -271,6 +272,7 @@ async def test_one_application_per_person_and_withdrawal_while_open(
     assert application.status is ApplicationStatus.DRAFT
 
 
+@ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_withdrawing_consent_erases_the_answers_and_the_name(
     applicant: Applicant, uow_factory: UnitOfWorkFactory
 ) -> None:

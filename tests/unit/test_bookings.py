@@ -44,6 +44,7 @@ from tests.bookings_world import (
     build_booking_world,
     sites_data,
 )
+from tests.databases import ON_BOTH_DATABASES
 from tests.plans_world import MENTOR, OUTSIDER, STUDENT, STUDENT2, TEXTS, local, services
 
 
@@ -237,6 +238,7 @@ async def test_declining_an_offer_or_a_request_frees_the_seat(world: BookingWorl
         await act(world, MENTOR, "decide", waiting.id, True)  # not the mentor of student 303
 
 
+@ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_cancelling_is_refused_after_the_cut_off(world: BookingWorld) -> None:
     booking = await act(world, STUDENT, "book", world.slot_id)
     world.clock.moment = SLOT_START - timedelta(hours=24, minutes=1)
@@ -342,6 +344,7 @@ async def test_attendance_is_asked_after_the_slot_and_recorded_once(world: Booki
     ]
 
 
+@ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_the_site_contact_manages_only_own_slots(world: BookingWorld) -> None:
     slots = await act(world, CONTACT, "my_slots")
     assert [(s.id, s.taken, s.left) for s in slots] == [
@@ -436,6 +439,7 @@ async def test_browsing_by_week_and_direction(world: BookingWorld) -> None:
     assert (earlier.offset, [s.id for s in earlier.slots]) == (0, [s.id for s in week.slots])
 
 
+@ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_the_import_is_idempotent_and_reports_errors_with_paths(
     world: BookingWorld,
 ) -> None:
@@ -489,6 +493,7 @@ async def test_the_sites_file_refuses_unknown_keys_wrong_types_and_an_early_end_
     assert report.errors == [("sites", "код площадки «zavod» повторяется")]
 
 
+@ON_BOTH_DATABASES  # a constraint the database enforces: its own check on each dialect
 async def test_the_database_itself_refuses_more_seats_than_capacity(world: BookingWorld) -> None:
     from sqlalchemy import update
     from sqlalchemy.exc import IntegrityError

@@ -27,6 +27,7 @@ from storage.migrate import upgrade
 from storage.models import OutgoingMessage, Role, Season, Site
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 from tests.applicants import EXAMPLE
+from tests.databases import ON_BOTH_DATABASES
 
 TEXTS = Texts()
 
@@ -206,6 +207,7 @@ async def test_a_used_invitation_is_not_revoked_but_its_role_is(
         await _redeem(uow_factory, clock, 1001, payload)
 
 
+@ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_reimport_gives_an_idea_a_new_mentor_link_when_the_old_one_cannot_be_used(
     uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
@@ -239,6 +241,7 @@ async def test_reimport_gives_an_idea_a_new_mentor_link_when_the_old_one_cannot_
     assert last["river-clean"].payload == again["river-clean"].payload  # new, still in date
 
 
+@ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_revoking_a_site_contacts_role_unbinds_the_site(
     uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:

@@ -9,6 +9,7 @@ from services.container import ServiceConfig, Services
 from services.i18n import Texts
 from storage.models import Person, Role
 from storage.uow import UnitOfWorkFactory
+from tests.databases import ON_BOTH_DATABASES
 
 
 async def test_first_contact_stores_only_id_and_language(
@@ -40,6 +41,7 @@ async def test_office_admins_from_settings_get_the_office_role(
     ]
 
 
+@ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_blocked_person_becomes_active_when_writing_again(
     uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:

@@ -22,6 +22,7 @@ from storage.models import (
     TeamRole,
 )
 from storage.uow import UnitOfWorkFactory
+from tests.databases import ON_BOTH_DATABASES
 from tests.plans_world import (
     MENTOR,
     OTHER_TUTOR,
@@ -114,6 +115,7 @@ async def test_only_the_students_tutor_or_the_office_assigns(world: World) -> No
     assert await outbox(world) == []
 
 
+@ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_moving_the_due_date_moves_the_unsent_reminders(world: World) -> None:
     [task_id] = await assign(world)
     world.clock.moment = local(MSK, 2026, 9, 7, 18, 1)
@@ -253,6 +255,7 @@ async def test_review_returns_with_a_comment_and_approves_once(world: World) -> 
         assert [d["decision"] for d in decisions] == ["returned", "done"]
 
 
+@ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_plan_is_grouped_by_status_nearest_deadline_first(world: World) -> None:
     student = await world.person_id(STUDENT)
     later = await assign(world, title="Стажировка", kind=TaskKind.INTERNSHIP, due_at=DUE)
@@ -277,6 +280,7 @@ async def test_plan_is_grouped_by_status_nearest_deadline_first(world: World) ->
     assert {s for _, _, s in await reminders(world, third[0])} == {ReminderStatus.CANCELLED}
 
 
+@ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_team_chat_gets_a_weekday_digest_once(world: World) -> None:
     async with world.uow_factory() as uow:
         person = await uow.people.by_tg_id(STUDENT)
@@ -307,6 +311,7 @@ async def test_team_chat_gets_a_weekday_digest_once(world: World) -> None:
     assert len([m for m in await outbox(world) if m.chat_id == -100500]) == 2
 
 
+@ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_assign_dialogue_saves_every_step_and_explains_bad_input(world: World) -> None:
     student = await world.person_id(STUDENT)
 

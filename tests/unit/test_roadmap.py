@@ -14,6 +14,7 @@ from services.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from services.plans import Evidence
 from storage.models import OutgoingMessage, ReviewStatus
 from storage.uow import UnitOfWorkFactory
+from tests.databases import ON_BOTH_DATABASES
 from tests.plans_world import (
     MENTOR,
     OTHER_TUTOR,
@@ -78,6 +79,7 @@ async def test_passport_answers_are_saved_one_by_one_and_only_by_a_tutor(world: 
     assert seen.fields["goal"] == "Чистый воздух" and not (seen.can_edit or seen.can_review)
 
 
+@ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_passport_submitted_returned_resubmitted_approved(world: World) -> None:
     await fill_passport(world)
     tutor, mentor, student = [await world.me(x) for x in (TUTOR, MENTOR, STUDENT)]

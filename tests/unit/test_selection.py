@@ -31,6 +31,7 @@ from storage.models import (
     TeamMember,
 )
 from storage.uow import UnitOfWorkFactory
+from tests.databases import ON_BOTH_DATABASES
 from tests.selection_world import (
     MENTOR_A,
     MENTOR_B,
@@ -132,6 +133,7 @@ async def test_several_reviewers_give_the_combined_score_on_the_card_and_the_off
         assert application is not None and application.status is ApplicationStatus.IN_REVIEW
 
 
+@ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_only_the_mentor_of_a_ranked_idea_may_score(
     uow_factory: UnitOfWorkFactory, clock: FixedClock, world: World
 ) -> None:
@@ -226,6 +228,7 @@ async def test_a_decision_makes_scores_read_only_and_is_recorded_once(
         assert audit == ["selection.decide"]
 
 
+@ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_top_n_then_publish_twice_sends_one_result_each_and_forms_teams_once(
     uow_factory: UnitOfWorkFactory, clock: FixedClock, world: World
 ) -> None:
@@ -384,6 +387,7 @@ async def test_undo_makes_the_application_undecided_scorable_and_decidable_again
     }
 
 
+@ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_a_second_undo_or_a_stale_button_changes_nothing(
     uow_factory: UnitOfWorkFactory, clock: FixedClock, world: World
 ) -> None:

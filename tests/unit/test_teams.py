@@ -14,6 +14,7 @@ from services.errors import Conflict, DomainError, NotAllowed
 from services.team_chat import BotChatChange, BotRights
 from storage.models import AuditEntry, ChatState, OutgoingMessage, Team, TeamMember, TeamRole
 from storage.uow import UnitOfWorkFactory
+from tests.databases import ON_BOTH_DATABASES
 from tests.plans_world import (
     MENTOR,
     OTHER_TUTOR,
@@ -186,6 +187,7 @@ async def test_a_removed_member_is_taken_out_of_the_chat_and_declined_later(
     assert len([r for r in await outbox(world) if r.kind == "chat_kick"]) == 1
 
 
+@ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_the_office_moves_a_student_to_another_team(world: World) -> None:
     await bind(world, TUTOR)
     async with world.uow_factory() as uow:
@@ -299,6 +301,7 @@ async def test_form_team_is_idempotent(world: World) -> None:
     assert sorted(r.chat_id for r in joined) == sorted([MENTOR, TUTOR, STUDENT, OUTSIDER])
 
 
+@ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_roster_puts_staff_first_and_shows_only_opted_in_contacts(world: World) -> None:
     async with world.uow_factory() as uow:
         # A staff name, kept from the invitation.
@@ -358,6 +361,7 @@ async def bot_status(
         )
 
 
+@ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_the_bot_removed_from_the_group_unbinds_it_and_tells_the_staff_once(
     world: World,
 ) -> None:
