@@ -5,14 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from services.applications.consent import Consents
-from services.applications.views import (
-    EXITS,
-    MUNICIPALITY_BUTTONS,
-    Context,
-    Exit,
-    Problem,
-    Shown,
-)
+from services.applications.views import EXITS, MUNICIPALITY_BUTTONS, Context, Exit, Problem, Shown
 from services.questionnaire import (
     Input,
     InvalidAnswer,
@@ -24,9 +17,7 @@ from services.questionnaire import (
     narrow,
     normalize_key,
 )
-from storage.models import (
-    ApplicationStatus,
-)
+from storage.models import ApplicationStatus
 
 
 class Answers(Consents):

@@ -17,16 +17,9 @@ from services.errors import DomainError, NotAllowed
 from services.i18n import Texts
 from services.notify import Notifier
 from services.people import Identity
-from services.questionnaire import (
-    Step,
-    group_args,
-    steps_for,
-)
+from services.questionnaire import Step, group_args, steps_for
 from services.seasons import SeasonConfig, load_config
-from storage.models import (
-    Application,
-    Season,
-)
+from storage.models import Application, Season
 from storage.uow import UnitOfWork
 
 

@@ -7,11 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from services.applications.base import ApplicationBase
-from services.applications.views import (
-    ROLE_BOUND_STEPS,
-    Context,
-    NoSeason,
-)
+from services.applications.views import ROLE_BOUND_STEPS, Context, NoSeason
 from services.questionnaire import (
     Input,
     InvalidAnswer,
@@ -23,10 +19,7 @@ from services.questionnaire import (
     chosen_group,
     steps_for,
 )
-from storage.models import (
-    ConsentKind,
-    Role,
-)
+from storage.models import ConsentKind, Role
 
 
 class Consents(ApplicationBase):

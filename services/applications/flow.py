@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from services.applications.answers import Answers, _Narrowed
 from services.applications.screens import Screens
-from services.applications.views import (
-    Outcome,
-    Problem,
-    StepUnavailable,
-)
+from services.applications.views import Outcome, Problem, StepUnavailable
 from services.people import Identity
 from services.questionnaire import (
     FIXED_STEPS,
@@ -21,9 +17,7 @@ from services.questionnaire import (
     steps_for,
 )
 from services.seasons import load_config
-from storage.models import (
-    ApplicationStatus,
-)
+from storage.models import ApplicationStatus
 
 
 class Flow(Answers, Screens):

@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from services.applications.screens import Screens
-from services.applications.views import (
-    MAX_IDEAS,
-    Context,
-    Outcome,
-    Problem,
-    StepUnavailable,
-)
+from services.applications.views import MAX_IDEAS, Context, Outcome, Problem, StepUnavailable
 from services.errors import NotFound
 from services.people import Identity
 from services.seasons import IdeaInfo

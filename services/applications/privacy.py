@@ -6,17 +6,11 @@ import logging
 from dataclasses import asdict
 
 from services.applications.base import ApplicationBase
-from services.applications.views import (
-    ConsentRecord,
-    PrivacyView,
-    shown_time,
-)
+from services.applications.views import ConsentRecord, PrivacyView, shown_time
 from services.people import Identity
 from services.privacy import erase_person
 from services.seasons import load_config
-from storage.models import (
-    ApplicationStatus,
-)
+from storage.models import ApplicationStatus
 
 logger = logging.getLogger(__name__)
 

@@ -37,9 +37,7 @@ from services.questionnaire import (
     resume_point,
 )
 from services.seasons import SeasonConfig
-from storage.models import (
-    ConsentKind,
-)
+from storage.models import ConsentKind
 
 
 class Screens(ApplicationBase):

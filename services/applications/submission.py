@@ -17,13 +17,9 @@ from services.applications.views import (
 )
 from services.errors import Conflict
 from services.people import Identity
-from services.questionnaire import (
-    resume_point,
-)
+from services.questionnaire import resume_point
 from services.selection import notify_reviewers
-from storage.models import (
-    ApplicationStatus,
-)
+from storage.models import ApplicationStatus
 
 logger = logging.getLogger(__name__)
 
