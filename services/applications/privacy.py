@@ -1,0 +1,70 @@
+"""/privacy and the withdrawal of consent (the erasure itself is services.privacy's)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+
+from services.applications.base import ApplicationBase
+from services.applications.views import ConsentRecord, PrivacyView, shown_time
+from services.people import Identity
+from services.privacy import erase_person
+from services.seasons import load_config
+from storage.models import ApplicationStatus
+
+logger = logging.getLogger(__name__)
+
+
+class Privacy(ApplicationBase):
+    """/privacy: the consents given, and their withdrawal with the erasure of the data."""
+
+    async def privacy(self, me: Identity) -> PrivacyView:
+        consents: list[ConsentRecord] = []
+        withdrawn: list[ConsentRecord] = []
+        has_data = False
+        for application in await self.uow.applications.all_of_person(me.person_id):
+            season = await self.uow.seasons.get(application.season_id)
+            zone_config = await load_config(self.uow, season) if season else None
+            answers = await self.uow.applications.answers(application.id)
+            has_data = has_data or bool(answers)
+            for kind, consent in (await self.uow.applications.consents(application.id)).items():
+                if consent.given_at is None:
+                    continue
+                withdrawn_at = consent.withdrawn_at
+                record = ConsentRecord(
+                    kind,
+                    consent.text_version,
+                    shown_time(consent.given_at, zone_config),
+                    shown_time(withdrawn_at, zone_config) if withdrawn_at else None,
+                    consent.representative_name,
+                    consent.representative_relation,
+                )
+                (consents if consent.withdrawn_at is None else withdrawn).append(record)
+        return PrivacyView(has_data or bool(consents), tuple(consents), tuple(withdrawn))
+
+    async def withdraw_consent(self, me: Identity) -> int:
+        """Withdrawal of consent: every application of the person is withdrawn and their data
+        is erased wherever it is (services.privacy says what goes and what stays), in this one
+        transaction. The consent records stay, marked withdrawn, as the proof of what was
+        agreed and when."""
+        now = self.clock.now()
+        applications = await self.uow.applications.all_of_person(me.person_id)
+        for application in applications:
+            await self.uow.applications.transition(
+                application.id,
+                [s for s in ApplicationStatus if s is not ApplicationStatus.WITHDRAWN],
+                ApplicationStatus.WITHDRAWN,
+                now,
+                withdrawn_at=now,
+            )
+        erased = await erase_person(
+            self.uow, self.notifier, self.texts, me.person_id, me.tg_id, now
+        )
+        withdrawn = await self.uow.applications.withdraw_consents(me.person_id, now)
+        await self.uow.audit.record(
+            now, me.person_id, "consent.withdraw", "person", me.person_id,
+            consents=withdrawn, **asdict(erased),
+        )  # fmt: skip
+        await self.uow.commit()
+        logger.info("person %s withdrew consent", me.person_id)
+        return len(applications)
