@@ -11,26 +11,13 @@ from services.actions import BookingAction, BookingVerb
 from services.clock import Clock
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.i18n import Texts
-from services.internships.views import (
-    HOLDING,
-    BookingPolicy,
-    BookingView,
-    SlotView,
-)
+from services.internships.views import HOLDING, BookingPolicy, BookingView, SlotView
 from services.notify import Button, Keyboard, Notifier
 from services.people import Identity
 from services.plans import PlanService
 from services.reminders import display_name
 from services.sites_file import MAX_CAPACITY
-from storage.models import (
-    Booking,
-    BookingSettings,
-    BookingStatus,
-    Role,
-    Site,
-    Slot,
-    TeamRole,
-)
+from storage.models import Booking, BookingSettings, BookingStatus, Role, Site, Slot, TeamRole
 from storage.uow import UnitOfWork
 
 

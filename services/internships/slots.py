@@ -9,9 +9,8 @@ from typing import Any
 
 from services.errors import Conflict, InvalidInput, NotAllowed
 from services.internships.views import (
-    _DATETIME,
-    _TIME,
     ACTIVE,
+    LOCAL_DATETIME,
     SLOT_STEPS,
     BookingView,
     SlotCard,
@@ -23,12 +22,9 @@ from services.internships.waitlist import Waitlist
 from services.people import Identity
 from services.reminders import display_name
 from services.text_fit import trim, visible_length
-from storage.models import (
-    BookingStatus,
-    Slot,
-    SlotKind,
-    SlotStatus,
-)
+from storage.models import BookingStatus, Slot, SlotKind, SlotStatus
+
+_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
 class SlotUseCases(Waitlist):
@@ -166,7 +162,7 @@ class SlotUseCases(Waitlist):
                 if hour > 23 or minute > 59:
                     raise InvalidInput("slot-time-invalid")
                 end = policy.at(policy.local(start).date(), time(hour, minute))
-            elif _DATETIME.match(text):
+            elif LOCAL_DATETIME.match(text):
                 end = parse_local_datetime(text, policy)
             else:
                 raise InvalidInput("slot-end-format")

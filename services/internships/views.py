@@ -9,13 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.errors import InvalidInput
-from storage.models import (
-    Attendance,
-    BookingStatus,
-    SlotKind,
-    SlotStatus,
-    TaskKind,
-)
+from storage.models import Attendance, BookingStatus, SlotKind, SlotStatus, TaskKind
 
 HOLDING = frozenset({BookingStatus.REQUESTED, BookingStatus.CONFIRMED, BookingStatus.OFFERED})
 ACTIVE = HOLDING | {BookingStatus.WAITLISTED}
@@ -28,8 +22,7 @@ TASK_KIND = {
     SlotKind.PROFESSIONAL_TRIAL: TaskKind.PROFESSIONAL_TRIAL,
 }
 
-_DATETIME = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s+(\d{1,2})[:.](\d{2})\s*$")
-_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+LOCAL_DATETIME = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s+(\d{1,2})[:.](\d{2})\s*$")
 
 
 @dataclass(frozen=True)
@@ -139,7 +132,7 @@ class SweepReport:
 
 def parse_local_datetime(text: str, policy: BookingPolicy) -> datetime:
     """ "ДД.ММ.ГГГГ ЧЧ:ММ" in the season's zone, as UTC."""
-    match = _DATETIME.match(text)
+    match = LOCAL_DATETIME.match(text)
     if match is None:
         raise InvalidInput("slot-start-format")
     day, month, year, hour, minute = (int(part) for part in match.groups())

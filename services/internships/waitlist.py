@@ -6,17 +6,10 @@ from __future__ import annotations
 from services.actions import BookingAction, BookingVerb
 from services.ics import event_ics
 from services.internships.base import InternshipBase
-from services.internships.views import (
-    TASK_KIND,
-)
+from services.internships.views import TASK_KIND
 from services.notify import Button
 from services.reminders import display_name
-from storage.models import (
-    Booking,
-    BookingStatus,
-    Site,
-    Slot,
-)
+from storage.models import Booking, BookingStatus, Site, Slot
 
 
 class Waitlist(InternshipBase):
