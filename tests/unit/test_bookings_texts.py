@@ -12,7 +12,7 @@ from storage.models import Attendance, BookingStatus, SlotKind, SlotStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = [
-    "services/internships.py",
+    *(str(path.relative_to(ROOT)) for path in sorted((ROOT / "services/internships").glob("*.py"))),
     "handlers/internships.py",
     "handlers/slots.py",
     "bot/__main__.py",
