@@ -29,15 +29,15 @@ showed (value, idea and a stamp of its time), and only that exact row is deleted
 tap or a stale button changes nothing. The application is then undecided again: the office may
 decide anew and its reviewers may score it again (read-only follows the decision row alone).
 
-One module per use case: scoring (a reviewer's presses, /review and the queue), card (building
-and sending the card), ranking (the office's overview, ranking and "accept the top N"),
-decisions (one decision and its undo), publication (results and teams), notices (on submit);
-base holds the loading and rights they share, arithmetic the pure calculations.
+One module per use case: scoring (a reviewer's presses, /review and the queue), card_builder
+(building and sending the card; card is the card's view and rendering), ranking (the office's
+overview, ranking and "accept the top N"), decisions (one decision and its undo), publication
+(results and teams), notices (on submit); base holds the loading and rights they share,
+arithmetic the pure calculations.
 """
 
 from __future__ import annotations
 
-from services.review_card import COMMENT_LIMIT, CardView, CriterionLine, ReviewProgress
 from services.selection.arithmetic import (
     Candidate,
     Combined,
@@ -48,6 +48,7 @@ from services.selection.arithmetic import (
     progress_of,
 )
 from services.selection.base import Decided, subject_of
+from services.selection.card import COMMENT_LIMIT, CardView, CriterionLine, ReviewProgress
 from services.selection.decisions import Decisions
 from services.selection.notices import notify_reviewers
 from services.selection.publication import Publication, PublishOutcome, PublishPreview

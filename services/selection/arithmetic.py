@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.review_card import ReviewProgress
+from services.selection.card import ReviewProgress
 from storage.models import Role
 
 

@@ -6,10 +6,10 @@ import logging
 
 from services.errors import Conflict, NotAllowed
 from services.people import Identity
-from services.review_card import CardView
 from services.selection.arithmetic import decision_stamp
 from services.selection.base import Decided, LoadedSeason, subject_of
-from services.selection.card import Cards
+from services.selection.card import CardView
+from services.selection.card_builder import Cards
 from storage.models import ApplicationStatus, Decision, Role
 from storage.repositories.selection import ACTIVE
 

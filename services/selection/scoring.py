@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from services.errors import DomainError, InvalidInput, NotAllowed
 from services.people import Identity
-from services.review_card import COMMENT_LIMIT, CardView, ReviewProgress
 from services.selection.arithmetic import progress_of
 from services.selection.base import LoadedSeason, number_of
-from services.selection.card import Cards
+from services.selection.card import COMMENT_LIMIT, CardView, ReviewProgress
+from services.selection.card_builder import Cards
 from services.text_fit import trim, visible_length
 from storage.models import Application, ApplicationStatus, Recommendation, Role
 
