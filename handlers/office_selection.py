@@ -20,8 +20,8 @@ from services.container import Services
 from services.errors import NotAllowed
 from services.i18n import Translator
 from services.people import Identity
-from services.review_card import DECISIONS, clip
 from services.selection import IdeaRanking, Overview, RankedRow
+from services.selection.card import DECISIONS, clip
 from storage.models import Decision
 
 ROWS_SHOWN = 40

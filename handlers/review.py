@@ -23,8 +23,8 @@ from services.errors import DomainError, InvalidInput
 from services.i18n import Translator
 from services.notify import Keyboard
 from services.people import Identity
-from services.review_card import RECOMMENDATIONS, CardView, card_parts, clip
 from services.selection import ReviewList
+from services.selection.card import RECOMMENDATIONS, CardView, card_parts, clip
 
 
 class ReviewStates(StatesGroup):

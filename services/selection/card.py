@@ -79,7 +79,7 @@ class CardView:
     decision: Decision | None
     decided_idea: str | None
     decided_idea_id: int | None
-    decision_stamp: str | None  # what the office's undo button names (services.selection)
+    decision_stamp: str | None  # what the office's undo button names (services.selection.decisions)
     published: bool  # the season's results (for the office: no undo after publication)
     can_score: bool
     office: bool  # the viewer is the office: every reviewer's review is shown
