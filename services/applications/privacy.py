@@ -9,6 +9,7 @@ from services.applications.base import ApplicationBase
 from services.applications.views import ConsentRecord, PrivacyView, shown_time
 from services.people import Identity
 from services.privacy import erase_person
+from services.questionnaire import PATH_STEPS
 from services.seasons import load_config
 from storage.models import ApplicationStatus
 
@@ -26,7 +27,8 @@ class Privacy(ApplicationBase):
             season = await self.uow.seasons.get(application.season_id)
             zone_config = await load_config(self.uow, season) if season else None
             answers = await self.uow.applications.answers(application.id)
-            has_data = has_data or bool(answers)
+            # The role and age group, kept before consent, are no data to withdraw consent for.
+            has_data = has_data or any(step not in PATH_STEPS for step in answers)
             for kind, consent in (await self.uow.applications.consents(application.id)).items():
                 if consent.given_at is None:
                     continue

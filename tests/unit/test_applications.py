@@ -272,6 +272,14 @@ async def test_one_application_per_person_and_withdrawal_while_open(
     assert application.status is ApplicationStatus.DRAFT
 
 
+async def test_privacy_offers_no_withdrawal_before_any_consent(applicant: Applicant) -> None:
+    await applicant.open()
+    await applicant.say("role", "choice", "student")
+    await applicant.say("age_group", "choice", "teen")
+    privacy = await applicant(lambda s, me: s.privacy(me))
+    assert not privacy.has_data and privacy.consents == ()
+
+
 @ON_BOTH_DATABASES  # reaches repository statements only this test runs on PG
 async def test_withdrawing_consent_erases_the_answers_and_the_name(
     applicant: Applicant, uow_factory: UnitOfWorkFactory
