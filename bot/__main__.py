@@ -18,12 +18,12 @@ from bot.app import App, StartupError, build_app, prepare
 from bot.settings import Settings
 from services.clock import SystemClock
 from services.container import ServiceConfig, Services
+from services.domain import Role, TeamRole
 from services.errors import DomainError
 from services.i18n import Texts
 from services.invitations import INVITE_PREFIX
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
-from storage.models import Role, TeamRole
 from storage.uow import UnitOfWorkFactory
 
 logger = logging.getLogger("bot")

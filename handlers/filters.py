@@ -7,8 +7,8 @@ from typing import Any
 from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 
+from services.domain import Role
 from services.people import Identity
-from storage.models import Role
 
 
 class HasRole(Filter):

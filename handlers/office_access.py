@@ -13,9 +13,9 @@ from handlers.replies import button, keyboard, redraw
 from services.access import AccessPage, GrantEntry, InvitationEntry, Revoked
 from services.actions import AccessAction, AccessVerb
 from services.container import Services
+from services.domain import Role
 from services.i18n import Translator
 from services.people import Identity
-from storage.models import Role
 
 BUTTON_NAME_LIMIT = 24
 

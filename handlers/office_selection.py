@@ -17,12 +17,12 @@ from handlers.replies import answer, keyboard, send_below
 from handlers.review import redraw_card
 from services.actions import OfficeAction, OfficeVerb, encode
 from services.container import Services
+from services.domain import Decision
 from services.errors import NotAllowed
 from services.i18n import Translator
 from services.people import Identity
 from services.selection import IdeaRanking, Overview, RankedRow
 from services.selection.card import DECISIONS, clip
-from storage.models import Decision
 
 ROWS_SHOWN = 40
 

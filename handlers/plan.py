@@ -20,11 +20,11 @@ from services.actions import (
     SnoozeAction,
 )
 from services.container import Services
+from services.domain import TaskKind
 from services.errors import InvalidInput
 from services.i18n import Translator
 from services.people import Identity
 from services.plans import AssignStep, Evidence, PlanView, TaskView
-from storage.models import TaskKind
 
 MAX_LISTED = 30
 

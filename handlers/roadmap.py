@@ -14,11 +14,12 @@ from handlers.plan import evidence_of
 from handlers.replies import answer, keyboard, send_below
 from services.actions import RoadmapAction, RoadmapVerb, encode
 from services.container import Services
+from services.domain import PASSPORT_FIELDS
 from services.errors import DomainError, InvalidInput
 from services.i18n import Translator
 from services.people import Identity
 from services.roadmap import PassportView, RoadmapView, StageView
-from storage.models import PASSPORT_FIELDS, Team
+from storage.models import Team
 
 
 class PassportFlow(StatesGroup):

@@ -21,11 +21,11 @@ from services.actions import (
     SlotVerb,
 )
 from services.container import Services
+from services.domain import SlotKind
 from services.errors import InvalidInput
 from services.i18n import Translator
 from services.internships import SlotCard, SlotStep, SlotView
 from services.people import Identity
-from storage.models import SlotKind
 
 MAX_LISTED = 30
 

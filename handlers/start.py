@@ -10,10 +10,10 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from handlers.apply import CANCELLED
 from services.actions import ApplyAction, ApplyVerb, encode
 from services.container import Services
+from services.domain import Role
 from services.i18n import Translator
 from services.invitations import INVITE_PREFIX
 from services.people import Identity
-from storage.models import Role
 
 
 def _role_names(t: Translator, roles: frozenset[Role]) -> str:

@@ -16,12 +16,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from services.clock import Clock
+from services.domain import Role
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.i18n import Texts
 from services.invitations import STAFF_ROLES, code_of
 from services.notify import Notifier
 from services.people import Identity
-from storage.models import Invitation, Person, Role, RoleGrant, Season
+from storage.models import Invitation, Person, RoleGrant, Season
 from storage.uow import UnitOfWork
 
 # The office first, then who reads applications, then the sites.

@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from services.clock import Clock
+from services.domain import Role
 from services.errors import DomainError, NotFound
 from services.notify import Notifier
 from services.people import Identity
-from storage.models import DEFAULT_INVITATION_DAYS, Invitation, Role
+from storage.models import DEFAULT_INVITATION_DAYS, Invitation
 from storage.uow import UnitOfWork
 
 INVITE_PREFIX = "inv_"

@@ -13,7 +13,8 @@ from typing import Any, Protocol
 
 from services.actions import Action
 from services.clock import Clock
-from storage.models import OutboxStatus, OutgoingMessage, Role
+from services.domain import OutboxStatus, Role
+from storage.models import OutgoingMessage
 from storage.repositories.outbox import OutboxRepo
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.clock import Clock
+from services.domain import Role
 from services.notify import Notifier
-from storage.models import Role
 from storage.uow import UnitOfWork
 
 SUPPORTED_LANGUAGES = frozenset({"ru"})

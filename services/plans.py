@@ -14,6 +14,7 @@ from typing import Any
 
 from services.actions import PlanAction, PlanVerb
 from services.clock import Clock
+from services.domain import Role, TaskKind, TaskStatus, TeamRole
 from services.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from services.i18n import Texts
 from services.notify import Button, Keyboard, Notifier
@@ -25,7 +26,7 @@ from services.reminders import (
     display_name,
 )
 from services.text_fit import trim, visible_length
-from storage.models import PlanTask, Role, TaskKind, TaskStatus, Team, TeamRole
+from storage.models import PlanTask, Team
 from storage.uow import UnitOfWork
 
 STATUS_ORDER = (

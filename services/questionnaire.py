@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from services.domain import QuestionKind, Role
 from services.seasons import QuestionInfo, SeasonConfig
 from services.text_fit import trim, visible_length
-from storage.models import QuestionKind, Role
 
 
 class StepKind(enum.StrEnum):

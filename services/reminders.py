@@ -15,19 +15,12 @@ from zoneinfo import ZoneInfo
 
 from services.actions import PlanAction, PlanVerb, SnoozeAction, SnoozeVerb
 from services.clock import Clock
+from services.domain import TaskKind, TaskStatus, TeamRole
 from services.errors import Conflict, NotAllowed, NotFound
 from services.i18n import Texts
 from services.notify import Button, Keyboard, Notifier, TextMessage
 from services.people import Identity
-from storage.models import (
-    Person,
-    PlanSettings,
-    PlanTask,
-    TaskKind,
-    TaskStatus,
-    Team,
-    TeamRole,
-)
+from storage.models import Person, PlanSettings, PlanTask, Team
 from storage.repositories.plans import ClaimedReminder
 from storage.uow import UnitOfWork
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from services.actions import RoadmapAction, RoadmapVerb
 from services.clock import Clock
+from services.domain import PASSPORT_FIELDS, ReviewStatus, TeamRole
 from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from services.i18n import Texts
 from services.notify import Button, Keyboard, Notifier
@@ -20,14 +21,7 @@ from services.plans import Evidence, parse_due
 from services.reminders import ReminderService
 from services.team_chat import ChatOutbox
 from services.text_fit import trim, visible_length
-from storage.models import (
-    PASSPORT_FIELDS,
-    ProjectPassport,
-    ReviewStatus,
-    RoadmapStage,
-    Team,
-    TeamRole,
-)
+from storage.models import ProjectPassport, RoadmapStage, Team
 from storage.uow import UnitOfWork
 
 EDITABLE = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)

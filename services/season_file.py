@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from services.domain import ConsentKind, QuestionKind
 from services.file_problems import (
     FileProblem,
     NoneIsEmpty,
@@ -41,7 +42,7 @@ from services.file_problems import (
     problems_of,
 )
 from services.invitations import MAX_VALID_DAYS
-from storage.models import DEFAULT_INVITATION_DAYS, ConsentKind, QuestionKind
+from storage.models import DEFAULT_INVITATION_DAYS
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 QUESTION_CODE = re.compile(r"^[a-z0-9][a-z0-9_]*$")

@@ -16,6 +16,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from services.clock import Clock
+from services.domain import ConsentKind, QuestionKind, Role
 from services.errors import DomainError
 from services.file_problems import FileInvalid, FileProblem, read_yaml
 from services.i18n import Texts
@@ -33,15 +34,12 @@ from services.season_file import (
     read_season,
 )
 from storage.models import (
-    ConsentKind,
     ConsentText,
     Direction,
     Invitation,
     MotivationQuestion,
     Municipality,
     ProjectIdea,
-    QuestionKind,
-    Role,
     Season,
     SeasonSettings,
     SelectionCriterion,

@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from services.domain import SlotKind
 from services.file_problems import (
     FileInvalid,
     NoneIsEmpty,
@@ -35,7 +36,6 @@ from services.file_problems import (
     problem,
     problems_of,
 )
-from storage.models import SlotKind
 
 SITE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_CAPACITY = 500

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.clock import Clock
+from services.domain import ChatState, TeamRole
 from services.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from services.i18n import Texts
 from services.notify import Notifier
 from services.people import Identity
 from services.reminders import display_name
 from services.text_fit import trim, visible_length
-from storage.models import ChatState, Person, Team, TeamMember, TeamRole
+from storage.models import Person, Team, TeamMember
 from storage.uow import UnitOfWork
 
 BIND_PREFIX = "bind_"

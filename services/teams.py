@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 
 from services.clock import Clock
+from services.domain import Role, TeamRole
 from services.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from services.i18n import Texts
 from services.notify import Notifier
@@ -19,7 +20,7 @@ from services.people import Identity
 from services.reminders import display_name
 from services.team_chat import ChatOutbox
 from services.text_fit import trim, visible_length
-from storage.models import Person, Role, Team, TeamMember, TeamRole
+from storage.models import Person, Team, TeamMember
 from storage.uow import UnitOfWork
 
 TEAM_ROLE_TO_ROLE = {

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import delete
 
 from services.clock import FixedClock
-from storage.models import OutgoingMessage, Role, TeamRole
+from services.domain import Role, TeamRole
+from storage.models import OutgoingMessage
 from storage.uow import UnitOfWorkFactory
 from tests.plans_world import World, build_world, local, services
 

@@ -11,9 +11,10 @@ from sqlalchemy import delete
 
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
+from services.domain import TeamRole
 from services.i18n import Texts
 from services.people import Identity
-from storage.models import OutgoingMessage, Season, TeamRole
+from storage.models import OutgoingMessage, Season
 from storage.uow import UnitOfWorkFactory
 
 TEXTS = Texts()

@@ -6,13 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.clock import Clock
+from services.domain import ApplicationStatus, Role
 from services.people import Identity
-from storage.models import (
-    ApplicationStatus,
-    Invitation,
-    ProjectIdea,
-    Role,
-)
+from storage.models import Invitation, ProjectIdea
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 from tests.applicants import import_example
 

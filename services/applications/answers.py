@@ -6,6 +6,7 @@ from datetime import datetime
 
 from services.applications.consent import Consents
 from services.applications.views import EXITS, MUNICIPALITY_BUTTONS, Context, Exit, Problem, Shown
+from services.domain import ApplicationStatus
 from services.questionnaire import (
     Input,
     InvalidAnswer,
@@ -17,7 +18,6 @@ from services.questionnaire import (
     narrow,
     normalize_key,
 )
-from storage.models import ApplicationStatus
 
 
 class Answers(Consents):

@@ -8,6 +8,7 @@ from typing import Any
 
 from services.applications.base import ApplicationBase
 from services.applications.views import ROLE_BOUND_STEPS, Context, NoSeason
+from services.domain import ConsentKind, Role
 from services.questionnaire import (
     Input,
     InvalidAnswer,
@@ -19,7 +20,6 @@ from services.questionnaire import (
     chosen_group,
     steps_for,
 )
-from storage.models import ConsentKind, Role
 
 
 class Consents(ApplicationBase):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from services.applications.answers import Answers, _Narrowed
 from services.applications.screens import Screens
 from services.applications.views import Outcome, Problem, StepUnavailable
+from services.domain import ApplicationStatus
 from services.people import Identity
 from services.questionnaire import (
     FIXED_STEPS,
@@ -17,7 +18,6 @@ from services.questionnaire import (
     steps_for,
 )
 from services.seasons import load_config
-from storage.models import ApplicationStatus
 
 
 class Flow(Answers, Screens):

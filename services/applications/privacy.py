@@ -7,11 +7,11 @@ from dataclasses import asdict
 
 from services.applications.base import ApplicationBase
 from services.applications.views import ConsentRecord, PrivacyView, shown_time
+from services.domain import ApplicationStatus
 from services.people import Identity
 from services.privacy import erase_person
 from services.questionnaire import PATH_STEPS
 from services.seasons import load_config
-from storage.models import ApplicationStatus
 
 logger = logging.getLogger(__name__)
 

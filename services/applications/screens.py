@@ -20,6 +20,7 @@ from services.applications.views import (
     Shown,
     StepView,
 )
+from services.domain import ConsentKind
 from services.questionnaire import (
     FIXED_STEPS,
     MB,
@@ -37,7 +38,6 @@ from services.questionnaire import (
     resume_point,
 )
 from services.seasons import SeasonConfig
-from storage.models import ConsentKind
 
 
 class Screens(ApplicationBase):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from services.applications.base import ApplicationBase
 from services.applications.views import EDITABLE, StatusView, local_time
+from services.domain import ApplicationStatus
 from services.people import Identity
-from storage.models import ApplicationStatus
 from storage.repositories.selection import RESULTS
 
 

@@ -15,11 +15,11 @@ from services.applications.views import (
     application_number,
     local_time,
 )
+from services.domain import ApplicationStatus
 from services.errors import Conflict
 from services.people import Identity
 from services.questionnaire import resume_point
 from services.selection import notify_reviewers
-from storage.models import ApplicationStatus
 
 logger = logging.getLogger(__name__)
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
+from services.domain import ApplicationStatus, ConsentKind
 from services.errors import Conflict, DomainError
 from services.questionnaire import PATH_STEPS, Step, index_of, resume_point, revisitable
 from services.seasons import IdeaInfo, SeasonConfig
-from storage.models import Application, ApplicationStatus, ConsentKind
+from storage.models import Application
 
 IDEAS_PER_PAGE = 4
 MAX_IDEAS = 3

@@ -4,13 +4,14 @@ scheduler's sweep, which also expires unanswered offers."""
 from __future__ import annotations
 
 from services.actions import BookingAction, BookingVerb
+from services.domain import Attendance, BookingStatus
 from services.errors import Conflict, NotAllowed
 from services.internships.views import SWEEP_BATCH, BookingView, SweepReport
 from services.internships.waitlist import Waitlist
 from services.notify import Button, Keyboard
 from services.people import Identity
 from services.reminders import display_name
-from storage.models import Attendance, Booking, BookingStatus, Person, Site, Slot
+from storage.models import Booking, Person, Site, Slot
 
 
 class AttendanceUseCases(Waitlist):

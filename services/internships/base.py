@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from services.actions import BookingAction, BookingVerb
 from services.clock import Clock
+from services.domain import BookingStatus, Role, TeamRole
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.i18n import Texts
 from services.internships.views import HOLDING, BookingPolicy, BookingView, SlotView
@@ -17,7 +18,7 @@ from services.people import Identity
 from services.plans import PlanService
 from services.reminders import display_name
 from services.sites_file import MAX_CAPACITY
-from storage.models import Booking, BookingSettings, BookingStatus, Role, Site, Slot, TeamRole
+from storage.models import Booking, BookingSettings, Site, Slot
 from storage.uow import UnitOfWork
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+from services.domain import BookingStatus, Role, SlotStatus
 from services.errors import Conflict, NotAllowed, NotFound
 from services.internships.views import ACTIVE, HOLDING, BookingView, WeekView
 from services.internships.waitlist import Waitlist
 from services.people import Identity
-from storage.models import Booking, BookingStatus, Role, SlotStatus
+from storage.models import Booking
 
 
 class BookingUseCases(Waitlist):

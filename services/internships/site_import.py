@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from services.domain import Role, SlotStatus
 from services.file_problems import FileInvalid, FileProblem
 from services.internships.base import InternshipBase
 from services.internships.views import ImportReport
 from services.invitations import INVITE_PREFIX, SITE_LABEL, InvitationService
 from services.sites_file import SiteEntry, SlotEntry, read_sites, requested_season
-from storage.models import Invitation, Role, Site, Slot, SlotStatus
+from storage.models import Invitation, Site, Slot
 
 
 class SiteImport(InternshipBase):

@@ -7,6 +7,7 @@ import re
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from services.domain import BookingStatus, SlotKind, SlotStatus
 from services.errors import Conflict, InvalidInput, NotAllowed
 from services.internships.views import (
     ACTIVE,
@@ -22,7 +23,7 @@ from services.internships.waitlist import Waitlist
 from services.people import Identity
 from services.reminders import display_name
 from services.text_fit import trim, visible_length
-from storage.models import BookingStatus, Slot, SlotKind, SlotStatus
+from storage.models import Slot
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from services.domain import Attendance, BookingStatus, SlotKind, SlotStatus, TaskKind
 from services.errors import InvalidInput
-from storage.models import Attendance, BookingStatus, SlotKind, SlotStatus, TaskKind
 
 HOLDING = frozenset({BookingStatus.REQUESTED, BookingStatus.CONFIRMED, BookingStatus.OFFERED})
 ACTIVE = HOLDING | {BookingStatus.WAITLISTED}

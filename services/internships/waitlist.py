@@ -4,12 +4,13 @@ asking the deciders, and every freed seat offered to the first waitlisted studen
 from __future__ import annotations
 
 from services.actions import BookingAction, BookingVerb
+from services.domain import BookingStatus
 from services.ics import event_ics
 from services.internships.base import InternshipBase
 from services.internships.views import TASK_KIND
 from services.notify import Button
 from services.reminders import display_name
-from storage.models import Booking, BookingStatus, Site, Slot
+from storage.models import Booking, Site, Slot
 
 
 class Waitlist(InternshipBase):

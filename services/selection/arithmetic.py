@@ -9,8 +9,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from services.domain import Role
 from services.selection.card import ReviewProgress
-from storage.models import Role
 
 
 def progress_of(scored: Collection[int], criteria: Collection[int]) -> ReviewProgress:

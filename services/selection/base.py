@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.clock import Clock
+from services.domain import Role
 from services.errors import Conflict, DomainError, NotAllowed
 from services.i18n import Texts
 from services.notify import Notifier
@@ -17,7 +18,6 @@ from storage.models import (
     Application,
     Person,
     ProjectIdea,
-    Role,
     Season,
     SelectionCriterion,
     SelectionDecision,

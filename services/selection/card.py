@@ -15,10 +15,10 @@ import enum
 from dataclasses import dataclass, replace
 
 from services.actions import OfficeAction, OfficeVerb, ReviewAction, ReviewVerb
+from services.domain import Decision, Recommendation, Role
 from services.i18n import Translator
 from services.notify import Button, Keyboard
 from services.text_fit import MESSAGE_LIMIT, split_text
-from storage.models import Decision, Recommendation, Role
 
 COMMENT_LIMIT = 1000
 RECOMMENDATIONS = (Recommendation.ACCEPT, Recommendation.WAITLIST, Recommendation.REJECT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from services.domain import Role
 from services.errors import NotAllowed
 from services.i18n import Translator
 from services.people import Identity
@@ -27,7 +28,7 @@ from services.selection.card import (
     ReviewProgress,
     card_parts,
 )
-from storage.models import Application, ReviewNote, Role
+from storage.models import Application, ReviewNote
 from storage.repositories.selection import ACTIVE
 
 # Steps the card does not show as answers: the name heads the card; contacts, consents and the

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 
+from services.domain import ApplicationStatus, Decision, Role
 from services.errors import Conflict, NotAllowed
 from services.people import Identity
 from services.selection.arithmetic import decision_stamp
 from services.selection.base import Decided, LoadedSeason, subject_of
 from services.selection.card import CardView
 from services.selection.card_builder import Cards
-from storage.models import ApplicationStatus, Decision, Role
 from storage.repositories.selection import ACTIVE
 
 logger = logging.getLogger(__name__)

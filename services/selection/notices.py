@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 from services.actions import ReviewAction, ReviewVerb
+from services.domain import Role
 from services.i18n import Texts
 from services.notify import Button, Notifier
 from services.selection.base import subject_of
-from storage.models import Application, Person, ProjectIdea, Role
+from storage.models import Application, Person, ProjectIdea
 from storage.uow import UnitOfWork
 
 

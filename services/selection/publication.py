@@ -7,9 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from services.domain import ApplicationStatus, Decision, Role
 from services.people import Identity
 from services.selection.base import LoadedSeason, SelectionBase, subject_of
-from storage.models import Application, ApplicationStatus, Decision, Person, Role
+from storage.models import Application, Person
 from storage.repositories.selection import ACTIVE
 
 logger = logging.getLogger(__name__)

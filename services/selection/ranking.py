@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from services.domain import ApplicationStatus, Decision, Role
 from services.errors import Conflict, NotAllowed
 from services.people import Identity
 from services.selection.arithmetic import Candidate, Combined, plan_digest, plan_top
 from services.selection.base import LoadedSeason, SelectionBase, number_of, subject_of
-from storage.models import ApplicationStatus, Decision, Role
 from storage.repositories.selection import ACTIVE
 
 

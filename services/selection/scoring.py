@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from services.domain import ApplicationStatus, Recommendation, Role
 from services.errors import DomainError, InvalidInput, NotAllowed
 from services.people import Identity
 from services.selection.arithmetic import progress_of
@@ -12,7 +13,7 @@ from services.selection.base import LoadedSeason, number_of
 from services.selection.card import COMMENT_LIMIT, CardView, ReviewProgress
 from services.selection.card_builder import Cards
 from services.text_fit import trim, visible_length
-from storage.models import Application, ApplicationStatus, Recommendation, Role
+from storage.models import Application
 
 PAGE_SIZE = 8
 

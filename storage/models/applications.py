@@ -7,7 +7,6 @@ unique per application), so the FSM state is only a cursor and a restart loses n
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import (
@@ -21,20 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.domain import ApplicationStatus, ConsentKind, Role
 from storage.models.base import Base, str_enum
-from storage.models.core import Role
-from storage.models.season_config import ConsentKind
-
-
-class ApplicationStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    IN_REVIEW = "in_review"  # set by the selection process: from then on read-only
-    WITHDRAWN = "withdrawn"
-    # Set when the office publishes the season's results.
-    ACCEPTED = "accepted"
-    WAITLISTED = "waitlisted"
-    NOT_SELECTED = "not_selected"
 
 
 class Application(Base):

@@ -3,30 +3,14 @@ the audit log."""
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.domain import OutboxStatus, Role
 from storage.models.base import Base, str_enum
-
-
-class Role(enum.StrEnum):
-    OFFICE = "office"
-    MENTOR = "mentor"
-    TUTOR = "tutor"
-    STUDENT = "student"
-    SITE_CONTACT = "site_contact"
-
-
-class OutboxStatus(enum.StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    BLOCKED = "blocked"  # the recipient blocked the bot (403): never retried
-    FAILED = "failed"  # a permanent error or retries exhausted
 
 
 class Person(Base):

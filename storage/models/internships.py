@@ -3,7 +3,6 @@ booking settings and the site contact's /slots draft."""
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
@@ -20,32 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.domain import Attendance, BookingStatus, SlotKind, SlotStatus
 from storage.models.base import Base, str_enum
-
-
-class SlotKind(enum.StrEnum):
-    INTERNSHIP = "internship"
-    PROFESSIONAL_TRIAL = "professional_trial"
-
-
-class SlotStatus(enum.StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-class BookingStatus(enum.StrEnum):
-    REQUESTED = "requested"  # holds a seat, waits for the site contact or the mentor
-    CONFIRMED = "confirmed"  # holds a seat
-    OFFERED = "offered"  # promoted from the waitlist: holds a seat until the offer expires
-    WAITLISTED = "waitlisted"
-    DECLINED = "declined"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"  # an offer not taken in time
-
-
-class Attendance(enum.StrEnum):
-    ATTENDED = "attended"
-    NO_SHOW = "no_show"
 
 
 class Site(Base):

@@ -3,7 +3,6 @@ reminder settings of a season."""
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
@@ -20,30 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.domain import ReminderStatus, TaskKind, TaskStatus
 from storage.models.base import Base, str_enum
-
-
-class TaskKind(enum.StrEnum):
-    ONLINE_COURSE = "online_course"
-    SCHOOL_SUBJECT = "school_subject"
-    INTERNSHIP = "internship"
-    PROFESSIONAL_TRIAL = "professional_trial"
-    PROJECT_TASK = "project_task"
-    OTHER = "other"
-
-
-class TaskStatus(enum.StrEnum):
-    ASSIGNED = "assigned"
-    IN_PROGRESS = "in_progress"
-    SUBMITTED = "submitted"
-    DONE = "done"
-    RETURNED = "returned"
-
-
-class ReminderStatus(enum.StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    CANCELLED = "cancelled"
 
 
 class PlanTask(Base):

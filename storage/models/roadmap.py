@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.domain import ReviewStatus
 from storage.models.base import Base, str_enum
-
-
-class ReviewStatus(enum.StrEnum):
-    DRAFT = "draft"  # a passport being filled / a stage being worked on
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    APPROVED = "approved"
-
-
-PASSPORT_FIELDS = ("goal", "tasks", "results", "resources")
 
 
 class ProjectPassport(Base):

@@ -9,26 +9,16 @@ deleted, because applications may refer to them.
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.domain import ConsentKind, QuestionKind
 from storage.models.base import Base, str_enum
 
 # Invitation links expire after this many days unless the season file says otherwise.
 DEFAULT_INVITATION_DAYS = 14
-
-
-class ConsentKind(enum.StrEnum):
-    APPLICANT = "applicant"  # the applicant's own consent
-    REPRESENTATIVE = "representative"  # a parent's (legal representative's) consent
-
-
-class QuestionKind(enum.StrEnum):
-    TEXT = "text"
-    SCALE = "scale"  # 1 to 5
 
 
 class SeasonSettings(Base):

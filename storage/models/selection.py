@@ -9,25 +9,13 @@ press wins, a concurrent second one changes nothing). Publication is one row per
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.domain import Decision, Recommendation
 from storage.models.base import Base, str_enum
-
-
-class Recommendation(enum.StrEnum):
-    ACCEPT = "accept"
-    WAITLIST = "waitlist"
-    REJECT = "reject"
-
-
-class Decision(enum.StrEnum):
-    ACCEPTED = "accepted"
-    WAITLISTED = "waitlisted"
-    REJECTED = "rejected"
 
 
 class ApplicationScore(Base):

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.domain import ChatState, TeamRole
 from storage.models.base import Base, str_enum
-
-
-class TeamRole(enum.StrEnum):
-    MENTOR = "mentor"
-    TUTOR = "tutor"
-    STUDENT = "student"
-
-
-class ChatState(enum.StrEnum):
-    """Where a member stands with the team chat."""
-
-    INVITED = "invited"  # a personal invite link was queued
-    APPROVED = "approved"  # their join request was approved
-    JOINED = "joined"
-    LEFT = "left"  # they left the chat themselves
-    REMOVED = "removed"  # removed from the chat because they left the team
 
 
 class Team(Base):

@@ -13,12 +13,11 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.domain import ApplicationStatus, ConsentKind
 from storage.models import (
     Answer,
     Application,
-    ApplicationStatus,
     Consent,
-    ConsentKind,
     IdeaPreference,
     Person,
     PresentationMedia,

@@ -10,15 +10,8 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import (
-    Attendance,
-    Booking,
-    BookingStatus,
-    Person,
-    Site,
-    Slot,
-    SlotStatus,
-)
+from services.domain import Attendance, BookingStatus, SlotStatus
+from storage.models import Booking, Person, Site, Slot
 from storage.sql import is_postgres, rowcount
 
 # The first key of the advisory locks that queue bookings per slot (the second is the slot id).

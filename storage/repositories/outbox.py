@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxStatus, OutgoingMessage
+from services.domain import OutboxStatus
+from storage.models import OutgoingMessage
 from storage.sql import insert_for, rowcount
 
 # What an erased message keeps of its content, and why one never sent was not sent.

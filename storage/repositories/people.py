@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Person, Role, RoleGrant, Season
+from services.domain import Role
+from storage.models import Person, RoleGrant, Season
 from storage.sql import insert_for, rowcount
 
 

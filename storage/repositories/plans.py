@@ -10,13 +10,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import (
-    Person,
-    PlanTask,
-    Reminder,
-    ReminderStatus,
-    TaskStatus,
-)
+from services.domain import ReminderStatus, TaskStatus
+from storage.models import Person, PlanTask, Reminder
 from storage.sql import insert_for, rowcount
 
 SNOOZE = "snooze"

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ProjectPassport, ReviewStatus, RoadmapStage
+from services.domain import ReviewStatus
+from storage.models import ProjectPassport, RoadmapStage
 from storage.sql import insert_for, rowcount
 
 

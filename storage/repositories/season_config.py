@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.domain import ConsentKind
 from storage.models import (
-    ConsentKind,
     ConsentText,
     Direction,
     MotivationQuestion,

@@ -15,18 +15,16 @@ from typing import Any
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.domain import ApplicationStatus, Decision, Role
 from storage.models import (
     Application,
     ApplicationScore,
-    ApplicationStatus,
-    Decision,
     IdeaPreference,
     Invitation,
     Person,
     ProjectIdea,
     ResultsPublication,
     ReviewNote,
-    Role,
     RoleGrant,
     SelectionDecision,
 )

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ChatState, Person, Team, TeamMember, TeamRole
+from services.domain import ChatState, TeamRole
+from storage.models import Person, Team, TeamMember
 from storage.sql import insert_for, rowcount
 
 

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from services.actions import AccessAction, AccessVerb, encode
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
+from services.domain import Role
 from services.i18n import Texts
-from storage.models import AuditEntry, Invitation, ProjectIdea, Role, RoleGrant
+from storage.models import AuditEntry, Invitation, ProjectIdea, RoleGrant
 from tests.applicants import import_example
 from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness

@@ -18,14 +18,8 @@ from sqlalchemy import select
 
 from services.actions import ApplyVerb
 from services.clock import FixedClock
-from storage.models import (
-    Answer,
-    ApplicationStatus,
-    Consent,
-    ConsentKind,
-    IdeaPreference,
-    Person,
-)
+from services.domain import ApplicationStatus, ConsentKind
+from storage.models import Answer, Consent, IdeaPreference, Person
 from tests.applicants import (
     ABOUT,
     application_of,

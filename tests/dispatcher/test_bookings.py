@@ -26,7 +26,7 @@ from services.actions import (
     encode,
 )
 from services.clock import FixedClock
-from storage.models import Role
+from services.domain import Role
 from tests.bookings_world import (
     CONTACT,
     MSK,

@@ -35,6 +35,18 @@ from sqlalchemy import JSON, String, select, update
 from services.actions import ApplyVerb
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
+from services.domain import (
+    BookingStatus,
+    ConsentKind,
+    OutboxStatus,
+    Recommendation,
+    ReviewStatus,
+    Role,
+    SlotKind,
+    TaskKind,
+    TaskStatus,
+    TeamRole,
+)
 from services.i18n import Texts
 from services.notify import OutboxNotifier
 from services.privacy import application_subject
@@ -43,28 +55,18 @@ from storage.models import (
     AssignDraft,
     Base,
     Booking,
-    BookingStatus,
     Consent,
-    ConsentKind,
     Invitation,
-    OutboxStatus,
     OutgoingMessage,
     PlanTask,
-    Recommendation,
     Reminder,
-    ReviewStatus,
     RoadmapStage,
-    Role,
     SelectionCriterion,
     Site,
     Slot,
     SlotDraft,
-    SlotKind,
-    TaskKind,
-    TaskStatus,
     Team,
     TeamMember,
-    TeamRole,
 )
 from tests.applicants import cd, fill_to_review
 from tests.conftest import REDIS_URL

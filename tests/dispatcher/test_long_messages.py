@@ -13,9 +13,10 @@ from sqlalchemy import select
 from handlers.replies import button, keyboard, redraw
 from services.actions import RoadmapAction, RoadmapVerb
 from services.clock import FixedClock
+from services.domain import OutboxStatus
 from services.notify import SENT_PARTS, Button, OutboxNotifier
 from services.text_fit import CAPTION_LIMIT, MESSAGE_LIMIT
-from storage.models import OutboxStatus, OutgoingMessage
+from storage.models import OutgoingMessage
 from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness
 from tests.long_texts import long_text, whole

@@ -34,19 +34,17 @@ from services.actions import (
     encode,
 )
 from services.clock import FixedClock
+from services.domain import PASSPORT_FIELDS, OutboxStatus, TaskKind
 from services.i18n import Texts
 from services.questionnaire import ABOUT_TEXT, PRESENTATION_TEXT
 from services.text_fit import CAPTION_LIMIT, MESSAGE_LIMIT
 from storage.models import (
-    PASSPORT_FIELDS,
     MotivationQuestion,
-    OutboxStatus,
     PlanTask,
     ProjectIdea,
     ProjectPassport,
     RoadmapStage,
     SeasonSettings,
-    TaskKind,
 )
 from tests import plans_world, selection_world
 from tests.applicants import cd, idea_ids, municipality_id, start_application

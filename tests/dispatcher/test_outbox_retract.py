@@ -7,8 +7,8 @@ from typing import Any
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import DeleteMessage
 
+from services.domain import OutboxStatus
 from services.notify import Button, OutboxNotifier
-from storage.models import OutboxStatus
 from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness
 

@@ -21,7 +21,7 @@ from services.actions import (
     encode,
 )
 from services.clock import FixedClock
-from storage.models import TaskKind
+from services.domain import TaskKind
 from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness, user
 from tests.plans_world import (

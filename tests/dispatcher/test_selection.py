@@ -25,15 +25,8 @@ from services.actions import (
     encode,
 )
 from services.clock import FixedClock
-from storage.models import (
-    Application,
-    ApplicationScore,
-    ApplicationStatus,
-    Decision,
-    Role,
-    SelectionCriterion,
-    SelectionDecision,
-)
+from services.domain import ApplicationStatus, Decision, Role
+from storage.models import Application, ApplicationScore, SelectionCriterion, SelectionDecision
 from tests.applicants import cd, fill_after_consent, fill_to_review, start_application
 from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness, callback_update

@@ -11,9 +11,9 @@ from aiogram.fsm.storage.base import StorageKey
 
 from bot.middlewares import ThrottlingMiddleware
 from services.container import ServiceConfig, Services
+from services.domain import OutboxStatus, Role
 from services.i18n import Texts
 from storage.db import create_engine
-from storage.models import OutboxStatus, Role
 from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness
 

@@ -19,18 +19,11 @@ import yaml
 from sqlalchemy import select
 
 from services.clock import SystemClock
+from services.domain import ApplicationStatus, ConsentKind
 from services.seasons import SeasonImportService
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
-from storage.models import (
-    Answer,
-    Application,
-    ApplicationStatus,
-    Consent,
-    ConsentKind,
-    Invitation,
-    Season,
-)
+from storage.models import Answer, Application, Consent, Invitation, Season
 from storage.uow import UnitOfWorkFactory
 from tests.applicants import ABOUT, EXAMPLE, EXPERIENCE, WHY
 from tests.e2e.botapi_emulator import BotApiEmulator

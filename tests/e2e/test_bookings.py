@@ -13,9 +13,9 @@ from icalendar import Calendar
 
 from services.actions import InternshipsAction, InternshipsVerb, encode
 from services.clock import FixedClock
+from services.domain import Attendance
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
-from storage.models import Attendance
 from storage.uow import UnitOfWorkFactory
 from tests.bookings_world import CONTACT, MSK, NOW, STUDENT3, build_booking_world
 from tests.e2e.botapi_emulator import BotApiEmulator, UploadedFile

@@ -12,9 +12,10 @@ from aiohttp import ClientSession, ClientTimeout
 from sqlalchemy import select
 
 from services.clock import SystemClock
+from services.domain import OutboxStatus
 from services.notify import OutboxNotifier
 from storage.db import create_engine, create_session_factory
-from storage.models import OutboxStatus, OutgoingMessage, Person
+from storage.models import OutgoingMessage, Person
 from storage.uow import UnitOfWorkFactory
 from tests.e2e.botapi_emulator import BotApiEmulator
 from tests.e2e.conftest import BotProcess, StartBot, free_port

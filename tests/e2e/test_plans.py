@@ -11,9 +11,9 @@ from typing import Any
 
 from services.actions import PlanAction, PlanVerb, encode
 from services.clock import FixedClock
+from services.domain import TaskKind
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
-from storage.models import TaskKind
 from storage.uow import UnitOfWorkFactory
 from tests.e2e.botapi_emulator import BotApiEmulator
 from tests.e2e.conftest import StartBot

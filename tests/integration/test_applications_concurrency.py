@@ -11,14 +11,8 @@ from sqlalchemy import func, select
 
 from services.actions import ApplyVerb
 from services.clock import FixedClock
-from storage.models import (
-    Answer,
-    Application,
-    ApplicationStatus,
-    Consent,
-    IdeaPreference,
-    PresentationMedia,
-)
+from services.domain import ApplicationStatus
+from storage.models import Answer, Application, Consent, IdeaPreference, PresentationMedia
 from tests.applicants import ABOUT, WHY, cd, fill_after_consent, import_example, start_application
 from tests.dispatcher.harness import build_harness
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from services.clock import FixedClock
+from services.domain import Role
 from storage.db import create_engine, create_session_factory
 from storage.migrate import downgrade, upgrade
-from storage.models import Role
 from storage.uow import UnitOfWorkFactory
 from tests.applicants import import_example
 

@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.domain import BookingStatus, Role
 from services.errors import Conflict, DomainError
 from services.people import Identity
 from storage.db import create_engine, create_session_factory
-from storage.models import Booking, BookingStatus, Role, Slot
+from storage.models import Booking, Slot
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 from tests.bookings_world import NOW, BookingWorld, build_booking_world
 from tests.plans_world import STUDENT, TEXTS, services

@@ -9,10 +9,10 @@ import pytest
 
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
+from services.domain import Role
 from services.errors import DomainError
 from services.i18n import Texts
 from storage.db import create_engine, create_session_factory
-from storage.models import Role
 from storage.uow import UnitOfWorkFactory
 
 pytestmark = pytest.mark.postgres

@@ -12,8 +12,9 @@ from sqlalchemy import func, insert, select
 from scheduler import REMINDER_SWEEP_JOB
 from scheduler.jobs import Jobs
 from services.clock import FixedClock
+from services.domain import ReminderStatus, TaskKind
 from storage.db import create_engine, create_session_factory
-from storage.models import OutgoingMessage, Reminder, ReminderStatus, TaskKind
+from storage.models import OutgoingMessage, Reminder
 from storage.uow import UnitOfWorkFactory
 from tests.dispatcher.harness import build_harness
 from tests.plans_world import STUDENT, TUTOR, build_world, local, services

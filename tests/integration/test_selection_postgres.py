@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
+from services.domain import Decision
 from services.errors import Conflict
 from services.i18n import Texts
 from storage.db import create_engine, create_session_factory
-from storage.models import AuditEntry, Decision, SelectionDecision
+from storage.models import AuditEntry, SelectionDecision
 from storage.uow import UnitOfWorkFactory
 from tests.selection_world import OFFICE, add_applicant, build_world, identity
 

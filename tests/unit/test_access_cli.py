@@ -12,9 +12,9 @@ import pytest
 from bot.__main__ import main
 from services.clock import SystemClock
 from services.container import ServiceConfig, Services
+from services.domain import Role
 from services.i18n import Texts
 from storage.db import create_engine, create_session_factory
-from storage.models import Role
 from storage.uow import UnitOfWorkFactory
 
 ADMIN = 777

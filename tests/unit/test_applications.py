@@ -20,15 +20,14 @@ from services.applications import (
 )
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
+from services.domain import ApplicationStatus, ConsentKind
 from services.i18n import Texts
 from services.people import Identity
 from services.questionnaire import Input
 from storage.models import (
     Answer,
     Application,
-    ApplicationStatus,
     Consent,
-    ConsentKind,
     IdeaPreference,
     Municipality,
     Person,

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 from services.applications import EXITS
+from services.domain import Role
 from services.i18n import Texts
 from services.questionnaire import AgeGroup, StepKind, steps_for
-from storage.models import Role
 from tests.unit.test_questionnaire import CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]

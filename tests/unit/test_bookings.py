@@ -14,21 +14,10 @@ from sqlalchemy import select
 
 from services.actions import BookingAction, BookingVerb, build
 from services.clock import FixedClock
+from services.domain import Attendance, BookingStatus, ReminderStatus, Role, TaskKind, TaskStatus
 from services.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from services.reminders import ReminderPolicy, event_schedule_for
-from storage.models import (
-    Attendance,
-    AuditEntry,
-    BookingStatus,
-    OutgoingMessage,
-    PlanTask,
-    ReminderStatus,
-    Role,
-    Site,
-    Slot,
-    TaskKind,
-    TaskStatus,
-)
+from storage.models import AuditEntry, OutgoingMessage, PlanTask, Site, Slot
 from storage.uow import UnitOfWorkFactory
 from tests.bookings_world import (
     CONTACT,

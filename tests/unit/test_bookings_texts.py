@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from services.domain import Attendance, BookingStatus, SlotKind, SlotStatus
 from services.i18n import Texts
 from services.internships import SLOT_STEPS
-from storage.models import Attendance, BookingStatus, SlotKind, SlotStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = [

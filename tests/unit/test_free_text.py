@@ -10,9 +10,9 @@ import pytest
 
 from services.clock import FixedClock
 from services.container import Services
+from services.domain import TaskKind
 from services.errors import InvalidInput
 from services.plans import Evidence
-from storage.models import TaskKind
 from storage.uow import UnitOfWorkFactory
 from tests import plans_world, selection_world
 from tests.plans_world import MENTOR, STUDENT, TUTOR, World, build_world, local, services

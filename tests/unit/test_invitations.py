@@ -14,6 +14,7 @@ from sqlalchemy import select
 from services.access import Revoked
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
+from services.domain import Role
 from services.i18n import Texts
 from services.invitations import (
     InvitationExpired,
@@ -24,7 +25,7 @@ from services.invitations import (
 )
 from services.seasons import ImportReport, SeasonImportService, read_season_file
 from storage.migrate import upgrade
-from storage.models import OutgoingMessage, Role, Season, Site
+from storage.models import OutgoingMessage, Season, Site
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 from tests.applicants import EXAMPLE
 from tests.databases import ON_BOTH_DATABASES

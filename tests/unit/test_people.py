@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
+from services.domain import Role
 from services.i18n import Texts
-from storage.models import Person, Role
+from storage.models import Person
 from storage.uow import UnitOfWorkFactory
 from tests.databases import ON_BOTH_DATABASES
 

@@ -10,17 +10,10 @@ from sqlalchemy import select
 
 from services.actions import PlanAction, PlanVerb, SnoozeAction, SnoozeVerb, build
 from services.clock import FixedClock
+from services.domain import ReminderStatus, TaskKind, TaskStatus, TeamRole
 from services.errors import Conflict, InvalidInput, NotAllowed
 from services.plans import Evidence
-from storage.models import (
-    AuditEntry,
-    OutgoingMessage,
-    Reminder,
-    ReminderStatus,
-    TaskKind,
-    TaskStatus,
-    TeamRole,
-)
+from storage.models import AuditEntry, OutgoingMessage, Reminder
 from storage.uow import UnitOfWorkFactory
 from tests.databases import ON_BOTH_DATABASES
 from tests.plans_world import (

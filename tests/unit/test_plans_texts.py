@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from services.domain import TaskKind, TaskStatus
 from services.i18n import Texts
-from storage.models import TaskKind, TaskStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = ["services/plans.py", "services/reminders.py", "services/teams.py", "handlers/plan.py"]

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from services.domain import ConsentKind, QuestionKind, Role
 from services.questionnaire import (
     AgeGroup,
     Input,
@@ -30,7 +31,6 @@ from services.questionnaire import (
     steps_for,
 )
 from services.seasons import ConsentTextInfo, QuestionInfo, SeasonConfig
-from storage.models import ConsentKind, QuestionKind, Role
 
 CONFIG = SeasonConfig(
     season_id=1,

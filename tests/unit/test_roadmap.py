@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import delete, select
 
 from services.clock import FixedClock
+from services.domain import ReviewStatus
 from services.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from services.plans import Evidence
-from storage.models import OutgoingMessage, ReviewStatus
+from storage.models import OutgoingMessage
 from storage.uow import UnitOfWorkFactory
 from tests.databases import ON_BOTH_DATABASES
 from tests.plans_world import (

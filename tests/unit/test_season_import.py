@@ -14,6 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import func, select
 
 from services.clock import FixedClock
+from services.domain import ConsentKind, Role
 from services.file_problems import FileProblem, problems_of
 from services.i18n import Texts
 from services.seasons import (
@@ -23,14 +24,12 @@ from services.seasons import (
     read_season_file,
 )
 from storage.models import (
-    ConsentKind,
     ConsentText,
     Direction,
     Invitation,
     MotivationQuestion,
     Municipality,
     ProjectIdea,
-    Role,
     Season,
     SeasonSettings,
     SelectionCriterion,

@@ -13,18 +13,15 @@ from sqlalchemy import func, select
 
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
+from services.domain import ApplicationStatus, Decision, Recommendation, Role
 from services.errors import Conflict, NotAllowed
 from services.i18n import Texts
 from services.selection import Candidate, CardView, Combined, combined_scores, plan_top
 from storage.models import (
     Application,
     ApplicationScore,
-    ApplicationStatus,
     AuditEntry,
-    Decision,
     OutgoingMessage,
-    Recommendation,
-    Role,
     SelectionCriterion,
     SelectionDecision,
     Team,

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from services.clock import FixedClock
+from services.domain import ChatState, TeamRole
 from services.errors import Conflict, DomainError, NotAllowed
 from services.team_chat import BotChatChange, BotRights
-from storage.models import AuditEntry, ChatState, OutgoingMessage, Team, TeamMember, TeamRole
+from storage.models import AuditEntry, OutgoingMessage, Team, TeamMember
 from storage.uow import UnitOfWorkFactory
 from tests.databases import ON_BOTH_DATABASES
 from tests.plans_world import (

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from services.domain import PASSPORT_FIELDS, ReviewStatus, TeamRole
 from services.i18n import Texts
-from storage.models import PASSPORT_FIELDS, ReviewStatus, TeamRole
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = [
