@@ -1,11 +1,14 @@
-"""Telegram handlers: one aiogram Router per feature. Parse, call one service, render."""
+"""Telegram handlers: one aiogram Router per feature. Parse, call one service, render.
+
+A feature already written as a messenger-neutral dialog (dialogs/) gets its router from the
+generic adapter (handlers/telegram.py)."""
 
 from __future__ import annotations
 
 from aiogram import Router
 
+from dialogs import apply
 from handlers import (
-    apply,
     errors,
     fallback,
     internships,
@@ -19,6 +22,7 @@ from handlers import (
     team,
     team_chat,
 )
+from handlers.telegram import router_for
 
 
 def feature_routers() -> list[Router]:
@@ -29,7 +33,7 @@ def feature_routers() -> list[Router]:
     return [
         errors.create_router(),
         start.create_router(),
-        apply.create_router(),
+        router_for(apply.DIALOG),
         plan.create_router(),
         internships.create_router(),
         slots.create_router(),

@@ -8,7 +8,8 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, Update
 
-from handlers.apply import resume_lost_cursor, to_input
+from dialogs.apply import resume_lost_cursor
+from handlers.telegram import message_turn, to_input
 from services.actions import RefusedPayload, decode
 from services.container import Services
 from services.i18n import Translator
@@ -29,8 +30,8 @@ async def unknown_message(
     if (
         me is not None
         and await state.get_state() is None
-        and to_input(message).kind != "command"
-        and await resume_lost_cursor(message, me, services, state, t)
+        and (given := to_input(message)).kind != "command"
+        and await resume_lost_cursor(message_turn(message, me, services, state, t), given)
     ):
         return
     await message.answer(t("fallback-unknown"))

@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from handlers.apply import CANCELLED
+from dialogs.apply import CANCELLED
 from services.actions import ApplyAction, ApplyVerb, encode
 from services.container import Services
 from services.domain import Role

@@ -136,7 +136,7 @@ def decode(payload: str) -> Action:
 
 
 class ApplyVerb(enum.StrEnum):
-    """The questionnaire's buttons (handlers/apply.py)."""
+    """The questionnaire's buttons (dialogs/apply.py)."""
 
     OPEN = "op"
     CHOOSE = "ch"

@@ -12,12 +12,14 @@ from services.questionnaire import AgeGroup, StepKind, steps_for
 from tests.unit.test_questionnaire import CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]
-# The application feature's own modules, then the questionnaire's rules and the handlers.
-SOURCES = [
-    *sorted(str(path.relative_to(ROOT)) for path in (ROOT / "services/applications").glob("*.py")),
-    "services/questionnaire.py",
-    "handlers/apply.py",
-]
+# The application feature's own modules, the questionnaire's rules and the dialog.
+PATTERNS = (
+    "services/applications/*.py",
+    "services/questionnaire*.py",
+    "services/questionnaire/*.py",
+    "dialogs/apply*.py",
+)
+SOURCES = sorted(str(path.relative_to(ROOT)) for pattern in PATTERNS for path in ROOT.glob(pattern))
 
 
 def test_literal_keys_exist() -> None:

@@ -1,0 +1,123 @@
+"""What a conversation shows and what it is given, in no messenger's terms.
+
+A feature's dialog (dialogs/<feature>.py) answers a person's command, message or button press
+by drawing `Screen`s on a `Chat`; one adapter per messenger turns its updates into calls of the
+dialog and its screens into that messenger's send and edit calls (handlers/telegram.py for
+Telegram, tests/recording_messenger.py for the tests' messenger with no aiogram at all).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from services.actions import Action
+from services.container import Services
+from services.i18n import Translator
+from services.notify import Button, Keyboard
+from services.people import Identity
+from services.questionnaire import Input
+
+__all__ = ["Button", "Keyboard"]
+
+
+@dataclass(frozen=True)
+class Key:
+    """A button of the keyboard under the input field: pressing it types its text (or, with
+    `share_contact`, shares the person's own phone number)."""
+
+    text: str
+    share_contact: bool = False
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One thing the person sees: a text already rendered from Fluent and the buttons under it,
+    each carrying a typed action. `keys` replaces the keyboard under the input field;
+    `remove_keys` takes it away. A text too long for one message is split by the adapter, the
+    buttons going with the last part."""
+
+    text: str
+    buttons: Keyboard = field(default_factory=list)
+    keys: list[list[Key]] | None = None
+    remove_keys: bool = False
+
+    @property
+    def rows(self) -> Keyboard:
+        """The rows of buttons that have any (a screen may build an empty row of optional
+        buttons); none at all means no buttons."""
+        return [row for row in self.buttons if row]
+
+
+def rows_of(buttons: list[Button], width: int) -> Keyboard:
+    """Buttons laid out `width` to a row."""
+    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
+
+
+def doing(text: str, action: Action) -> Button:
+    """A button that performs `action` when pressed."""
+    return Button.doing(text, action)
+
+
+class Chat(Protocol):
+    """Where a turn's screens go: the chat the person wrote in or pressed a button in."""
+
+    async def show(self, screen: Screen) -> None:
+        """A new message (several, in order, when the text is too long for one)."""
+
+    async def redraw(self, screen: Screen) -> None:
+        """The pressed message replaced by `screen`; after a typed message, a new message."""
+
+    async def close_buttons(self) -> None:
+        """The pressed message keeps its text and loses its buttons (a decision was made)."""
+
+    async def notice(self, text: str | None = None, *, alert: bool = False) -> None:
+        """The short answer to a press (a toast, or with `alert` a box to dismiss); after a typed
+        message, `text` comes as a message. A press answered by nothing else gets an empty one."""
+
+
+class Cursor(Protocol):
+    """Where the person stands in a conversation: a state name and a little data, kept by the
+    messenger adapter per chat (aiogram's FSMContext fits as it is)."""
+
+    async def get_state(self) -> str | None: ...
+
+    async def set_state(self, state: str | None = None) -> None: ...
+
+    async def get_data(self) -> dict[str, Any]: ...
+
+    async def set_data(self, data: Mapping[str, Any]) -> None: ...
+
+    async def clear(self) -> None: ...
+
+
+@dataclass
+class Turn:
+    """One action of one person: who, the services of this action's one transaction, their
+    language, the chat to draw on and their cursor."""
+
+    me: Identity
+    services: Services
+    t: Translator
+    chat: Chat
+    cursor: Cursor
+
+
+CommandHandler = Callable[[Turn], Awaitable[None]]
+MessageHandler = Callable[[Turn, Input], Awaitable[None]]
+ActionHandler = Callable[[Turn, Any], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Dialog:
+    """A feature's conversation, declared once for every messenger: its commands, what a typed
+    message means in each of its states, and one handler per action verb. `private_only`: its
+    commands and messages are answered in a private chat only (presses anywhere)."""
+
+    name: str
+    action: type[Action]
+    private_only: bool = True
+    commands: Mapping[str, CommandHandler] = field(default_factory=dict)
+    states: Mapping[str, MessageHandler] = field(default_factory=dict)
+    actions: Mapping[Any, ActionHandler] = field(default_factory=dict)

@@ -1,0 +1,198 @@
+"""A second messenger adapter, for tests only, with no aiogram: it drives the dialogs (dialogs/)
+the way the Telegram adapter does — commands, typed messages, presses of the buttons on the
+screens it was shown — and records every screen. If a dialog works here, a new messenger's
+adapter is only an adapter.
+
+A press goes through the one codec both ways (the button's action encoded into a payload, the
+payload decoded back), as a real messenger's button would. A turn is one unit of work, like one
+update in the bot.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dialogs.screen import Dialog, Screen, Turn
+from services.actions import build, decode, encode
+from services.clock import Clock
+from services.container import ServiceConfig, Services
+from services.errors import DomainError
+from services.i18n import Texts
+from services.notify import Button
+from services.questionnaire import Input
+from storage.uow import UnitOfWorkFactory
+
+
+@dataclass
+class Shown:
+    """One message in the recorded chat: the screen it shows now (a redraw replaces it)."""
+
+    id: int
+    screen: Screen
+
+
+@dataclass
+class MemoryCursor:
+    """The person's place in a conversation, kept in memory."""
+
+    state: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    async def get_state(self) -> str | None:
+        return self.state
+
+    async def set_state(self, state: str | None = None) -> None:
+        self.state = state
+
+    async def get_data(self) -> dict[str, Any]:
+        return dict(self.data)
+
+    async def set_data(self, data: Mapping[str, Any]) -> None:
+        self.data = dict(data)
+
+    async def clear(self) -> None:
+        self.state, self.data = None, {}
+
+
+@dataclass
+class RecordedChat:
+    """A person's private chat with the bot: the messages, the alerts, the keys shown under the
+    input field."""
+
+    messages: list[Shown] = field(default_factory=list)
+    notices: list[tuple[str | None, bool]] = field(default_factory=list)
+    keys: list[list[str]] | None = None
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def last(self) -> Screen:
+        return self.messages[-1].screen
+
+    def button(self, text: str) -> tuple[Shown, Button]:
+        """The newest message carrying a button with this text, and the button."""
+        for message in reversed(self.messages):
+            for row in message.screen.rows:
+                for button in row:
+                    if button.text == text:
+                        return message, button
+        raise AssertionError(f"no button {text!r} on screen")
+
+
+class TurnChat:
+    """The `Chat` of one turn: new messages go to the end, a redraw replaces the pressed one."""
+
+    def __init__(self, chat: RecordedChat, pressed: Shown | None) -> None:
+        self.chat = chat
+        self.pressed = pressed
+        self.answered = False
+
+    async def show(self, screen: Screen) -> None:
+        self.chat.messages.append(Shown(next(self.chat._ids), screen))
+        if screen.keys is not None:
+            self.chat.keys = [[key.text for key in row] for row in screen.keys]
+        elif screen.remove_keys:
+            self.chat.keys = None
+
+    async def redraw(self, screen: Screen) -> None:
+        if self.pressed is None:
+            await self.show(screen)
+        else:
+            self.pressed.screen = screen
+
+    async def close_buttons(self) -> None:
+        if self.pressed is not None:
+            self.pressed.screen = Screen(self.pressed.screen.text)
+
+    async def notice(self, text: str | None = None, *, alert: bool = False) -> None:
+        if self.pressed is None:
+            if text:
+                await self.show(Screen(text))
+        elif not self.answered:
+            self.answered = True
+            self.chat.notices.append((text, alert))
+
+
+class RecordingMessenger:
+    """People talking to the dialogs: `command`, `type` and `press` are what a person does."""
+
+    def __init__(
+        self,
+        dialogs: Sequence[Dialog],
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        config: ServiceConfig | None = None,
+    ) -> None:
+        self.dialogs = list(dialogs)
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.texts = Texts()
+        self.config = config or ServiceConfig()
+        self.chats: dict[int, RecordedChat] = {}
+        self.cursors: dict[int, MemoryCursor] = {}
+        self.last_press: dict[int, tuple[Shown, str]] = {}
+
+    def chat(self, person: int) -> RecordedChat:
+        return self.chats.setdefault(person, RecordedChat())
+
+    async def command(self, person: int, name: str) -> None:
+        for dialog in self.dialogs:
+            if name in dialog.commands:
+                handler = dialog.commands[name]
+                await self._turn(person, None, lambda turn, handler=handler: handler(turn))
+                return
+        raise AssertionError(f"no dialog answers /{name}")
+
+    async def type(self, person: int, text: str) -> None:
+        """Type a message (or press a key under the input field, which types its text)."""
+        await self._message(person, Input("text", text=text))
+
+    async def share_contact(self, person: int, phone: str) -> None:
+        await self._message(person, Input("contact", text=phone, contact_is_own=True))
+
+    async def press(self, person: int, text: str) -> None:
+        """Press the newest button with this text in the person's chat."""
+        message, button = self.chat(person).button(text)
+        assert button.action is not None
+        await self._press(person, message, encode(build(button.action, button.args)))
+
+    async def press_again(self, person: int) -> None:
+        """The same press once more, as a double tap delivers it before the first is drawn."""
+        message, payload = self.last_press[person]
+        await self._press(person, message, payload)
+
+    async def _press(self, person: int, message: Shown, payload: str) -> None:
+        self.last_press[person] = (message, payload)
+        action = decode(payload)
+        for dialog in self.dialogs:
+            if isinstance(action, dialog.action) and action.verb in dialog.actions:
+                handler = dialog.actions[action.verb]
+                await self._turn(
+                    person, message, lambda turn, handler=handler: handler(turn, action)
+                )
+                return
+        raise AssertionError(f"no dialog handles {payload}")
+
+    async def _message(self, person: int, given: Input) -> None:
+        state = self.cursors.setdefault(person, MemoryCursor()).state
+        for dialog in self.dialogs:
+            if state in dialog.states:
+                handler = dialog.states[state]
+                await self._turn(person, None, lambda turn, handler=handler: handler(turn, given))
+                return
+        raise AssertionError(f"no dialog expects a message in state {state}")
+
+    async def _turn(self, person: int, pressed: Shown | None, run: Any) -> None:
+        chat = TurnChat(self.chat(person), pressed)
+        async with self.uow_factory() as uow:
+            services = Services(uow, self.clock, self.texts, self.config)
+            me = await services.people.identify(person, "ru")
+            t = self.texts.for_language(me.language)
+            cursor = self.cursors.setdefault(person, MemoryCursor())
+            try:
+                await run(Turn(me, services, t, chat, cursor))
+            except DomainError as refused:  # what the bot's error handler does with one
+                await chat.notice(t(refused.key, **refused.args_for_text), alert=True)
+        await chat.notice()
