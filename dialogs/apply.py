@@ -67,16 +67,16 @@ async def show(turn: Turn, outcome: Outcome, previous_step: str | None = None) -
 # --- commands and typed messages ---------------------------------------------------------------
 
 
-async def apply_command(turn: Turn) -> None:
+async def apply_command(turn: Turn, args: str) -> None:
     previous = (await turn.cursor.get_data()).get("step")
     await show(turn, await turn.services.applications.open(turn.me), previous)
 
 
-async def status_command(turn: Turn) -> None:
+async def status_command(turn: Turn, args: str) -> None:
     await turn.chat.show(status_screen(turn.t, await turn.services.applications.status(turn.me)))
 
 
-async def privacy_command(turn: Turn) -> None:
+async def privacy_command(turn: Turn, args: str) -> None:
     await turn.chat.show(privacy_screen(turn.t, await turn.services.applications.privacy(turn.me)))
 
 
@@ -304,4 +304,7 @@ DIALOG = Dialog(
     commands={"apply": apply_command, "status": status_command, "privacy": privacy_command},
     states={STEP: step_message, REVIEW: review_message},
     actions=_actions(),
+    # A command typed on a step is the step's to refuse (it is no answer), so the person sees
+    # why and stays on the step.
+    commands_in_states=True,
 )

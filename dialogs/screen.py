@@ -92,19 +92,29 @@ class Cursor(Protocol):
     async def clear(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class Profile:
+    """How the messenger names the person (their own profile, not what they told the bot)."""
+
+    full_name: str
+    username: str | None = None
+
+
 @dataclass
 class Turn:
     """One action of one person: who, the services of this action's one transaction, their
-    language, the chat to draw on and their cursor."""
+    language, the chat to draw on and their cursor; `profile` when the messenger gives one."""
 
     me: Identity
     services: Services
     t: Translator
     chat: Chat
     cursor: Cursor
+    profile: Profile | None = None
 
 
-CommandHandler = Callable[[Turn], Awaitable[None]]
+# A command gets what follows it ("" for none): `/start inv-…` gives "inv-…".
+CommandHandler = Callable[[Turn, str], Awaitable[None]]
 MessageHandler = Callable[[Turn, Input], Awaitable[None]]
 ActionHandler = Callable[[Turn, Any], Awaitable[None]]
 
@@ -113,11 +123,14 @@ ActionHandler = Callable[[Turn, Any], Awaitable[None]]
 class Dialog:
     """A feature's conversation, declared once for every messenger: its commands, what a typed
     message means in each of its states, and one handler per action verb. `private_only`: its
-    commands and messages are answered in a private chat only (presses anywhere)."""
+    commands and messages are answered in a private chat only (presses anywhere). A command
+    typed in one of its states goes to whoever owns that command, unless `commands_in_states`
+    (then the state's handler gets it as an `Input` of kind "command")."""
 
     name: str
     action: type[Action]
     private_only: bool = True
+    commands_in_states: bool = False
     commands: Mapping[str, CommandHandler] = field(default_factory=dict)
     states: Mapping[str, MessageHandler] = field(default_factory=dict)
     actions: Mapping[Any, ActionHandler] = field(default_factory=dict)

@@ -15,7 +15,7 @@ from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     CallbackQuery,
@@ -27,7 +27,15 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from dialogs.screen import ActionHandler, CommandHandler, Dialog, MessageHandler, Screen, Turn
+from dialogs.screen import (
+    ActionHandler,
+    CommandHandler,
+    Dialog,
+    MessageHandler,
+    Profile,
+    Screen,
+    Turn,
+)
 from handlers.callback_data import Pressed
 from handlers.replies import Markup, redraw, send
 from services.actions import Action, build, encode
@@ -151,7 +159,10 @@ def message_turn(
     message: Message, me: Identity, services: Services, state: FSMContext, t: Translator
 ) -> Turn:
     assert message.bot is not None
-    return Turn(me, services, t, TelegramChat(message.bot, message.chat.id), state)
+    chat = TelegramChat(message.bot, message.chat.id)
+    sender = message.from_user
+    profile = Profile(sender.full_name, sender.username) if sender is not None else None
+    return Turn(me, services, t, chat, state, profile)
 
 
 # --- a dialog as an aiogram Router -------------------------------------------------------------
@@ -159,9 +170,14 @@ def message_turn(
 
 def _on_command(handler: CommandHandler) -> Any:
     async def on_command(
-        message: Message, me: Identity, services: Services, state: FSMContext, t: Translator
+        message: Message,
+        command: CommandObject,
+        me: Identity,
+        services: Services,
+        state: FSMContext,
+        t: Translator,
     ) -> None:
-        await handler(message_turn(message, me, services, state, t))
+        await handler(message_turn(message, me, services, state, t), command.args or "")
 
     on_command.__name__ = on_command.__qualname__ = handler.__name__
     return on_command
@@ -192,7 +208,8 @@ def _on_press(handler: ActionHandler) -> Any:
             return
         assert query.bot is not None
         chat = TelegramChat(query.bot, query.message.chat.id, query)
-        await handler(Turn(me, services, t, chat, state), action)
+        profile = Profile(query.from_user.full_name, query.from_user.username)
+        await handler(Turn(me, services, t, chat, state, profile), action)
         await chat.notice()  # a press nothing else answered: stop the client's spinner
 
     on_press.__name__ = on_press.__qualname__ = handler.__name__
@@ -206,8 +223,9 @@ def router_for(dialog: Dialog) -> Router:
         router.message.filter(F.chat.type == "private")
     for name, command in dialog.commands.items():
         router.message.register(_on_command(command), Command(name))
+    not_a_command = [] if dialog.commands_in_states else [~F.text.startswith("/")]
     for state, on_message in dialog.states.items():
-        router.message.register(_on_message(on_message), StateFilter(state))
+        router.message.register(_on_message(on_message), StateFilter(state), *not_a_command)
     for verb, on_action in dialog.actions.items():
         router.callback_query.register(_on_press(on_action), Pressed(dialog.action, F.verb == verb))
     return router

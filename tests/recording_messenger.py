@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dialogs.screen import Dialog, Screen, Turn
+from dialogs.screen import Dialog, Profile, Screen, Turn
 from services.actions import build, decode, encode
 from services.clock import Clock
 from services.container import ServiceConfig, Services
@@ -137,17 +137,17 @@ class RecordingMessenger:
     def chat(self, person: int) -> RecordedChat:
         return self.chats.setdefault(person, RecordedChat())
 
-    async def command(self, person: int, name: str) -> None:
+    async def command(self, person: int, name: str, args: str = "") -> None:
         for dialog in self.dialogs:
             if name in dialog.commands:
                 handler = dialog.commands[name]
-                await self._turn(person, None, lambda turn, handler=handler: handler(turn))
+                await self._turn(person, None, lambda turn, handler=handler: handler(turn, args))
                 return
         raise AssertionError(f"no dialog answers /{name}")
 
     async def type(self, person: int, text: str) -> None:
         """Type a message (or press a key under the input field, which types its text)."""
-        await self._message(person, Input("text", text=text))
+        await self._message(person, Input("command" if text.startswith("/") else "text", text=text))
 
     async def share_contact(self, person: int, phone: str) -> None:
         await self._message(person, Input("contact", text=phone, contact_is_own=True))
@@ -178,13 +178,15 @@ class RecordingMessenger:
     async def _message(self, person: int, given: Input) -> None:
         state = self.cursors.setdefault(person, MemoryCursor()).state
         for dialog in self.dialogs:
-            if state in dialog.states:
+            passes = given.kind == "command" and not dialog.commands_in_states
+            if state in dialog.states and not passes:
                 handler = dialog.states[state]
                 await self._turn(person, None, lambda turn, handler=handler: handler(turn, given))
                 return
         raise AssertionError(f"no dialog expects a message in state {state}")
 
     async def _turn(self, person: int, pressed: Shown | None, run: Any) -> None:
+        profile = Profile(f"Person {person}", None)
         chat = TurnChat(self.chat(person), pressed)
         async with self.uow_factory() as uow:
             services = Services(uow, self.clock, self.texts, self.config)
@@ -192,7 +194,7 @@ class RecordingMessenger:
             t = self.texts.for_language(me.language)
             cursor = self.cursors.setdefault(person, MemoryCursor())
             try:
-                await run(Turn(me, services, t, chat, cursor))
+                await run(Turn(me, services, t, chat, cursor, profile))
             except DomainError as refused:  # what the bot's error handler does with one
                 await chat.notice(t(refused.key, **refused.args_for_text), alert=True)
         await chat.notice()
