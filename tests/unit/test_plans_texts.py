@@ -14,6 +14,7 @@ MODULES = [
     "services/reminders.py",
     "services/teams.py",
     "handlers/plan.py",
+    "handlers/plan_assign.py",
 ]
 KEY = re.compile(r'"((?:plan|reminder|assign|digest|team|cmd)-[a-z0-9_-]+)"')
 
