@@ -1,5 +1,5 @@
 """ИУП in the chat: /plan, the task card, start and submit with evidence, review by buttons,
-moving a due date, deleting, snoozing a reminder; and /assign (the tutor's or office's dialogue).
+moving a due date, deleting, snoozing a reminder. /assign is handlers/plan_assign.py.
 """
 
 from __future__ import annotations
@@ -12,19 +12,12 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from handlers.callback_data import Pressed
 from handlers.replies import answer, button, keyboard, send_below
-from services.actions import (
-    AssignAction,
-    AssignVerb,
-    PlanAction,
-    PlanVerb,
-    SnoozeAction,
-)
+from services.actions import PlanAction, PlanVerb, SnoozeAction
 from services.container import Services
-from services.domain import TaskKind
 from services.errors import InvalidInput
 from services.i18n import Translator
 from services.people import Identity
-from services.plans import AssignStep, Evidence, PlanView, TaskView
+from services.plans import Evidence, PlanView, TaskView
 
 MAX_LISTED = 30
 
@@ -33,10 +26,6 @@ class PlanFlow(StatesGroup):
     evidence = State()
     comment = State()
     due = State()
-
-
-class AssignFlow(StatesGroup):
-    active = State()
 
 
 # /plan and the card.
@@ -279,154 +268,18 @@ async def snooze(
     await query.answer(t("reminder-snoozed-until", when=when), show_alert=True)
 
 
-# /assign.
-
-
-def render_step(step: AssignStep, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
-    back = button(t("plan-btn-back"), AssignAction(verb=AssignVerb.BACK))
-    cancel = button(t("assign-btn-cancel"), AssignAction(verb=AssignVerb.CANCEL))
-    skip = button(t("assign-btn-skip"), AssignAction(verb=AssignVerb.SKIP))
-    data = step.data
-    if step.step == "target":
-        rows = [
-            [
-                button(
-                    t("assign-target-team", name=target.label)
-                    if target.kind == "team"
-                    else target.label,
-                    AssignAction(verb=AssignVerb.PICK_TARGET, kind=target.kind, target=target.id),
-                )
-            ]
-            for target in step.targets
-        ]
-        return t("assign-pick-target"), keyboard([*rows, [cancel]])
-    if step.step == "kind":
-        rows = [
-            [
-                button(
-                    t(f"plan-kind-{kind.value}"),
-                    AssignAction(verb=AssignVerb.PICK_KIND, kind=kind.value),
-                )
-            ]
-            for kind in TaskKind
-        ]
-        return t("assign-pick-kind", target=data.get("label", "")), keyboard([*rows, [back]])
-    if step.step == "title":
-        return t("assign-ask-title"), keyboard([[back, cancel]])
-    if step.step == "due":
-        return t("assign-ask-due"), keyboard([[back, cancel]])
-    if step.step == "link":
-        return t("assign-ask-link"), keyboard([[skip], [back, cancel]])
-    if step.step == "desc":
-        return t("assign-ask-desc"), keyboard([[skip], [back, cancel]])
-    none = t("assign-none")
-    text = t(
-        "assign-confirm",
-        target=data.get("label", none),
-        kind=t(f"plan-kind-{data.get('kind', 'other')}"),
-        title=data.get("title", none),
-        due=data.get("due", none),
-        link=data.get("link") or none,
-        description=data.get("desc") or none,
-    )
-    confirm = button(t("assign-btn-confirm"), AssignAction(verb=AssignVerb.CONFIRM))
-    return text, keyboard([[confirm], [back, cancel]])
-
-
-async def assign_command(
-    message: Message, me: Identity, services: Services, t: Translator, state: FSMContext
-) -> None:
-    step = await services.plans.assign_begin(me)
-    await state.set_state(AssignFlow.active)
-    text, markup = render_step(step, t)
-    await answer(message, text, markup)
-
-
-async def assign_cancel(
-    query: CallbackQuery, me: Identity, services: Services, t: Translator, state: FSMContext
-) -> None:
-    await services.plans.assign_cancel(me)
-    await state.clear()
-    await query.answer()
-    await send_below(query, t("assign-cancelled"), None)
-
-
-async def assign_confirm(
-    query: CallbackQuery, me: Identity, services: Services, t: Translator, state: FSMContext
-) -> None:
-    count, target, title = await services.plans.assign_confirm(me)
-    await state.clear()
-    await query.answer()
-    await send_below(query, t("assign-done", title=title, target=target, count=count), None)
-
-
-async def _assign_moved(
-    query: CallbackQuery, step: AssignStep, t: Translator, state: FSMContext
-) -> None:
-    """The dialogue's next (or previous) step, below the pressed message."""
-    await state.set_state(AssignFlow.active)
-    await query.answer()
-    text, markup = render_step(step, t)
-    await send_below(query, text, markup)
-
-
-async def assign_target(
-    query: CallbackQuery,
-    action: AssignAction,
-    me: Identity,
-    services: Services,
-    t: Translator,
-    state: FSMContext,
-) -> None:
-    step = await services.plans.assign_target(me, action.kind, action.target)
-    await _assign_moved(query, step, t, state)
-
-
-async def assign_kind(
-    query: CallbackQuery,
-    action: AssignAction,
-    me: Identity,
-    services: Services,
-    t: Translator,
-    state: FSMContext,
-) -> None:
-    await _assign_moved(query, await services.plans.assign_kind(me, action.kind), t, state)
-
-
-async def assign_skip(
-    query: CallbackQuery, me: Identity, services: Services, t: Translator, state: FSMContext
-) -> None:
-    await _assign_moved(query, await services.plans.assign_skip(me), t, state)
-
-
-async def assign_back(
-    query: CallbackQuery, me: Identity, services: Services, t: Translator, state: FSMContext
-) -> None:
-    await _assign_moved(query, await services.plans.assign_back(me), t, state)
-
-
-async def assign_text(message: Message, me: Identity, services: Services, t: Translator) -> None:
-    step = await services.plans.assign_text(me, message.text or "")
-    text, markup = render_step(step, t)
-    await answer(message, text, markup)
-
-
 def create_router() -> Router:
     router = Router(name="plan")
     private = F.chat.type == "private"
     router.message.register(plan_command, Command("plan"), private)
-    router.message.register(assign_command, Command("assign"), private)
     router.message.register(take_evidence, PlanFlow.evidence, private, ~F.text.startswith("/"))
     router.message.register(
         take_comment, PlanFlow.comment, private, F.text, ~F.text.startswith("/")
     )
     router.message.register(take_due, PlanFlow.due, private, F.text, ~F.text.startswith("/"))
     router.message.register(
-        assign_text, AssignFlow.active, private, F.text, ~F.text.startswith("/")
-    )
-    router.message.register(
         wrong_input,
-        StateFilter(PlanFlow.comment, PlanFlow.due, AssignFlow.active),
+        StateFilter(PlanFlow.comment, PlanFlow.due),
         private,
         ~F.text,
     )
@@ -444,13 +297,4 @@ def create_router() -> Router:
     ):
         router.callback_query.register(handler, Pressed(PlanAction, F.verb == verb))
     router.callback_query.register(snooze, Pressed(SnoozeAction))
-    for assign_verb, assign_handler in (
-        (AssignVerb.CANCEL, assign_cancel),
-        (AssignVerb.CONFIRM, assign_confirm),
-        (AssignVerb.PICK_TARGET, assign_target),
-        (AssignVerb.PICK_KIND, assign_kind),
-        (AssignVerb.SKIP, assign_skip),
-        (AssignVerb.BACK, assign_back),
-    ):
-        router.callback_query.register(assign_handler, Pressed(AssignAction, F.verb == assign_verb))
     return router
