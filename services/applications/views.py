@@ -9,7 +9,17 @@ from typing import Any, Literal, NamedTuple
 
 from services.domain import ApplicationStatus, ConsentKind
 from services.errors import Conflict, DomainError
-from services.questionnaire import PATH_STEPS, Step, index_of, resume_point, revisitable
+from services.questionnaire import (
+    PATH_STEPS,
+    Facts,
+    Step,
+    index_of,
+    resume_point,
+    revisitable,
+)
+from services.questionnaire import (
+    Shown as Shown,
+)
 from services.seasons import IdeaInfo, SeasonConfig
 from storage.models import Application
 
@@ -48,15 +58,6 @@ class StepUnavailable(Conflict):
 
 # ---------------------------------------------------------------------------------------------
 # What the handlers render
-
-
-@dataclass(frozen=True)
-class Shown:
-    """A value for the screen: a literal text, or a Fluent key with its arguments."""
-
-    text: str | None = None
-    key: str | None = None
-    args: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,11 @@ class Context:
     config: SeasonConfig
     steps: list[Step]
     answers: dict[str, str | None]
+
+    @property
+    def facts(self) -> Facts:
+        """What a step's question and the display of an answer depend on."""
+        return Facts(self.config, self.application.role, self.answers)
 
     def step(self, code: str) -> Step:
         for step in self.steps:

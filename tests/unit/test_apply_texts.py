@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # The application feature's own modules, then the questionnaire's rules and the handlers.
 SOURCES = [
     *sorted(str(path.relative_to(ROOT)) for path in (ROOT / "services/applications").glob("*.py")),
-    "services/questionnaire.py",
+    *sorted(str(path.relative_to(ROOT)) for path in (ROOT / "services/questionnaire").glob("*.py")),
     "handlers/apply.py",
 ]
 
