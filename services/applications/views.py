@@ -10,7 +10,9 @@ from typing import Any, Literal, NamedTuple
 from services.domain import ApplicationStatus, ConsentKind
 from services.errors import Conflict, DomainError
 from services.questionnaire import (
-    PATH_STEPS,
+    ROLE_BOUND_STEPS as ROLE_BOUND_STEPS,
+)
+from services.questionnaire import (
     Facts,
     Step,
     index_of,
@@ -35,9 +37,6 @@ EXITS: dict[str, tuple[Exit, ...]] = {
     "apply-age-refused": ("role", "restart"),
     "apply-age-group-mismatch": ("age_group", "restart"),
 }
-# Answers whose meaning depends on the role: a school and its grade are not a university and
-# its course.
-ROLE_BOUND_STEPS = ("edu_type", "institution", "grade")
 
 
 class NoSeason(DomainError):
@@ -174,7 +173,7 @@ class Context:
         """A step may be answered if it is the resume point, or before it and revisitable. The
         role and the age group change only in a draft: they decide whose consent and which
         answers a submitted application stands on."""
-        if step.code in PATH_STEPS and self.application.status is not ApplicationStatus.DRAFT:
+        if step.path and self.application.status is not ApplicationStatus.DRAFT:
             return False
         current = resume_point(self.steps, self.answers)
         if current is not None and current.code == step.code:

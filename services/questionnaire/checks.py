@@ -333,7 +333,7 @@ def check_simple(
 ) -> str:
     """Validate and normalise an input for the steps whose answer is one stored string."""
     if step.kind is StepKind.PHONE:
-        if given.kind == "contact" and step.code == "phone":
+        if given.kind == "contact" and step.own_contact:
             if not given.contact_is_own:
                 raise InvalidAnswer("apply-contact-not-own")
             return normalize_phone(given.text or "")

@@ -60,6 +60,9 @@ class Step:
     # Decides the path (which consents are asked, which questions follow); always revisitable
     # in a draft.
     path: bool = False
+    # Its meaning depends on the role: a school and its grade are not a university and its
+    # course; forgotten when the role changes.
+    role_bound: bool = False
     # Once this step has an answer, this one may not be gone back to (a given consent).
     locked_by: str | None = None
     consent_kind: ConsentKind | None = None
@@ -69,6 +72,8 @@ class Step:
     person_name: bool = False
     # Answers that lose their meaning when this one changes.
     resets: tuple[str, ...] = ()
+    # The applicant may answer by sharing their own contact (a «send my number» button).
+    own_contact: bool = False
     # A Fluent key that echoes the stored value on the next screen (its argument: the step's
     # code).
     echo: str | None = None
@@ -140,10 +145,10 @@ FIXED_STEPS_ORDER: tuple[Step, ...] = (
     Step("municipality", StepKind.MUNICIPALITY, stored=Storage.MUNICIPALITY,
          prompt=municipality_prompt),
     Step("edu_type", StepKind.CHOICE, choices=EDU_TYPES, stored=Storage.CHOICE,
-         resets=("grade",), when=lambda path: path.role is not Role.TUTOR),
-    Step("institution", StepKind.TEXT, min_length=2, prompt=grade_prompt),
-    Step("grade", StepKind.GRADE, prompt=grade_prompt),
-    Step("phone", StepKind.PHONE, card=_HIDDEN, echo="apply-phone-saved"),
+         resets=("grade",), role_bound=True, when=lambda path: path.role is not Role.TUTOR),
+    Step("institution", StepKind.TEXT, min_length=2, role_bound=True, prompt=grade_prompt),
+    Step("grade", StepKind.GRADE, role_bound=True, prompt=grade_prompt),
+    Step("phone", StepKind.PHONE, card=_HIDDEN, own_contact=True, echo="apply-phone-saved"),
     Step("email", StepKind.EMAIL, optional=True, card=_HIDDEN),
     Step("leader_id", StepKind.LEADER_ID, optional=True, card=_HIDDEN),
     Step("meo", StepKind.MEO, optional=True, card=_HIDDEN),
@@ -159,6 +164,8 @@ STEPS_BY_CODE = {step.code: step for step in FIXED_STEPS_ORDER}
 PATH_STEPS = tuple(step.code for step in FIXED_STEPS_ORDER if step.path)
 # Steps that are not edited from the review screen: the path and the consents are given once.
 FIXED_STEPS = frozenset(step.code for step in FIXED_STEPS_ORDER if step.fixed)
+# Answers whose meaning depends on the role.
+ROLE_BOUND_STEPS = tuple(step.code for step in FIXED_STEPS_ORDER if step.role_bound)
 REPRESENTATIVE_STEPS = tuple(
     step.code for step in FIXED_STEPS_ORDER if step.locked_by == "rep_consent"
 )
