@@ -11,7 +11,7 @@ from services.questionnaire import (
     Input,
     InvalidAnswer,
     Step,
-    StepKind,
+    Storage,
     check_choice,
     check_presentation,
     check_simple,
@@ -24,42 +24,52 @@ class Answers(Consents):
     """Storing one answer: the checks of services.questionnaire, then what follows."""
 
     async def _store(self, context: Context, step: Step, given: Input) -> Shown | None:
-        """Validate and store one answer (and what follows from it). Returns what to echo."""
-        application, config = context.application, context.config
+        """Check and store one answer as its definition says (`step.stored`), and what follows
+        from it. Returns what to echo on the next screen."""
         now = self.clock.now()
-        if step.code == "role":
-            await self._store_role(context, step, given, now)
-            return None
-        if step.code == "age_group":
-            await self._store_age_group(context, step, given)
-            return None
-        if step.kind is StepKind.CONFIRM:
-            await self._give_consent(context, step, given, now)
-            return None
-        if step.kind is StepKind.CHOICE:
-            value = check_choice(step, given, self._labels(context, step))
-            if step.code == "edu_type" and context.answers.get("edu_type") not in (None, value):
-                await self.uow.applications.forget_answers(application.id, ["grade"])
-                context.answers.pop("grade", None)
-            await self._save(context, step.code, value)
-            return None
-        if step.kind is StepKind.MUNICIPALITY:
-            municipality_id = self._municipality(context, given)
-            await self._save(context, step.code, str(municipality_id))
-            return None
-        if step.kind is StepKind.MEDIA:
-            await self._store_media(context, step, given, now)
-            return None
-        value = check_simple(
-            step, given, config=config, role=application.role, answers=context.answers, now=now
-        )
+        match step.stored:
+            case Storage.ROLE:
+                await self._store_role(context, step, given, now)
+            case Storage.AGE_GROUP:
+                await self._store_age_group(context, step, given)
+            case Storage.CONSENT:
+                await self._give_consent(context, step, given, now)
+            case Storage.MEDIA:
+                await self._store_media(context, step, given, now)
+            case Storage.CHOICE:
+                value = check_choice(step, given, self._labels(context, step))
+                return await self._store_value(context, step, value, now)
+            case Storage.MUNICIPALITY:
+                municipality_id = self._municipality(context, given)
+                return await self._store_value(context, step, str(municipality_id), now)
+            case Storage.ANSWER:
+                value = check_simple(
+                    step,
+                    given,
+                    config=context.config,
+                    role=context.application.role,
+                    answers=context.answers,
+                    now=now,
+                )
+                return await self._store_value(context, step, value, now)
+        return None
+
+    async def _store_value(
+        self, context: Context, step: Step, value: str, now: datetime
+    ) -> Shown | None:
+        """One accepted string answer, and what its definition says follows from it."""
+        application = context.application
+        if step.resets and context.answers.get(step.code) not in (None, value):
+            await self.uow.applications.forget_answers(application.id, list(step.resets))
+            for code in step.resets:
+                context.answers.pop(code, None)
         await self._save(context, step.code, value)
-        if step.code == "full_name":
+        if step.person_name:
             await self.uow.applications.set_person_name(application.person_id, value, now)
-        elif step.code in ("rep_name", "rep_relation", "rep_phone"):
-            await self._store_representative(context, step.code, value)
-        if step.code == "phone":
-            return Shown(key="apply-phone-saved", args={"phone": value})
+        if step.representative_field is not None:
+            await self._store_representative(context, step.representative_field, value)
+        if step.echo is not None:
+            return Shown(key=step.echo, args={step.code: value})
         return None
 
     async def _store_media(self, context: Context, step: Step, given: Input, now: datetime) -> None:

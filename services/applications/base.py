@@ -17,7 +17,7 @@ from services.errors import DomainError, NotAllowed
 from services.i18n import Texts
 from services.notify import Notifier
 from services.people import Identity
-from services.questionnaire import Step, group_args, steps_for
+from services.questionnaire import Step, steps_for
 from services.seasons import SeasonConfig, load_config
 from storage.models import Application, Season
 from storage.uow import UnitOfWork
@@ -35,7 +35,7 @@ class ApplicationBase:
 
     def _labels(self, context: Context, step: Step) -> dict[str, str]:
         """What a typed answer may say instead of pressing a choice button."""
-        args = group_args(context.config) if step.code == "age_group" else {}
+        args = step.choice_args(context.config) if step.choice_args is not None else {}
         return {
             value: self.texts.get(f"apply-choice-{step.code}-{value}", **args)
             for value in step.choices

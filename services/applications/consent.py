@@ -52,7 +52,8 @@ class Consents(ApplicationBase):
         application, config = context.application, context.config
         if given.kind != "confirm":
             raise InvalidAnswer("apply-consent-press-button")
-        kind = ConsentKind.APPLICANT if step.code == "consent" else ConsentKind.REPRESENTATIVE
+        kind = step.consent_kind
+        assert kind is not None  # a consent step names its kind
         text = config.consent_texts.get(kind)
         if text is None:
             raise NoSeason()
@@ -74,14 +75,9 @@ class Consents(ApplicationBase):
         )
         await self._save(context, step.code, text.version)
 
-    async def _store_representative(self, context: Context, step_code: str, value: str) -> None:
+    async def _store_representative(self, context: Context, field_name: str, value: str) -> None:
         """A representative's detail goes on their consent record too."""
         application = context.application
-        field_name = {
-            "rep_name": "representative_name",
-            "rep_relation": "representative_relation",
-            "rep_phone": "representative_phone",
-        }[step_code]
         text = context.config.consent_texts.get(ConsentKind.REPRESENTATIVE)
         if text is None:
             raise NoSeason()

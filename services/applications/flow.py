@@ -8,8 +8,6 @@ from services.applications.views import Outcome, Problem, StepUnavailable
 from services.domain import ApplicationStatus
 from services.people import Identity
 from services.questionnaire import (
-    FIXED_STEPS,
-    PATH_STEPS,
     Input,
     InvalidAnswer,
     StepKind,
@@ -87,7 +85,7 @@ class Flow(Answers, Screens):
         """Edit from the review: the step with its current answer; answering returns to review."""
         context = await self._context(me, application_id)
         step = context.step(step_code)
-        if step.code in FIXED_STEPS or not context.reachable(step):
+        if step.fixed or not context.reachable(step):
             raise StepUnavailable()
         return await self._view(context, step, editing=True)
 
@@ -140,7 +138,7 @@ class Flow(Answers, Screens):
         Answering it keeps what still applies (services decide in `_settle_path`)."""
         context = await self._context(me, application_id)
         step = context.step(step_code)
-        if step.code not in PATH_STEPS or not context.reachable(step):
+        if not step.path or not context.reachable(step):
             raise StepUnavailable()
         return await self._view(context, step, editing)
 

@@ -9,7 +9,19 @@ from typing import Any, Literal, NamedTuple
 
 from services.domain import ApplicationStatus, ConsentKind
 from services.errors import Conflict, DomainError
-from services.questionnaire import PATH_STEPS, Step, index_of, resume_point, revisitable
+from services.questionnaire import (
+    ROLE_BOUND_STEPS as ROLE_BOUND_STEPS,
+)
+from services.questionnaire import (
+    Facts,
+    Step,
+    index_of,
+    resume_point,
+    revisitable,
+)
+from services.questionnaire import (
+    Shown as Shown,
+)
 from services.seasons import IdeaInfo, SeasonConfig
 from storage.models import Application
 
@@ -25,9 +37,6 @@ EXITS: dict[str, tuple[Exit, ...]] = {
     "apply-age-refused": ("role", "restart"),
     "apply-age-group-mismatch": ("age_group", "restart"),
 }
-# Answers whose meaning depends on the role: a school and its grade are not a university and
-# its course.
-ROLE_BOUND_STEPS = ("edu_type", "institution", "grade")
 
 
 class NoSeason(DomainError):
@@ -48,15 +57,6 @@ class StepUnavailable(Conflict):
 
 # ---------------------------------------------------------------------------------------------
 # What the handlers render
-
-
-@dataclass(frozen=True)
-class Shown:
-    """A value for the screen: a literal text, or a Fluent key with its arguments."""
-
-    text: str | None = None
-    key: str | None = None
-    args: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,11 @@ class Context:
     steps: list[Step]
     answers: dict[str, str | None]
 
+    @property
+    def facts(self) -> Facts:
+        """What a step's question and the display of an answer depend on."""
+        return Facts(self.config, self.application.role, self.answers)
+
     def step(self, code: str) -> Step:
         for step in self.steps:
             if step.code == code:
@@ -168,7 +173,7 @@ class Context:
         """A step may be answered if it is the resume point, or before it and revisitable. The
         role and the age group change only in a draft: they decide whose consent and which
         answers a submitted application stands on."""
-        if step.code in PATH_STEPS and self.application.status is not ApplicationStatus.DRAFT:
+        if step.path and self.application.status is not ApplicationStatus.DRAFT:
             return False
         current = resume_point(self.steps, self.answers)
         if current is not None and current.code == step.code:

@@ -16,13 +16,13 @@ service object with one constructor.
 from services.internships.attendance import AttendanceUseCases
 from services.internships.booking import BookingUseCases
 from services.internships.site_import import SiteImport
+from services.internships.slot_wizard import SLOT_STEPS
 from services.internships.slots import SlotUseCases
 from services.internships.views import (
     ACTIVE,
     DEFAULT_CANCEL_CUTOFF,
     DEFAULT_OFFER_TIME,
     HOLDING,
-    SLOT_STEPS,
     SWEEP_BATCH,
     TASK_KIND,
     BookingPolicy,

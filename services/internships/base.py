@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 from services.actions import BookingAction, BookingVerb
 from services.clock import Clock
 from services.domain import BookingStatus, Role, TeamRole
-from services.errors import InvalidInput, NotAllowed, NotFound
+from services.errors import NotAllowed, NotFound
 from services.i18n import Texts
+from services.internships.slot_wizard import parse_capacity
 from services.internships.views import HOLDING, BookingPolicy, BookingView, SlotView
 from services.notify import Button, Keyboard, Notifier
 from services.people import Identity
 from services.plans import PlanService
 from services.reminders import display_name
-from services.sites_file import MAX_CAPACITY
 from storage.models import Booking, BookingSettings, Site, Slot
 from storage.uow import UnitOfWork
 
@@ -146,13 +146,7 @@ class InternshipBase:
 
     @staticmethod
     def _capacity(text: str) -> int:
-        text = text.strip()
-        if not text.isdigit():
-            raise InvalidInput("slot-capacity-format")
-        capacity = int(text)
-        if not 1 <= capacity <= MAX_CAPACITY:
-            raise InvalidInput("slot-capacity-range", max=MAX_CAPACITY)
-        return capacity
+        return parse_capacity(text)
 
     def _decision_buttons(self, booking_id: int, lang: str | None) -> Keyboard:
         t = self.texts.get

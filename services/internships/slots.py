@@ -1,31 +1,21 @@
 """A site contact's slots: the list, a slot's card, capacity and closing, and the add-slot
-wizard."""
+wizard (its steps: services.internships.slot_wizard, on the engine of services.wizard; the
+draft is saved at every step)."""
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from services.domain import BookingStatus, SlotKind, SlotStatus
 from services.errors import Conflict, InvalidInput, NotAllowed
-from services.internships.views import (
-    ACTIVE,
-    LOCAL_DATETIME,
-    SLOT_STEPS,
-    BookingView,
-    SlotCard,
-    SlotStep,
-    SlotView,
-    parse_local_datetime,
-)
+from services.internships.slot_wizard import OPTIONAL_SLOT_STEPS, SLOT_WIZARD, SlotFacts
+from services.internships.views import ACTIVE, BookingView, SlotCard, SlotStep, SlotView
 from services.internships.waitlist import Waitlist
 from services.people import Identity
 from services.reminders import display_name
-from services.text_fit import trim, visible_length
+from services.text_fit import trim
 from storage.models import Slot
-
-_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
 class SlotUseCases(Waitlist):
@@ -113,6 +103,7 @@ class SlotUseCases(Waitlist):
         return SlotStep(draft.step, dict(draft.data), sites)
 
     async def _advance(self, me: Identity, step: str, data: dict[str, Any]) -> SlotStep:
+        """Save the draft (its answers and the step it stands at), then show that step."""
         await self.uow.slot_drafts.save(me.person_id, step, data, self.clock.now())
         await self.uow.commit()
         return await self.slot_current(me)
@@ -125,79 +116,52 @@ class SlotUseCases(Waitlist):
         return draft.step, dict(draft.data)
 
     async def slot_pick(self, me: Identity, what: str, value: str) -> SlotStep:
+        """A button's answer: the site (of the contact's own) or the kind of slot."""
         _, data = await self._slot_draft(me, what)
         if what == "site":
             sites = {site.id: site for site in await self._own_sites(me)}
             if not value.isdigit() or int(value) not in sites:
                 raise NotAllowed()
             data.update(site_id=int(value), site=sites[int(value)].organisation)
-            return await self._advance(me, "kind", data)
-        if what == "kind":
+        elif what == "kind":
             try:
                 data["kind"] = SlotKind(value).value
             except ValueError:
                 raise NotAllowed() from None
-            return await self._advance(me, "start", data)
-        raise NotAllowed()
+        else:
+            raise NotAllowed()
+        following = SLOT_WIZARD.following(what)
+        assert following is not None  # the site and the kind come before the confirmation
+        return await self._advance(me, following.code, data)
 
     async def slot_text(self, me: Identity, text: str) -> SlotStep:
         step, data = await self._slot_draft(me)
-        text = trim(text)
         site = await self.uow.sites.get(int(data.get("site_id", 0)))
         if site is None or site.contact_person_id != me.person_id:
             raise NotAllowed()
-        policy = await self.policy_for(site.season_id)
-        now = self.clock.now()
-        if step == "start":
-            start = parse_local_datetime(text, policy)
-            if start <= now:
-                raise InvalidInput("slot-start-past")
-            if start - now > timedelta(days=400):
-                raise InvalidInput("slot-start-far")
-            data.update(start=start.isoformat(), start_text=policy.format(start))
-        elif step == "end":
-            start = datetime.fromisoformat(data["start"])
-            match = _TIME.match(text)
-            if match is not None:
-                hour, minute = int(match.group(1)), int(match.group(2))
-                if hour > 23 or minute > 59:
-                    raise InvalidInput("slot-time-invalid")
-                end = policy.at(policy.local(start).date(), time(hour, minute))
-            elif LOCAL_DATETIME.match(text):
-                end = parse_local_datetime(text, policy)
-            else:
-                raise InvalidInput("slot-end-format")
-            if end <= start:
-                raise InvalidInput("slot-end-before-start", start=policy.format(start))
-            if end - start > timedelta(days=31):
-                raise InvalidInput("slot-too-long")
-            data.update(end=end.isoformat(), when=policy.span(start, end))
-        elif step == "capacity":
-            data["capacity"] = self._capacity(text)
-        elif step == "reqs":
-            if len(text) > 1000:
-                raise InvalidInput("slot-reqs-long")
-            data["reqs"] = text
-        elif step == "dirs":
-            directions = [trim(d) for d in re.split(r"[,;\n]", text) if visible_length(d)]
-            if not directions or any(len(d) > 100 for d in directions) or len(directions) > 10:
-                raise InvalidInput("slot-dirs-invalid")
-            data["dirs"] = directions
-        else:
+        facts = SlotFacts(await self.policy_for(site.season_id), self.clock.now(), data)
+        definition = SLOT_WIZARD.step(step)
+        following = SLOT_WIZARD.following(step)
+        if definition.typed is None or following is None:
             raise InvalidInput(f"slot-expect-{step}")
-        return await self._advance(me, SLOT_STEPS[SLOT_STEPS.index(step) + 1], data)
+        data.update(definition.typed(trim(text), facts))
+        return await self._advance(me, following.code, data)
 
     async def slot_skip(self, me: Identity) -> SlotStep:
-        step, data = await self._slot_draft(me, "reqs", "dirs")
-        data.pop(step, None)
-        return await self._advance(me, SLOT_STEPS[SLOT_STEPS.index(step) + 1], data)
+        step, data = await self._slot_draft(me, *OPTIONAL_SLOT_STEPS)
+        SLOT_WIZARD.skip(step, data)
+        following = SLOT_WIZARD.following(step)
+        assert following is not None  # the last step, confirm, is not optional
+        return await self._advance(me, following.code, data)
 
     async def slot_back(self, me: Identity) -> SlotStep:
         step, data = await self._slot_draft(me)
-        index = max(SLOT_STEPS.index(step) - 1, 0)
-        if SLOT_STEPS[index] == "site" and len(await self._own_sites(me)) == 1:
-            index = 1
-        return await self._advance(me, SLOT_STEPS[index], data)
+        # The site is asked only of a contact of more than one site; the first step this
+        # contact sees is where Back stops.
+        single = len(await self._own_sites(me)) == 1
+        back = SLOT_WIZARD.previous(step, lambda earlier: not (single and earlier.code == "site"))
+        first = "kind" if single else "site"
+        return await self._advance(me, back.code if back is not None else first, data)
 
     async def slot_cancel(self, me: Identity) -> None:
         await self.uow.slot_drafts.drop(me.person_id)

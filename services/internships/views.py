@@ -16,7 +16,6 @@ ACTIVE = HOLDING | {BookingStatus.WAITLISTED}
 DEFAULT_CANCEL_CUTOFF = timedelta(hours=24)
 DEFAULT_OFFER_TIME = timedelta(hours=12)
 SWEEP_BATCH = 200
-SLOT_STEPS = ("site", "kind", "start", "end", "capacity", "reqs", "dirs", "confirm")
 TASK_KIND = {
     SlotKind.INTERNSHIP: TaskKind.INTERNSHIP,
     SlotKind.PROFESSIONAL_TRIAL: TaskKind.PROFESSIONAL_TRIAL,

@@ -3,13 +3,11 @@ self-presentation before it (the view and its rendering: services.selection.card
 
 from __future__ import annotations
 
-from datetime import date
-
 from services.domain import Role
 from services.errors import NotAllowed
 from services.i18n import Translator
 from services.people import Identity
-from services.questionnaire import Step, StepKind, grade_range, steps_for
+from services.questionnaire import Card, Facts, steps_for
 from services.seasons import SeasonConfig
 from services.selection.arithmetic import (
     Combined,
@@ -30,17 +28,6 @@ from services.selection.card import (
 )
 from storage.models import Application, ReviewNote
 from storage.repositories.selection import ACTIVE
-
-# Steps the card does not show as answers: the name heads the card; contacts, consents and the
-# legal representative are not the reviewer's business; the self-presentation (shown from its
-# media row) and the ideas (their own section) are drawn apart.
-HIDDEN_STEPS = frozenset(
-    {
-        "role", "age_group", "consent", "rep_name", "rep_relation", "rep_phone", "rep_consent",
-        "full_name",
-        "phone", "email", "leader_id", "meo", "ideas", "presentation",
-    }
-)  # fmt: skip
 
 
 def _reviewer_notes(
@@ -185,52 +172,27 @@ class Cards(SelectionBase):
         media = await self.uow.applications.media(application.id)
         shown = []
         question = 0
+        facts = Facts(config, application.role, answers)
         for step in steps_for(config, application.role):
             if step.question is not None:
                 question += 1
             value = answers.get(step.code)
-            if step.code == "presentation" and media is not None:
+            if step.card is Card.MEDIA and media is not None:
                 if media.kind == "text":
                     label = t("sel-card-presentation-text")
                     shown.append(CardAnswer(label, media.text or "—", block=True))
                 else:  # sent just before the card
-                    label = t("apply-label-presentation")
+                    label = t(f"apply-label-{step.code}")
                     kind = t("sel-card-presentation", kind=media.kind)
                     shown.append(CardAnswer(label, kind, block=False))
                 continue
-            if step.code in HIDDEN_STEPS or value is None:
+            if step.card in (Card.HIDDEN, Card.MEDIA) or value is None:
                 continue
             if step.question is not None:
                 label = f"{t('apply-label-question', n=question)}. {step.question.text}"
             else:
                 label = t(f"apply-label-{step.code}")
-            shown.append(
-                CardAnswer(
-                    label,
-                    self._value(step, value, application, answers, config, t),
-                    block=step.question is not None or step.code == "about",
-                )
-            )
+            value_shown = step.shown(value, facts)
+            text = t(value_shown.key, **value_shown.args) if value_shown.key else value_shown.text
+            shown.append(CardAnswer(label, text or "", block=step.card is Card.BLOCK))
         return answers.get("full_name"), tuple(shown)
-
-    @staticmethod
-    def _value(
-        step: Step,
-        value: str,
-        application: Application,
-        answers: dict[str, str | None],
-        config: SeasonConfig,
-        t: Translator,
-    ) -> str:
-        if step.code == "municipality":
-            return config.municipality(int(value)) or "—"
-        if step.code == "edu_type":
-            return t(f"apply-choice-edu_type-{value}")
-        if step.code == "birth_date":
-            return date.fromisoformat(value).strftime("%d.%m.%Y")
-        if step.code == "grade" and value.isdigit():
-            kind, _, _ = grade_range(application.role, answers.get("edu_type"))
-            return t("apply-grade-shown", kind=kind, n=int(value))
-        if step.kind is StepKind.SCALE and value.isdigit():
-            return t("apply-scale-shown", n=int(value))
-        return value

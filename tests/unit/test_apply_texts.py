@@ -15,7 +15,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # The application feature's own modules, the questionnaire's rules and the dialog.
 PATTERNS = (
     "services/applications/*.py",
-    "services/questionnaire*.py",
     "services/questionnaire/*.py",
     "dialogs/apply*.py",
 )

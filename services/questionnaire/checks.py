@@ -1,6 +1,5 @@
-"""The questionnaire as a step machine over a season's configuration: which steps there are for
-a role, how each answer is validated and normalised, the next-step rule, the resume point and
-the progress. Pure functions over plain data: no database, no messenger.
+"""Validation and normalisation of one input: every check a questionnaire answer passes.
+Pure functions over plain data: no database, no messenger.
 
 An input that does not fit raises `InvalidAnswer` with the Fluent key of a specific Russian
 message (and its arguments); the caller repeats the step with that message.
@@ -8,48 +7,34 @@ message (and its arguments); the caller repeats the step with that message.
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-from services.domain import QuestionKind, Role
-from services.seasons import QuestionInfo, SeasonConfig
+from services.domain import Role
+from services.questionnaire.groups import (
+    AgeGroup,
+    age_range,
+    asks_age_group,
+    chosen_group,
+    group_args,
+    group_fits_role,
+    group_of,
+)
+from services.questionnaire.kinds import StepKind
+from services.questionnaire.limits import (
+    DOCUMENT_TYPES,
+    MB,
+    MEDIA_DURATION_LIMITS,
+    MEDIA_KINDS,
+    MEDIA_SIZE_LIMITS,
+    PRESENTATION_TEXT,
+    grade_range,
+)
+from services.questionnaire.steps import Step
+from services.seasons import SeasonConfig
 from services.text_fit import trim, visible_length
-
-
-class StepKind(enum.StrEnum):
-    CHOICE = "choice"  # buttons (typed labels also accepted)
-    CONFIRM = "confirm"  # a consent: only the button counts
-    TEXT = "text"
-    NAME = "name"
-    DATE = "date"
-    PHONE = "phone"
-    EMAIL = "email"
-    LEADER_ID = "leader_id"
-    MEO = "meo"
-    GRADE = "grade"
-    MUNICIPALITY = "municipality"
-    MEDIA = "media"
-    SCALE = "scale"
-    IDEAS = "ideas"
-
-
-@dataclass(frozen=True)
-class Step:
-    code: str
-    kind: StepKind
-    optional: bool = False
-    choices: tuple[str, ...] = ()
-    min_length: int = 1
-    max_length: int = 200
-    question: QuestionInfo | None = None
-
-    @property
-    def prompt_key(self) -> str:
-        return "apply-step-question" if self.question is not None else f"apply-step-{self.code}"
 
 
 class InvalidAnswer(Exception):
@@ -77,212 +62,6 @@ class Input:
     mime_type: str | None = None
     duration: int | None = None
     contact_is_own: bool = False
-
-
-MEDIA_KINDS = ("video", "video_note", "voice", "photo", "document")
-MB = 1024 * 1024
-MEDIA_SIZE_LIMITS = {
-    "video": 50 * MB,
-    "video_note": 20 * MB,
-    "voice": 20 * MB,
-    "photo": 10 * MB,
-    "document": 20 * MB,
-}
-MEDIA_DURATION_LIMITS = {"video": 300, "video_note": 60, "voice": 300}  # seconds
-DOCUMENT_TYPES = {
-    "application/pdf": "PDF",
-    "application/msword": "DOC",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
-    "application/vnd.ms-powerpoint": "PPT",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PPTX",
-    "application/vnd.oasis.opendocument.text": "ODT",
-    "application/vnd.oasis.opendocument.presentation": "ODP",
-    "image/jpeg": "JPEG",
-    "image/png": "PNG",
-}
-PRESENTATION_TEXT = (50, 3000)
-ABOUT_TEXT = (50, 2000)
-RELATIONS = ("mother", "father", "guardian", "trustee")
-EDU_TYPES = ("school", "college")
-GRADE_RANGES = {"school": (1, 11), "college": (1, 4), "university": (1, 6)}
-REPRESENTATIVE_STEPS = ("rep_name", "rep_relation", "rep_phone", "rep_consent")
-# The steps that decide the path (which consents are asked, which questions follow).
-PATH_STEPS = ("role", "age_group")
-# Steps that are not edited from the review screen: the path and the consents are given once.
-FIXED_STEPS = frozenset({*PATH_STEPS, "consent", *REPRESENTATIVE_STEPS})
-
-
-class AgeGroup(enum.StrEnum):
-    """Whose consent the law asks for, by age: under the season's threshold only a legal
-    representative's, from it to the adult age both the applicant's and a representative's,
-    from the adult age the applicant's own. Asked with buttons before consent: a bracket alone
-    is not personal data, and it is all the bot needs to know whose consent to ask."""
-
-    CHILD = "child"
-    TEEN = "teen"
-    ADULT = "adult"
-
-    @property
-    def asks_own_consent(self) -> bool:
-        return self is not AgeGroup.CHILD
-
-    @property
-    def asks_representative(self) -> bool:
-        return self is not AgeGroup.ADULT
-
-
-def group_bounds(config: SeasonConfig, group: AgeGroup) -> tuple[int, int | None]:
-    """The ages of a group, both ends included (None: no upper end)."""
-    if group is AgeGroup.CHILD:
-        return 0, config.representative_only_under - 1
-    if group is AgeGroup.TEEN:
-        return config.representative_only_under, config.adult_age - 1
-    return config.adult_age, None
-
-
-def age_groups(config: SeasonConfig) -> tuple[AgeGroup, ...]:
-    """The groups the season's thresholds leave non-empty, youngest first."""
-    found = []
-    for group in AgeGroup:
-        low, high = group_bounds(config, group)
-        if high is None or low <= high:
-            found.append(group)
-    return tuple(found)
-
-
-def group_of(config: SeasonConfig, age: int) -> AgeGroup:
-    for group in age_groups(config):
-        low, high = group_bounds(config, group)
-        if low <= age and (high is None or age <= high):
-            return group
-    return AgeGroup.ADULT
-
-
-def group_fits_role(config: SeasonConfig, role: Role, group: AgeGroup) -> bool:
-    """Does the group share at least one age with the role's range?"""
-    low, high = age_range(config, role)
-    group_low, group_high = group_bounds(config, group)
-    return (high is None or group_low <= high) and (group_high is None or low <= group_high)
-
-
-def groups_for(config: SeasonConfig, role: Role) -> tuple[AgeGroup, ...]:
-    return tuple(g for g in age_groups(config) if group_fits_role(config, role, g))
-
-
-def asks_age_group(config: SeasonConfig, role: Role) -> bool:
-    """Only when the role's ages span more than one consent rule (students by default)."""
-    return len(groups_for(config, role)) > 1
-
-
-def chosen_group(
-    config: SeasonConfig, role: Role | None, answered: Mapping[str, object]
-) -> AgeGroup | None:
-    """The group the path follows: the one the role implies, else the applicant's answer if
-    it fits the role, else None (not known yet)."""
-    role = role or Role.STUDENT
-    groups = groups_for(config, role)
-    if len(groups) == 1:
-        return groups[0]
-    value = answered.get("age_group")
-    return next((g for g in groups if g.value == value), None)
-
-
-def steps_for(
-    config: SeasonConfig, role: Role | None, answered: Mapping[str, object] | None = None
-) -> list[Step]:
-    """The steps for a role and the age group answered; before the role (or the group) is
-    known, the longest path (the student's, with both consents)."""
-    role = role or Role.STUDENT
-    groups = groups_for(config, role) or (AgeGroup.ADULT,)
-    steps = [Step("role", StepKind.CHOICE, choices=("student", "tutor"))]
-    if len(groups) > 1:
-        # Every group is offered: one outside the role's range is refused at once, with the
-        # way forward, instead of after the birth date.
-        choices = tuple(group.value for group in age_groups(config))
-        steps.append(Step("age_group", StepKind.CHOICE, choices=choices))
-    group = chosen_group(config, role, answered or {})
-    possible = (group,) if group is not None else groups
-    if any(g.asks_own_consent for g in possible):
-        steps.append(Step("consent", StepKind.CONFIRM))
-    if any(g.asks_representative for g in possible):
-        steps += [
-            Step("rep_name", StepKind.NAME, max_length=200),
-            Step("rep_relation", StepKind.CHOICE, choices=RELATIONS),
-            Step("rep_phone", StepKind.PHONE),
-            Step("rep_consent", StepKind.CONFIRM),
-        ]
-    steps += [
-        Step("birth_date", StepKind.DATE),
-        Step("full_name", StepKind.NAME, max_length=200),
-        Step("municipality", StepKind.MUNICIPALITY),
-    ]
-    if role is not Role.TUTOR:
-        steps.append(Step("edu_type", StepKind.CHOICE, choices=EDU_TYPES))
-    steps += [
-        Step("institution", StepKind.TEXT, min_length=2, max_length=200),
-        Step("grade", StepKind.GRADE),
-        Step("phone", StepKind.PHONE),
-        Step("email", StepKind.EMAIL, optional=True),
-        Step("leader_id", StepKind.LEADER_ID, optional=True),
-        Step("meo", StepKind.MEO, optional=True),
-        Step("about", StepKind.TEXT, min_length=ABOUT_TEXT[0], max_length=ABOUT_TEXT[1]),
-        Step("presentation", StepKind.MEDIA),
-    ]
-    for question in config.questions:
-        if question.kind is QuestionKind.SCALE:
-            steps.append(Step(f"q-{question.code}", StepKind.SCALE, question=question))
-        else:
-            steps.append(
-                Step(
-                    f"q-{question.code}",
-                    StepKind.TEXT,
-                    min_length=question.min_length or 1,
-                    max_length=question.max_length or 4000,
-                    question=question,
-                )
-            )
-    steps.append(Step("ideas", StepKind.IDEAS))
-    return steps
-
-
-def index_of(steps: list[Step], code: str) -> int:
-    for index, step in enumerate(steps):
-        if step.code == code:
-            return index
-    raise KeyError(code)
-
-
-def resume_point(steps: list[Step], answered: Mapping[str, object]) -> Step | None:
-    """The first unanswered step; None when every step has an answer (the review is next)."""
-    return next((step for step in steps if step.code not in answered), None)
-
-
-def next_step(steps: list[Step], answered: Mapping[str, object], after: str) -> Step | None:
-    """After answering `after`: the first unanswered step behind it, else the first unanswered
-    one anywhere, else None (all done: the review)."""
-    position = index_of(steps, after)
-    later = next((s for s in steps[position + 1 :] if s.code not in answered), None)
-    return later or resume_point(steps, answered)
-
-
-def revisitable(step: Step, answered: Mapping[str, object]) -> bool:
-    """May the applicant go back to this step? Always to the role and the age group (changing
-    them keeps what still applies and erases the rest); not to a consent once given, not to
-    the representative's details once they confirmed."""
-    if step.code in PATH_STEPS:
-        return True
-    if step.kind is StepKind.CONFIRM:
-        return step.code not in answered
-    if step.code in REPRESENTATIVE_STEPS:
-        return "rep_consent" not in answered
-    return True
-
-
-def previous_step(steps: list[Step], answered: Mapping[str, object], current: str) -> Step | None:
-    """The nearest earlier step one may go back to: given consents are stepped over, so every
-    step after the role has Back (at least to the role or the age group)."""
-    position = index_of(steps, current)
-    return next((s for s in reversed(steps[:position]) if revisitable(s, answered)), None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -330,19 +109,6 @@ def parse_date(text: str) -> date:
 
 def age_on(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-
-
-def age_range(config: SeasonConfig, role: Role) -> tuple[int, int | None]:
-    return config.student_ages if role is Role.STUDENT else config.tutor_ages
-
-
-def group_args(config: SeasonConfig) -> dict[str, Any]:
-    """What the age groups' labels say: the threshold, the last teen age, the adult age."""
-    return {
-        "under": config.representative_only_under,
-        "top": config.adult_age - 1,
-        "adult": config.adult_age,
-    }
 
 
 def check_age_group(value: str, config: SeasonConfig, role: Role) -> AgeGroup:
@@ -445,12 +211,6 @@ def normalize_meo(text: str) -> str:
     if MEO_RE.match(value):
         return value
     raise InvalidAnswer("apply-bad-meo")
-
-
-def grade_range(role: Role | None, edu_type: str | None) -> tuple[str, int, int]:
-    kind = "university" if role is Role.TUTOR else (edu_type or "school")
-    low, high = GRADE_RANGES[kind]
-    return kind, low, high
 
 
 def parse_grade(text: str, role: Role | None, edu_type: str | None) -> int:
@@ -573,7 +333,7 @@ def check_simple(
 ) -> str:
     """Validate and normalise an input for the steps whose answer is one stored string."""
     if step.kind is StepKind.PHONE:
-        if given.kind == "contact" and step.code == "phone":
+        if given.kind == "contact" and step.own_contact:
             if not given.contact_is_own:
                 raise InvalidAnswer("apply-contact-not-own")
             return normalize_phone(given.text or "")
