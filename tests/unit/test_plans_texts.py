@@ -9,7 +9,12 @@ from services.domain import TaskKind, TaskStatus
 from services.i18n import Texts
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = ["services/plans.py", "services/reminders.py", "services/teams.py", "handlers/plan.py"]
+MODULES = [
+    "services/plans.py",
+    *sorted(str(path.relative_to(ROOT)) for path in (ROOT / "services/reminders").glob("*.py")),
+    "services/teams.py",
+    "handlers/plan.py",
+]
 KEY = re.compile(r'"((?:plan|reminder|assign|digest|team|cmd)-[a-z0-9_-]+)"')
 
 
