@@ -16,6 +16,7 @@ MODULES = [
     *sorted(str(path.relative_to(ROOT)) for path in (ROOT / "services/roadmap").glob("*.py")),
     "handlers/team.py",
     "handlers/team_chat.py",
+    "handlers/passport.py",
     "handlers/roadmap.py",
 ]
 KEY = re.compile(r'"((?:team|passport|roadmap|cmd)-[a-z0-9_-]+)"')
