@@ -126,7 +126,7 @@ class SeasonFileError(Exception):
 
 
 async def _season_import(settings: Settings, args: argparse.Namespace) -> None:
-    from services.seasons import SeasonFileInvalid, SeasonImportService
+    from services.season_import import SeasonFileInvalid, SeasonImportService
 
     try:
         content = await asyncio.to_thread(Path(args.file).read_text, encoding="utf-8")

@@ -61,6 +61,44 @@ def _short(text: str) -> str:
     return text if len(text) <= BUTTON_NAME_LIMIT else text[: BUTTON_NAME_LIMIT - 1] + "…"
 
 
+def _invitation_button(
+    n: int, entry: InvitationEntry, role: str, page: int, t: Translator
+) -> InlineKeyboardButton:
+    return button(
+        t("access-btn-revoke-invitation", n=n, role=_short(role)),
+        AccessAction(verb=AccessVerb.ASK_REVOKE_INVITATION, item=entry.id, page=page),
+    )
+
+
+def _grant_button(n: int, entry: GrantEntry, page: int, t: Translator) -> InlineKeyboardButton:
+    return button(
+        t(
+            "access-btn-revoke-grant",
+            n=n,
+            name=_short(entry.name or str(entry.tg_id)),
+            role=_short(t(f"role-{entry.role.value}")),
+        ),
+        AccessAction(verb=AccessVerb.ASK_REVOKE_ROLE, item=entry.grant_id, page=page),
+    )
+
+
+def _paging(view: AccessPage, t: Translator) -> list[InlineKeyboardButton]:
+    paging = []
+    if view.page > 0:
+        paging.append(
+            button(
+                t("access-btn-prev"), AccessAction(verb=AccessVerb.SHOW_PAGE, page=view.page - 1)
+            )
+        )
+    if view.page + 1 < view.pages:
+        paging.append(
+            button(
+                t("access-btn-next"), AccessAction(verb=AccessVerb.SHOW_PAGE, page=view.page + 1)
+            )
+        )
+    return paging
+
+
 def render_page(
     view: AccessPage, t: Translator, notice: str | None = None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -82,57 +120,19 @@ def render_page(
                 t("access-invitation-line", n=n, role=role, what=what,
                   expires=_expires(invitation, t))
             )  # fmt: skip
-            rows.append(
-                [
-                    button(
-                        t("access-btn-revoke-invitation", n=n, role=_short(role)),
-                        AccessAction(
-                            verb=AccessVerb.ASK_REVOKE_INVITATION,
-                            item=invitation.id,
-                            page=view.page,
-                        ),
-                    )
-                ]
-            )
+            rows.append([_invitation_button(n, invitation, role, view.page, t)])
             n += 1
     if view.grants:
         lines += ["", t("access-grants")]
         for grant in view.grants:
             lines.append(_grant_line(n, grant, t))
             if grant.revocable_in_bot:
-                rows.append(
-                    [
-                        button(
-                            t(
-                                "access-btn-revoke-grant",
-                                n=n,
-                                name=_short(grant.name or str(grant.tg_id)),
-                                role=_short(t(f"role-{grant.role.value}")),
-                            ),
-                            AccessAction(
-                                verb=AccessVerb.ASK_REVOKE_ROLE, item=grant.grant_id, page=view.page
-                            ),
-                        )
-                    ]
-                )
+                rows.append([_grant_button(n, grant, view.page, t)])
             n += 1
     if not view.invitations_total and not view.grants_total:
         lines += ["", t("access-empty")]
     lines += ["", t("access-hint")]
-    paging = []
-    if view.page > 0:
-        paging.append(
-            button(
-                t("access-btn-prev"), AccessAction(verb=AccessVerb.SHOW_PAGE, page=view.page - 1)
-            )
-        )
-    if view.page + 1 < view.pages:
-        paging.append(
-            button(
-                t("access-btn-next"), AccessAction(verb=AccessVerb.SHOW_PAGE, page=view.page + 1)
-            )
-        )
-    rows.append(paging)
+    rows.append(_paging(view, t))
     return "\n".join(lines), keyboard(rows)
 
 

@@ -16,7 +16,7 @@ from services.people import PeopleService
 from services.plans import PlanService
 from services.reminders import ReminderService
 from services.roadmap import RoadmapService
-from services.seasons import SeasonImportService
+from services.season_import import SeasonImportService
 from services.selection import SelectionService
 from services.team_chat import TeamChatService
 from services.teams import TeamService

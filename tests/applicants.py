@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from services.actions import ApplyAction, ApplyVerb, encode
 from services.clock import Clock
-from services.seasons import ImportReport, SeasonImportService
+from services.season_import import ImportReport, SeasonImportService
 from storage.models import Application, Municipality, Person, ProjectIdea
 from storage.uow import UnitOfWorkFactory
 from tests.dispatcher.harness import Harness

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from services.clock import SystemClock
 from services.domain import ApplicationStatus, ConsentKind
-from services.seasons import SeasonImportService
+from services.season_import import SeasonImportService
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
 from storage.models import Answer, Application, Consent, Invitation, Season

@@ -23,7 +23,7 @@ from services.invitations import (
     InvitationUsed,
     Redeemed,
 )
-from services.seasons import ImportReport, SeasonImportService, read_season_file
+from services.season_import import ImportReport, SeasonImportService, read_season_file
 from storage.migrate import upgrade
 from storage.models import OutgoingMessage, Season, Site
 from storage.uow import UnitOfWork, UnitOfWorkFactory

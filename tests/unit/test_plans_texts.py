@@ -9,13 +9,14 @@ from services.domain import TaskKind, TaskStatus
 from services.i18n import Texts
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = [
-    *(str(path.relative_to(ROOT)) for path in sorted((ROOT / "services/plans").glob("*.py"))),
-    "services/reminders.py",
+PATTERNS = (
+    "services/plans/*.py",
+    "services/reminders/*.py",
     "services/teams.py",
-    "handlers/plan.py",
-    "handlers/plan_assign.py",
-]
+    "handlers/plan*.py",
+    "dialogs/plan*.py",
+)
+MODULES = sorted(str(p.relative_to(ROOT)) for pattern in PATTERNS for p in ROOT.glob(pattern))
 KEY = re.compile(r'"((?:plan|reminder|assign|digest|team|cmd)-[a-z0-9_-]+)"')
 
 

@@ -17,12 +17,8 @@ from services.clock import FixedClock
 from services.domain import ConsentKind, Role
 from services.file_problems import FileProblem, problems_of
 from services.i18n import Texts
-from services.seasons import (
-    SeasonFileInvalid,
-    SeasonImportService,
-    load_config,
-    read_season_file,
-)
+from services.season_import import SeasonFileInvalid, SeasonImportService, read_season_file
+from services.seasons import load_config
 from storage.models import (
     ConsentText,
     Direction,
@@ -223,7 +219,7 @@ def test_every_problem_is_worded_in_russian_through_fluent() -> None:
     # Each pydantic error type we translate, and each key our validators raise, has its text.
     sources = "".join(
         (ROOT / "services" / name).read_text(encoding="utf-8")
-        for name in ("file_problems.py", "season_file.py", "sites_file.py", "seasons.py")
+        for name in ("file_problems.py", "season_file.py", "sites_file.py", "season_import.py")
     )
     keys = set(re.findall(r'"(file-[a-z-]+)"', sources))
     assert len(keys) > 20 and {key for key in keys if not texts.has(key)} == set()

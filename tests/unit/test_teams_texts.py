@@ -13,9 +13,10 @@ ROOT = Path(__file__).resolve().parents[2]
 MODULES = [
     "services/teams.py",
     "services/team_chat.py",
-    "services/roadmap.py",
+    *sorted(str(path.relative_to(ROOT)) for path in (ROOT / "services/roadmap").glob("*.py")),
     "handlers/team.py",
     "handlers/team_chat.py",
+    "handlers/passport.py",
     "handlers/roadmap.py",
 ]
 KEY = re.compile(r'"((?:team|passport|roadmap|cmd)-[a-z0-9_-]+)"')

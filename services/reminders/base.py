@@ -1,0 +1,42 @@
+"""What every reminders use case shares: the service's state, the season's policy, names."""
+
+from __future__ import annotations
+
+from services.clock import Clock
+from services.i18n import Texts
+from services.notify import Notifier
+from services.reminders.policy import ReminderPolicy
+from storage.models import Person
+from storage.uow import UnitOfWork
+
+
+def display_name(person: Person, texts: Texts, language: str | None = None) -> str:
+    """The person's name, or a neutral label before it is known (never a phone or username)."""
+    return person.full_name or texts.get("plan-person-anon", language, id=person.id)
+
+
+class ReminderBase:
+    """The service's state and the season policies its use cases share."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        clock: Clock,
+        notifier: Notifier,
+        texts: Texts,
+        default_timezone: str = "Europe/Moscow",
+    ) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.notifier = notifier
+        self.texts = texts
+        self.default_timezone = default_timezone
+        self._policies: dict[int, ReminderPolicy] = {}
+
+    async def policy_for(self, season_id: int) -> ReminderPolicy:
+        if season_id not in self._policies:
+            season = await self.uow.seasons.get(season_id)
+            zone = season.timezone if season and season.timezone else self.default_timezone
+            settings = await self.uow.plan_settings.get(season_id)
+            self._policies[season_id] = ReminderPolicy.from_settings(zone, settings)
+        return self._policies[season_id]
