@@ -13,8 +13,9 @@ MODULES = [
     *(str(path.relative_to(ROOT)) for path in sorted((ROOT / "services/plans").glob("*.py"))),
     "services/reminders.py",
     "services/teams.py",
-    "handlers/plan.py",
-    "handlers/plan_assign.py",
+    "dialogs/plan.py",
+    "dialogs/plan_screens.py",
+    "dialogs/plan_assign.py",
 ]
 KEY = re.compile(r'"((?:plan|reminder|assign|digest|team|cmd)-[a-z0-9_-]+)"')
 
