@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from dialogs import apply
+from dialogs import apply, plan, plan_assign
 from handlers import (
     errors,
     fallback,
@@ -15,8 +15,6 @@ from handlers import (
     office_access,
     office_selection,
     passport,
-    plan,
-    plan_assign,
     review,
     roadmap,
     slots,
@@ -36,8 +34,9 @@ def feature_routers() -> list[Router]:
         errors.create_router(),
         start.create_router(),
         router_for(apply.DIALOG),
-        plan.create_router(),
-        plan_assign.create_router(),
+        router_for(plan.DIALOG),
+        router_for(plan.SNOOZE),
+        router_for(plan_assign.DIALOG),
         internships.create_router(),
         slots.create_router(),
         team_chat.create_router(),

@@ -11,7 +11,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from handlers.callback_data import Pressed
-from handlers.plan import evidence_of
+from handlers.evidence import evidence_of
 from handlers.replies import answer, button, keyboard, send_below
 from services.actions import RoadmapAction, RoadmapVerb
 from services.container import Services

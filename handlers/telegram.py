@@ -49,7 +49,7 @@ MEDIA_KINDS = ("video", "video_note", "voice", "document")
 
 
 def to_input(message: Message) -> Input:
-    """A message as a dialog sees it: its kind and, for files, id, size and type."""
+    """A message as a dialog sees it: its kind and, for files, id, size, type and caption."""
     if message.text is not None:
         is_command = bool(
             message.entities
@@ -69,6 +69,7 @@ def to_input(message: Message) -> Input:
             file_unique_id=photo.file_unique_id,
             file_size=photo.file_size,
             mime_type="image/jpeg",
+            caption=message.caption,
         )
     for kind in MEDIA_KINDS:
         media = getattr(message, kind)
@@ -80,6 +81,7 @@ def to_input(message: Message) -> Input:
                 file_size=media.file_size,
                 mime_type=getattr(media, "mime_type", None),
                 duration=getattr(media, "duration", None),
+                caption=message.caption,
             )
     return Input("other")
 

@@ -172,7 +172,7 @@ class ApplyAction(Action, prefix="ap", version=2):
 
 
 class PlanVerb(enum.StrEnum):
-    """A task of the ИУП (handlers/plan.py; reminders and review notices name them too)."""
+    """A task of the ИУП (dialogs/plan.py; reminders and review notices name them too)."""
 
     LIST = "list"
     OPEN = "open"

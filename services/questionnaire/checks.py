@@ -52,6 +52,7 @@ class Input:
 
     kind: text, command, choice (a button's value), confirm (a consent button), contact,
     photo, video, video_note, voice, document, sticker, or other (any other content).
+    `caption`: the text sent with a file (a photo's signature, say), apart from `text`.
     """
 
     kind: str
@@ -62,6 +63,7 @@ class Input:
     mime_type: str | None = None
     duration: int | None = None
     contact_is_own: bool = False
+    caption: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------
