@@ -1,6 +1,6 @@
 """One small engine for every step-by-step dialogue: the questionnaire, the add-slot wizard and
-(later) the plan-assignment wizard. Pure: it knows the order of the steps and which have an
-answer, nothing about storage or a messenger.
+the plan-assignment wizard (services/plans/assignment.py). Pure: it knows the order of the steps
+and which have an answer, nothing about storage or a messenger.
 
 The API, in full:
 
@@ -18,7 +18,7 @@ The API, in full:
 that is absent has no answer yet. Answers are saved at every step: a caller checks one input,
 writes the draft (its answers and, if it keeps one, the cursor) and only then asks the engine
 where to go, so a dialogue survives a restart and resumes at `first_open` (or its saved cursor).
-A linear wizard (the add-slot one) moves with `following`; a questionnaire whose steps may be
+A linear wizard (add-slot, plan-assignment) moves with `following`; a questionnaire whose steps may be
 revisited moves with `next_open`, which steps over what is already answered.
 """
 

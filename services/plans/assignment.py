@@ -3,14 +3,15 @@ description, confirmation. Every answer is saved in the person's draft (`assign_
 messenger's state is only a cursor. A pick or a confirmation the draft is not waiting for is
 refused as stale (`DraftStale`), so an old button creates nothing.
 
-Self-contained on purpose: the steps, their validation and the draft handling live here, and
-the dialogue builds on creation alone (`assign` and the rights it checks), so it can move onto
-a generic wizard engine without touching the rest of the ИУП.
+Its steps are defined once on the wizard engine (services/wizard.py), as the add-slot wizard's
+are: order, whether Skip is allowed, and how a typed answer is checked and what it stores in the
+draft. The dialogue builds on creation alone (`assign` and the rights it checks).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,16 +21,78 @@ from services.errors import Conflict, InvalidInput, NotAllowed
 from services.people import Identity
 from services.plans.creation import TaskCreation
 from services.plans.deadlines import parse_due
-from services.reminders import display_name
+from services.reminders import ReminderPolicy, display_name
 from services.text_fit import trim, visible_length
+from services.wizard import Wizard
 from storage.models import Team
 
-ASSIGN_STEPS = ("target", "kind", "title", "due", "link", "desc", "confirm")
 MAX_TARGET_TEAMS = 20
 TITLE_LIMIT = 200
 LINK_LIMIT = 500
 DESCRIPTION_LIMIT = 2000
 _URL = re.compile(r"^https?://\S+\.\S+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AssignFacts:
+    """What a typed answer is checked against: the season's reminder policy (its zone and
+    quiet hours) and now."""
+
+    policy: ReminderPolicy
+    now: datetime
+
+
+# A typed answer checked, as the draft fields it sets.
+Parser = Callable[[str, AssignFacts], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class AssignStepDef:
+    code: str
+    optional: bool = False
+    typed: Parser | None = None  # None: answered with a button (target, kind, confirm)
+
+
+def _title(text: str, facts: AssignFacts) -> dict[str, Any]:
+    if visible_length(text) < 3:
+        raise InvalidInput("plan-title-short")
+    if len(text) > TITLE_LIMIT:
+        raise InvalidInput("plan-title-long")
+    return {"title": text}
+
+
+def _due(text: str, facts: AssignFacts) -> dict[str, Any]:
+    due = parse_due(text, facts.policy, facts.now)
+    return {"due_at": due.isoformat(), "due": facts.policy.format(due)}
+
+
+def _link(text: str, facts: AssignFacts) -> dict[str, Any]:
+    if len(text) > LINK_LIMIT or not _URL.match(text):
+        raise InvalidInput("plan-link-invalid")
+    return {"link": text}
+
+
+def _description(text: str, facts: AssignFacts) -> dict[str, Any]:
+    if not visible_length(text):
+        raise InvalidInput("plan-desc-empty")
+    if len(text) > DESCRIPTION_LIMIT:
+        raise InvalidInput("plan-desc-long")
+    return {"desc": text}
+
+
+ASSIGN_WIZARD = Wizard(
+    (
+        AssignStepDef("target"),
+        AssignStepDef("kind"),
+        AssignStepDef("title", typed=_title),
+        AssignStepDef("due", typed=_due),
+        AssignStepDef("link", optional=True, typed=_link),
+        AssignStepDef("desc", optional=True, typed=_description),
+        AssignStepDef("confirm"),
+    )
+)
+ASSIGN_STEPS = tuple(step.code for step in ASSIGN_WIZARD.steps)
+OPTIONAL_ASSIGN_STEPS = tuple(step.code for step in ASSIGN_WIZARD.steps if step.optional)
 
 
 class DraftStale(Conflict):
@@ -98,46 +161,33 @@ class AssignWizard(TaskCreation):
         draft = await self.uow.assign_drafts.get(me.person_id)
         if draft is None:
             raise DraftStale()
-        data, text = dict(draft.data), trim(text)
-        if draft.step == "title":
-            if visible_length(text) < 3:
-                raise InvalidInput("plan-title-short")
-            if len(text) > TITLE_LIMIT:
-                raise InvalidInput("plan-title-long")
-            data["title"] = text
-        elif draft.step == "due":
-            policy = await self.reminders.policy_for(int(data["season_id"]))
-            data["due_at"] = parse_due(text, policy, self.clock.now()).isoformat()
-            data["due"] = policy.format(datetime.fromisoformat(data["due_at"]))
-        elif draft.step == "link":
-            if len(text) > LINK_LIMIT or not _URL.match(text):
-                raise InvalidInput("plan-link-invalid")
-            data["link"] = text
-        elif draft.step == "desc":
-            if not visible_length(text):
-                raise InvalidInput("plan-desc-empty")
-            if len(text) > DESCRIPTION_LIMIT:
-                raise InvalidInput("plan-desc-long")
-            data["desc"] = text
-        else:
+        definition = ASSIGN_WIZARD.step(draft.step)
+        following = ASSIGN_WIZARD.following(draft.step)
+        if definition.typed is None or following is None:
             raise InvalidInput(f"plan-assign-expect-{draft.step}")
-        return await self._advance(me, ASSIGN_STEPS[ASSIGN_STEPS.index(draft.step) + 1], data)
+        data = dict(draft.data)
+        policy = await self.reminders.policy_for(int(data["season_id"]))
+        data.update(definition.typed(trim(text), AssignFacts(policy, self.clock.now())))
+        return await self._advance(me, following.code, data)
 
     async def assign_skip(self, me: Identity) -> AssignStep:
         draft = await self.uow.assign_drafts.get(me.person_id)
-        if draft is None or draft.step not in ("link", "desc"):
+        if draft is None or draft.step not in OPTIONAL_ASSIGN_STEPS:
             raise DraftStale()
         data = dict(draft.data)
-        data.pop(draft.step, None)
-        return await self._advance(me, ASSIGN_STEPS[ASSIGN_STEPS.index(draft.step) + 1], data)
+        data.pop(draft.step, None)  # a skipped field is not in the draft (the task has none)
+        following = ASSIGN_WIZARD.following(draft.step)
+        assert following is not None  # the last step, confirm, is not optional
+        return await self._advance(me, following.code, data)
 
     async def assign_back(self, me: Identity) -> AssignStep:
         draft = await self.uow.assign_drafts.get(me.person_id)
         if draft is None:
             raise DraftStale()
-        index = ASSIGN_STEPS.index(draft.step)
-        step = ASSIGN_STEPS[max(index - 1, 0)]
-        return await self._advance(me, step, dict(draft.data))
+        back = ASSIGN_WIZARD.previous(draft.step)
+        return await self._advance(
+            me, back.code if back is not None else "target", dict(draft.data)
+        )
 
     async def assign_cancel(self, me: Identity) -> None:
         await self.uow.assign_drafts.drop(me.person_id)
