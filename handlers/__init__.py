@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from dialogs import apply
+from dialogs import apply, internships, start, team
 from handlers import (
     errors,
     fallback,
-    internships,
     office_access,
     office_selection,
     plan,
@@ -19,8 +18,6 @@ from handlers import (
     review,
     roadmap,
     slots,
-    start,
-    team,
     team_chat,
 )
 from handlers.telegram import router_for
@@ -33,14 +30,15 @@ def feature_routers() -> list[Router]:
     """
     return [
         errors.create_router(),
-        start.create_router(),
+        router_for(start.DIALOG),
         router_for(apply.DIALOG),
         plan.create_router(),
         plan_assign.create_router(),
-        internships.create_router(),
+        router_for(internships.DIALOG),
+        router_for(internships.BOOKINGS),
         slots.create_router(),
         team_chat.create_router(),
-        team.create_router(),
+        router_for(team.DIALOG),
         roadmap.create_router(),
         review.create_router(),
         office_selection.create_router(),

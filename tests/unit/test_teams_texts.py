@@ -14,7 +14,8 @@ MODULES = [
     "services/teams.py",
     "services/team_chat.py",
     "services/roadmap.py",
-    "handlers/team.py",
+    "dialogs/team.py",
+    "dialogs/team_screens.py",
     "handlers/team_chat.py",
     "handlers/roadmap.py",
 ]
