@@ -30,7 +30,7 @@ from services.questionnaire import Input
 # saved before this module existed still reads the same.
 STEP = "ApplyStates:step"
 REVIEW = "ApplyStates:review"
-# Set in the cursor's data by /cancel (handlers/start.py): the person left on purpose, so their
+# Set in the cursor's data by /cancel (dialogs/start.py): the person left on purpose, so their
 # next message is not taken as an answer to the draft the database says they stand at.
 CANCELLED = "cancelled"
 RESUME_LABEL_LIMIT = 80

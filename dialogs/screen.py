@@ -76,6 +76,10 @@ class Chat(Protocol):
         """The short answer to a press (a toast, or with `alert` a box to dismiss); after a typed
         message, `text` comes as a message. A press answered by nothing else gets an empty one."""
 
+    async def group_link(self, payload: str) -> str | None:
+        """A link that adds the bot to a group chat the person picks and hands it `payload`
+        there (how a team's chat is bound); None where the messenger has no such link."""
+
 
 class Cursor(Protocol):
     """Where the person stands in a conversation: a state name and a little data, kept by the

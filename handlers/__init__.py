@@ -7,19 +7,16 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from dialogs import apply, plan, plan_assign
+from dialogs import apply, internships, plan, plan_assign, start, team
 from handlers import (
     errors,
     fallback,
-    internships,
     office_access,
     office_selection,
     passport,
     review,
     roadmap,
     slots,
-    start,
-    team,
     team_chat,
 )
 from handlers.telegram import router_for
@@ -32,15 +29,16 @@ def feature_routers() -> list[Router]:
     """
     return [
         errors.create_router(),
-        start.create_router(),
+        router_for(start.DIALOG),
         router_for(apply.DIALOG),
         router_for(plan.DIALOG),
         router_for(plan.SNOOZE),
         router_for(plan_assign.DIALOG),
-        internships.create_router(),
+        router_for(internships.DIALOG),
+        router_for(internships.BOOKINGS),
         slots.create_router(),
         team_chat.create_router(),
-        team.create_router(),
+        router_for(team.DIALOG),
         passport.create_router(),
         roadmap.create_router(),
         review.create_router(),

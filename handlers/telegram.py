@@ -156,6 +156,10 @@ class TelegramChat:
             self.answered = True
             await self.query.answer(text, show_alert=alert)
 
+    async def group_link(self, payload: str) -> str | None:
+        username = (await self.bot.me()).username
+        return f"https://t.me/{username}?startgroup={payload}" if username else None
+
 
 def message_turn(
     message: Message, me: Identity, services: Services, state: FSMContext, t: Translator

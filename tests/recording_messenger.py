@@ -114,6 +114,9 @@ class TurnChat:
             self.answered = True
             self.chat.notices.append((text, alert))
 
+    async def group_link(self, payload: str) -> str | None:
+        return f"https://messenger.test/add-bot?start={payload}"
+
 
 class RecordingMessenger:
     """People talking to the dialogs: `command`, `type` and `press` are what a person does."""
@@ -133,6 +136,8 @@ class RecordingMessenger:
         self.chats: dict[int, RecordedChat] = {}
         self.cursors: dict[int, MemoryCursor] = {}
         self.last_press: dict[int, tuple[Shown, str]] = {}
+        # How the messenger names a person, when a test gives them a username.
+        self.profiles: dict[int, Profile] = {}
 
     def chat(self, person: int) -> RecordedChat:
         return self.chats.setdefault(person, RecordedChat())
@@ -186,7 +191,7 @@ class RecordingMessenger:
         raise AssertionError(f"no dialog expects a message in state {state}")
 
     async def _turn(self, person: int, pressed: Shown | None, run: Any) -> None:
-        profile = Profile(f"Person {person}", None)
+        profile = self.profiles.get(person, Profile(f"Person {person}", None))
         chat = TurnChat(self.chat(person), pressed)
         async with self.uow_factory() as uow:
             services = Services(uow, self.clock, self.texts, self.config)

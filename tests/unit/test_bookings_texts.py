@@ -13,7 +13,8 @@ from services.internships import SLOT_STEPS
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = [
     *(str(path.relative_to(ROOT)) for path in sorted((ROOT / "services/internships").glob("*.py"))),
-    "handlers/internships.py",
+    "dialogs/internships.py",
+    "dialogs/internships_screens.py",
     "handlers/slots.py",
     "bot/__main__.py",
 ]

@@ -10,15 +10,18 @@ from services.domain import PASSPORT_FIELDS, ReviewStatus, TeamRole
 from services.i18n import Texts
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = [
+PATTERNS = (
     "services/teams.py",
     "services/team_chat.py",
-    *sorted(str(path.relative_to(ROOT)) for path in (ROOT / "services/roadmap").glob("*.py")),
-    "handlers/team.py",
+    "services/roadmap/*.py",
     "handlers/team_chat.py",
-    "handlers/passport.py",
-    "handlers/roadmap.py",
-]
+    "handlers/passport*.py",
+    "handlers/roadmap*.py",
+    "dialogs/team*.py",
+    "dialogs/passport*.py",
+    "dialogs/roadmap*.py",
+)
+MODULES = sorted(str(p.relative_to(ROOT)) for pattern in PATTERNS for p in ROOT.glob(pattern))
 KEY = re.compile(r'"((?:team|passport|roadmap|cmd)-[a-z0-9_-]+)"')
 
 
