@@ -18,8 +18,8 @@ The API, in full:
 that is absent has no answer yet. Answers are saved at every step: a caller checks one input,
 writes the draft (its answers and, if it keeps one, the cursor) and only then asks the engine
 where to go, so a dialogue survives a restart and resumes at `first_open` (or its saved cursor).
-A linear wizard (add-slot, plan-assignment) moves with `following`; a questionnaire whose steps may be
-revisited moves with `next_open`, which steps over what is already answered.
+A linear wizard (add-slot, plan-assignment) moves with `following`; a questionnaire whose steps
+may be revisited moves with `next_open`, which steps over what is already answered.
 """
 
 from __future__ import annotations
