@@ -7,16 +7,14 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from dialogs import apply
+from dialogs import apply, office_selection, review
 from handlers import (
     errors,
     fallback,
     internships,
     office_access,
-    office_selection,
     plan,
     plan_assign,
-    review,
     roadmap,
     slots,
     start,
@@ -42,8 +40,8 @@ def feature_routers() -> list[Router]:
         team_chat.create_router(),
         team.create_router(),
         roadmap.create_router(),
-        review.create_router(),
-        office_selection.create_router(),
+        router_for(review.DIALOG),
+        router_for(office_selection.DIALOG),
         office_access.create_router(),
         fallback.create_router(),
     ]
