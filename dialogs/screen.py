@@ -80,6 +80,14 @@ class Chat(Protocol):
         """A link that adds the bot to a group chat the person picks and hands it `payload`
         there (how a team's chat is bound); None where the messenger has no such link."""
 
+    def pressed_message(self) -> tuple[int, int] | None:
+        """Where the pressed message is (chat id, message id), as the outbox records what it
+        sent; None after a typed message."""
+
+    async def redraw_message(self, message_id: int, screen: Screen) -> None:
+        """A message of this chat shown before (its id from `pressed_message`) replaced by
+        `screen`, whose text fits one message; one gone or too old to edit stays as it is."""
+
 
 class Cursor(Protocol):
     """Where the person stands in a conversation: a state name and a little data, kept by the

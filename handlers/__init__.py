@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from dialogs import apply, internships, plan, plan_assign, start, team
+from dialogs import apply, internships, office_selection, plan, plan_assign, review, start, team
 from handlers import (
     errors,
     fallback,
     office_access,
-    office_selection,
     passport,
-    review,
     roadmap,
     slots,
     team_chat,
@@ -41,8 +39,8 @@ def feature_routers() -> list[Router]:
         router_for(team.DIALOG),
         passport.create_router(),
         roadmap.create_router(),
-        review.create_router(),
-        office_selection.create_router(),
+        router_for(review.DIALOG),
+        router_for(office_selection.DIALOG),
         office_access.create_router(),
         fallback.create_router(),
     ]

@@ -147,6 +147,20 @@ class TelegramChat:
         with contextlib.suppress(TelegramBadRequest):
             await self.query.message.edit_reply_markup(reply_markup=None)
 
+    def pressed_message(self) -> tuple[int, int] | None:
+        if self.query is None or self.query.message is None:
+            return None
+        return self.query.message.chat.id, self.query.message.message_id
+
+    async def redraw_message(self, message_id: int, screen: Screen) -> None:
+        with contextlib.suppress(TelegramBadRequest):
+            await self.bot.edit_message_text(
+                screen.text,
+                chat_id=self.chat_id,
+                message_id=message_id,
+                reply_markup=inline_keyboard(screen),
+            )
+
     async def notice(self, text: str | None = None, *, alert: bool = False) -> None:
         if self.query is None:
             if text:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from dialogs.screen import Dialog, Profile, Screen, Turn
@@ -24,6 +25,9 @@ from services.i18n import Texts
 from services.notify import Button
 from services.questionnaire import Input
 from storage.uow import UnitOfWorkFactory
+
+OUTBOX_BATCH = 1000
+OUTBOX_LEASE = timedelta(minutes=1)
 
 
 @dataclass
@@ -71,6 +75,9 @@ class RecordedChat:
     def last(self) -> Screen:
         return self.messages[-1].screen
 
+    def by_id(self, message_id: int) -> Shown | None:
+        return next((m for m in self.messages if m.id == message_id), None)
+
     def button(self, text: str) -> tuple[Shown, Button]:
         """The newest message carrying a button with this text, and the button."""
         for message in reversed(self.messages):
@@ -84,9 +91,10 @@ class RecordedChat:
 class TurnChat:
     """The `Chat` of one turn: new messages go to the end, a redraw replaces the pressed one."""
 
-    def __init__(self, chat: RecordedChat, pressed: Shown | None) -> None:
+    def __init__(self, chat: RecordedChat, pressed: Shown | None, chat_id: int = 0) -> None:
         self.chat = chat
         self.pressed = pressed
+        self.chat_id = chat_id
         self.answered = False
 
     async def show(self, screen: Screen) -> None:
@@ -105,6 +113,14 @@ class TurnChat:
     async def close_buttons(self) -> None:
         if self.pressed is not None:
             self.pressed.screen = Screen(self.pressed.screen.text)
+
+    def pressed_message(self) -> tuple[int, int] | None:
+        return (self.chat_id, self.pressed.id) if self.pressed is not None else None
+
+    async def redraw_message(self, message_id: int, screen: Screen) -> None:
+        shown = self.chat.by_id(message_id)
+        if shown is not None:
+            shown.screen = screen
 
     async def notice(self, text: str | None = None, *, alert: bool = False) -> None:
         if self.pressed is None:
@@ -192,7 +208,7 @@ class RecordingMessenger:
 
     async def _turn(self, person: int, pressed: Shown | None, run: Any) -> None:
         profile = self.profiles.get(person, Profile(f"Person {person}", None))
-        chat = TurnChat(self.chat(person), pressed)
+        chat = TurnChat(self.chat(person), pressed, person)
         async with self.uow_factory() as uow:
             services = Services(uow, self.clock, self.texts, self.config)
             me = await services.people.identify(person, "ru")
@@ -203,3 +219,30 @@ class RecordingMessenger:
             except DomainError as refused:  # what the bot's error handler does with one
                 await chat.notice(t(refused.key, **refused.args_for_text), alert=True)
         await chat.notice()
+
+    async def deliver(self) -> int:
+        """What the services queued in the outbox, delivered as the bot's sender would: a text
+        (or a file, by its caption) becomes a message in its chat, recorded as sent under that
+        message's id; a retraction takes its message's buttons off, or the message away."""
+        async with self.uow_factory() as uow:
+            rows = await uow.outbox.claim_due(self.clock.now(), OUTBOX_BATCH, OUTBOX_LEASE)
+            for row in rows:
+                message_id = self._deliver(self.chat(row.chat_id), row.kind, row.payload)
+                await uow.outbox.mark_sent(row.id, message_id, self.clock.now())
+            await uow.commit()
+        return len(rows)
+
+    @staticmethod
+    def _deliver(chat: RecordedChat, kind: str, payload: dict[str, Any]) -> int | None:
+        if kind in ("text", "media", "file"):
+            text = payload.get("text") or payload.get("caption") or f"[{kind}]"
+            buttons = [[Button(**button) for button in row] for row in payload.get("buttons", [])]
+            chat.messages.append(Shown(next(chat._ids), Screen(text, buttons)))
+            return chat.messages[-1].id
+        if kind == "retract":
+            shown = chat.by_id(int(payload["message_id"]))
+            if shown is not None and payload["delete"]:
+                chat.messages.remove(shown)
+            elif shown is not None:
+                shown.screen = Screen(shown.screen.text)
+        return None  # menus, invitation links, group chat kicks: nothing in a chat to record
