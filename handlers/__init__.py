@@ -7,19 +7,15 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from dialogs import apply
+from dialogs import apply, office_access, passport, roadmap, slots
 from handlers import (
     errors,
     fallback,
     internships,
-    office_access,
     office_selection,
-    passport,
     plan,
     plan_assign,
     review,
-    roadmap,
-    slots,
     start,
     team,
     team_chat,
@@ -39,13 +35,14 @@ def feature_routers() -> list[Router]:
         plan.create_router(),
         plan_assign.create_router(),
         internships.create_router(),
-        slots.create_router(),
+        router_for(slots.DIALOG),
+        router_for(slots.ADD_SLOT),
         team_chat.create_router(),
         team.create_router(),
-        passport.create_router(),
-        roadmap.create_router(),
+        router_for(passport.DIALOG),
+        router_for(roadmap.DIALOG),
         review.create_router(),
         office_selection.create_router(),
-        office_access.create_router(),
+        router_for(office_access.DIALOG),
         fallback.create_router(),
     ]

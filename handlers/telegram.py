@@ -49,7 +49,8 @@ MEDIA_KINDS = ("video", "video_note", "voice", "document")
 
 
 def to_input(message: Message) -> Input:
-    """A message as a dialog sees it: its kind and, for files, id, size and type."""
+    """A message as a dialog sees it: its kind and, for files, id, size, type and caption (as
+    its text: a report sent as a photo keeps what was written under it)."""
     if message.text is not None:
         is_command = bool(
             message.entities
@@ -65,6 +66,7 @@ def to_input(message: Message) -> Input:
         photo = message.photo[-1]
         return Input(
             "photo",
+            text=message.caption,
             file_id=photo.file_id,
             file_unique_id=photo.file_unique_id,
             file_size=photo.file_size,
@@ -75,6 +77,7 @@ def to_input(message: Message) -> Input:
         if media is not None:
             return Input(
                 kind,
+                text=message.caption,
                 file_id=media.file_id,
                 file_unique_id=media.file_unique_id,
                 file_size=media.file_size,

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 MODULES = [
     *(str(path.relative_to(ROOT)) for path in sorted((ROOT / "services/internships").glob("*.py"))),
     "handlers/internships.py",
-    "handlers/slots.py",
+    "dialogs/slots.py",
+    "dialogs/slots_screens.py",
     "bot/__main__.py",
 ]
 KEY = re.compile(r'"((?:int|slot|slots|sites|cmd)-[a-z0-9_-]+)"')

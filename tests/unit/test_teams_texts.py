@@ -16,8 +16,10 @@ MODULES = [
     *sorted(str(path.relative_to(ROOT)) for path in (ROOT / "services/roadmap").glob("*.py")),
     "handlers/team.py",
     "handlers/team_chat.py",
-    "handlers/passport.py",
-    "handlers/roadmap.py",
+    "dialogs/passport.py",
+    "dialogs/passport_screens.py",
+    "dialogs/roadmap.py",
+    "dialogs/roadmap_screens.py",
 ]
 KEY = re.compile(r'"((?:team|passport|roadmap|cmd)-[a-z0-9_-]+)"')
 
