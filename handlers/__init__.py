@@ -7,14 +7,23 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from dialogs import apply, internships, office_selection, plan, plan_assign, review, start, team
+from dialogs import (
+    apply,
+    internships,
+    office_access,
+    office_selection,
+    passport,
+    plan,
+    plan_assign,
+    review,
+    roadmap,
+    slots,
+    start,
+    team,
+)
 from handlers import (
     errors,
     fallback,
-    office_access,
-    passport,
-    roadmap,
-    slots,
     team_chat,
 )
 from handlers.telegram import router_for
@@ -34,13 +43,14 @@ def feature_routers() -> list[Router]:
         router_for(plan_assign.DIALOG),
         router_for(internships.DIALOG),
         router_for(internships.BOOKINGS),
-        slots.create_router(),
+        router_for(slots.DIALOG),
+        router_for(slots.ADD_SLOT),
         team_chat.create_router(),
         router_for(team.DIALOG),
-        passport.create_router(),
-        roadmap.create_router(),
+        router_for(passport.DIALOG),
+        router_for(roadmap.DIALOG),
         router_for(review.DIALOG),
         router_for(office_selection.DIALOG),
-        office_access.create_router(),
+        router_for(office_access.DIALOG),
         fallback.create_router(),
     ]

@@ -15,7 +15,8 @@ MODULES = [
     *(str(path.relative_to(ROOT)) for path in sorted((ROOT / "services/internships").glob("*.py"))),
     "dialogs/internships.py",
     "dialogs/internships_screens.py",
-    "handlers/slots.py",
+    "dialogs/slots.py",
+    "dialogs/slots_screens.py",
     "bot/__main__.py",
 ]
 KEY = re.compile(r'"((?:int|slot|slots|sites|cmd)-[a-z0-9_-]+)"')

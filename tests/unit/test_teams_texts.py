@@ -15,8 +15,6 @@ PATTERNS = (
     "services/team_chat.py",
     "services/roadmap/*.py",
     "handlers/team_chat.py",
-    "handlers/passport*.py",
-    "handlers/roadmap*.py",
     "dialogs/team*.py",
     "dialogs/passport*.py",
     "dialogs/roadmap*.py",
