@@ -4,11 +4,12 @@ view and the person's language."""
 
 from __future__ import annotations
 
-from dialogs.screen import Button, Keyboard, Screen, doing
+from collections.abc import Sequence
+
+from dialogs.screen import Button, Keyboard, Named, Screen, doing
 from services.actions import RoadmapAction, RoadmapVerb
 from services.i18n import Translator
 from services.roadmap import RoadmapView, StageView
-from storage.models import Team
 
 STAGE_BUTTON_LIMIT = 60
 
@@ -17,7 +18,7 @@ def roadmap_button(text: str, verb: RoadmapVerb, item: int) -> Button:
     return doing(text, RoadmapAction(verb=verb, item=item))
 
 
-def pick_team_screen(t: Translator, teams: list[Team], verb: RoadmapVerb) -> Screen:
+def pick_team_screen(t: Translator, teams: Sequence[Named], verb: RoadmapVerb) -> Screen:
     """Someone in several teams picks the one whose roadmap or passport to open."""
     return Screen(t("team-pick"), [[roadmap_button(team.name, verb, team.id)] for team in teams])
 

@@ -60,6 +60,17 @@ def doing(text: str, action: Action) -> Button:
     return Button.doing(text, action)
 
 
+class Named(Protocol):
+    """A record a person picks by its name (a team, say): all a screen needs of it, so dialogs
+    do not depend on how storage keeps it."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
 class Chat(Protocol):
     """Where a turn's screens go: the chat the person wrote in or pressed a button in."""
 

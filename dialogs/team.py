@@ -7,14 +7,13 @@ messenger's own: handlers/team_chat.py.
 
 from __future__ import annotations
 
-from dialogs.screen import Dialog, Screen, Turn
+from dialogs.screen import Dialog, Named, Screen, Turn
 from dialogs.team_screens import announce_ask_screen, pick_team_screen, roster_screen
 from services.actions import TeamAction, TeamVerb
 from services.errors import DomainError, InvalidInput, NotAllowed
 from services.questionnaire import Input
 from services.team_chat import BIND_PREFIX
 from services.teams import Roster
-from storage.models import Team
 
 # The cursor's state while the text of an announcement is awaited: the name aiogram gave the
 # former StatesGroup, so a cursor saved before this module existed still reads the same.
@@ -70,7 +69,7 @@ async def announce_pick(turn: Turn, action: TeamAction) -> None:
     await _ask_announcement(turn, team)
 
 
-async def _ask_announcement(turn: Turn, team: Team) -> None:
+async def _ask_announcement(turn: Turn, team: Named) -> None:
     await turn.cursor.set_state(ANNOUNCE_TEXT)
     await turn.cursor.set_data({**await turn.cursor.get_data(), "team_id": team.id})
     await turn.chat.show(announce_ask_screen(turn.t, team))

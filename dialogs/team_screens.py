@@ -3,14 +3,17 @@ Pure functions of a view and the person's language."""
 
 from __future__ import annotations
 
-from dialogs.screen import Button, Screen, doing
+from collections.abc import Sequence
+
+from dialogs.screen import Button, Named, Screen, doing
 from services.actions import RoadmapAction, RoadmapVerb, TeamAction, TeamVerb
 from services.i18n import Translator
 from services.teams import Roster
-from storage.models import Team
 
 
-def pick_team_screen(t: Translator, question: str, teams: list[Team], verb: TeamVerb) -> Screen:
+def pick_team_screen(
+    t: Translator, question: str, teams: Sequence[Named], verb: TeamVerb
+) -> Screen:
     """A person in several teams says which one they mean: a button per team."""
     rows = [[doing(team.name, TeamAction(verb=verb, team=team.id))] for team in teams]
     return Screen(t(question), rows)
@@ -61,7 +64,7 @@ def _roster_buttons(t: Translator, roster: Roster) -> list[list[Button]]:
     ]
 
 
-def announce_ask_screen(t: Translator, team: Team) -> Screen:
+def announce_ask_screen(t: Translator, team: Named) -> Screen:
     """What to write to the team, with the way back."""
     back = doing(t("team-btn-back"), TeamAction(verb=TeamVerb.BACK))
     return Screen(t("team-announce-ask", team=team.name), [[back]])

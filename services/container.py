@@ -8,6 +8,8 @@ from functools import cached_property
 from services.access import AccessService
 from services.applications import ApplicationService
 from services.clock import Clock
+from services.consequences import FeatureConsequences
+from services.events import Consequences
 from services.i18n import Texts
 from services.internships import InternshipService
 from services.invitations import InvitationService
@@ -45,6 +47,14 @@ class Services:
         return OutboxNotifier(self.uow.outbox, self.clock)
 
     @cached_property
+    def consequences(self) -> Consequences:
+        """What one feature's action causes in another (services/consequences.py); the
+        features it calls are built when a consequence first needs them."""
+        return FeatureConsequences(
+            selection=lambda: self.selection, teams=lambda: self.teams, plans=lambda: self.plans
+        )
+
+    @cached_property
     def people(self) -> PeopleService:
         return PeopleService(self.uow, self.clock, self.notifier, self.config.office_admin_ids)
 
@@ -65,7 +75,9 @@ class Services:
 
     @cached_property
     def applications(self) -> ApplicationService:
-        return ApplicationService(self.uow, self.clock, self.notifier, self.texts)
+        return ApplicationService(
+            self.uow, self.clock, self.notifier, self.texts, self.consequences
+        )
 
     @cached_property
     def season_import(self) -> SeasonImportService:
@@ -100,10 +112,11 @@ class Services:
             self.clock,
             self.notifier,
             self.texts,
-            self.plans,
+            self.reminders,
+            self.consequences,
             self.config.default_timezone,
         )
 
     @cached_property
     def selection(self) -> SelectionService:
-        return SelectionService(self.uow, self.clock, self.notifier, self.texts, self.teams)
+        return SelectionService(self.uow, self.clock, self.notifier, self.texts, self.consequences)

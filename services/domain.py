@@ -8,6 +8,7 @@ storage, SQLAlchemy or a messenger (import-linter holds that).
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 # --- People and the outbox -----------------------------------------------------------------
 
@@ -153,3 +154,16 @@ class BookingStatus(enum.StrEnum):
 class Attendance(enum.StrEnum):
     ATTENDED = "attended"
     NO_SHOW = "no_show"
+
+
+# --- Value types --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a student hands in for an ИУП task or a tutor for a roadmap stage: a text or link,
+    or a file by the messenger's id, with an optional caption."""
+
+    kind: str  # text, link, document, photo
+    text: str | None = None
+    file_id: str | None = None

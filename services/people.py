@@ -6,10 +6,18 @@ from dataclasses import dataclass
 
 from services.clock import Clock
 from services.domain import Role
+from services.i18n import Texts
 from services.notify import Notifier
+from storage.models import Person
 from storage.uow import UnitOfWork
 
 SUPPORTED_LANGUAGES = frozenset({"ru"})
+
+
+def display_name(person: Person, texts: Texts, language: str | None = None) -> str:
+    """The person's name, or a neutral label before it is known (never a phone or username).
+    Every feature names people this way, so it lives with the person, not in one feature."""
+    return person.full_name or texts.get("plan-person-anon", language, id=person.id)
 
 
 @dataclass(frozen=True)

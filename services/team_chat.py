@@ -13,20 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from services.chat_outbox import ChatOutbox
 from services.clock import Clock
 from services.domain import ChatState, TeamRole
 from services.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from services.i18n import Texts
 from services.notify import Notifier
-from services.people import Identity
-from services.reminders import display_name
+from services.people import Identity, display_name
 from services.text_fit import trim, visible_length
-from storage.models import Person, Team, TeamMember
+from storage.models import Team
 from storage.uow import UnitOfWork
 
 BIND_PREFIX = "bind_"
 STAFF = (TeamRole.MENTOR, TeamRole.TUTOR)
-IN_CHAT = {ChatState.APPROVED, ChatState.JOINED}
 MAX_ANNOUNCEMENT = 3500
 
 
@@ -61,73 +60,6 @@ class BotChatChange:
     team: Team | None  # the team bound to the group, if any
     unbound: bool  # the bot left or was removed: the team's chat binding was cleared now
     told: int  # private notices queued to the team's mentor and tutors
-
-
-class ChatOutbox:
-    """What the team chat side queues when the roster changes; used by the team service too.
-
-    Never commits: the caller's action does.
-    """
-
-    def __init__(self, uow: UnitOfWork, clock: Clock, notifier: Notifier, texts: Texts) -> None:
-        self.uow = uow
-        self.clock = clock
-        self.notifier = notifier
-        self.texts = texts
-
-    async def post(self, team: Team, key: str, **args: str) -> bool:
-        """A message to the team chat, if the team has one. No dedupe key: every caller posts
-        in the transaction of a conditional change, which happens once."""
-        if team.chat_id is None:
-            return False
-        return await self.post_to(team.chat_id, team, key, **args)
-
-    async def post_to(self, chat_id: int, team: Team, key: str, **args: str) -> bool:
-        text = self.texts.get(key, None, team=team.name, **args)
-        return await self.notifier.send_text(chat_id, text)
-
-    async def invite(self, team: Team, member: TeamMember, person: Person) -> bool:
-        """Queue a personal invite link unless the member already has one or is in the chat."""
-        if team.chat_id is None:
-            return False
-        changed = await self.uow.teams.set_chat_state(
-            team.id,
-            person.id,
-            ChatState.INVITED,
-            only_from={None, ChatState.LEFT, ChatState.REMOVED},
-        )
-        if not changed:
-            return False
-        lang = person.language
-        await self.notifier.send_invite_link(
-            person.tg_id,
-            team.chat_id,
-            name=f"team {team.id} member {person.id}",
-            text=self.texts.get("team-invite", lang, team=team.name),
-            button=self.texts.get("team-invite-button", lang),
-            member_id=member.id,
-            person_id=person.id,
-        )
-        return True
-
-    async def remove(self, team: Team, person: Person) -> bool:
-        """The person left the team: take them out of the chat too."""
-        member = await self.uow.teams.member(team.id, person.id, active=False)
-        if member is None or team.chat_id is None:
-            return False
-        was_in = member.chat_state in IN_CHAT
-        changed = await self.uow.teams.set_chat_state(
-            team.id,
-            person.id,
-            ChatState.REMOVED,
-            only_from={ChatState.INVITED, ChatState.APPROVED, ChatState.JOINED},
-        )
-        if changed and was_in:
-            await self.notifier.remove_from_chat(
-                team.chat_id,
-                person.tg_id,
-            )
-        return changed
 
 
 class TeamChatService:

@@ -2,7 +2,7 @@
 
 `form_team` is what publishing selection results calls (idempotent); the office also uses the
 CLI (`python -m bot team create|add|move|remove`). Roster changes reach the team chat and the
-chat itself (invite links, removals) through services/team_chat.py's ChatOutbox.
+chat itself (invite links, removals) through services/chat_outbox.py.
 """
 
 from __future__ import annotations
@@ -11,14 +11,13 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from services.chat_outbox import ChatOutbox
 from services.clock import Clock
 from services.domain import Role, TeamRole
 from services.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from services.i18n import Texts
 from services.notify import Notifier
-from services.people import Identity
-from services.reminders import display_name
-from services.team_chat import ChatOutbox
+from services.people import Identity, display_name
 from services.text_fit import trim, visible_length
 from storage.models import Person, Team, TeamMember
 from storage.uow import UnitOfWork

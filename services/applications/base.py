@@ -14,6 +14,7 @@ from services.applications.views import (
 )
 from services.clock import Clock
 from services.errors import DomainError, NotAllowed
+from services.events import Consequences
 from services.i18n import Texts
 from services.notify import Notifier
 from services.people import Identity
@@ -27,11 +28,19 @@ class ApplicationBase:
     """What every use case stands on: the unit of work, the clock, the season and the
     caller's own, re-read application."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock, notifier: Notifier, texts: Texts) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        clock: Clock,
+        notifier: Notifier,
+        texts: Texts,
+        consequences: Consequences,
+    ) -> None:
         self.uow = uow
         self.clock = clock
         self.notifier = notifier
         self.texts = texts
+        self.consequences = consequences
 
     def _labels(self, context: Context, step: Step) -> dict[str, str]:
         """What a typed answer may say instead of pressing a choice button."""

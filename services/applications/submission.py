@@ -17,9 +17,9 @@ from services.applications.views import (
 )
 from services.domain import ApplicationStatus
 from services.errors import Conflict
+from services.events import ApplicationSubmitted
 from services.people import Identity
 from services.questionnaire import resume_point
-from services.selection import notify_reviewers
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,15 @@ class Submission(Status, Screens):
             now, me.person_id, "application.submit", "application", application.id
         )
         # The reviewers' notices go in the same transaction: both happen, or neither.
-        await notify_reviewers(self.uow, self.notifier, self.texts, application, number)
+        await self.consequences.application_submitted(
+            ApplicationSubmitted(
+                application.id,
+                season_id=application.season_id,
+                applicant_id=application.person_id,
+                role=application.role,
+                number=number,
+            )
+        )
         await self.uow.commit()
         logger.info("application %s submitted", application.id)
         return SubmittedView(application.id, number, True, local_time(config.closes, config))

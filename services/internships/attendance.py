@@ -6,11 +6,11 @@ from __future__ import annotations
 from services.actions import BookingAction, BookingVerb
 from services.domain import Attendance, BookingStatus
 from services.errors import Conflict, NotAllowed
+from services.events import AttendanceMarked
 from services.internships.views import SWEEP_BATCH, BookingView, SweepReport
 from services.internships.waitlist import Waitlist
 from services.notify import Button, Keyboard
-from services.people import Identity
-from services.reminders import display_name
+from services.people import Identity, display_name
 from storage.models import Booking, Person, Site, Slot
 
 
@@ -27,10 +27,10 @@ class AttendanceUseCases(Waitlist):
         value = Attendance.ATTENDED if attended else Attendance.NO_SHOW
         if not await self.uow.bookings.set_attendance(booking.id, value, me.person_id, now):
             raise Conflict("int-attendance-done")
-        if attended and booking.task_id is not None:
+        if booking.task_id is not None:
             # The internship is a mandatory ИУП task: attending it is what completes it.
-            await self.plans.complete_programme_task(
-                booking.task_id, me.person_id, f"booking:{booking.id}"
+            await self.consequences.attendance_marked(
+                AttendanceMarked(booking.id, booking.task_id, attended, me.person_id)
             )
         await self.uow.audit.record(
             now,

@@ -11,13 +11,13 @@ from services.actions import BookingAction, BookingVerb
 from services.clock import Clock
 from services.domain import BookingStatus, Role, TeamRole
 from services.errors import NotAllowed, NotFound
+from services.events import Consequences
 from services.i18n import Texts
 from services.internships.slot_wizard import parse_capacity
 from services.internships.views import HOLDING, BookingPolicy, BookingView, SlotView
 from services.notify import Button, Keyboard, Notifier
-from services.people import Identity
-from services.plans import PlanService
-from services.reminders import display_name
+from services.people import Identity, display_name
+from services.reminders import ReminderService
 from storage.models import Booking, BookingSettings, Site, Slot
 from storage.uow import UnitOfWork
 
@@ -31,14 +31,16 @@ class InternshipBase:
         clock: Clock,
         notifier: Notifier,
         texts: Texts,
-        plans: PlanService,
+        reminders: ReminderService,
+        consequences: Consequences,
         default_timezone: str = "Europe/Moscow",
     ) -> None:
         self.uow = uow
         self.clock = clock
         self.notifier = notifier
         self.texts = texts
-        self.plans = plans
+        self.reminders = reminders
+        self.consequences = consequences
         self.default_timezone = default_timezone
         self._policies: dict[int, BookingPolicy] = {}
 
@@ -172,7 +174,7 @@ class InternshipBase:
         policy = await self.policy_for(site.season_id)
         # What others decided for the student (a decline, an expired offer) waits for the
         # morning if it happens at night.
-        quiet = await self.plans.reminders.policy_for(site.season_id)
+        quiet = await self.reminders.policy_for(site.season_id)
         await self.notifier.send_text(
             student.tg_id,
             self.texts.get(

@@ -12,8 +12,7 @@ from services.errors import Conflict, InvalidInput, NotAllowed
 from services.internships.slot_wizard import OPTIONAL_SLOT_STEPS, SLOT_WIZARD, SlotFacts
 from services.internships.views import ACTIVE, BookingView, SlotCard, SlotStep, SlotView
 from services.internships.waitlist import Waitlist
-from services.people import Identity
-from services.reminders import display_name
+from services.people import Identity, display_name
 from services.text_fit import trim
 from storage.models import Slot
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from services.actions import BookingAction, BookingVerb
 from services.domain import BookingStatus
+from services.events import BookingCancelled, BookingConfirmed
 from services.ics import event_ics
 from services.internships.base import InternshipBase
 from services.internships.views import TASK_KIND
 from services.notify import Button
-from services.reminders import display_name
+from services.people import display_name
 from storage.models import Booking, Site, Slot
 
 
@@ -31,17 +32,19 @@ class Waitlist(InternshipBase):
             address=site.address,
             when=policy.span(slot.starts_at, slot.ends_at),
         )
-        task = await self.plans.add_programme_task(
-            season_id=site.season_id,
-            student_id=booking.student_id,
-            kind=TASK_KIND[slot.kind],
-            title=title,
-            due_at=slot.starts_at,
-            description=description,
-            actor_id=actor_id,
-            source=f"booking:{booking.id}",
+        task_id = await self.consequences.booking_confirmed(
+            BookingConfirmed(
+                booking.id,
+                season_id=site.season_id,
+                student_id=booking.student_id,
+                kind=TASK_KIND[slot.kind],
+                title=title,
+                description=description,
+                starts_at=slot.starts_at,
+                actor_id=actor_id,
+            )
         )
-        await self.uow.bookings.set_task(booking.id, task.id)
+        await self.uow.bookings.set_task(booking.id, task_id)
         if student is None:
             return
         await self.notifier.send_text(
@@ -109,8 +112,8 @@ class Waitlist(InternshipBase):
         """The booking gave its seat up: drop its ИУП task and offer the seat on."""
         now = self.clock.now()
         if booking.task_id is not None:
-            await self.plans.remove_programme_task(
-                booking.task_id, actor_id, f"booking:{booking.id}"
+            await self.consequences.booking_cancelled(
+                BookingCancelled(booking.id, booking.task_id, actor_id)
             )
             await self.uow.bookings.set_task(booking.id, None)
         await self.uow.slots.release_seat(slot.id, now)
@@ -123,7 +126,7 @@ class Waitlist(InternshipBase):
             return False
         # Never at night: the offer waits for the morning, and its time limit counts daytime
         # only, so it cannot run out (and pass the seat on) while the student may not be told.
-        quiet = await self.plans.reminders.policy_for(site.season_id)
+        quiet = await self.reminders.policy_for(site.season_id)
         told_at = quiet.outside_quiet_hours(now)
         if told_at >= slot.starts_at:
             return False  # the student could only hear of it after the start

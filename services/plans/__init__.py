@@ -11,6 +11,7 @@ holds the state, rights and notices they share, views the value types. `PlanServ
 their union, so callers keep one service object with one constructor.
 """
 
+from services.domain import Evidence
 from services.plans.assignment import (
     ASSIGN_STEPS,
     DESCRIPTION_LIMIT,
@@ -22,12 +23,12 @@ from services.plans.assignment import (
     AssignWizard,
     DraftStale,
 )
-from services.plans.deadlines import TaskManagement, parse_due
+from services.plans.deadlines import TaskManagement
 from services.plans.programme import ProgrammeTasks
 from services.plans.progress import EVIDENCE_LIMIT, TaskProgress
 from services.plans.reading import PlanReading
 from services.plans.review import COMMENT_LIMIT, TaskReview
-from services.plans.views import STATUS_ORDER, Evidence, PlanView, TaskView
+from services.plans.views import STATUS_ORDER, PlanView, TaskView
 
 
 class PlanService(
@@ -52,5 +53,4 @@ __all__ = [
     "PlanService",
     "PlanView",
     "TaskView",
-    "parse_due",
 ]

@@ -17,11 +17,11 @@ from datetime import datetime
 from typing import Any
 
 from services.domain import Role, TaskKind, TeamRole
+from services.due_dates import parse_due
 from services.errors import Conflict, InvalidInput, NotAllowed
-from services.people import Identity
+from services.people import Identity, display_name
 from services.plans.creation import TaskCreation
-from services.plans.deadlines import parse_due
-from services.reminders import ReminderPolicy, display_name
+from services.reminders import ReminderPolicy
 from services.text_fit import trim, visible_length
 from services.wizard import Wizard
 from storage.models import Team

@@ -13,9 +13,9 @@ from services.domain import Role, TaskStatus, TeamRole
 from services.errors import Conflict, NotAllowed, NotFound
 from services.i18n import Texts
 from services.notify import Button, Notifier
-from services.people import Identity
+from services.people import Identity, display_name
 from services.plans.views import TaskView
-from services.reminders import OPEN_STATUSES, ReminderService, display_name
+from services.reminders import OPEN_STATUSES, ReminderService
 from storage.models import PlanTask
 from storage.uow import UnitOfWork
 

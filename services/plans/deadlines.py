@@ -1,5 +1,5 @@
-"""A tutor's or the office's management of a task: reading a due date typed in the season's
-zone, moving a task's due date (its reminders are planned anew), deleting the task.
+"""A tutor's or the office's management of a task: moving its due date (typed in the season's
+zone, read by services/due_dates.py; its reminders are planned anew), deleting the task.
 
 A task a confirmed booking put into the plan belongs to the booking: it is neither moved nor
 deleted here (cancelling the booking removes it).
@@ -7,42 +7,15 @@ deleted here (cancelling the booking removes it).
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from services.domain import TaskStatus
-from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from services.due_dates import parse_due
+from services.errors import Conflict, NotAllowed, NotFound
 from services.people import Identity
 from services.plans.base import PlanBase
 from services.plans.views import TaskView
-from services.reminders import OPEN_STATUSES, ReminderPolicy
-
-_DUE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2})[:.](\d{2}))?\s*$")
-
-
-def parse_due(text: str, policy: ReminderPolicy, now: datetime) -> datetime:
-    """ "ДД.ММ.ГГГГ ЧЧ:ММ" or "ДД.ММ.ГГГГ" (then 23:59) in the season's zone, as UTC."""
-    match = _DUE.match(text)
-    if match is None:
-        raise InvalidInput("plan-due-format")
-    day, month, year, hour, minute = match.groups()
-    try:
-        local = datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour) if hour is not None else 23,
-            int(minute) if minute is not None else 59,
-            tzinfo=policy.timezone,
-        )
-    except ValueError:
-        raise InvalidInput("plan-due-invalid") from None
-    due = local.astimezone(UTC)
-    if due <= now:
-        raise InvalidInput("plan-due-past")
-    if (due - now).days > 2 * 366:
-        raise InvalidInput("plan-due-far")
-    return due
+from services.reminders import OPEN_STATUSES
 
 
 class TaskManagement(PlanBase):

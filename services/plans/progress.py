@@ -4,13 +4,13 @@ reviewers (its tutors, else its mentors, else whoever assigned it if they may re
 from __future__ import annotations
 
 from services.actions import PlanAction, PlanVerb
-from services.domain import TaskStatus, TeamRole
+from services.domain import Evidence, TaskStatus, TeamRole
 from services.errors import Conflict, InvalidInput, NotAllowed
 from services.notify import Button, Keyboard
-from services.people import Identity
+from services.people import Identity, display_name
 from services.plans.base import PlanBase
-from services.plans.views import Evidence, TaskView
-from services.reminders import OPEN_STATUSES, display_name
+from services.plans.views import TaskView
+from services.reminders import OPEN_STATUSES
 from services.text_fit import visible_length
 from storage.models import PlanTask
 

@@ -1,5 +1,6 @@
-"""What the ИУП shows: a task as its viewer may act on it, a plan grouped by status, and the
-evidence a student submits."""
+"""What the ИУП shows: a task as its viewer may act on it and a plan grouped by status (the
+evidence a student submits is services/domain.py's `Evidence`: the roadmap's reports take it
+too)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,6 @@ STATUS_ORDER = (
     TaskStatus.SUBMITTED,
     TaskStatus.DONE,
 )
-
-
-@dataclass(frozen=True)
-class Evidence:
-    kind: str  # text, link, document, photo
-    text: str | None = None
-    file_id: str | None = None
 
 
 @dataclass(frozen=True)

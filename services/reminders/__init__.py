@@ -11,7 +11,6 @@ the pure schedules, base the state they share. `ReminderService` is only their u
 callers keep one service object with one constructor.
 """
 
-from services.reminders.base import display_name
 from services.reminders.planning import Planning
 from services.reminders.policy import (
     DIGEST,
@@ -50,7 +49,6 @@ __all__ = [
     "ReminderPolicy",
     "ReminderService",
     "SweepResult",
-    "display_name",
     "event_schedule_for",
     "schedule_for",
 ]

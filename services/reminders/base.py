@@ -6,13 +6,7 @@ from services.clock import Clock
 from services.i18n import Texts
 from services.notify import Notifier
 from services.reminders.policy import ReminderPolicy
-from storage.models import Person
 from storage.uow import UnitOfWork
-
-
-def display_name(person: Person, texts: Texts, language: str | None = None) -> str:
-    """The person's name, or a neutral label before it is known (never a phone or username)."""
-    return person.full_name or texts.get("plan-person-anon", language, id=person.id)
 
 
 class ReminderBase:

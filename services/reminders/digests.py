@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from services.notify import TextMessage
-from services.reminders.base import ReminderBase, display_name
+from services.people import display_name
+from services.reminders.base import ReminderBase
 from services.reminders.policy import DIGEST, DIGEST_STATUSES, ReminderPolicy
 from storage.models import Person, PlanTask, Team
 from storage.repositories.plans import ClaimedReminder

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 from services.actions import PlanAction, PlanVerb, SnoozeAction, SnoozeVerb
 from services.notify import Button, Keyboard
-from services.reminders.base import ReminderBase, display_name
+from services.people import display_name
+from services.reminders.base import ReminderBase
 from services.reminders.policy import (
     ESCALATION,
     ESCALATION_TUTOR,

@@ -4,6 +4,7 @@ messages to the team's mentors or tutors, the return comment's check."""
 from __future__ import annotations
 
 from services.actions import RoadmapAction, RoadmapVerb
+from services.chat_outbox import ChatOutbox
 from services.clock import Clock
 from services.domain import TeamRole
 from services.errors import InvalidInput, NotAllowed
@@ -12,7 +13,6 @@ from services.notify import Button, Keyboard, Notifier
 from services.people import Identity
 from services.reminders import ReminderService
 from services.roadmap.views import COMMENT_LIMIT
-from services.team_chat import ChatOutbox
 from services.text_fit import trim, visible_length
 from storage.models import Team
 from storage.uow import UnitOfWork

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from services.actions import RoadmapVerb
-from services.domain import ReviewStatus, TeamRole
+from services.domain import Evidence, ReviewStatus, TeamRole
+from services.due_dates import parse_due
 from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from services.people import Identity
-from services.plans import Evidence, parse_due
 from services.roadmap.base import RoadmapBase
 from services.roadmap.views import (
     EDITABLE,

@@ -32,7 +32,8 @@ decide anew and its reviewers may score it again (read-only follows the decision
 One module per use case: scoring (a reviewer's presses, /review and the queue), card_builder
 (building and sending the card; card is the card's view and rendering), ranking (the office's
 overview, ranking and "accept the top N"), decisions (one decision and its undo), publication
-(results and teams), notices (on submit); base holds the loading and rights they share,
+(results; the teams it forms are a consequence, services/consequences.py), notices (on
+submit, a consequence of the applicant's); base holds the loading and rights they share,
 arithmetic the pure calculations.
 """
 
@@ -50,7 +51,7 @@ from services.selection.arithmetic import (
 from services.selection.base import Decided, subject_of
 from services.selection.card import COMMENT_LIMIT, CardView, CriterionLine, ReviewProgress
 from services.selection.decisions import Decisions
-from services.selection.notices import notify_reviewers
+from services.selection.notices import Notices
 from services.selection.publication import Publication, PublishOutcome, PublishPreview
 from services.selection.ranking import (
     IdeaRanking,
@@ -84,7 +85,6 @@ __all__ = [
     "TopPlan",
     "combined_scores",
     "decision_stamp",
-    "notify_reviewers",
     "plan_digest",
     "plan_top",
     "progress_of",
@@ -92,5 +92,5 @@ __all__ = [
 ]
 
 
-class SelectionService(Scoring, Decisions, Ranking, Publication):
+class SelectionService(Scoring, Decisions, Ranking, Publication, Notices):
     """Every selection use case behind the one object the handlers call."""

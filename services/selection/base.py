@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from services.clock import Clock
 from services.domain import Role
 from services.errors import Conflict, DomainError, NotAllowed
+from services.events import Consequences
 from services.i18n import Texts
 from services.notify import Notifier
 from services.people import Identity
 from services.seasons import SeasonConfig, load_config
 from services.selection.arithmetic import Combined, combined_scores
-from services.teams import TeamService
 from storage.models import (
     Application,
     Person,
@@ -64,13 +64,18 @@ class SelectionBase:
     """The dependencies, loading and rights every selection use case shares."""
 
     def __init__(
-        self, uow: UnitOfWork, clock: Clock, notifier: Notifier, texts: Texts, teams: TeamService
+        self,
+        uow: UnitOfWork,
+        clock: Clock,
+        notifier: Notifier,
+        texts: Texts,
+        consequences: Consequences,
     ) -> None:
         self.uow = uow
         self.clock = clock
         self.notifier = notifier
         self.texts = texts
-        self.teams = teams
+        self.consequences = consequences
 
     # --- loading and rights -----------------------------------------------------------------
 

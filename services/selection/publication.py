@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.domain import ApplicationStatus, Decision, Role
+from services.events import AcceptedTeam, ResultsPublished
 from services.people import Identity
 from services.selection.base import LoadedSeason, SelectionBase, subject_of
 from storage.models import Application, Person
@@ -137,24 +138,26 @@ class Publication(SelectionBase):
     async def _form_teams(
         self, me: Identity, season: LoadedSeason, teams: Teams
     ) -> tuple[int, list[str]]:
-        """Form a team per idea with accepted applicants; an idea without a mentor gets none
-        and is named back to the office."""
-        formed, without_mentor = 0, []
+        """Form a team per idea with accepted applicants (a consequence: the teams feature forms
+        them); an idea without a mentor gets none and is named back to the office."""
+        accepted: list[AcceptedTeam] = []
+        without_mentor: list[str] = []
         for idea_id, (students, tutors) in teams.items():
             idea = season.ideas[idea_id]
             mentor_id = season.mentors.get(idea_id)
             if mentor_id is None:
                 without_mentor.append(idea.title)
                 continue
-            await self.teams.form_team(
-                idea.title[:200],
-                season_id=season.season.id,
-                source_key=f"idea:{idea_id}",
-                mentor_id=mentor_id,
-                tutor_ids=tutors,
-                student_ids=students,
-                actor_id=me.person_id,
-                commit=False,
+            accepted.append(
+                AcceptedTeam(
+                    idea.title[:200],
+                    source_key=f"idea:{idea_id}",
+                    mentor_id=mentor_id,
+                    tutor_ids=tuple(tutors),
+                    student_ids=tuple(students),
+                )
             )
-            formed += 1
-        return formed, without_mentor
+        await self.consequences.results_published(
+            ResultsPublished(season.season.id, me.person_id, tuple(accepted))
+        )
+        return len(accepted), without_mentor
