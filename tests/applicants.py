@@ -1,20 +1,14 @@
-"""Shared by the application tests: the example season, and an applicant who fills the
-questionnaire through the real Dispatcher (the dispatcher harness)."""
+"""Shared by the application tests: an applicant who fills the questionnaire through the real
+Dispatcher (the dispatcher harness). The example season is in tests/example_season.py."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from sqlalchemy import select
 
 from services.actions import ApplyAction, ApplyVerb, encode
-from services.clock import Clock
-from services.season_import import ImportReport, SeasonImportService
 from storage.models import Application, Municipality, Person, ProjectIdea
-from storage.uow import UnitOfWorkFactory
 from tests.dispatcher.harness import Harness
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "season.yaml"
 ABOUT = (
     "Люблю робототехнику и походы, участвую в олимпиадах по физике, "
     "хочу научиться работать в команде."
@@ -24,13 +18,6 @@ WHY = (
     "и понять, какую профессию выбрать после школы."
 )
 EXPERIENCE = "Собирал с друзьями метеостанцию для школы и вёл её страницу в сети."
-
-
-async def import_example(uow_factory: UnitOfWorkFactory, clock: Clock) -> ImportReport:
-    async with uow_factory() as uow:
-        return await SeasonImportService(uow, clock).import_text(
-            EXAMPLE.read_text(encoding="utf-8")
-        )
 
 
 def cd(

@@ -10,7 +10,7 @@ from services.domain import ApplicationStatus, Role
 from services.people import Identity
 from storage.models import Invitation, ProjectIdea
 from storage.uow import UnitOfWork, UnitOfWorkFactory
-from tests.applicants import import_example
+from tests.example_season import import_example
 
 MENTOR_A, MENTOR_B, MENTOR_C, OFFICE = 7001, 7002, 7003, 7009
 

@@ -18,9 +18,9 @@ from services.container import ServiceConfig, Services
 from services.domain import Role
 from services.i18n import Texts
 from storage.models import AuditEntry, Invitation, ProjectIdea, RoleGrant
-from tests.applicants import import_example
 from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness
+from tests.example_season import import_example
 from tests.selection_world import MENTOR_A, OFFICE, build_world
 
 SETTINGS_ADMIN = 777

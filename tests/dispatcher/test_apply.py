@@ -27,12 +27,12 @@ from tests.applicants import (
     fill_after_consent,
     fill_to_review,
     idea_ids,
-    import_example,
     municipality_id,
     start_application,
 )
 from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness, user
+from tests.example_season import import_example
 
 _ids = iter(range(10_000_000, 20_000_000))
 

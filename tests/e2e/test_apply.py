@@ -25,10 +25,11 @@ from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
 from storage.models import Answer, Application, Consent, Invitation, Season
 from storage.uow import UnitOfWorkFactory
-from tests.applicants import ABOUT, EXAMPLE, EXPERIENCE, WHY
+from tests.applicants import ABOUT, EXPERIENCE, WHY
 from tests.e2e.botapi_emulator import BotApiEmulator
 from tests.e2e.conftest import StartBot
 from tests.e2e.launcher import run_cli
+from tests.example_season import EXAMPLE
 
 ZONE = ZoneInfo("Asia/Tomsk")
 FAST = {"THROTTLE_RATE_PER_SECOND": 1000}

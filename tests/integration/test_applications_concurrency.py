@@ -13,8 +13,9 @@ from services.actions import ApplyVerb
 from services.clock import FixedClock
 from services.domain import ApplicationStatus
 from storage.models import Answer, Application, Consent, IdeaPreference, PresentationMedia
-from tests.applicants import ABOUT, WHY, cd, fill_after_consent, import_example, start_application
+from tests.applicants import ABOUT, WHY, cd, fill_after_consent, start_application
 from tests.dispatcher.harness import build_harness
+from tests.example_season import import_example
 
 pytestmark = pytest.mark.postgres
 APPLICANTS = 100

@@ -10,7 +10,7 @@ from services.domain import Role
 from storage.db import create_engine, create_session_factory
 from storage.migrate import downgrade, upgrade
 from storage.uow import UnitOfWorkFactory
-from tests.applicants import import_example
+from tests.example_season import import_example
 
 BEFORE = "0009_apply_order-1"  # relative: stays right when the revisions are re-chained
 

@@ -35,8 +35,9 @@ from storage.models import (
     ProjectIdea,
 )
 from storage.uow import UnitOfWorkFactory
-from tests.applicants import ABOUT, EXPERIENCE, WHY, import_example
+from tests.applicants import ABOUT, EXPERIENCE, WHY
 from tests.databases import ON_BOTH_DATABASES
+from tests.example_season import import_example
 
 TEXTS = Texts()
 T = TypeVar("T")

@@ -27,8 +27,8 @@ from services.season_import import ImportReport, SeasonImportService, read_seaso
 from storage.migrate import upgrade
 from storage.models import OutgoingMessage, Season, Site
 from storage.uow import UnitOfWork, UnitOfWorkFactory
-from tests.applicants import EXAMPLE
 from tests.databases import ON_BOTH_DATABASES
+from tests.example_season import EXAMPLE
 
 TEXTS = Texts()
 

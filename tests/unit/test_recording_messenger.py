@@ -16,7 +16,8 @@ from services.clock import FixedClock
 from services.domain import ApplicationStatus
 from services.i18n import Texts
 from storage.uow import UnitOfWorkFactory
-from tests.applicants import ABOUT, EXPERIENCE, WHY, import_example
+from tests.applicants import ABOUT, EXPERIENCE, WHY
+from tests.example_season import import_example
 from tests.recording_messenger import RecordingMessenger
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -31,7 +31,7 @@ from storage.models import (
     SelectionCriterion,
 )
 from storage.uow import UnitOfWorkFactory
-from tests.applicants import EXAMPLE
+from tests.example_season import EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = (

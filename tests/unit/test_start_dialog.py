@@ -12,7 +12,7 @@ from services.container import ServiceConfig, Services
 from services.domain import Role
 from services.i18n import Texts
 from storage.uow import UnitOfWorkFactory
-from tests.applicants import import_example
+from tests.example_season import import_example
 from tests.recording_messenger import RecordingMessenger
 
 t = Texts().for_language("ru")
