@@ -1,10 +1,7 @@
-"""Rendering helpers every feature router shares: inline keyboards, answering a message or a
-button, redrawing a pressed message.
-
-A handler sends anything that can be long (a rendered view, user or season text) through
-`answer`, `send_below` or `redraw`, so it never fails for its length: a text over Telegram's
-4096 characters goes as several messages in order (services/text_fit.split_text), the keyboard
-on the last one, where the buttons are expected.
+"""Sending and redrawing on Telegram whatever the length: the Telegram adapter
+(handlers/telegram.py) draws every screen through `send` and `redraw`, so nothing fails for its
+length: a text over Telegram's 4096 characters goes as several messages in order
+(services/text_fit.split_text), the keyboard on the last one, where the buttons are expected.
 """
 
 from __future__ import annotations
@@ -16,28 +13,15 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import (
     CallbackQuery,
     ForceReply,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
 
-from services.actions import Action, encode
 from services.text_fit import MESSAGE_LIMIT, split_text
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
-
-
-def button(text: str, action: Action) -> InlineKeyboardButton:
-    """A button carrying a typed action, encoded by the one codec."""
-    return InlineKeyboardButton(text=text, callback_data=encode(action))
-
-
-def keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
-    """Empty rows are dropped; no rows at all means no keyboard."""
-    rows = [row for row in rows if row]
-    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 async def send(bot: Bot, chat_id: int, text: str, markup: Markup | None = None) -> Message:
@@ -50,18 +34,6 @@ async def _send_parts(bot: Bot, chat_id: int, parts: list[str], markup: Markup |
     for part in parts[:-1]:
         await bot.send_message(chat_id, part)
     return await bot.send_message(chat_id, parts[-1], reply_markup=markup)
-
-
-async def answer(message: Message, text: str, markup: Markup | None = None) -> Message:
-    """Reply in the chat of `message` (see `send`)."""
-    assert message.bot is not None
-    return await send(message.bot, message.chat.id, text, markup)
-
-
-async def send_below(query: CallbackQuery, text: str, markup: Markup | None) -> None:
-    """A new message in the chat whose button was pressed; the old message stays as history."""
-    assert query.message is not None and query.bot is not None
-    await send(query.bot, query.message.chat.id, text, markup)
 
 
 async def redraw(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -79,11 +51,11 @@ async def redraw(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup |
         with contextlib.suppress(TelegramBadRequest):
             await query.message.edit_text(text, reply_markup=markup)
         return
+    assert query.bot is not None
     try:
         await query.message.edit_text(parts[0], reply_markup=None)
     except TelegramBadRequest as error:
         if "not modified" not in error.message:
             # The message cannot hold the first part (a media message, say): send it too.
-            await send_below(query, parts[0], None)
-    assert query.bot is not None
+            await query.bot.send_message(query.message.chat.id, parts[0])
     await _send_parts(query.bot, query.message.chat.id, parts[1:], markup)

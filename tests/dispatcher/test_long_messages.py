@@ -10,7 +10,9 @@ from aiogram.methods import SendMessage
 from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, User
 from sqlalchemy import select
 
-from handlers.replies import button, keyboard, redraw
+from dialogs.screen import Screen, doing
+from handlers.replies import redraw
+from handlers.telegram import inline_keyboard
 from services.actions import RoadmapAction, RoadmapVerb
 from services.clock import FixedClock
 from services.domain import OutboxStatus
@@ -130,7 +132,8 @@ async def test_a_redraw_too_long_for_one_message_edits_the_first_part_and_sends_
     harness: Harness,
 ) -> None:
     text = long_text("карточка", 9000)
-    markup = keyboard([[button("Принять", RoadmapAction(verb=RoadmapVerb.APPROVE_STAGE, item=1))]])
+    accept = doing("Принять", RoadmapAction(verb=RoadmapVerb.APPROVE_STAGE, item=1))
+    markup = inline_keyboard(Screen("", [[accept]]))
     assert isinstance(markup, InlineKeyboardMarkup)
     await redraw(_pressed(harness, "Карточка"), text, markup)
     [edit] = harness.session.of("EditMessageText")
