@@ -29,6 +29,7 @@ from storage.models import OutgoingMessage, Season, Site
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 from tests.applicants import EXAMPLE
 from tests.databases import ON_BOTH_DATABASES
+from tests.texts import opening
 
 TEXTS = Texts()
 
@@ -202,7 +203,7 @@ async def test_a_used_invitation_is_not_revoked_but_its_role_is(
         ("menu", []),
         ("text", None),
     ]
-    assert outbox[-1].payload["text"].startswith("Проектный офис отозвал вашу роль")
+    assert outbox[-1].payload["text"].startswith(opening("access-your-role-revoked"))
     # Tapping the old link again does not pretend the role is still there.
     with pytest.raises(InvitationRevoked):
         await _redeem(uow_factory, clock, 1001, payload)
