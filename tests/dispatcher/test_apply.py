@@ -33,7 +33,7 @@ from tests.applicants import (
 )
 from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness, user
-from tests.texts import fragment, said
+from tests.texts import fragment, opening, said
 
 _ids = iter(range(10_000_000, 20_000_000))
 
@@ -92,7 +92,7 @@ async def test_student_fills_edits_from_review_and_submits(harness: Harness) -> 
     assert (said("apply-btn-apply"), cd(ApplyVerb.OPEN)) in _buttons(harness, 10)
     app = await fill_to_review(harness, 10)
     review = _last(harness, 10)
-    assert review.startswith("Проверьте заявку перед отправкой.")
+    assert review.startswith(said("apply-review-title", status="draft"))
     assert "ФИО: Иванов Пётр Алексеевич" in review and "Класс / курс: 7 класс" in review
     assert "Проектные идеи: 1. Школьный наноспутник; 2. Мониторинг торфяных пожаров" in review
     assert ("✏️ Учебное заведение", cd(ApplyVerb.EDIT_FROM_REVIEW, app, "institution")) in _buttons(
@@ -108,7 +108,8 @@ async def test_student_fills_edits_from_review_and_submits(harness: Harness) -> 
     await harness.send(10, "Лицей № 7 г. Томска")
     review = _last(harness, 10)
     assert (
-        review.startswith("Проверьте заявку") and "Учебное заведение: Лицей № 7 г. Томска" in review
+        review.startswith(said("apply-review-title", status="draft"))
+        and "Учебное заведение: Лицей № 7 г. Томска" in review
     )
 
     await harness.press(10, cd(ApplyVerb.SUBMIT, app))
@@ -280,7 +281,7 @@ async def test_ideas_are_ranked_one_to_three_in_order(harness: Harness) -> None:
         list="1. Молоко с историей; 2. Помощник для сельского фельдшера; 3. Двор",
     ) in (harness.session.of("EditMessageText")[-1].text)
     await harness.press(13, cd(ApplyVerb.IDEAS_DONE, app))
-    assert _last(harness, 13).startswith("Проверьте заявку перед отправкой.")
+    assert _last(harness, 13).startswith(said("apply-review-title", status="draft"))
     async with harness.app.uow_factory() as uow:
         ranked = list(await uow.session.execute(
             select(IdeaPreference.rank, IdeaPreference.idea_id).order_by(IdeaPreference.rank)
@@ -331,7 +332,10 @@ async def test_status_withdraw_and_privacy(harness: Harness) -> None:
     assert _last(harness, 15).startswith(said("apply-withdrawn"))
     await harness.send(15, "/privacy")
     privacy = _last(harness, 15)
-    assert "• ваше согласие, редакция 2026.1, 01.09.2026 14:00" in privacy
+    assert (
+        said("apply-privacy-consent", kind="applicant", version="2026.1", when="01.09.2026 14:00")
+        in privacy
+    )
     assert "• согласие законного представителя, редакция 2026.1" in privacy
     await harness.press(15, cd(ApplyVerb.ASK_WITHDRAW_CONSENT))
     await harness.press(15, cd(ApplyVerb.WITHDRAW_CONSENT))
@@ -381,10 +385,12 @@ async def test_phone_step_reply_keyboard_back_and_keep(harness: Harness) -> None
     ]
     await harness.send(19, "Оставить как есть ➡️")
     closing, review = harness.session.of("SendMessage")[-2:]
-    assert closing.reply_markup.remove_keyboard and review.text.startswith("Проверьте заявку")
+    assert closing.reply_markup.remove_keyboard and review.text.startswith(
+        said("apply-review-title", status="draft")
+    )
     await harness.press(19, cd(ApplyVerb.EDIT_FROM_REVIEW, app, "phone"))
     await harness.send(19, "⬅️ Назад")
-    assert _last(harness, 19).startswith("Проверьте заявку")
+    assert _last(harness, 19).startswith(said("apply-review-title", status="draft"))
     assert (await _answers(harness, app))["phone"] == "+79135554433"
 
 
@@ -407,9 +413,7 @@ async def test_a_student_of_eighteen_is_refused_at_the_age_group_with_the_way_fo
     ]
     await harness.press(30, cd(ApplyVerb.CHOOSE, app, "age_group", "adult"))
     refusal = _last(harness, 30)
-    assert refusal.startswith(
-        "К сожалению, обучающиеся участвуют в программе в возрасте от 13 до 17 лет"
-    )
+    assert refusal.startswith(said("apply-age-group-refused", role="student", low=13, high=17))
     assert (said("apply-btn-change-role"), cd(ApplyVerb.CHANGE_PATH, app, "role")) in _buttons(
         harness, 30
     )
@@ -422,9 +426,9 @@ async def test_a_student_of_eighteen_is_refused_at_the_age_group_with_the_way_fo
         "apply-step-role"
     ) in _last(harness, 30)
     await harness.press(30, cd(ApplyVerb.CHOOSE, app, "role", "tutor"))
-    assert said("apply-progress", n=2, total=17) in _last(
-        harness, 30
-    ) and "Согласие на обработку" in _last(harness, 30)
+    assert said("apply-progress", n=2, total=17) in _last(harness, 30) and opening(
+        "apply-step-consent"
+    ) in _last(harness, 30)
     await harness.press(30, cd(ApplyVerb.CONFIRM, app, "consent"))
     await harness.send(30, "01.01.2007")
     assert said("apply-progress", n=4, total=17) in _last(harness, 30)  # nineteen: a tutor
@@ -501,9 +505,7 @@ async def test_a_parent_is_asked_only_when_needed_and_their_data_erased_when_no_
     # The date says fifteen: not stored; the applicant is sent back to fix the date or the age.
     await harness.send(33, "15.01.2011")
     mismatch = _last(harness, 33)
-    assert mismatch.startswith(
-        "По дате рождения вам 15, а в начале анкеты выбран возраст «младше 14 лет»."
-    )
+    assert mismatch.startswith(said("apply-age-group-mismatch", group="child", age=15, under=14))
     assert (
         said("apply-btn-change-age_group"),
         cd(ApplyVerb.CHANGE_PATH, app, "age_group"),
@@ -512,9 +514,9 @@ async def test_a_parent_is_asked_only_when_needed_and_their_data_erased_when_no_
     await harness.press(33, cd(ApplyVerb.CHANGE_PATH, app, "age_group"))
     await harness.press(33, cd(ApplyVerb.CHOOSE, app, "age_group", "teen"))
     # 14–17: their own consent is missing, so it is asked next; the parent's still applies.
-    assert said("apply-progress", n=3, total=23) in _last(
-        harness, 33
-    ) and "Согласие на обработку" in _last(harness, 33)
+    assert said("apply-progress", n=3, total=23) in _last(harness, 33) and opening(
+        "apply-step-consent"
+    ) in _last(harness, 33)
     await harness.press(33, cd(ApplyVerb.CONFIRM, app, "consent"))
     assert said("apply-progress", n=8, total=23) in _last(harness, 33)
     await harness.send(33, "15.01.2011")

@@ -340,7 +340,10 @@ async def test_the_self_presentation_comes_before_the_card_and_names_whose_it_is
     sent = _sent_to(harness, MENTOR_A, since)
     assert [type(m).__name__ for m in sent] == ["SendVideo", "SendMessage"]
     assert sent[0].caption == f"Самопрезентация: Кандидат {STUDENT}, заявка T-{video:05d}"
-    assert "видео — выше" in sent[1].text and "отправлено выше" not in sent[1].text
+    assert (
+        said("sel-card-presentation", kind="video") in sent[1].text
+        and "отправлено выше" not in sent[1].text
+    )
 
     since = len(harness.session.calls)
     await harness.press(MENTOR_A, encode(ReviewAction(verb=ReviewVerb.OPEN_CARD, application=note)))

@@ -16,7 +16,7 @@ from services.i18n import Texts
 from storage.db import create_engine
 from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness
-from tests.texts import said
+from tests.texts import opening, said
 
 
 async def _invite(harness: Harness, role: Role) -> str:
@@ -61,7 +61,7 @@ async def test_invitation_link_grants_role_once_and_updates_menu(harness: Harnes
 async def test_office_admin_from_settings_is_recognised(harness: Harness) -> None:
     await harness.send(777, "/start")
     [text] = harness.session.texts_to(777)
-    assert "С возвращением" in text and "проектного офиса" in text
+    assert opening("start-welcome-back") in text and "проектного офиса" in text
 
 
 async def test_cancel_clears_state_and_says_so(harness: Harness) -> None:
