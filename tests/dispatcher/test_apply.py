@@ -113,7 +113,9 @@ async def test_student_fills_edits_from_review_and_submits(harness: Harness) -> 
     )
 
     await harness.press(10, cd(ApplyVerb.SUBMIT, app))
-    assert _last(harness, 10).startswith("Заявка отправлена! Её номер — TOMSK-2026-00001.")
+    assert _last(harness, 10).startswith(
+        said("apply-submitted", number="TOMSK-2026-00001", closes="20.12.2026 23:59")
+    )
     await harness.press(10, cd(ApplyVerb.SUBMIT, app))  # a double tap changes nothing
     await harness.send(10, "/status")
     assert "Заявка № TOMSK-2026-00001 отправлена" in _last(harness, 10)
@@ -143,10 +145,10 @@ async def test_bad_inputs_are_answered_and_the_step_repeated(harness: Harness) -
     assert _last(harness, 11).startswith(said("apply-bad-date"))
     await harness.send(11, "15.01.2013")
     await harness.send(11, "Петя")
-    assert _last(harness, 11).startswith("Введите фамилию, имя и отчество")
+    assert _last(harness, 11).startswith(said("apply-bad-name"))
     await harness.send(11, "Иванов Пётр")
     await harness.send(11, "Москва")
-    assert "начинается с «Москва»" in _last(harness, 11)
+    assert said("apply-muni-none", typed="Москва") in _last(harness, 11)
     await harness.send(11, "том")
     assert _last(harness, 11).startswith(said("apply-muni-pick"))
     assert [text for text, _ in _buttons(harness, 11)][:2] == ["Томск", "Томский район"]
@@ -157,7 +159,7 @@ async def test_bad_inputs_are_answered_and_the_step_repeated(harness: Harness) -
     await harness.send(11, "колледж")  # a typed label works like the button
     await harness.send(11, "Томский политехнический техникум")
     await harness.send(11, "9")
-    assert _last(harness, 11).startswith("Введите номер курса числом от 1 до 4")
+    assert _last(harness, 11).startswith(said("apply-bad-grade", kind="college", low=1, high=4))
     await harness.send(11, "2")
     # Phone: someone else's contact is refused; one's own is stored as +7…
     await harness.feed(
@@ -322,7 +324,7 @@ async def test_status_withdraw_and_privacy(harness: Harness) -> None:
     await harness.send(15, "/status")
     assert "Заявки у вас пока нет" in _last(harness, 15)
     await harness.send(15, "/privacy")
-    assert _last(harness, 15).startswith("Действующих согласий на обработку персональных данных")
+    assert _last(harness, 15).startswith(said("apply-privacy-none"))
     app = await fill_to_review(harness, 15, birth="15.01.2011", age_group="teen")
     await harness.press(15, cd(ApplyVerb.SUBMIT, app))
     await harness.send(15, "/status")
@@ -336,7 +338,15 @@ async def test_status_withdraw_and_privacy(harness: Harness) -> None:
         said("apply-privacy-consent", kind="applicant", version="2026.1", when="01.09.2026 14:00")
         in privacy
     )
-    assert "• согласие законного представителя, редакция 2026.1" in privacy
+    assert (
+        said(
+            "apply-privacy-consent",
+            kind="representative",
+            version="2026.1",
+            when="01.09.2026 14:00",
+        )
+        in privacy
+    )
     await harness.press(15, cd(ApplyVerb.ASK_WITHDRAW_CONSENT))
     await harness.press(15, cd(ApplyVerb.WITHDRAW_CONSENT))
     assert _last(harness, 15).startswith(said("apply-privacy-done"))
@@ -345,7 +355,7 @@ async def test_status_withdraw_and_privacy(harness: Harness) -> None:
         answers = list(await uow.session.scalars(select(Answer)))
     assert person is not None and person.full_name is None and answers == []
     await harness.send(15, "/privacy")
-    assert _last(harness, 15).startswith("Действующих согласий на обработку персональных данных")
+    assert _last(harness, 15).startswith(opening("apply-privacy-withdrawn"))
 
 
 async def test_someone_elses_buttons_are_refused(harness: Harness) -> None:
@@ -443,7 +453,7 @@ async def test_a_refused_birth_date_offers_back_change_role_and_start_over(
     assert said("apply-progress", n=8, total=23) in _last(harness, 31)
     await harness.send(31, "01.01.2007")
     refusal = _last(harness, 31)
-    assert "от 13 до 17 лет на день подачи заявки, а вам 19" in refusal
+    assert said("apply-age-refused", role="student", low=13, high=17, age=19) in refusal
     assert said("apply-progress", n=8, total=23) in refusal
     buttons = _buttons(harness, 31)
     assert (said("apply-btn-back"), cd(ApplyVerb.BACK, app, "birth_date")) in buttons
@@ -535,7 +545,9 @@ async def test_back_to_a_younger_age_group_erases_the_consent_it_does_not_ask_fo
 ) -> None:
     app = await start_application(harness, 35, age_group="teen")
     await harness.send(35, "15.01.2013")  # thirteen, but said 14–17
-    assert _last(harness, 35).startswith("По дате рождения вам 13")
+    assert _last(harness, 35).startswith(
+        said("apply-age-group-mismatch", age=13, group="teen", under=14, top=17)
+    )
     await harness.press(35, cd(ApplyVerb.BACK, app, "birth_date"))
     assert said("apply-progress", n=2, total=23) in _last(
         harness, 35
@@ -564,7 +576,7 @@ async def test_a_typed_answer_after_the_fsm_lost_its_cursor_resumes_the_draft(
     # A refused answer repeats the step the draft stands at, with the reason.
     _lose_the_cursor(harness)
     await harness.send(36, "Москва")
-    assert "начинается с «Москва»" in _last(harness, 36) and said(
+    assert said("apply-muni-none", typed="Москва") in _last(harness, 36) and said(
         "apply-progress", n=9, total=22
     ) in _last(harness, 36)
     await harness.press(
