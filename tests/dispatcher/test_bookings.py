@@ -103,7 +103,9 @@ async def test_browse_book_confirm_and_get_the_calendar_file(
     assert "АО «Завод»" not in last_text(harness, STUDENT)
 
     await harness.press(STUDENT, book)
-    assert last_text(harness, STUDENT).startswith("Вы записаны: АО «Завод», 03.09.2026 10:00")
+    assert last_text(harness, STUDENT).startswith(
+        said("int-booked-requested", organisation="АО «Завод»", when="03.09.2026 10:00–14:00")
+    )
     await harness.deliver()
     request = last_text(harness, CONTACT)
     assert request.startswith("Новая запись: Участник №")
@@ -120,7 +122,14 @@ async def test_browse_book_confirm_and_get_the_calendar_file(
     await harness.press(CONTACT, decline)  # too late: decided
     assert harness.session.alerts()[-1].startswith(opening("int-already-decided"))
     await harness.deliver()
-    assert last_text(harness, STUDENT).startswith("Ваша запись подтверждена: АО «Завод»")
+    assert last_text(harness, STUDENT).startswith(
+        said(
+            "int-confirmed-notice",
+            organisation="АО «Завод»",
+            address="ул. Ленина, 1",
+            when="03.09.2026 10:00–14:00",
+        )
+    )
     [document] = harness.session.of("SendDocument")
     assert int(document.chat_id) == STUDENT
     assert document.caption.startswith(said("int-ics-caption"))
@@ -147,7 +156,9 @@ async def test_bookings_cancel_and_the_waitlisted_student_is_offered(
     await harness.press(STUDENT2, cancel)  # someone else's booking
     assert harness.session.alerts()[-1] == NOT_ALLOWED
     await harness.press(STUDENT, cancel)
-    assert last_text(harness, STUDENT).startswith("Запись отменена: АО «Завод»")
+    assert last_text(harness, STUDENT).startswith(
+        said("int-cancelled", organisation="АО «Завод»", when="03.09.2026 10:00–14:00")
+    )
     await harness.press(STUDENT, cancel)
     assert harness.session.alerts()[-1] == said("int-booking-not-active")
     await harness.deliver()
@@ -200,7 +211,9 @@ async def test_the_site_contact_adds_a_slot_with_back_and_specific_errors(
         "Направления: направление площадки"
     )
     await harness.press(CONTACT, encode(SlotAddAction(verb=SlotAddVerb.SAVE)))
-    assert last_text(harness, CONTACT).startswith("Слот добавлен: 16.09.2026 10:00–12:00")
+    assert last_text(harness, CONTACT).startswith(
+        said("slot-created", when="16.09.2026 10:00–12:00", capacity=3)
+    )
     await harness.press(
         CONTACT, encode(SlotAddAction(verb=SlotAddVerb.SAVE))
     )  # a replay creates nothing
@@ -272,7 +285,14 @@ async def test_a_booked_internship_is_signed_off_by_attendance_and_offers_no_sub
     clock.moment = local(MSK, 2026, 9, 2, 10, 0).astimezone(UTC)  # a day before the start
     await Jobs(harness.app.uow_factory, clock, harness.app.texts).sweep_reminders()
     await harness.deliver()
-    assert last_text(harness, loner).startswith("Напоминание: через 1 день — «Стажировка")
+    assert last_text(harness, loner).startswith(
+        said(
+            "reminder-start-1d",
+            left="1 день",
+            title="Стажировка: АО «Завод»",
+            due="03.09.2026 10:00",
+        )
+    )
     assert buttons(harness, loner) == [encode(PlanAction(verb=PlanVerb.OPEN, task=task_id))]
 
     await harness.press(loner, encode(PlanAction(verb=PlanVerb.OPEN, task=task_id)))
@@ -378,12 +398,16 @@ async def test_on_a_sunday_internships_shows_the_next_seven_days_first(
     clock.moment = local(MSK, 2026, 8, 30, 10, 0).astimezone(UTC)  # a Sunday
     await harness.send(STUDENT, "/internships")
     text = last_text(harness, STUDENT)
-    assert text.startswith("Стажировки и профпробы с 30.08 по 05.09.2026 (направление: все):\n")
+    assert text.startswith(
+        said("int-week-title", first="30.08", last="05.09.2026", direction="все") + "\n"
+    )
     assert "1. АО «Завод» — стажировка\n   03.09.2026 10:00–14:00" in text
     assert "2. Лаборатория «Кванториум» — стажировка\n   03.09.2026 12:00–16:00" in text
     await harness.press(STUDENT, encode(InternshipsAction(verb=InternshipsVerb.SHOW_WEEK, week=1)))
     text = last_text(harness, STUDENT)
-    assert text.startswith("Стажировки и профпробы с 06.09 по 12.09.2026")
+    assert text.startswith(
+        said("int-week-title", first="06.09", last="12.09.2026", direction="все")
+    )
     assert "1. АО «Завод» — профессиональная проба\n   10.09.2026 10:00–12:00" in text
     assert buttons(harness, STUDENT)[1:3] == [
         encode(InternshipsAction(verb=InternshipsVerb.SHOW_WEEK, week=0)),
