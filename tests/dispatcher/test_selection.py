@@ -433,7 +433,10 @@ async def test_a_partial_review_is_shown_as_incomplete_and_does_not_count_in_the
             )
         ),
     )
-    assert "Оценено критериев: 1 из 3" in harness.session.of("EditMessageText")[-1].text
+    assert (
+        said("sel-card-my-partial", scored=1, total=3)
+        in harness.session.of("EditMessageText")[-1].text
+    )
     for code, value in (("presentation", 5), ("motivation", 5), ("interest", 4)):
         await harness.press(
             MENTOR_A,

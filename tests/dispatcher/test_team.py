@@ -245,11 +245,11 @@ async def test_passport_dialogue_saves_each_answer_with_back_and_keep(
     await harness.send(TUTOR, "ok")
     assert texts_to(harness, TUTOR)[-1] == said("passport-answer-short")
     await harness.send(TUTOR, "Чистый воздух")
-    assert texts_to(harness, TUTOR)[-1].startswith("Шаг 2 из 4.")
+    assert texts_to(harness, TUTOR)[-1].startswith(said("passport-ask-tasks", step=2, total=4))
     await harness.press(
         TUTOR, encode(RoadmapAction(verb=RoadmapVerb.PREVIOUS_FIELD, item=world.team_id))
     )
-    assert "Сейчас записано: Чистый воздух" in texts_to(harness, TUTOR)[-1]
+    assert said("passport-current", value="Чистый воздух") in texts_to(harness, TUTOR)[-1]
     await harness.press(
         TUTOR, encode(RoadmapAction(verb=RoadmapVerb.KEEP_FIELD, item=world.team_id))
     )
