@@ -142,7 +142,18 @@ async def test_confirmation_adds_the_ilp_task_reminders_and_calendar_file(
     assert str(event["summary"]) == said("int-task-title-internship", organisation="АО «Завод»")
     assert str(event["location"]) == "АО «Завод», ул. Ленина, 1"
     notice = [m for m in messages if m.chat_id == STUDENT and m.kind == "text"]
-    assert notice[-1].payload["text"].startswith("Ваша запись подтверждена: АО «Завод»")
+    assert (
+        notice[-1]
+        .payload["text"]
+        .startswith(
+            said(
+                "int-confirmed-notice",
+                organisation="АО «Завод»",
+                address="ул. Ленина, 1",
+                when="03.09.2026 10:00–14:00",
+            )
+        )
+    )
 
 
 def test_event_reminders_respect_quiet_hours() -> None:

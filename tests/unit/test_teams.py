@@ -84,7 +84,7 @@ async def test_a_tutor_binds_the_group_and_every_other_member_gets_a_personal_li
     assert sorted(r.chat_id for r in invites) == sorted([MENTOR, STUDENT, STUDENT2])
     assert {r.payload["group_chat_id"] for r in invites} == {GROUP}
     assert invites[0].payload["button"] == said("team-invite-button")
-    assert "чате команды «Альфа»" in invites[0].payload["text"]
+    assert said("team-invite", team="Альфа") in invites[0].payload["text"]
     [welcome] = [r for r in rows if r.chat_id == GROUP]
     assert welcome.payload["text"].startswith(said("team-chat-bound", team="Альфа"))
     assert await chat_states(world) == {
@@ -383,11 +383,8 @@ async def test_the_bot_removed_from_the_group_unbinds_it_and_tells_the_staff_onc
     told = sorted((r.chat_id, r.payload["text"]) for r in await outbox(world))
     assert [chat for chat, _ in told] == [MENTOR, TUTOR]
     assert told[0][1] == told[1][1]
-    assert told[0][1].startswith(
-        "Бота удалили из чата команды «Альфа», поэтому чат больше не привязан к команде. "
-        "Состав команды не изменился.\n"
-    )
-    assert told[0][1].endswith("отправьте в группе: /bind alpha")
+    assert told[0][1].startswith(said("team-bot-removed", team="Альфа", code="alpha"))
+    assert told[0][1].endswith(said("team-bot-removed", team="Альфа", code="alpha"))
     async with world.uow_factory() as uow:
         lost = [a for a in await uow.audit.for_object("team", world.team_id)]
         mentor_id = await world.person_id(MENTOR)
