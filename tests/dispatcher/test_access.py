@@ -105,10 +105,7 @@ async def test_an_expired_invitation_link_is_refused_and_says_whom_to_ask(
     await harness.send(NEWCOMER, f"/start {payload}")
     [refusal] = harness.session.texts_to(NEWCOMER)
     # Made at 07:00 UTC on 1 September: 14:00 in Tomsk, the season's zone.
-    assert refusal == (
-        "Срок действия этой ссылки-приглашения истёк 15.09.2026 14:00. Попросите новую ссылку "
-        "у регионального проектного офиса программы — у того, кто прислал вам эту."
-    )
+    assert refusal == said("invite-expired", expired="15.09.2026 14:00")
     await harness.send(NEWCOMER, "/review")
     assert harness.session.texts_to(NEWCOMER)[-1] == said("sel-review-none")
     async with harness.app.uow_factory() as uow:
@@ -198,10 +195,7 @@ async def test_a_revoked_invitation_no_longer_opens_and_a_double_tap_revokes_onc
     assert len(await _audit(harness, "invitation.revoke")) == 1
 
     await harness.send(NEWCOMER, f"/start {payload}")
-    assert harness.session.texts_to(NEWCOMER) == [
-        "Эта ссылка-приглашение отозвана проектным офисом и больше не действует. Если доступ "
-        "вам нужен, обратитесь в региональный проектный офис программы."
-    ]
+    assert harness.session.texts_to(NEWCOMER) == [said("invite-revoked")]
 
 
 @ON_BOTH_DATABASES  # reaches statements only this test runs on PG

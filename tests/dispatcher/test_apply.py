@@ -299,10 +299,7 @@ async def test_cancel_or_a_lost_cursor_resumes_at_the_first_unanswered_step(
     await harness.send(14, "/cancel")
     assert _last(harness, 14) == said("cancel-done")
     await harness.send(14, "Иванов Пётр")  # left on purpose: not taken as an answer
-    assert _last(harness, 14) == (
-        "У вас есть незаконченная заявка: она ждёт ответа на шаге 8 из 22 («ФИО»). "
-        "Продолжить — /apply."
-    )
+    assert _last(harness, 14) == said("apply-resume-hint", n=8, total=22, label="ФИО")
     assert "full_name" not in await _answers(harness, app)
     await harness.send(14, "/apply")
     assert said("apply-progress", n=8, total=22) in _last(harness, 14)

@@ -205,10 +205,14 @@ async def test_the_site_contact_adds_a_slot_with_back_and_specific_errors(
     await harness.send(CONTACT, "3")
     await harness.press(CONTACT, encode(SlotAddAction(verb=SlotAddVerb.SKIP)))
     await harness.press(CONTACT, encode(SlotAddAction(verb=SlotAddVerb.SKIP)))
-    assert last_text(harness, CONTACT) == (
-        "Проверьте слот:\nПлощадка: АО «Завод»\nВид: стажировка\n"
-        "Время: 16.09.2026 10:00–12:00\nМест: 3\nТребования: —\n"
-        "Направления: направление площадки"
+    assert last_text(harness, CONTACT) == said(
+        "slot-confirm",
+        site="АО «Завод»",
+        kind="стажировка",
+        when="16.09.2026 10:00–12:00",
+        capacity=3,
+        requirements="—",
+        directions="направление площадки",
     )
     await harness.press(CONTACT, encode(SlotAddAction(verb=SlotAddVerb.SAVE)))
     assert last_text(harness, CONTACT).startswith(
@@ -356,9 +360,11 @@ async def test_waitlist_offers_and_their_expiry_wait_for_the_morning_and_count_d
     clock.moment = local(MSK, 2026, 9, 1, 11, 37).astimezone(UTC)
     await harness.press(STUDENT, first_cancel)
     await harness.deliver()
-    assert last_text(harness, STUDENT3) == (
-        "Освободилось место: АО «Завод», 03.09.2026 10:00–14:00. Подтвердите участие до "
-        "02.09.2026 11:37, иначе место получит следующий в листе ожидания."
+    assert last_text(harness, STUDENT3) == said(
+        "int-offer-notice",
+        organisation="АО «Завод»",
+        when="03.09.2026 10:00–14:00",
+        until="02.09.2026 11:37",
     )
 
     # Night: nothing expires, and a seat freed at 23:40 is offered, but only told at 09:00 —
@@ -370,15 +376,16 @@ async def test_waitlist_offers_and_their_expiry_wait_for_the_morning_and_count_d
     clock.moment = local(MSK, 2026, 9, 1, 23, 43).astimezone(UTC)
     await harness.deliver()
     assert harness.session.texts_to(STUDENT4) == [
-        "Свободных мест нет, вы в листе ожидания: АО «Завод», 03.09.2026 10:00–14:00. "
-        "Если место освободится, бот предложит его вам."
+        said("int-booked-waitlisted", organisation="АО «Завод»", when="03.09.2026 10:00–14:00")
     ]
     assert len(harness.session.texts_to(STUDENT3)) == 2  # the waitlist answer and the offer
     clock.moment = local(MSK, 2026, 9, 2, 9, 0).astimezone(UTC)
     await harness.deliver()
-    assert last_text(harness, STUDENT4) == (
-        "Освободилось место: АО «Завод», 03.09.2026 10:00–14:00. Подтвердите участие до "
-        "02.09.2026 21:00, иначе место получит следующий в листе ожидания."
+    assert last_text(harness, STUDENT4) == said(
+        "int-offer-notice",
+        organisation="АО «Завод»",
+        when="03.09.2026 10:00–14:00",
+        until="02.09.2026 21:00",
     )
 
     # The 21:00 deadline passes: its expiry notice waits for the morning too.

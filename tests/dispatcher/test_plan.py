@@ -158,9 +158,8 @@ async def test_tutor_returns_with_a_comment(harness: Harness, world: World) -> N
     await harness.send(TUTOR, "Прикрепите сертификат")
     assert harness.session.texts_to(TUTOR)[-1] == said("plan-returned", title="Курс по экологии")
     await harness.deliver()
-    assert harness.session.texts_to(STUDENT)[-1] == (
-        "Задача «Курс по экологии» возвращена на доработку.\n"
-        "Комментарий тьютора: Прикрепите сертификат"
+    assert harness.session.texts_to(STUDENT)[-1] == said(
+        "plan-returned-notice", title="Курс по экологии", comment="Прикрепите сертификат"
     )
     await harness.press(
         TUTOR, encode(PlanAction(verb=PlanVerb.ASK_RETURN_COMMENT, task=task_id))
@@ -208,15 +207,19 @@ async def test_assign_dialogue_with_errors_and_back(harness: Harness, world: Wor
     await harness.send(TUTOR, "21.09.2026 15:00")
     await harness.press(TUTOR, encode(AssignAction(verb=AssignVerb.SKIP)))
     await harness.press(TUTOR, encode(AssignAction(verb=AssignVerb.SKIP)))
-    assert harness.session.texts_to(TUTOR)[-1] == (
-        "Проверьте задачу:\nКому: Альфа\nВид: Профессиональная проба\n"
-        "Название: «Проба в IT-компании»\nСрок: 21.09.2026 15:00\nСсылка: —\nОписание: —"
+    assert harness.session.texts_to(TUTOR)[-1] == said(
+        "assign-confirm",
+        target="Альфа",
+        kind="Профессиональная проба",
+        title="Проба в IT-компании",
+        due="21.09.2026 15:00",
+        link="—",
+        description="—",
     )
     await harness.press(TUTOR, encode(AssignAction(verb=AssignVerb.CONFIRM)))
     await harness.press(TUTOR, encode(AssignAction(verb=AssignVerb.CONFIRM)))  # a double tap
-    assert harness.session.texts_to(TUTOR)[-1] == (
-        "Готово: задача «Проба в IT-компании» назначена (Альфа), задач создано: 2. "
-        "Напоминания запланированы."
+    assert harness.session.texts_to(TUTOR)[-1] == said(
+        "assign-done", title="Проба в IT-компании", target="Альфа", count=2
     )
     assert harness.session.alerts() == [said("plan-assign-stale")]
     await harness.deliver()

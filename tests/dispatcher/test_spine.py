@@ -39,8 +39,7 @@ async def test_invitation_link_grants_role_once_and_updates_menu(harness: Harnes
     await harness.send(11, f"/start {payload}")
     await harness.send(11, "/start inv_nonsense")
     assert harness.session.texts_to(10) == [
-        "Готово: вам выдана роль «сотрудник регионального проектного офиса». "
-        "Команды в меню обновлены — загляните в /help."
+        said("invite-granted", role="сотрудник регионального проектного офиса")
     ]
     used, unknown = harness.session.texts_to(11)
     assert said("invite-used") in used and said("invite-unknown") in unknown
@@ -81,10 +80,7 @@ async def test_unknown_text_and_forged_button_get_clear_answers(harness: Harness
     await harness.send(10, "привет")
     await harness.press(10, "stage:approve:1")
     assert harness.session.texts_to(10) == [said("fallback-unknown")]
-    assert harness.session.alerts() == [
-        "Эта кнопка повреждена или устарела, её нажатие ничего не изменило. "
-        "Откройте нужный раздел заново — список команд в /help."
-    ]
+    assert harness.session.alerts() == [said("fallback-button-malformed")]
 
 
 @ON_BOTH_DATABASES  # the sender, retraction and erasure paths on PG

@@ -163,10 +163,11 @@ async def test_bind_without_rights_says_what_is_missing_then_binds_and_sends_lin
     harness.session.answers["GetChatMember"] = ChatMemberMember(user=bot)
     await harness.feed(group_message(TUTOR, "/bind alpha"))
     assert texts_to(harness, GROUP) == [
-        "Бот не может привязать чат: не хватает прав — бот не администратор группы, "
-        "«Пригласительные ссылки» (приглашать участников), «Блокировка участников» "
-        "(удалять участников). Откройте настройки группы → Администраторы → бот, включите "
-        "эти права и отправьте команду ещё раз."
+        said(
+            "team-chat-rights",
+            missing="бот не администратор группы, «Пригласительные ссылки» (приглашать "
+            "участников), «Блокировка участников» (удалять участников)",
+        )
     ]
     assert await team_chat_id(world) is None
     del harness.session.answers["GetChatMember"]
@@ -335,8 +336,11 @@ async def test_the_bot_demoted_in_or_removed_from_the_group(harness: Harness, wo
     for staff in (MENTOR, TUTOR):
         [notice] = [t for t in texts_to(harness, staff) if "не хватает прав" in t]
         assert notice.startswith(
-            "У бота в чате команды «Альфа» не хватает прав — «Пригласительные ссылки» "
-            "(приглашать участников)."
+            said(
+                "team-bot-rights-lost",
+                team="Альфа",
+                missing="«Пригласительные ссылки» (приглашать участников)",
+            )
         )
     assert not any("не хватает прав" in t for t in texts_to(harness, STUDENT))
     assert await team_chat_id(world) == GROUP

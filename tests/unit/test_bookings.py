@@ -89,9 +89,12 @@ async def test_a_full_slot_waitlists_and_deciders_get_buttons(world: BookingWorl
         BookingAction(verb=BookingVerb.CONFIRM, booking=first.id),
         BookingAction(verb=BookingVerb.DECLINE, booking=first.id),
     ]
-    assert notices[0].payload["text"] == (
-        "Новая запись: Участник №3 — стажировка в «АО «Завод»», 03.09.2026 10:00–14:00. "
-        "Подтвердите или отклоните."
+    assert notices[0].payload["text"] == said(
+        "int-request-notice",
+        student="Участник №3",
+        kind="стажировка",
+        organisation="АО «Завод»",
+        when="03.09.2026 10:00–14:00",
     )
     with pytest.raises(Conflict) as again:
         await act(world, STUDENT, "book", world.slot_id)
@@ -190,9 +193,11 @@ async def test_cancellation_offers_the_seat_and_an_unanswered_offer_passes_on(
     assert offered.offer_expires_at == local(MSK, 2026, 9, 2, 10, 0)
     assert (await slot(world, world.slot_id)).seats_taken == 2  # held for the offered one
     [offer] = [m for m in await outbox(world) if m.chat_id == STUDENT3]
-    assert offer.payload["text"] == (
-        "Освободилось место: АО «Завод», 03.09.2026 10:00–14:00. Подтвердите участие до "
-        "02.09.2026 10:00, иначе место получит следующий в листе ожидания."
+    assert offer.payload["text"] == said(
+        "int-offer-notice",
+        organisation="АО «Завод»",
+        when="03.09.2026 10:00–14:00",
+        until="02.09.2026 10:00",
     )
     assert [build(b["action"], b["args"]).verb for b in offer.payload["buttons"][0]] == [
         BookingVerb.ACCEPT_OFFER,
@@ -266,9 +271,8 @@ async def test_an_overlapping_booking_is_refused_naming_the_other_slot(
     await act(world, STUDENT, "book", world.slot_id)
     with pytest.raises(Conflict) as clash:
         await act(world, STUDENT, "book", world.lab_slot_id)
-    assert message(clash.value) == (
-        "У вас уже есть запись на это время: АО «Завод», 03.09.2026 10:00–14:00. "
-        "Отмените её в /bookings, чтобы записаться сюда."
+    assert message(clash.value) == said(
+        "int-overlap", organisation="АО «Завод»", when="03.09.2026 10:00–14:00"
     )
     assert (await slot(world, world.lab_slot_id)).seats_taken == 0
     # Another day is fine, and so is the same time for another student.

@@ -29,7 +29,7 @@ from storage.models import OutgoingMessage, Season, Site
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 from tests.applicants import EXAMPLE
 from tests.databases import ON_BOTH_DATABASES
-from tests.texts import opening
+from tests.texts import opening, said
 
 TEXTS = Texts()
 
@@ -158,9 +158,8 @@ async def test_an_invitation_expires_after_its_seasons_valid_days(
     with pytest.raises(InvitationExpired) as caught:
         await _redeem(uow_factory, clock, 1002, late)
     # When, in the season's zone (Asia/Tomsk), and whom to ask.
-    assert TEXTS.get(caught.value.key, **caught.value.args_for_text) == (
-        "Срок действия этой ссылки-приглашения истёк 04.09.2026 14:00. Попросите новую ссылку "
-        "у регионального проектного офиса программы — у того, кто прислал вам эту."
+    assert TEXTS.get(caught.value.key, **caught.value.args_for_text) == said(
+        "invite-expired", expired="04.09.2026 14:00"
     )
 
 

@@ -374,8 +374,12 @@ async def test_deadline_reminders_state_the_time_left_when_they_are_sent(world: 
     assert await sent_at(2026, 9, 7, 9, 0) == [
         (
             STUDENT,
-            "Напоминание: задачу «Курс по Python» нужно сдать через 2 дня 23 часа.\n"
-            "Срок — 10.09.2026 08:00.",
+            said(
+                "reminder-before",
+                title="Курс по Python",
+                left="2 дня 23 часа",
+                due="10.09.2026 08:00",
+            ),
         )
     ]
     # The bot was down from before the «1 day» reminder until after the deadline: that one
@@ -383,8 +387,7 @@ async def test_deadline_reminders_state_the_time_left_when_they_are_sent(world: 
     assert await sent_at(2026, 9, 10, 10, 0) == [
         (
             STUDENT,
-            "Срок задачи «Курс по Python» прошёл (10.09.2026 08:00). "
-            "Сдайте её, как только сможете.",
+            said("reminder-overdue", title="Курс по Python", due="10.09.2026 08:00"),
         )
     ]
     assert ("before_1d", ReminderStatus.CANCELLED) in [
@@ -399,8 +402,12 @@ async def test_deadline_reminders_state_the_time_left_when_they_are_sent(world: 
         ),
         (
             STUDENT,
-            "Задача «Курс по Python» просрочена на 2 дня 1 час (срок был 10.09.2026 08:00). "
-            "Если нужна помощь — напишите тьютору.",
+            said(
+                "reminder-escalation",
+                title="Курс по Python",
+                late="2 дня 1 час",
+                due="10.09.2026 08:00",
+            ),
         ),
     ]
 

@@ -108,13 +108,11 @@ async def test_passport_submitted_returned_resubmitted_approved(world: World) ->
     assert sorted(await sent(world)) == [
         (
             GROUP,
-            "Паспорт проекта команды «Альфа» возвращён на доработку.\n"
-            "Комментарий наставника: Уточните задачи",
+            said("passport-returned-chat", team="Альфа", comment="Уточните задачи"),
         ),
         (
             TUTOR,
-            "Наставник вернул паспорт проекта команды «Альфа» на доработку.\n"
-            "Комментарий: Уточните задачи",
+            said("passport-returned-notice", team="Альфа", comment="Уточните задачи"),
         ),
     ]
     async with world.uow_factory() as uow:
@@ -196,8 +194,12 @@ async def test_a_stage_goes_through_review_with_dates_in_the_season_zone(world: 
         ),
         (
             TUTOR,
-            "Наставник вернул этап «Сбор данных» команды «Альфа» на доработку.\n"
-            "Комментарий: Мало точек замера\nИсправьте и сдайте этап снова.",
+            said(
+                "roadmap-returned-notice",
+                title="Сбор данных",
+                team="Альфа",
+                comment="Мало точек замера",
+            ),
         ),
     ]
     async with world.uow_factory() as uow:
