@@ -22,6 +22,7 @@ from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness
 from tests.example_season import import_example
 from tests.selection_world import MENTOR_A, OFFICE, build_world
+from tests.texts import opening, said
 
 SETTINGS_ADMIN = 777
 NEWCOMER = 4242
@@ -104,14 +105,9 @@ async def test_an_expired_invitation_link_is_refused_and_says_whom_to_ask(
     await harness.send(NEWCOMER, f"/start {payload}")
     [refusal] = harness.session.texts_to(NEWCOMER)
     # Made at 07:00 UTC on 1 September: 14:00 in Tomsk, the season's zone.
-    assert refusal == (
-        "Срок действия этой ссылки-приглашения истёк 15.09.2026 14:00. Попросите новую ссылку "
-        "у регионального проектного офиса программы — у того, кто прислал вам эту."
-    )
+    assert refusal == said("invite-expired", expired="15.09.2026 14:00")
     await harness.send(NEWCOMER, "/review")
-    assert harness.session.texts_to(NEWCOMER)[-1] == (
-        "У вас нет проектных идей с заявками на проверку."
-    )
+    assert harness.session.texts_to(NEWCOMER)[-1] == said("sel-review-none")
     async with harness.app.uow_factory() as uow:
         person = await uow.people.by_tg_id(NEWCOMER)
         assert person is not None and await uow.people.roles_of(person.id) == set()
@@ -144,14 +140,14 @@ async def test_the_office_lists_open_invitations_and_staff_roles(
     await harness.send(SETTINGS_ADMIN, "/access")
     first = _last_sent(harness, SETTINGS_ADMIN)
     # The 9 idea links nobody opened and the office link; office 7009 and 777, three mentors.
-    assert "Неиспользованных ссылок-приглашений: 10. Сотрудников с ролями: 5." in first.text
-    assert "Страница 1 из 2." in first.text
+    assert said("access-summary", invitations=10, grants=5) in first.text
+    assert said("access-page", page=1, pages=2) in first.text
     assert "Мониторинг торфяных пожаров" not in first.text  # opened by mentor A
     assert "1. наставник, идея «Безбарьерный маршрут» — действует до 15.09.2026 14:00" in (
         first.text
     )
     buttons = _buttons(first.reply_markup)
-    assert sum(text.startswith("✖") for text in buttons) == 8 and "Дальше ▶" in buttons
+    assert sum(text.startswith("✖") for text in buttons) == 8 and said("access-btn-next") in buttons
 
     await harness.press(SETTINGS_ADMIN, buttons["Дальше ▶"])
     second = _last_edit(harness)
@@ -169,8 +165,8 @@ async def test_the_office_lists_open_invitations_and_staff_roles(
     revoke = [text for text in _buttons(second.reply_markup) if text.startswith("✖")]
     # Two links, office 7009 and the three mentors; not the admin from the settings.
     assert revoke == [
-        "✖ 9. Ссылка: наставник",
-        "✖ 10. Ссылка: сотрудник регионального…",
+        said("access-btn-revoke-invitation", n=9, role="наставник"),
+        said("access-btn-revoke-invitation", n=10, role="сотрудник регионального…"),
         "✖ 11. 7009: сотрудник регионального…",
         "✖ 13. Наставник 7001: наставник",
         "✖ 14. Наставник 7002: наставник",
@@ -194,15 +190,12 @@ async def test_a_revoked_invitation_no_longer_opens_and_a_double_tap_revokes_onc
     await harness.press(SETTINGS_ADMIN, yes)
     await harness.press(SETTINGS_ADMIN, yes)  # a double tap
     answers = [a.text for a in harness.session.of("AnswerCallbackQuery")][-2:]
-    assert answers == ["Ссылка отозвана.", "Это уже отозвано."]
+    assert answers == [said("access-invitation-revoked"), said("access-already-revoked")]
     assert "Неиспользованных ссылок-приглашений: 0." in _last_edit(harness).text
     assert len(await _audit(harness, "invitation.revoke")) == 1
 
     await harness.send(NEWCOMER, f"/start {payload}")
-    assert harness.session.texts_to(NEWCOMER) == [
-        "Эта ссылка-приглашение отозвана проектным офисом и больше не действует. Если доступ "
-        "вам нужен, обратитесь в региональный проектный офис программы."
-    ]
+    assert harness.session.texts_to(NEWCOMER) == [said("invite-revoked")]
 
 
 @ON_BOTH_DATABASES  # reaches statements only this test runs on PG
@@ -211,32 +204,37 @@ async def test_a_revoked_role_is_gone_at_once_and_leaves_the_menu(
 ) -> None:
     await build_world(harness.app.uow_factory, clock)
     await harness.send(MENTOR_A, "/review")
-    assert harness.session.texts_to(MENTOR_A)[-1].startswith("Заявки на проверку")
+    assert harness.session.texts_to(MENTOR_A)[-1].startswith(opening("sel-review-title"))
     grant_id = await _mentor_grant_id(harness, MENTOR_A)
 
     await harness.press(
         OFFICE, encode(AccessAction(verb=AccessVerb.ASK_REVOKE_ROLE, item=grant_id))
     )
     confirm = _last_edit(harness)
-    assert confirm.text.startswith("Отозвать роль «наставник», набор tomsk-2026 у Наставник 7001?")
+    assert confirm.text.startswith(
+        said(
+            "access-confirm-grant",
+            role="наставник",
+            season=", набор tomsk-2026",
+            name="Наставник 7001",
+        )
+    )
     yes = _buttons(confirm.reply_markup)["Да, отозвать роль"]
     await harness.press(OFFICE, yes)
     await harness.press(OFFICE, yes)  # a double tap
     answers = [a.text for a in harness.session.of("AnswerCallbackQuery")][-2:]
-    assert answers == ["Роль отозвана.", "Это уже отозвано."]
+    assert answers == [said("access-role-revoked"), said("access-already-revoked")]
     [audit] = await _audit(harness, "role.revoke")
     assert audit.details["role"] == "mentor"
 
     # The very next update of the former mentor no longer carries the role.
     await harness.send(MENTOR_A, "/review")
-    assert harness.session.texts_to(MENTOR_A)[-1] == (
-        "У вас нет проектных идей с заявками на проверку."
-    )
+    assert harness.session.texts_to(MENTOR_A)[-1] == said("sel-review-none")
     await harness.deliver()
     [menu] = [m for m in harness.session.of("SetMyCommands") if m.scope.chat_id == MENTOR_A]
     assert "review" not in [c.command for c in menu.commands]
     assert harness.session.texts_to(MENTOR_A)[-1].startswith(
-        "Проектный офис отозвал вашу роль «наставник»."
+        said("access-your-role-revoked", role="наставник")
     )
 
 
@@ -278,7 +276,7 @@ async def test_presses_the_office_may_not_make_are_refused_and_change_nothing(
     own, own_confirmed, settings = harness.session.alerts()[3:]
     refusal = "Свою роль проектного офиса отозвать нельзя: попросите об этом другого сотрудника"
     assert own == own_confirmed == refusal + " офиса."
-    assert settings.startswith("Эта роль офиса назначена в настройках бота (OFFICE_ADMIN_IDS)")
+    assert settings.startswith(said("access-role-from-settings"))
     assert await _audit(harness, "role.revoke") == []
     assert await _audit(harness, "invitation.revoke") == []
     [granted] = await _audit(harness, "role.grant")  # the settings admin's, when they wrote

@@ -33,6 +33,7 @@ from tests.applicants import (
 from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness, user
 from tests.example_season import import_example
+from tests.texts import fragment, opening, said
 
 _ids = iter(range(10_000_000, 20_000_000))
 
@@ -88,10 +89,10 @@ def _lose_the_cursor(harness: Harness) -> None:
 
 async def test_student_fills_edits_from_review_and_submits(harness: Harness) -> None:
     await harness.send(10, "/start")
-    assert ("📝 Подать заявку", cd(ApplyVerb.OPEN)) in _buttons(harness, 10)
+    assert (said("apply-btn-apply"), cd(ApplyVerb.OPEN)) in _buttons(harness, 10)
     app = await fill_to_review(harness, 10)
     review = _last(harness, 10)
-    assert review.startswith("Проверьте заявку перед отправкой.")
+    assert review.startswith(said("apply-review-title", status="draft"))
     assert "ФИО: Иванов Пётр Алексеевич" in review and "Класс / курс: 7 класс" in review
     assert "Проектные идеи: 1. Школьный наноспутник; 2. Мониторинг торфяных пожаров" in review
     assert ("✏️ Учебное заведение", cd(ApplyVerb.EDIT_FROM_REVIEW, app, "institution")) in _buttons(
@@ -100,15 +101,21 @@ async def test_student_fills_edits_from_review_and_submits(harness: Harness) -> 
 
     await harness.press(10, cd(ApplyVerb.EDIT_FROM_REVIEW, app, "institution"))
     step = _last(harness, 10)
-    assert "Шаг 11 из 22" in step and "Сейчас указано: МАОУ СОШ № 32 г. Томска" in step
+    assert (
+        said("apply-progress", n=11, total=22) in step
+        and said("apply-current", value="МАОУ СОШ № 32 г. Томска") in step
+    )
     await harness.send(10, "Лицей № 7 г. Томска")
     review = _last(harness, 10)
     assert (
-        review.startswith("Проверьте заявку") and "Учебное заведение: Лицей № 7 г. Томска" in review
+        review.startswith(said("apply-review-title", status="draft"))
+        and "Учебное заведение: Лицей № 7 г. Томска" in review
     )
 
     await harness.press(10, cd(ApplyVerb.SUBMIT, app))
-    assert _last(harness, 10).startswith("Заявка отправлена! Её номер — TOMSK-2026-00001.")
+    assert _last(harness, 10).startswith(
+        said("apply-submitted", number="TOMSK-2026-00001", closes="20.12.2026 23:59")
+    )
     await harness.press(10, cd(ApplyVerb.SUBMIT, app))  # a double tap changes nothing
     await harness.send(10, "/status")
     assert "Заявка № TOMSK-2026-00001 отправлена" in _last(harness, 10)
@@ -124,24 +131,26 @@ async def test_bad_inputs_are_answered_and_the_step_repeated(harness: Harness) -
         is_animated=False, is_video=False,
     )  # fmt: skip
     await harness.feed(_message(11, sticker=sticker))
-    assert _last(harness, 11).startswith("Стикер не подходит как ответ на этот вопрос.")
-    assert "Шаг 7 из 22" in _last(harness, 11) and "ДД.ММ.ГГГГ" in _last(harness, 11)
+    assert _last(harness, 11).startswith(said("apply-bad-sticker"))
+    assert said("apply-progress", n=7, total=22) in _last(harness, 11) and "ДД.ММ.ГГГГ" in _last(
+        harness, 11
+    )
     await harness.feed(
         _message(11, photo=[PhotoSize(file_id="P", file_unique_id="p", width=10, height=10)])
     )
-    assert _last(harness, 11).startswith("Здесь нужен не файл и не медиа.")
+    assert _last(harness, 11).startswith(said("apply-bad-media"))
     await harness.send(11, "/foo")
-    assert _last(harness, 11).startswith("Команда /foo сейчас не выполняется")
+    assert _last(harness, 11).startswith(said("apply-bad-command", command="/foo"))
     await harness.send(11, "2013-01-15")
-    assert _last(harness, 11).startswith("Не получилось разобрать дату. Введите её так: 01.09.2011")
+    assert _last(harness, 11).startswith(said("apply-bad-date"))
     await harness.send(11, "15.01.2013")
     await harness.send(11, "Петя")
-    assert _last(harness, 11).startswith("Введите фамилию, имя и отчество")
+    assert _last(harness, 11).startswith(said("apply-bad-name"))
     await harness.send(11, "Иванов Пётр")
     await harness.send(11, "Москва")
-    assert "начинается с «Москва»" in _last(harness, 11)
+    assert said("apply-muni-none", typed="Москва") in _last(harness, 11)
     await harness.send(11, "том")
-    assert _last(harness, 11).startswith("Выберите ваш муниципалитет из найденного:")
+    assert _last(harness, 11).startswith(said("apply-muni-pick"))
     assert [text for text, _ in _buttons(harness, 11)][:2] == ["Томск", "Томский район"]
     await harness.press(
         11,
@@ -150,35 +159,33 @@ async def test_bad_inputs_are_answered_and_the_step_repeated(harness: Harness) -
     await harness.send(11, "колледж")  # a typed label works like the button
     await harness.send(11, "Томский политехнический техникум")
     await harness.send(11, "9")
-    assert _last(harness, 11).startswith("Введите номер курса числом от 1 до 4")
+    assert _last(harness, 11).startswith(said("apply-bad-grade", kind="college", low=1, high=4))
     await harness.send(11, "2")
     # Phone: someone else's contact is refused; one's own is stored as +7…
     await harness.feed(
         _message(11, contact=Contact(phone_number="+79990001122", first_name="Х", user_id=999))
     )
-    assert _last(harness, 11).startswith("Это чужой контакт.")
+    assert _last(harness, 11).startswith(said("apply-contact-not-own"))
     await harness.send(11, "12345")
-    assert _last(harness, 11).startswith(
-        "Номер не распознан. Введите российский номер, например +7 900 123-45-67"
-    )
+    assert _last(harness, 11).startswith(said("apply-bad-phone"))
     await harness.feed(
         _message(11, contact=Contact(phone_number="79990001122", first_name="П", user_id=11))
     )
     removal = harness.session.of("SendMessage")[-2]
-    assert removal.text == "Телефон сохранён: +79990001122"
+    assert removal.text == said("apply-phone-saved", phone="+79990001122")
     assert removal.reply_markup is not None and removal.reply_markup.remove_keyboard
     await harness.send(11, "not-an-email")
-    assert _last(harness, 11).startswith("Адрес почты не распознан")
+    assert _last(harness, 11).startswith(said("apply-bad-email"))
     await harness.press(11, cd(ApplyVerb.SKIP, app, "email"))
     await harness.send(11, "https://leader-id.ru/events/5")
-    assert _last(harness, 11).startswith("Укажите номер профиля Leader-ID")
+    assert _last(harness, 11).startswith(said("apply-bad-leader-id"))
     await harness.send(11, "https://leader-id.ru/users/424242")
     await harness.press(11, cd(ApplyVerb.SKIP, app, "meo"))
     await harness.send(11, "Коротко о себе")
-    assert _last(harness, 11).startswith("Слишком коротко: 14 из минимум 50 символов.")
+    assert _last(harness, 11).startswith(said("apply-text-too-short", length=14, low=50))
     await harness.send(11, ABOUT)
     await harness.feed(_message(11, sticker=sticker))
-    assert _last(harness, 11).startswith("Стикер не подходит")
+    assert _last(harness, 11).startswith(said("apply-bad-sticker"))
     await harness.feed(
         _message(
             11,
@@ -192,7 +199,7 @@ async def test_bad_inputs_are_answered_and_the_step_repeated(harness: Harness) -
             },
         )
     )
-    assert _last(harness, 11).startswith("Файл слишком большой: 300 МБ, а можно не больше 50 МБ.")
+    assert _last(harness, 11).startswith(said("apply-media-too-big", size=300, limit=50))
     await harness.feed(
         _message(
             11,
@@ -216,26 +223,31 @@ async def test_bad_inputs_are_answered_and_the_step_repeated(harness: Harness) -
         "N",
         30,
     )
-    assert "Шаг 19 из 22" in _last(harness, 11)
+    assert said("apply-progress", n=19, total=22) in _last(harness, 11)
 
 
 async def test_back_keep_and_skip(harness: Harness) -> None:
     app = await start_application(harness, 12, role="tutor")
-    assert "Шаг 3 из 17" in _last(harness, 12)
+    assert said("apply-progress", n=3, total=17) in _last(harness, 12)
     # Back from the birth date steps over the given consent to the role.
     await harness.press(12, cd(ApplyVerb.BACK, app, "birth_date"))
-    assert "Шаг 1 из 17" in _last(harness, 12) and "Сейчас указано: тьютор" in _last(harness, 12)
+    assert said("apply-progress", n=1, total=17) in _last(harness, 12) and said(
+        "apply-current", value="тьютор"
+    ) in _last(harness, 12)
     await harness.press(12, cd(ApplyVerb.KEEP, app, "role"))
-    assert "Шаг 3 из 17" in _last(harness, 12)
+    assert said("apply-progress", n=3, total=17) in _last(harness, 12)
     await harness.send(12, "01.02.2004")
     await harness.send(12, "Сидорова Анна Игоревна")
     await harness.press(12, cd(ApplyVerb.BACK, app, "municipality"))
     back = _last(harness, 12)
-    assert "Шаг 4 из 17" in back and "Сейчас указано: Сидорова Анна Игоревна" in back
+    assert (
+        said("apply-progress", n=4, total=17) in back
+        and said("apply-current", value="Сидорова Анна Игоревна") in back
+    )
     await harness.press(12, cd(ApplyVerb.KEEP, app, "full_name"))
-    assert "Шаг 5 из 17" in _last(harness, 12)
+    assert said("apply-progress", n=5, total=17) in _last(harness, 12)
     await harness.press(12, cd(ApplyVerb.SKIP, app, "municipality"))  # not optional: refused
-    assert harness.session.alerts()[-1].startswith("Этот шаг сейчас недоступен")
+    assert harness.session.alerts()[-1].startswith(said("apply-step-unavailable"))
     assert (await _answers(harness, app)).keys() == {"role", "consent", "birth_date", "full_name"}
 
 
@@ -252,23 +264,26 @@ async def test_ideas_are_ranked_one_to_three_in_order(harness: Harness) -> None:
             await uow.applications.save_answer(app, step, value, datetime.now(UTC))
         await uow.commit()
     await harness.send(13, "/apply")
-    assert "Шаг 17 из 17" in _last(harness, 13) and "Страница 1 из 3" in _last(harness, 13)
+    assert said("apply-progress", n=17, total=17) in _last(
+        harness, 13
+    ) and "Страница 1 из 3" in _last(harness, 13)
     await harness.send(13, "Мне нравятся все")
-    assert _last(harness, 13).startswith("Идеи выбираются кнопками под списком")
+    assert _last(harness, 13).startswith(said("apply-ideas-use-buttons"))
     a, b, c, d = await idea_ids(harness, "milk-trace", "river-clean", "med-ai", "yard-lab")
     await harness.press(13, cd(ApplyVerb.IDEAS_PAGE, app, page=2))
     edited = harness.session.of("EditMessageText")[-1]
     assert "Страница 3 из 3" in edited.text and "Молоко с историей" in edited.text
     for idea in (a, b, c, d):
         await harness.press(13, cd(ApplyVerb.TOGGLE_IDEA, app, item=idea, page=2))
-    assert harness.session.alerts()[-1].startswith("Можно выбрать не больше 3 идей.")
+    assert harness.session.alerts()[-1].startswith(said("apply-ideas-max", max=3))
     await harness.press(13, cd(ApplyVerb.TOGGLE_IDEA, app, item=b, page=2))  # unpick the second
     await harness.press(13, cd(ApplyVerb.TOGGLE_IDEA, app, item=d, page=2))
-    assert "Ваш выбор: 1. Молоко с историей; 2. Помощник для сельского фельдшера; 3. Двор" in (
-        harness.session.of("EditMessageText")[-1].text
-    )
+    assert said(
+        "apply-ideas-picked",
+        list="1. Молоко с историей; 2. Помощник для сельского фельдшера; 3. Двор",
+    ) in (harness.session.of("EditMessageText")[-1].text)
     await harness.press(13, cd(ApplyVerb.IDEAS_DONE, app))
-    assert _last(harness, 13).startswith("Проверьте заявку перед отправкой.")
+    assert _last(harness, 13).startswith(said("apply-review-title", status="draft"))
     async with harness.app.uow_factory() as uow:
         ranked = list(await uow.session.execute(
             select(IdeaPreference.rank, IdeaPreference.idea_id).order_by(IdeaPreference.rank)
@@ -282,22 +297,19 @@ async def test_cancel_or_a_lost_cursor_resumes_at_the_first_unanswered_step(
     app = await start_application(harness, 14)
     await harness.send(14, "15.01.2013")
     await harness.send(14, "/cancel")
-    assert _last(harness, 14) == "Действие отменено. Всё, что вы уже ввели, сохранено."
+    assert _last(harness, 14) == said("cancel-done")
     await harness.send(14, "Иванов Пётр")  # left on purpose: not taken as an answer
-    assert _last(harness, 14) == (
-        "У вас есть незаконченная заявка: она ждёт ответа на шаге 8 из 22 («ФИО»). "
-        "Продолжить — /apply."
-    )
+    assert _last(harness, 14) == said("apply-resume-hint", n=8, total=22, label="ФИО")
     assert "full_name" not in await _answers(harness, app)
     await harness.send(14, "/apply")
-    assert "Шаг 8 из 22" in _last(harness, 14)
+    assert said("apply-progress", n=8, total=22) in _last(harness, 14)
     # A new process with an empty in-memory FSM: /apply opens the same application.
     restarted = build_harness(db_url, clock, bot_token, throttle_rate_per_second=10_000)
     try:
         await restarted.send(14, "/apply")
-        assert "Шаг 8 из 22" in restarted.session.texts_to(14)[-1]
+        assert said("apply-progress", n=8, total=22) in restarted.session.texts_to(14)[-1]
         await restarted.send(14, "Иванов Пётр")
-        assert "Шаг 9 из 22" in restarted.session.texts_to(14)[-1]
+        assert said("apply-progress", n=9, total=22) in restarted.session.texts_to(14)[-1]
     finally:
         await restarted.app.engine.dispose()
     application = await application_of(harness, 14)
@@ -309,33 +321,44 @@ async def test_status_withdraw_and_privacy(harness: Harness) -> None:
     await harness.send(15, "/status")
     assert "Заявки у вас пока нет" in _last(harness, 15)
     await harness.send(15, "/privacy")
-    assert _last(harness, 15).startswith("Действующих согласий на обработку персональных данных")
+    assert _last(harness, 15).startswith(said("apply-privacy-none"))
     app = await fill_to_review(harness, 15, birth="15.01.2011", age_group="teen")
     await harness.press(15, cd(ApplyVerb.SUBMIT, app))
     await harness.send(15, "/status")
-    assert ("Отозвать заявку", cd(ApplyVerb.ASK_WITHDRAW, app)) in _buttons(harness, 15)
+    assert (said("apply-btn-withdraw"), cd(ApplyVerb.ASK_WITHDRAW, app)) in _buttons(harness, 15)
     await harness.press(15, cd(ApplyVerb.ASK_WITHDRAW, app))
     await harness.press(15, cd(ApplyVerb.WITHDRAW, app))
-    assert _last(harness, 15).startswith("Заявка отозвана.")
+    assert _last(harness, 15).startswith(said("apply-withdrawn"))
     await harness.send(15, "/privacy")
     privacy = _last(harness, 15)
-    assert "• ваше согласие, редакция 2026.1, 01.09.2026 14:00" in privacy
-    assert "• согласие законного представителя, редакция 2026.1" in privacy
+    assert (
+        said("apply-privacy-consent", kind="applicant", version="2026.1", when="01.09.2026 14:00")
+        in privacy
+    )
+    assert (
+        said(
+            "apply-privacy-consent",
+            kind="representative",
+            version="2026.1",
+            when="01.09.2026 14:00",
+        )
+        in privacy
+    )
     await harness.press(15, cd(ApplyVerb.ASK_WITHDRAW_CONSENT))
     await harness.press(15, cd(ApplyVerb.WITHDRAW_CONSENT))
-    assert _last(harness, 15).startswith("Согласие отозвано, заявка отозвана, ваши данные удалены.")
+    assert _last(harness, 15).startswith(said("apply-privacy-done"))
     async with harness.app.uow_factory() as uow:
         person = await uow.session.scalar(select(Person).where(Person.tg_id == 15))
         answers = list(await uow.session.scalars(select(Answer)))
     assert person is not None and person.full_name is None and answers == []
     await harness.send(15, "/privacy")
-    assert _last(harness, 15).startswith("Действующих согласий на обработку персональных данных")
+    assert _last(harness, 15).startswith(opening("apply-privacy-withdrawn"))
 
 
 async def test_someone_elses_buttons_are_refused(harness: Harness) -> None:
     app = await start_application(harness, 16, role="tutor")
     await harness.press(17, cd(ApplyVerb.CHOOSE, app, "role", "student"))
-    assert harness.session.alerts() == ["Недостаточно прав для этого действия."]
+    assert harness.session.alerts() == [said("error-not-allowed")]
 
 
 async def test_logs_carry_no_personal_data(
@@ -361,18 +384,20 @@ async def test_phone_step_reply_keyboard_back_and_keep(harness: Harness) -> None
     app = await fill_to_review(harness, 19)
     await harness.press(19, cd(ApplyVerb.EDIT_FROM_REVIEW, app, "phone"))
     prompt = harness.session.of("SendMessage")[-1]
-    assert "Сейчас указано: +79135554433" in prompt.text
+    assert said("apply-current", value="+79135554433") in prompt.text
     assert [[b.text for b in row] for row in prompt.reply_markup.keyboard] == [
-        ["📱 Отправить мой номер"],
-        ["Оставить как есть ➡️"],
-        ["⬅️ Назад"],
+        [said("apply-btn-share-contact")],
+        [said("apply-btn-keep")],
+        [said("apply-btn-back")],
     ]
     await harness.send(19, "Оставить как есть ➡️")
     closing, review = harness.session.of("SendMessage")[-2:]
-    assert closing.reply_markup.remove_keyboard and review.text.startswith("Проверьте заявку")
+    assert closing.reply_markup.remove_keyboard and review.text.startswith(
+        said("apply-review-title", status="draft")
+    )
     await harness.press(19, cd(ApplyVerb.EDIT_FROM_REVIEW, app, "phone"))
     await harness.send(19, "⬅️ Назад")
-    assert _last(harness, 19).startswith("Проверьте заявку")
+    assert _last(harness, 19).startswith(said("apply-review-title", status="draft"))
     assert (await _answers(harness, app))["phone"] == "+79135554433"
 
 
@@ -385,29 +410,35 @@ async def test_a_student_of_eighteen_is_refused_at_the_age_group_with_the_way_fo
     app = application.id
     await harness.press(30, cd(ApplyVerb.CHOOSE, app, "role", "student"))
     asked = _last(harness, 30)
-    assert "Шаг 2 из 23" in asked and "Сколько вам полных лет?" in asked
+    assert (
+        said("apply-progress", n=2, total=23) in asked and fragment("apply-step-age_group") in asked
+    )
     assert [text for text, _ in _buttons(harness, 30)][:3] == [
-        "младше 14 лет",
-        "от 14 до 17 лет",
-        "18 лет и старше",
+        said("apply-choice-age_group-child", under=14),
+        said("apply-choice-age_group-teen", under=14, top=17),
+        said("apply-choice-age_group-adult", adult=18),
     ]
     await harness.press(30, cd(ApplyVerb.CHOOSE, app, "age_group", "adult"))
     refusal = _last(harness, 30)
-    assert refusal.startswith(
-        "К сожалению, обучающиеся участвуют в программе в возрасте от 13 до 17 лет"
+    assert refusal.startswith(said("apply-age-group-refused", role="student", low=13, high=17))
+    assert (said("apply-btn-change-role"), cd(ApplyVerb.CHANGE_PATH, app, "role")) in _buttons(
+        harness, 30
     )
-    assert ("Изменить роль", cd(ApplyVerb.CHANGE_PATH, app, "role")) in _buttons(harness, 30)
-    assert ("🔄 Начать заново", cd(ApplyVerb.ASK_RESTART, app)) in _buttons(harness, 30)
-    assert ("⬅️ Назад", cd(ApplyVerb.BACK, app, "age_group")) in _buttons(harness, 30)
+    assert (said("apply-btn-restart"), cd(ApplyVerb.ASK_RESTART, app)) in _buttons(harness, 30)
+    assert (said("apply-btn-back"), cd(ApplyVerb.BACK, app, "age_group")) in _buttons(harness, 30)
     assert await _answers(harness, app) == {"role": "student"}  # the refused group is not kept
 
     await harness.press(30, cd(ApplyVerb.CHANGE_PATH, app, "role"))
-    assert "Шаг 1 из 23" in _last(harness, 30) and "Кем вы хотите участвовать" in _last(harness, 30)
+    assert said("apply-progress", n=1, total=23) in _last(harness, 30) and said(
+        "apply-step-role"
+    ) in _last(harness, 30)
     await harness.press(30, cd(ApplyVerb.CHOOSE, app, "role", "tutor"))
-    assert "Шаг 2 из 17" in _last(harness, 30) and "Согласие на обработку" in _last(harness, 30)
+    assert said("apply-progress", n=2, total=17) in _last(harness, 30) and opening(
+        "apply-step-consent"
+    ) in _last(harness, 30)
     await harness.press(30, cd(ApplyVerb.CONFIRM, app, "consent"))
     await harness.send(30, "01.01.2007")
-    assert "Шаг 4 из 17" in _last(harness, 30)  # nineteen: a tutor
+    assert said("apply-progress", n=4, total=17) in _last(harness, 30)  # nineteen: a tutor
     assert (await _answers(harness, app)).keys() == {"role", "consent", "birth_date"}
 
 
@@ -416,33 +447,37 @@ async def test_a_refused_birth_date_offers_back_change_role_and_start_over(
 ) -> None:
     # A nineteen-year-old who said 14–17: own and parent's consent given, then the date.
     app = await start_application(harness, 31, age_group="teen")
-    assert "Шаг 8 из 23" in _last(harness, 31)
+    assert said("apply-progress", n=8, total=23) in _last(harness, 31)
     await harness.send(31, "01.01.2007")
     refusal = _last(harness, 31)
-    assert "от 13 до 17 лет на день подачи заявки, а вам 19" in refusal
-    assert "Шаг 8 из 23" in refusal
+    assert said("apply-age-refused", role="student", low=13, high=17, age=19) in refusal
+    assert said("apply-progress", n=8, total=23) in refusal
     buttons = _buttons(harness, 31)
-    assert ("⬅️ Назад", cd(ApplyVerb.BACK, app, "birth_date")) in buttons
-    assert ("Изменить роль", cd(ApplyVerb.CHANGE_PATH, app, "role")) in buttons
-    assert ("🔄 Начать заново", cd(ApplyVerb.ASK_RESTART, app)) in buttons
+    assert (said("apply-btn-back"), cd(ApplyVerb.BACK, app, "birth_date")) in buttons
+    assert (said("apply-btn-change-role"), cd(ApplyVerb.CHANGE_PATH, app, "role")) in buttons
+    assert (said("apply-btn-restart"), cd(ApplyVerb.ASK_RESTART, app)) in buttons
     # /apply brings the same step back, and it still has its way out.
     await harness.send(31, "/apply")
-    assert ("⬅️ Назад", cd(ApplyVerb.BACK, app, "birth_date")) in _buttons(harness, 31)
+    assert (said("apply-btn-back"), cd(ApplyVerb.BACK, app, "birth_date")) in _buttons(harness, 31)
 
     # Change the role: the own consent still applies; the parent's details go.
     await harness.press(31, cd(ApplyVerb.CHANGE_PATH, app, "role"))
     await harness.press(31, cd(ApplyVerb.CHOOSE, app, "role", "tutor"))
-    assert "Шаг 3 из 17" in _last(harness, 31) and "ДД.ММ.ГГГГ" in _last(harness, 31)
+    assert said("apply-progress", n=3, total=17) in _last(harness, 31) and "ДД.ММ.ГГГГ" in _last(
+        harness, 31
+    )
     assert await _answers(harness, app) == {"role": "tutor", "consent": "2026.1"}
     assert set(await _consents(harness)) == {ConsentKind.APPLICANT}
     await harness.send(31, "01.01.2007")
-    assert "Шаг 4 из 17" in _last(harness, 31)
+    assert said("apply-progress", n=4, total=17) in _last(harness, 31)
 
     # Start over: asked first, then a clean draft at the role.
     await harness.press(31, cd(ApplyVerb.ASK_RESTART, app))
-    assert _last(harness, 31).startswith("Начать заявку заново?")
+    assert _last(harness, 31).startswith(said("apply-restart-ask"))
     await harness.press(31, cd(ApplyVerb.RESTART, app))
-    assert "Шаг 1 из 23" in _last(harness, 31) and "Кем вы хотите участвовать" in _last(harness, 31)
+    assert said("apply-progress", n=1, total=23) in _last(harness, 31) and said(
+        "apply-step-role"
+    ) in _last(harness, 31)
     assert await _answers(harness, app) == {}
     assert await _consents(harness) == {}
     application = await application_of(harness, 31)
@@ -477,21 +512,22 @@ async def test_a_parent_is_asked_only_when_needed_and_their_data_erased_when_no_
     # The date says fifteen: not stored; the applicant is sent back to fix the date or the age.
     await harness.send(33, "15.01.2011")
     mismatch = _last(harness, 33)
-    assert mismatch.startswith(
-        "По дате рождения вам 15, а в начале анкеты выбран возраст «младше 14 лет»."
-    )
-    assert ("Изменить возраст", cd(ApplyVerb.CHANGE_PATH, app, "age_group")) in _buttons(
-        harness, 33
-    )
+    assert mismatch.startswith(said("apply-age-group-mismatch", group="child", age=15, under=14))
+    assert (
+        said("apply-btn-change-age_group"),
+        cd(ApplyVerb.CHANGE_PATH, app, "age_group"),
+    ) in _buttons(harness, 33)
     assert "birth_date" not in await _answers(harness, app)
     await harness.press(33, cd(ApplyVerb.CHANGE_PATH, app, "age_group"))
     await harness.press(33, cd(ApplyVerb.CHOOSE, app, "age_group", "teen"))
     # 14–17: their own consent is missing, so it is asked next; the parent's still applies.
-    assert "Шаг 3 из 23" in _last(harness, 33) and "Согласие на обработку" in _last(harness, 33)
+    assert said("apply-progress", n=3, total=23) in _last(harness, 33) and opening(
+        "apply-step-consent"
+    ) in _last(harness, 33)
     await harness.press(33, cd(ApplyVerb.CONFIRM, app, "consent"))
-    assert "Шаг 8 из 23" in _last(harness, 33)
+    assert said("apply-progress", n=8, total=23) in _last(harness, 33)
     await harness.send(33, "15.01.2011")
-    assert "Шаг 9 из 23" in _last(harness, 33)
+    assert said("apply-progress", n=9, total=23) in _last(harness, 33)
     assert set(await _consents(harness)) == {ConsentKind.APPLICANT, ConsentKind.REPRESENTATIVE}
 
     # An adult (a tutor) never meets the parent's steps.
@@ -506,15 +542,21 @@ async def test_back_to_a_younger_age_group_erases_the_consent_it_does_not_ask_fo
 ) -> None:
     app = await start_application(harness, 35, age_group="teen")
     await harness.send(35, "15.01.2013")  # thirteen, but said 14–17
-    assert _last(harness, 35).startswith("По дате рождения вам 13")
+    assert _last(harness, 35).startswith(
+        said("apply-age-group-mismatch", age=13, group="teen", under=14, top=17)
+    )
     await harness.press(35, cd(ApplyVerb.BACK, app, "birth_date"))
-    assert "Шаг 2 из 23" in _last(harness, 35)  # over the given consents to the age group
+    assert said("apply-progress", n=2, total=23) in _last(
+        harness, 35
+    )  # over the given consents to the age group
     await harness.press(35, cd(ApplyVerb.CHOOSE, app, "age_group", "child"))
-    assert "Шаг 7 из 22" in _last(harness, 35)  # the parent's consent still applies
+    assert said("apply-progress", n=7, total=22) in _last(
+        harness, 35
+    )  # the parent's consent still applies
     assert "consent" not in await _answers(harness, app)
     assert set(await _consents(harness)) == {ConsentKind.REPRESENTATIVE}
     await harness.send(35, "15.01.2013")
-    assert "Шаг 8 из 22" in _last(harness, 35)
+    assert said("apply-progress", n=8, total=22) in _last(harness, 35)
 
 
 async def test_a_typed_answer_after_the_fsm_lost_its_cursor_resumes_the_draft(
@@ -524,12 +566,16 @@ async def test_a_typed_answer_after_the_fsm_lost_its_cursor_resumes_the_draft(
     await harness.send(36, "15.01.2013")
     _lose_the_cursor(harness)
     await harness.send(36, "Иванов Пётр Алексеевич")
-    assert "Шаг 9 из 22" in _last(harness, 36) and "муниципалитет" in _last(harness, 36)
+    assert said("apply-progress", n=9, total=22) in _last(harness, 36) and "муниципалитет" in _last(
+        harness, 36
+    )
     assert (await _answers(harness, app))["full_name"] == "Иванов Пётр Алексеевич"
     # A refused answer repeats the step the draft stands at, with the reason.
     _lose_the_cursor(harness)
     await harness.send(36, "Москва")
-    assert "начинается с «Москва»" in _last(harness, 36) and "Шаг 9 из 22" in _last(harness, 36)
+    assert said("apply-muni-none", typed="Москва") in _last(harness, 36) and said(
+        "apply-progress", n=9, total=22
+    ) in _last(harness, 36)
     await harness.press(
         36, cd(ApplyVerb.PICK_MUNICIPALITY, app, item=await municipality_id(harness, "Томск"))
     )
@@ -542,7 +588,7 @@ async def test_a_typed_answer_after_the_fsm_lost_its_cursor_resumes_the_draft(
         _message(36, contact=Contact(phone_number="79990001122", first_name="П", user_id=36))
     )
     assert (await _answers(harness, app))["phone"] == "+79990001122"
-    assert "Шаг 14 из 22" in _last(harness, 36)
+    assert said("apply-progress", n=14, total=22) in _last(harness, 36)
     # Someone with no draft still gets the honest fallback.
     await harness.send(37, "Привет")
-    assert _last(harness, 37).startswith("Не понимаю это сообщение")
+    assert _last(harness, 37).startswith(said("fallback-unknown"))

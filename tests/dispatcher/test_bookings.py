@@ -39,6 +39,7 @@ from tests.bookings_world import (
 from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness
 from tests.plans_world import STUDENT, STUDENT2, local
+from tests.texts import opening, said
 
 NOT_ALLOWED = "Недостаточно прав для этого действия."
 
@@ -102,7 +103,9 @@ async def test_browse_book_confirm_and_get_the_calendar_file(
     assert "АО «Завод»" not in last_text(harness, STUDENT)
 
     await harness.press(STUDENT, book)
-    assert last_text(harness, STUDENT).startswith("Вы записаны: АО «Завод», 03.09.2026 10:00")
+    assert last_text(harness, STUDENT).startswith(
+        said("int-booked-requested", organisation="АО «Завод»", when="03.09.2026 10:00–14:00")
+    )
     await harness.deliver()
     request = last_text(harness, CONTACT)
     assert request.startswith("Новая запись: Участник №")
@@ -117,12 +120,19 @@ async def test_browse_book_confirm_and_get_the_calendar_file(
     await harness.press(CONTACT, confirm)
     assert last_text(harness, CONTACT).startswith("Запись подтверждена: Участник №")
     await harness.press(CONTACT, decline)  # too late: decided
-    assert harness.session.alerts()[-1].startswith("По этой записи уже есть решение")
+    assert harness.session.alerts()[-1].startswith(opening("int-already-decided"))
     await harness.deliver()
-    assert last_text(harness, STUDENT).startswith("Ваша запись подтверждена: АО «Завод»")
+    assert last_text(harness, STUDENT).startswith(
+        said(
+            "int-confirmed-notice",
+            organisation="АО «Завод»",
+            address="ул. Ленина, 1",
+            when="03.09.2026 10:00–14:00",
+        )
+    )
     [document] = harness.session.of("SendDocument")
     assert int(document.chat_id) == STUDENT
-    assert document.caption.startswith("Добавьте стажировку в календарь")
+    assert document.caption.startswith(said("int-ics-caption"))
     calendar = Calendar.from_ical(document.document.data)
     [event] = calendar.walk("VEVENT")
     assert event["dtstart"].dt.strftime("%d.%m.%Y %H:%M %Z") == "03.09.2026 10:00 MSK"
@@ -136,7 +146,7 @@ async def test_bookings_cancel_and_the_waitlisted_student_is_offered(
         await harness.press(
             student, encode(InternshipsAction(verb=InternshipsVerb.BOOK, slot=world.slot_id))
         )
-    assert last_text(harness, STUDENT3).startswith("Свободных мест нет, вы в листе ожидания")
+    assert last_text(harness, STUDENT3).startswith(opening("int-booked-waitlisted"))
     await harness.send(STUDENT, "/bookings")
     assert last_text(harness, STUDENT) == (
         "Ваши записи на стажировки и профпробы:\n"
@@ -146,9 +156,11 @@ async def test_bookings_cancel_and_the_waitlisted_student_is_offered(
     await harness.press(STUDENT2, cancel)  # someone else's booking
     assert harness.session.alerts()[-1] == NOT_ALLOWED
     await harness.press(STUDENT, cancel)
-    assert last_text(harness, STUDENT).startswith("Запись отменена: АО «Завод»")
+    assert last_text(harness, STUDENT).startswith(
+        said("int-cancelled", organisation="АО «Завод»", when="03.09.2026 10:00–14:00")
+    )
     await harness.press(STUDENT, cancel)
-    assert harness.session.alerts()[-1] == "Эта запись уже не действует."
+    assert harness.session.alerts()[-1] == said("int-booking-not-active")
     await harness.deliver()
     assert last_text(harness, STUDENT3).startswith("Освободилось место: АО «Завод»")
     accept, refuse = buttons(harness, STUDENT3)
@@ -159,7 +171,7 @@ async def test_bookings_cancel_and_the_waitlisted_student_is_offered(
     await harness.press(STUDENT, accept)
     assert harness.session.alerts()[-1] == NOT_ALLOWED
     await harness.press(STUDENT3, accept)
-    assert last_text(harness, STUDENT3).startswith("Спасибо! Место за вами")
+    assert last_text(harness, STUDENT3).startswith(opening("int-offer-answered-requested"))
 
 
 @ON_BOTH_DATABASES  # reaches statements only this test runs on PG
@@ -174,36 +186,42 @@ async def test_the_site_contact_adds_a_slot_with_back_and_specific_errors(
         encode(SlotAction(verb=SlotVerb.ADD)),
     ]
     await harness.press(CONTACT, encode(SlotAction(verb=SlotVerb.ADD)))
-    assert last_text(harness, CONTACT) == "Площадка «АО «Завод»». Что это за слот?"
+    assert last_text(harness, CONTACT) == said("slot-ask-kind", site="АО «Завод»")
     await harness.press(
         CONTACT, encode(SlotAddAction(verb=SlotAddVerb.PICK_KIND, kind="internship"))
     )
     await harness.send(CONTACT, "в среду")
-    assert last_text(harness, CONTACT).startswith("Не понял дату. Пришлите в виде ДД.ММ.ГГГГ")
+    assert last_text(harness, CONTACT).startswith(said("slot-start-format"))
     await harness.send(CONTACT, "16.09.2026 09:00")
-    assert last_text(harness, CONTACT).startswith("Начало 16.09.2026 09:00. Когда окончание?")
+    assert last_text(harness, CONTACT).startswith(said("slot-ask-end", start="16.09.2026 09:00"))
     await harness.send(CONTACT, "08:00")
-    assert last_text(harness, CONTACT) == "Окончание должно быть позже начала (16.09.2026 09:00)."
+    assert last_text(harness, CONTACT) == said("slot-end-before-start", start="16.09.2026 09:00")
     await harness.press(CONTACT, encode(SlotAddAction(verb=SlotAddVerb.BACK)))
-    assert last_text(harness, CONTACT).startswith("Когда начало?")
+    assert last_text(harness, CONTACT).startswith(said("slot-ask-start"))
     await harness.send(CONTACT, "16.09.2026 10:00")
     await harness.send(CONTACT, "12:00")
     await harness.send(CONTACT, "много")
-    assert last_text(harness, CONTACT) == "Пришлите число мест цифрами, например 5."
+    assert last_text(harness, CONTACT) == said("slot-capacity-format")
     await harness.send(CONTACT, "3")
     await harness.press(CONTACT, encode(SlotAddAction(verb=SlotAddVerb.SKIP)))
     await harness.press(CONTACT, encode(SlotAddAction(verb=SlotAddVerb.SKIP)))
-    assert last_text(harness, CONTACT) == (
-        "Проверьте слот:\nПлощадка: АО «Завод»\nВид: стажировка\n"
-        "Время: 16.09.2026 10:00–12:00\nМест: 3\nТребования: —\n"
-        "Направления: направление площадки"
+    assert last_text(harness, CONTACT) == said(
+        "slot-confirm",
+        site="АО «Завод»",
+        kind="стажировка",
+        when="16.09.2026 10:00–12:00",
+        capacity=3,
+        requirements="—",
+        directions="направление площадки",
     )
     await harness.press(CONTACT, encode(SlotAddAction(verb=SlotAddVerb.SAVE)))
-    assert last_text(harness, CONTACT).startswith("Слот добавлен: 16.09.2026 10:00–12:00")
+    assert last_text(harness, CONTACT).startswith(
+        said("slot-created", when="16.09.2026 10:00–12:00", capacity=3)
+    )
     await harness.press(
         CONTACT, encode(SlotAddAction(verb=SlotAddVerb.SAVE))
     )  # a replay creates nothing
-    assert harness.session.alerts()[-1].startswith("Этот шаг уже неактуален")
+    assert harness.session.alerts()[-1].startswith(said("slot-draft-stale"))
 
 
 @ON_BOTH_DATABASES  # reaches statements only this test runs on PG
@@ -224,15 +242,15 @@ async def test_forged_slot_and_booking_callbacks_are_refused(
     # Malformed, or a verb no booking button has (forged): refused before any handler.
     for data in ("int:book:x", "bk:2:zzz:1"):
         await harness.press(STUDENT, data)
-        assert harness.session.alerts()[-1].startswith("Эта кнопка повреждена или устарела")
+        assert harness.session.alerts()[-1].startswith(said("fallback-button-malformed"))
     await harness.press(CONTACT, encode(SlotAction(verb=SlotVerb.CLOSE, slot=world.slot_id)))
-    assert last_text(harness, CONTACT) == "Запись на слот 03.09.2026 10:00–14:00 закрыта."
+    assert last_text(harness, CONTACT) == said("slot-closed", when="03.09.2026 10:00–14:00")
     await harness.press(CONTACT, encode(SlotAction(verb=SlotVerb.CLOSE, slot=world.slot_id)))
-    assert harness.session.alerts()[-1] == "Запись на этот слот уже закрыта."
+    assert harness.session.alerts()[-1] == said("slot-already-closed")
     await harness.press(
         STUDENT, encode(InternshipsAction(verb=InternshipsVerb.BOOK, slot=world.slot_id))
     )
-    assert harness.session.alerts()[-1] == "Запись на этот слот закрыта."
+    assert harness.session.alerts()[-1] == said("int-slot-closed")
 
 
 def markup_of(harness: Harness, chat_id: int) -> list[str]:
@@ -271,19 +289,24 @@ async def test_a_booked_internship_is_signed_off_by_attendance_and_offers_no_sub
     clock.moment = local(MSK, 2026, 9, 2, 10, 0).astimezone(UTC)  # a day before the start
     await Jobs(harness.app.uow_factory, clock, harness.app.texts).sweep_reminders()
     await harness.deliver()
-    assert last_text(harness, loner).startswith("Напоминание: через 1 день — «Стажировка")
+    assert last_text(harness, loner).startswith(
+        said(
+            "reminder-start-1d",
+            left="1 день",
+            title="Стажировка: АО «Завод»",
+            due="03.09.2026 10:00",
+        )
+    )
     assert buttons(harness, loner) == [encode(PlanAction(verb=PlanVerb.OPEN, task=task_id))]
 
     await harness.press(loner, encode(PlanAction(verb=PlanVerb.OPEN, task=task_id)))
-    assert "Сдавать ничего не нужно: задача будет выполнена, когда площадка" in last_text(
-        harness, loner
-    )
+    assert said("plan-card-by-attendance") in last_text(harness, loner)
     assert buttons(harness, loner) == [encode(PlanAction(verb=PlanVerb.LIST, task=0))]
     # «Сдать задачу» of a reminder sent before this change: a reason, not «Недостаточно прав».
     await harness.press(loner, encode(PlanAction(verb=PlanVerb.ASK_EVIDENCE, task=task_id)))
-    assert harness.session.alerts()[-1].startswith("Эту задачу не сдают: это запись на стажировку")
+    assert harness.session.alerts()[-1].startswith(said("plan-task-by-attendance"))
     await harness.press(loner, encode(PlanAction(verb=PlanVerb.START, task=task_id)))
-    assert harness.session.alerts()[-1].startswith("Эту задачу не сдают")
+    assert harness.session.alerts()[-1].startswith(said("plan-task-by-attendance"))
     await harness.deliver()
     assert not [data for data in markup_of(harness, CONTACT) if data.startswith("plan:")]
 
@@ -314,8 +337,8 @@ async def test_a_start_reminder_moved_by_quiet_hours_states_the_real_time_left(
     clock.moment = local(MSK, 2026, 9, 3, 9, 1).astimezone(UTC)
     await Jobs(harness.app.uow_factory, clock, harness.app.texts).sweep_reminders()
     await harness.deliver()
-    assert last_text(harness, STUDENT) == (
-        "Через 59 минут — «Стажировка: АО «Завод»», начало 03.09.2026 10:00. Не опаздывайте!"
+    assert last_text(harness, STUDENT) == said(
+        "reminder-start-2h", left="59 минут", title="Стажировка: АО «Завод»", due="03.09.2026 10:00"
     )
 
 
@@ -337,9 +360,11 @@ async def test_waitlist_offers_and_their_expiry_wait_for_the_morning_and_count_d
     clock.moment = local(MSK, 2026, 9, 1, 11, 37).astimezone(UTC)
     await harness.press(STUDENT, first_cancel)
     await harness.deliver()
-    assert last_text(harness, STUDENT3) == (
-        "Освободилось место: АО «Завод», 03.09.2026 10:00–14:00. Подтвердите участие до "
-        "02.09.2026 11:37, иначе место получит следующий в листе ожидания."
+    assert last_text(harness, STUDENT3) == said(
+        "int-offer-notice",
+        organisation="АО «Завод»",
+        when="03.09.2026 10:00–14:00",
+        until="02.09.2026 11:37",
     )
 
     # Night: nothing expires, and a seat freed at 23:40 is offered, but only told at 09:00 —
@@ -351,15 +376,16 @@ async def test_waitlist_offers_and_their_expiry_wait_for_the_morning_and_count_d
     clock.moment = local(MSK, 2026, 9, 1, 23, 43).astimezone(UTC)
     await harness.deliver()
     assert harness.session.texts_to(STUDENT4) == [
-        "Свободных мест нет, вы в листе ожидания: АО «Завод», 03.09.2026 10:00–14:00. "
-        "Если место освободится, бот предложит его вам."
+        said("int-booked-waitlisted", organisation="АО «Завод»", when="03.09.2026 10:00–14:00")
     ]
     assert len(harness.session.texts_to(STUDENT3)) == 2  # the waitlist answer and the offer
     clock.moment = local(MSK, 2026, 9, 2, 9, 0).astimezone(UTC)
     await harness.deliver()
-    assert last_text(harness, STUDENT4) == (
-        "Освободилось место: АО «Завод», 03.09.2026 10:00–14:00. Подтвердите участие до "
-        "02.09.2026 21:00, иначе место получит следующий в листе ожидания."
+    assert last_text(harness, STUDENT4) == said(
+        "int-offer-notice",
+        organisation="АО «Завод»",
+        when="03.09.2026 10:00–14:00",
+        until="02.09.2026 21:00",
     )
 
     # The 21:00 deadline passes: its expiry notice waits for the morning too.
@@ -369,7 +395,7 @@ async def test_waitlist_offers_and_their_expiry_wait_for_the_morning_and_count_d
     assert "истекло" not in last_text(harness, STUDENT4)
     clock.moment = local(MSK, 2026, 9, 3, 9, 0).astimezone(UTC)
     await harness.deliver()
-    assert last_text(harness, STUDENT4).startswith("Время на подтверждение места истекло")
+    assert last_text(harness, STUDENT4).startswith(opening("int-offer-expired-notice"))
 
 
 @ON_BOTH_DATABASES  # reaches statements only this test runs on PG
@@ -379,12 +405,16 @@ async def test_on_a_sunday_internships_shows_the_next_seven_days_first(
     clock.moment = local(MSK, 2026, 8, 30, 10, 0).astimezone(UTC)  # a Sunday
     await harness.send(STUDENT, "/internships")
     text = last_text(harness, STUDENT)
-    assert text.startswith("Стажировки и профпробы с 30.08 по 05.09.2026 (направление: все):\n")
+    assert text.startswith(
+        said("int-week-title", first="30.08", last="05.09.2026", direction="все") + "\n"
+    )
     assert "1. АО «Завод» — стажировка\n   03.09.2026 10:00–14:00" in text
     assert "2. Лаборатория «Кванториум» — стажировка\n   03.09.2026 12:00–16:00" in text
     await harness.press(STUDENT, encode(InternshipsAction(verb=InternshipsVerb.SHOW_WEEK, week=1)))
     text = last_text(harness, STUDENT)
-    assert text.startswith("Стажировки и профпробы с 06.09 по 12.09.2026")
+    assert text.startswith(
+        said("int-week-title", first="06.09", last="12.09.2026", direction="все")
+    )
     assert "1. АО «Завод» — профессиональная проба\n   10.09.2026 10:00–12:00" in text
     assert buttons(harness, STUDENT)[1:3] == [
         encode(InternshipsAction(verb=InternshipsVerb.SHOW_WEEK, week=0)),

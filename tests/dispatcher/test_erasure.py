@@ -73,6 +73,7 @@ from tests.conftest import REDIS_URL
 from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness
 from tests.selection_world import MENTOR_A, MENTOR_B, build_world, identity
+from tests.texts import fragment, said
 
 pytestmark = pytest.mark.redis
 
@@ -299,7 +300,7 @@ async def test_withdrawing_consent_leaves_no_personal_value_in_any_table_or_in_r
     )
     await harness.press(STUDENT, cd(ApplyVerb.ASK_WITHDRAW_CONSENT))
     await harness.press(STUDENT, cd(ApplyVerb.WITHDRAW_CONSENT))
-    assert harness.session.texts_to(STUDENT)[-1].startswith("Согласие отозвано")
+    assert harness.session.texts_to(STUDENT)[-1].startswith(said("apply-privacy-done"))
     await harness.deliver()
 
     assert await _hits(harness, redis, needles) == []
@@ -329,8 +330,15 @@ async def test_withdrawing_consent_leaves_no_personal_value_in_any_table_or_in_r
     assert representative.withdrawn_at is not None and not representative.valid
     await harness.send(STUDENT, "/privacy")
     kept = harness.session.texts_to(STUDENT)[-1]
-    assert "Мы храним записи об отозванных согласиях" in kept
-    assert "— Иванова Елена Сергеевна (мать); отозвано 01.09.2026 14:00" in kept
+    assert fragment("apply-privacy-withdrawn") in kept
+    assert (
+        said(
+            "apply-privacy-consent-withdrawn",
+            line="— Иванова Елена Сергеевна (мать)",
+            withdrawn="01.09.2026 14:00",
+        )
+        in kept
+    )
 
 
 async def _seed_everything(

@@ -18,6 +18,7 @@ from storage.models import Base
 from tests.applicants import cd
 from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness
+from tests.texts import said
 
 MALFORMED = (
     "Эта кнопка повреждена или устарела, её нажатие ничего не изменило. "
@@ -71,7 +72,7 @@ async def test_a_malformed_press_is_refused_logged_at_info_and_changes_nothing(
 async def test_a_well_formed_press_of_another_role_is_still_not_allowed(harness: Harness) -> None:
     await harness.send(APPLICANT, "/start")
     await harness.press(APPLICANT, encode(OfficeAction(verb=OfficeVerb.OVERVIEW)))
-    assert harness.session.alerts() == ["Недостаточно прав для этого действия."]
+    assert harness.session.alerts() == [said("error-not-allowed")]
 
 
 def test_every_number_in_callback_data_is_bounded_within_a_database_integer() -> None:
@@ -98,7 +99,7 @@ async def test_a_bug_is_still_logged_as_an_error_with_its_place(
     # An outage is one warning line (test_spine.py); anything else keeps the traceback.
     harness.session.errors["SendMessage"] = RuntimeError("a bug")
     await harness.send(APPLICANT, "/help", update_id=888_001)
-    assert harness.session.texts_to(APPLICANT)[-1].startswith("Извините, что-то пошло не так")
+    assert harness.session.texts_to(APPLICANT)[-1].startswith(said("error-unexpected"))
     [record] = [r for r in caplog.records if "update 888001 failed" in r.getMessage()]
     assert record.levelno == logging.ERROR
     assert "RuntimeError" in record.getMessage() and "File " in record.getMessage()

@@ -35,6 +35,7 @@ from tests.plans_world import (
     local,
     services,
 )
+from tests.texts import fragment, said
 
 MSK = "Europe/Moscow"
 NOT_ALLOWED = "Недостаточно прав для этого действия."
@@ -101,9 +102,7 @@ async def test_plan_lists_tasks_grouped_with_a_button_each(harness: Harness, wor
         encode(PlanAction(verb=PlanVerb.OPEN, task=first)),
     ]
     await harness.send(STUDENT2, "/plan")
-    assert harness.session.texts_to(STUDENT2) == [
-        "В вашем ИУП пока нет задач. Их назначает тьютор команды."
-    ]
+    assert harness.session.texts_to(STUDENT2) == [said("plan-empty")]
 
 
 @ON_BOTH_DATABASES  # reaches statements only this test runs on PG
@@ -120,11 +119,9 @@ async def test_student_submits_a_photo_and_the_tutor_approves_once(
     ]
     await harness.press(STUDENT, encode(PlanAction(verb=PlanVerb.START, task=task_id)))
     await harness.press(STUDENT, encode(PlanAction(verb=PlanVerb.ASK_EVIDENCE, task=task_id)))
-    assert "Пришлите подтверждение" in harness.session.texts_to(STUDENT)[-1]
+    assert fragment("plan-submit-ask") in harness.session.texts_to(STUDENT)[-1]
     await harness.feed(photo_update(STUDENT, "AgAD-cert"))
-    assert harness.session.texts_to(STUDENT)[-1] == (
-        "Задача «Курс по экологии» сдана. Тьютор проверит её и ответит здесь."
-    )
+    assert harness.session.texts_to(STUDENT)[-1] == said("plan-submitted", title="Курс по экологии")
     await harness.deliver()
     [photo] = [m for m in harness.session.of("SendPhoto") if int(m.chat_id) == TUTOR]
     assert photo.photo == "AgAD-cert"
@@ -142,13 +139,13 @@ async def test_student_submits_a_photo_and_the_tutor_approves_once(
     await harness.press(
         TUTOR, encode(PlanAction(verb=PlanVerb.APPROVE, task=task_id))
     )  # a double tap
-    assert harness.session.alerts()[-1] == (
-        "По этой задаче уже принято решение (или она ещё не сдана)."
+    assert harness.session.alerts()[-1] == said("plan-already-decided")
+    assert (
+        harness.session.texts_to(TUTOR).count(said("plan-approved", title="Курс по экологии")) == 1
     )
-    assert harness.session.texts_to(TUTOR).count("Задача «Курс по экологии» принята.") == 1
     await harness.deliver()
-    assert harness.session.texts_to(STUDENT)[-1] == (
-        "Задача «Курс по экологии» принята. Отличная работа!"
+    assert harness.session.texts_to(STUDENT)[-1] == said(
+        "plan-approved-notice", title="Курс по экологии"
     )
 
 
@@ -157,20 +154,17 @@ async def test_tutor_returns_with_a_comment(harness: Harness, world: World) -> N
     await harness.press(STUDENT, encode(PlanAction(verb=PlanVerb.ASK_EVIDENCE, task=task_id)))
     await harness.send(STUDENT, "https://stepik.org/cert/42")
     await harness.press(TUTOR, encode(PlanAction(verb=PlanVerb.ASK_RETURN_COMMENT, task=task_id)))
-    assert "Напишите комментарий" in harness.session.texts_to(TUTOR)[-1]
+    assert fragment("plan-return-ask") in harness.session.texts_to(TUTOR)[-1]
     await harness.send(TUTOR, "Прикрепите сертификат")
-    assert harness.session.texts_to(TUTOR)[-1] == (
-        "Задача «Курс по экологии» возвращена на доработку с вашим комментарием."
-    )
+    assert harness.session.texts_to(TUTOR)[-1] == said("plan-returned", title="Курс по экологии")
     await harness.deliver()
-    assert harness.session.texts_to(STUDENT)[-1] == (
-        "Задача «Курс по экологии» возвращена на доработку.\n"
-        "Комментарий тьютора: Прикрепите сертификат"
+    assert harness.session.texts_to(STUDENT)[-1] == said(
+        "plan-returned-notice", title="Курс по экологии", comment="Прикрепите сертификат"
     )
     await harness.press(
         TUTOR, encode(PlanAction(verb=PlanVerb.ASK_RETURN_COMMENT, task=task_id))
     )  # already decided
-    assert harness.session.alerts()[-1].startswith("По этой задаче уже принято решение")
+    assert harness.session.alerts()[-1].startswith(said("plan-already-decided"))
 
 
 async def test_forged_callbacks_are_refused(harness: Harness, world: World) -> None:
@@ -182,9 +176,9 @@ async def test_forged_callbacks_are_refused(harness: Harness, world: World) -> N
     assert harness.session.alerts() == [NOT_ALLOWED] * 4
     # A verb the plan has no button for is forged: the codec refuses it before any handler.
     await harness.press(STUDENT, f"plan:2:hack:{task_id}")
-    assert harness.session.alerts()[-1].startswith("Эта кнопка повреждена или устарела")
+    assert harness.session.alerts()[-1].startswith(said("fallback-button-malformed"))
     await harness.press(STUDENT, encode(PlanAction(verb=PlanVerb.OPEN, task=999)))
-    assert harness.session.alerts()[-1] == "Задача не найдена: возможно, её удалили."
+    assert harness.session.alerts()[-1] == said("plan-task-unknown")
     await harness.send(STUDENT, "/assign")
     assert harness.session.texts_to(STUDENT)[-1] == NOT_ALLOWED
 
@@ -192,7 +186,7 @@ async def test_forged_callbacks_are_refused(harness: Harness, world: World) -> N
 @ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_assign_dialogue_with_errors_and_back(harness: Harness, world: World) -> None:
     await harness.send(TUTOR, "/assign")
-    assert harness.session.texts_to(TUTOR)[-1].startswith("Кому назначить задачу?")
+    assert harness.session.texts_to(TUTOR)[-1].startswith(said("assign-pick-target"))
     assert buttons(harness, TUTOR)[0] == encode(
         AssignAction(verb=AssignVerb.PICK_TARGET, kind="team", target=world.team_id)
     )
@@ -200,34 +194,38 @@ async def test_assign_dialogue_with_errors_and_back(harness: Harness, world: Wor
         TUTOR, encode(AssignAction(verb=AssignVerb.PICK_TARGET, kind="team", target=world.team_id))
     )
     await harness.send(TUTOR, "какой-то текст")
-    assert harness.session.texts_to(TUTOR)[-1] == "Выберите вид задачи кнопкой выше."
+    assert harness.session.texts_to(TUTOR)[-1] == said("plan-assign-expect-kind")
     await harness.press(
         TUTOR, encode(AssignAction(verb=AssignVerb.PICK_KIND, kind="professional_trial"))
     )
     await harness.send(TUTOR, "Проба в IT-компании")
     await harness.send(TUTOR, "32.09.2026 10:00")
-    assert harness.session.texts_to(TUTOR)[-1].startswith("Такой даты нет в календаре.")
+    assert harness.session.texts_to(TUTOR)[-1].startswith(said("plan-due-invalid"))
     await harness.send(TUTOR, "20.09.2026 15:00")
     await harness.press(TUTOR, encode(AssignAction(verb=AssignVerb.BACK)))
-    assert harness.session.texts_to(TUTOR)[-1].startswith("Срок выполнения")
+    assert harness.session.texts_to(TUTOR)[-1].startswith(said("assign-ask-due"))
     await harness.send(TUTOR, "21.09.2026 15:00")
     await harness.press(TUTOR, encode(AssignAction(verb=AssignVerb.SKIP)))
     await harness.press(TUTOR, encode(AssignAction(verb=AssignVerb.SKIP)))
-    assert harness.session.texts_to(TUTOR)[-1] == (
-        "Проверьте задачу:\nКому: Альфа\nВид: Профессиональная проба\n"
-        "Название: «Проба в IT-компании»\nСрок: 21.09.2026 15:00\nСсылка: —\nОписание: —"
+    assert harness.session.texts_to(TUTOR)[-1] == said(
+        "assign-confirm",
+        target="Альфа",
+        kind="Профессиональная проба",
+        title="Проба в IT-компании",
+        due="21.09.2026 15:00",
+        link="—",
+        description="—",
     )
     await harness.press(TUTOR, encode(AssignAction(verb=AssignVerb.CONFIRM)))
     await harness.press(TUTOR, encode(AssignAction(verb=AssignVerb.CONFIRM)))  # a double tap
-    assert harness.session.texts_to(TUTOR)[-1] == (
-        "Готово: задача «Проба в IT-компании» назначена (Альфа), задач создано: 2. "
-        "Напоминания запланированы."
+    assert harness.session.texts_to(TUTOR)[-1] == said(
+        "assign-done", title="Проба в IT-компании", target="Альфа", count=2
     )
-    assert harness.session.alerts() == ["Этот шаг уже неактуален. Начните заново: /assign"]
+    assert harness.session.alerts() == [said("plan-assign-stale")]
     await harness.deliver()
     for student in (STUDENT, STUDENT2):
         assert harness.session.texts_to(student) == [
-            "Новая задача в вашем ИУП: «Проба в IT-компании». Срок — 21.09.2026 15:00."
+            said("plan-assigned-notice", title="Проба в IT-компании", due="21.09.2026 15:00")
         ]
 
 
@@ -251,10 +249,10 @@ async def test_a_reminder_is_snoozed_by_its_button_once(
     ]
     await harness.press(STUDENT, snooze_hour)
     await harness.press(STUDENT, snooze_hour)
-    assert harness.session.alerts() == ["Хорошо, напомню 07.09.2026 19:00."] * 2
+    assert harness.session.alerts() == [said("reminder-snoozed-until", when="07.09.2026 19:00")] * 2
     clock.moment = local(MSK, 2026, 9, 7, 19, 0).astimezone(UTC)
     await jobs.sweep_reminders()
     await jobs.sweep_reminders()
     await harness.deliver()
     reminders = [t for t in harness.session.texts_to(STUDENT) if "Напоминаю о задаче" in t]
-    assert reminders == ["Напоминаю о задаче «Курс по экологии». Срок — 10.09.2026 18:00."]
+    assert reminders == [said("reminder-snoozed", title="Курс по экологии", due="10.09.2026 18:00")]

@@ -38,6 +38,7 @@ from tests.selection_world import (
     add_applicant,
     build_world,
 )
+from tests.texts import said
 
 STUDENT = 9101
 # What a screen looks like does not depend on the database: such tests run on SQLite only.
@@ -80,7 +81,7 @@ async def test_submit_notifies_mentors_who_score_from_the_card_and_a_forgery_is_
     await harness.press(MENTOR_A, opened)
     await harness.deliver()
     card = harness.session.texts_to(MENTOR_A)[-1]
-    assert "заявка TOMSK-2026-00001" in card and "Ваши оценки (0–5)" in card
+    assert "заявка TOMSK-2026-00001" in card and said("sel-card-scores") in card
     assert "Выбранные идеи (по приоритету):\n1. Школьный наноспутник" in card
     async with factory() as uow:
         criteria = {c.code: c.id for c in await uow.session.scalars(select(SelectionCriterion))}
@@ -93,8 +94,11 @@ async def test_submit_notifies_mentors_who_score_from_the_card_and_a_forgery_is_
     await harness.press(MENTOR_A, score)
     await harness.press(MENTOR_A, score)  # a double tap
     edited = harness.session.of("EditMessageText")[-1]
-    assert "К2. Мотивация к участию (вес 0.4): 4" in edited.text
-    assert "Итоговый балл: полных оценок пока нет" in edited.text  # 1 of 3 scored
+    assert (
+        said("sel-card-criterion", n=2, title="Мотивация к участию", weight="0.4", score=4)
+        in edited.text
+    )
+    assert said("sel-card-no-score") in edited.text  # 1 of 3 scored
     for code in ("presentation", "interest"):
         await harness.press(
             MENTOR_A,
@@ -105,7 +109,7 @@ async def test_submit_notifies_mentors_who_score_from_the_card_and_a_forgery_is_
             ),
         )
     edited = harness.session.of("EditMessageText")[-1]
-    assert "Итоговый балл: 4.00 (оценщиков: 1)" in edited.text
+    assert said("sel-card-combined", score="4.00", reviewers=1) in edited.text
 
     # The student replays the mentor's button with another value; another mentor tries too.
     forged = encode(
@@ -140,7 +144,7 @@ async def test_submit_notifies_mentors_who_score_from_the_card_and_a_forgery_is_
         decisions = list(await uow.session.scalars(select(SelectionDecision)))
     assert [(d.application_id, d.decision.value) for d in decisions] == [(app, "rejected")]
     await harness.press(MENTOR_A, score)
-    assert harness.session.alerts()[-1] == "Решение уже принято."
+    assert harness.session.alerts()[-1] == said("sel-decided")
 
 
 async def _idea(harness: Harness, code: str) -> int:
@@ -178,18 +182,18 @@ async def test_the_office_undoes_a_decision_from_the_card_once(
 
     await harness.press(OFFICE, undo[0])
     answered = harness.session.of("AnswerCallbackQuery")[-1]
-    assert answered.text.startswith("Решение отменено")
+    assert answered.text.startswith(said("sel-undo-done"))
     card = harness.session.of("EditMessageText")[-1]
     assert "Решение принято" not in card.text
     buttons = [b.text for row in card.reply_markup.inline_keyboard for b in row]
-    assert "✖️ Отказать" in buttons and "↩️ Отменить решение" not in buttons
+    assert said("sel-btn-reject") in buttons and said("sel-btn-undo") not in buttons
     async with factory() as uow:
         assert (await uow.selection.decision(app)) is None
         audit = [e.action for e in await uow.audit.for_object("application", app)]
     assert audit == ["selection.decide", "selection.undo"]
 
     await harness.press(OFFICE, undo[0])  # the double tap
-    assert harness.session.alerts()[-1].startswith("Это решение уже отменено")
+    assert harness.session.alerts()[-1].startswith(said("sel-undo-stale"))
     await harness.press(
         OFFICE, encode(OfficeAction(verb=OfficeVerb.DECIDE, application=app, decision=2))
     )  # decided anew
@@ -292,7 +296,10 @@ async def test_the_card_shows_the_whole_application_in_order_with_short_buttons(
     await harness.press(MENTOR_A, _press_data(parts[-1].reply_markup, "К2: 4"))
     [edited] = harness.session.of("EditMessageText")
     assert edited.text.split("\n\n")[0] == parts[-1].text.split("\n\n")[0]
-    assert "К2. Мотивация к участию (вес 0.4): 4" in edited.text
+    assert (
+        said("sel-card-criterion", n=2, title="Мотивация к участию", weight="0.4", score=4)
+        in edited.text
+    )
     assert (
         "•К2: 4•",
         encode(
@@ -312,7 +319,7 @@ async def test_the_card_shows_the_whole_application_in_order_with_short_buttons(
     edited = harness.session.of("EditMessageText")[-1]
     assert edited.message_id == card_message and edited.chat_id == MENTOR_A
     assert "Ваш комментарий: Сильная мотивация, стоит взять." in edited.text
-    assert harness.session.texts_to(MENTOR_A)[-1].startswith("Комментарий сохранён")
+    assert harness.session.texts_to(MENTOR_A)[-1].startswith(said("sel-comment-saved"))
 
 
 @SQLITE_ONLY
@@ -333,7 +340,10 @@ async def test_the_self_presentation_comes_before_the_card_and_names_whose_it_is
     sent = _sent_to(harness, MENTOR_A, since)
     assert [type(m).__name__ for m in sent] == ["SendVideo", "SendMessage"]
     assert sent[0].caption == f"Самопрезентация: Кандидат {STUDENT}, заявка T-{video:05d}"
-    assert "видео — выше" in sent[1].text and "отправлено выше" not in sent[1].text
+    assert (
+        said("sel-card-presentation", kind="video") in sent[1].text
+        and "отправлено выше" not in sent[1].text
+    )
 
     since = len(harness.session.calls)
     await harness.press(MENTOR_A, encode(ReviewAction(verb=ReviewVerb.OPEN_CARD, application=note)))
@@ -396,7 +406,7 @@ async def test_reviewing_is_a_queue_of_at_most_five_taps_and_two_new_messages_pe
     ]
     since = len(harness.session.calls)
     await harness.press(MENTOR_A, tap)  # nothing left to score
-    assert harness.session.alerts()[-1].startswith("Все ваши заявки оценены полностью")
+    assert harness.session.alerts()[-1].startswith(said("sel-queue-done"))
     assert _sent_to(harness, MENTOR_A, since) == []
 
 
@@ -423,7 +433,10 @@ async def test_a_partial_review_is_shown_as_incomplete_and_does_not_count_in_the
             )
         ),
     )
-    assert "Оценено критериев: 1 из 3" in harness.session.of("EditMessageText")[-1].text
+    assert (
+        said("sel-card-my-partial", scored=1, total=3)
+        in harness.session.of("EditMessageText")[-1].text
+    )
     for code, value in (("presentation", 5), ("motivation", 5), ("interest", 4)):
         await harness.press(
             MENTOR_A,
@@ -457,8 +470,8 @@ async def test_a_partial_review_is_shown_as_incomplete_and_does_not_count_in_the
     )
     await harness.deliver()
     card = harness.session.texts_to(OFFICE)[-1]
-    assert "неполная оценка (1 из 3 критериев) — не учитывается" in card
-    assert "Итоговый балл: полных оценок пока нет" in card
+    assert said("sel-note-incomplete", scored=1, total=3) in card
+    assert said("sel-card-no-score") in card
 
 
 # --- the office -------------------------------------------------------------------------------
@@ -492,14 +505,14 @@ async def test_after_publishing_the_office_still_sees_what_was_published(
     apps, ideas = await _published(harness, clock)
     await harness.send(OFFICE, "/selection")
     overview = harness.session.texts_to(OFFICE)[-1]
-    assert overview.startswith("Отбор: заявок 3, без решения 0.")
-    assert "Результаты опубликованы: принято 1, лист ожидания 1, не прошли отбор 1." in overview
+    assert overview.startswith(said("sel-office-title", applications=3, undecided=0))
+    assert said("sel-office-published", accepted=1, waitlisted=1, rejected=1) in overview
     assert "обучающиеся: выбрали 3, принято 1 из 1" in overview
     await harness.press(
         OFFICE, encode(OfficeAction(verb=OfficeVerb.IDEA_RANKING, idea=ideas["peat-monitor"]))
     )
     ranking = harness.session.texts_to(OFFICE)[-1]
-    assert "никто не выбрал" not in ranking.split("Тьюторы:")[0]
+    assert "никто не выбрал" not in ranking.split(said("sel-idea-tutors"))[0]
     assert f"T-{apps[0]:05d} — нет полных оценок" in ranking and "✅ принят(а)" in ranking
     assert f"T-{apps[1]:05d}" in ranking and "✖️ отказ" in ranking
     assert f"T-{apps[2]:05d}" in ranking and "⏳ лист ожидания" in ranking
@@ -563,15 +576,13 @@ async def test_a_double_tap_on_accept_the_top_says_it_is_already_done(
             )
     await harness.press(OFFICE, encode(OfficeAction(verb=OfficeVerb.PREVIEW_TOP)))
     preview = harness.session.of("SendMessage")[-1]
-    assert preview.text.startswith("Будут приняты (2)")
+    assert preview.text.startswith(said("sel-top-preview", count=2))
     confirm = _press_data(preview.reply_markup, "✅ Подтвердить")
     await harness.press(OFFICE, confirm)
-    assert harness.session.texts_to(OFFICE)[-1] == "Принято заявок: 2."
+    assert harness.session.texts_to(OFFICE)[-1] == said("sel-top-done", count=2)
     sent = len(harness.session.of("SendMessage"))
     await harness.press(OFFICE, confirm)  # the double tap
-    assert harness.session.alerts()[-1] == (
-        "Уже сделано: по этому предпросмотру принято заявок — 2. Повторно ничего не изменено."
-    )
+    assert harness.session.alerts()[-1] == said("sel-top-again", count=2)
     assert len(harness.session.of("SendMessage")) == sent
     assert harness.session.of("EditMessageReplyMarkup")[-1].reply_markup is None  # spent
     async with factory() as uow:
@@ -594,7 +605,7 @@ async def test_a_double_tap_on_accept_the_top_says_it_is_already_done(
         OFFICE, encode(OfficeAction(verb=OfficeVerb.DECIDE, application=apps[2], decision=2))
     )  # decided meanwhile
     await harness.press(OFFICE, confirm)
-    assert harness.session.alerts()[-1].startswith("Пока вы смотрели, оценки или решения")
+    assert harness.session.alerts()[-1].startswith(said("sel-plan-changed"))
 
 
 @SQLITE_ONLY
@@ -654,7 +665,7 @@ async def test_a_decision_takes_the_buttons_off_every_notice_and_card_about_the_
         )
     )
     redrawn = harness.session.of("EditMessageText")[-1]
-    assert "↩️ Отменить решение" in [text for text, _ in _buttons(redrawn.reply_markup)]
+    assert said("sel-btn-undo") in [text for text, _ in _buttons(redrawn.reply_markup)]
     await harness.deliver()
     staff = {MENTOR_A, MENTOR_B, OFFICE, colleague}
     taken_off = {

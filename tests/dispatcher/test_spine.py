@@ -16,6 +16,7 @@ from services.i18n import Texts
 from storage.db import create_engine
 from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness
+from tests.texts import opening, said
 
 
 async def _invite(harness: Harness, role: Role) -> str:
@@ -28,7 +29,7 @@ async def _invite(harness: Harness, role: Role) -> str:
 async def test_start_greets_a_newcomer(harness: Harness) -> None:
     await harness.send(10, "/start")
     [text] = harness.session.texts_to(10)
-    assert "Кадры будущего для регионов" in text
+    assert said("start-welcome") in text
 
 
 @ON_BOTH_DATABASES  # reaches statements only this test runs on PG
@@ -38,11 +39,10 @@ async def test_invitation_link_grants_role_once_and_updates_menu(harness: Harnes
     await harness.send(11, f"/start {payload}")
     await harness.send(11, "/start inv_nonsense")
     assert harness.session.texts_to(10) == [
-        "Готово: вам выдана роль «сотрудник регионального проектного офиса». "
-        "Команды в меню обновлены — загляните в /help."
+        said("invite-granted", role="сотрудник регионального проектного офиса")
     ]
     used, unknown = harness.session.texts_to(11)
-    assert "уже использована" in used and "не распознана" in unknown
+    assert said("invite-used") in used and said("invite-unknown") in unknown
 
     # The menu update went through the outbox and the sender, scoped to that chat.
     assert await harness.deliver() == 1
@@ -53,14 +53,14 @@ async def test_invitation_link_grants_role_once_and_updates_menu(harness: Harnes
         assert await uow.outbox.counts() == {OutboxStatus.SENT: 1}
 
     await harness.send(10, "/help")
-    assert "Для проектного офиса" in harness.session.texts_to(10)[-1]
+    assert said("help-office") in harness.session.texts_to(10)[-1]
 
 
 @ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_office_admin_from_settings_is_recognised(harness: Harness) -> None:
     await harness.send(777, "/start")
     [text] = harness.session.texts_to(777)
-    assert "С возвращением" in text and "проектного офиса" in text
+    assert opening("start-welcome-back") in text and "проектного офиса" in text
 
 
 async def test_cancel_clears_state_and_says_so(harness: Harness) -> None:
@@ -70,8 +70,8 @@ async def test_cancel_clears_state_and_says_so(harness: Harness) -> None:
     await context.set_state("some:step")
     await harness.send(10, "/cancel")
     assert harness.session.texts_to(10) == [
-        "Сейчас нечего отменять.",
-        "Действие отменено. Всё, что вы уже ввели, сохранено.",
+        said("cancel-nothing"),
+        said("cancel-done"),
     ]
     assert await context.get_state() is None
 
@@ -79,11 +79,8 @@ async def test_cancel_clears_state_and_says_so(harness: Harness) -> None:
 async def test_unknown_text_and_forged_button_get_clear_answers(harness: Harness) -> None:
     await harness.send(10, "привет")
     await harness.press(10, "stage:approve:1")
-    assert harness.session.texts_to(10) == ["Не понимаю это сообщение. Список возможностей — /help"]
-    assert harness.session.alerts() == [
-        "Эта кнопка повреждена или устарела, её нажатие ничего не изменило. "
-        "Откройте нужный раздел заново — список команд в /help."
-    ]
+    assert harness.session.texts_to(10) == [said("fallback-unknown")]
+    assert harness.session.alerts() == [said("fallback-button-malformed")]
 
 
 @ON_BOTH_DATABASES  # the sender, retraction and erasure paths on PG
@@ -103,9 +100,7 @@ async def test_unexpected_error_becomes_an_apology_and_a_log_without_personal_da
         bind=create_engine("postgresql://nobody@127.0.0.1:1/none")
     )
     await harness.send(12, f"/start {payload}", update_id=777_123)
-    assert harness.session.texts_to(12) == [
-        "Извините, что-то пошло не так. Мы уже разбираемся; попробуйте ещё раз чуть позже."
-    ]
+    assert harness.session.texts_to(12) == [said("error-unexpected")]
     # An outage, not a bug: one line naming the dependency (tests/dispatcher/test_limits.py).
     assert "update 777123 failed: database unavailable (ConnectionRefusedError)" in caplog.text
     assert payload not in caplog.text and "User12" not in caplog.text
@@ -121,6 +116,6 @@ async def test_one_flooding_user_does_not_hold_up_another(harness: Harness) -> N
     await asyncio.gather(*flood, harness.send(21, "/start"))
     answers_20 = harness.session.texts_to(20)
     # The burst is answered, the rest dropped with a single notice.
-    assert answers_20.count("Слишком много сообщений подряд. Подождите пару секунд.") == 1
+    assert answers_20.count(said("throttled")) == 1
     assert len(answers_20) == 11  # the burst of 10, and the notice
     assert len(harness.session.texts_to(21)) == 1

@@ -43,6 +43,7 @@ from tests.plans_world import (
     local,
     services,
 )
+from tests.texts import said
 
 MSK = "Europe/Moscow"
 GROUP, SUPERGROUP = -4001, -1004001
@@ -162,25 +163,24 @@ async def test_bind_without_rights_says_what_is_missing_then_binds_and_sends_lin
     harness.session.answers["GetChatMember"] = ChatMemberMember(user=bot)
     await harness.feed(group_message(TUTOR, "/bind alpha"))
     assert texts_to(harness, GROUP) == [
-        "Бот не может привязать чат: не хватает прав — бот не администратор группы, "
-        "«Пригласительные ссылки» (приглашать участников), «Блокировка участников» "
-        "(удалять участников). Откройте настройки группы → Администраторы → бот, включите "
-        "эти права и отправьте команду ещё раз."
+        said(
+            "team-chat-rights",
+            missing="бот не администратор группы, «Пригласительные ссылки» (приглашать "
+            "участников), «Блокировка участников» (удалять участников)",
+        )
     ]
     assert await team_chat_id(world) is None
     del harness.session.answers["GetChatMember"]
     await harness.feed(group_message(STUDENT, "/bind alpha"))
-    assert texts_to(harness, GROUP)[-1] == (
-        "Привязать чат может только наставник или тьютор этой команды."
-    )
+    assert texts_to(harness, GROUP)[-1] == said("team-bind-not-staff")
     await harness.feed(group_message(TUTOR, "/bind alpha"))
     assert await team_chat_id(world) == GROUP
     await harness.deliver()
-    assert texts_to(harness, GROUP)[-1].startswith("Этот чат привязан к команде «Альфа».")
+    assert texts_to(harness, GROUP)[-1].startswith(said("team-chat-bound", team="Альфа"))
     links = harness.session.of("CreateChatInviteLink")
     assert [(int(m.chat_id), m.creates_join_request) for m in links] == [(GROUP, True)] * 3
     for member in (MENTOR, STUDENT, STUDENT2):
-        assert texts_to(harness, member)[-1].startswith("Вас ждут в чате команды «Альфа».")
+        assert texts_to(harness, member)[-1].startswith(said("team-invite", team="Альфа"))
         [url] = buttons(harness, member)
         assert url.startswith("https://t.me/+link")
     assert texts_to(harness, TUTOR) == []
@@ -189,7 +189,7 @@ async def test_bind_without_rights_says_what_is_missing_then_binds_and_sends_lin
     assert saved[STUDENT] == buttons(harness, STUDENT)[0] and saved[TUTOR] is None
     # Binding again only says so.
     await harness.feed(group_message(TUTOR, "/bind alpha"))
-    assert texts_to(harness, GROUP)[-1] == "Этот чат уже привязан к команде «Альфа»."
+    assert texts_to(harness, GROUP)[-1] == said("team-chat-already", team="Альфа")
 
 
 async def test_startgroup_deep_link_binds_and_join_requests_are_decided(
@@ -204,8 +204,12 @@ async def test_startgroup_deep_link_binds_and_join_requests_are_decided(
     # A member leaving is noted and the staff are told.
     await harness.feed(left_chat(STUDENT))
     await harness.deliver()
-    assert texts_to(harness, MENTOR)[-1] == "Участник №3 вышел(ла) из чата команды «Альфа»."
-    assert texts_to(harness, TUTOR)[-1] == "Участник №3 вышел(ла) из чата команды «Альфа»."
+    assert texts_to(harness, MENTOR)[-1] == said(
+        "team-member-left-chat", name="Участник №3", team="Альфа"
+    )
+    assert texts_to(harness, TUTOR)[-1] == said(
+        "team-member-left-chat", name="Участник №3", team="Альфа"
+    )
 
 
 async def test_team_roster_and_contact_toggle(harness: Harness, world: World) -> None:
@@ -219,7 +223,7 @@ async def test_team_roster_and_contact_toggle(harness: Harness, world: World) ->
     await harness.press(
         STUDENT, encode(TeamAction(verb=TeamVerb.SHARE_CONTACT, team=world.team_id))
     )  # no @username
-    assert harness.session.alerts()[-1].startswith("В вашем Telegram не задано имя пользователя")
+    assert harness.session.alerts()[-1].startswith(said("team-share-no-username"))
     await harness.send(TUTOR, "/team")
     assert "/bind alpha" in texts_to(harness, TUTOR)[-1]
     assert "https://t.me/kadry_test_bot?startgroup=bind_alpha" in texts_to(harness, TUTOR)[-1]
@@ -232,25 +236,27 @@ async def test_passport_dialogue_saves_each_answer_with_back_and_keep(
     harness: Harness, world: World
 ) -> None:
     await harness.send(TUTOR, "/passport")
-    assert texts_to(harness, TUTOR)[-1].startswith("Паспорт проекта команды «Альфа» — черновик")
+    assert texts_to(harness, TUTOR)[-1].startswith(
+        said("passport-title", team="Альфа", status="черновик")
+    )
     await harness.press(
         TUTOR, encode(RoadmapAction(verb=RoadmapVerb.FILL_PASSPORT, item=world.team_id))
     )
-    assert texts_to(harness, TUTOR)[-1].startswith("Шаг 1 из 4. Какова цель проекта?")
+    assert texts_to(harness, TUTOR)[-1].startswith(said("passport-ask-goal", step=1, total=4))
     await harness.send(TUTOR, "ok")
-    assert texts_to(harness, TUTOR)[-1] == "Слишком коротко: напишите хотя бы несколько слов."
+    assert texts_to(harness, TUTOR)[-1] == said("passport-answer-short")
     await harness.send(TUTOR, "Чистый воздух")
-    assert texts_to(harness, TUTOR)[-1].startswith("Шаг 2 из 4.")
+    assert texts_to(harness, TUTOR)[-1].startswith(said("passport-ask-tasks", step=2, total=4))
     await harness.press(
         TUTOR, encode(RoadmapAction(verb=RoadmapVerb.PREVIOUS_FIELD, item=world.team_id))
     )
-    assert "Сейчас записано: Чистый воздух" in texts_to(harness, TUTOR)[-1]
+    assert said("passport-current", value="Чистый воздух") in texts_to(harness, TUTOR)[-1]
     await harness.press(
         TUTOR, encode(RoadmapAction(verb=RoadmapVerb.KEEP_FIELD, item=world.team_id))
     )
     for answer in ("Датчики и карта", "Карта загрязнений", "10 датчиков"):
         await harness.send(TUTOR, answer)
-    assert texts_to(harness, TUTOR)[-1].startswith("Ответы сохранены.")
+    assert texts_to(harness, TUTOR)[-1].startswith(said("passport-filled"))
     assert buttons(harness, TUTOR) == [
         encode(RoadmapAction(verb=RoadmapVerb.FILL_PASSPORT, item=world.team_id)),
         encode(RoadmapAction(verb=RoadmapVerb.SUBMIT_PASSPORT, item=world.team_id)),
@@ -261,7 +267,7 @@ async def test_passport_dialogue_saves_each_answer_with_back_and_keep(
     await harness.press(
         TUTOR, encode(RoadmapAction(verb=RoadmapVerb.SUBMIT_PASSPORT, item=world.team_id))
     )  # a double tap
-    assert harness.session.alerts() == ["Паспорт уже отправлен наставнику или согласован."]
+    assert harness.session.alerts() == [said("passport-not-editable")]
     await harness.deliver()
     assert len([t for t in texts_to(harness, MENTOR) if "на согласовании" in t]) == 1
 
@@ -280,9 +286,11 @@ async def test_forged_and_repeated_stage_decisions(harness: Harness, world: Worl
     assert harness.session.alerts() == [NOT_ALLOWED, NOT_ALLOWED]
     await harness.press(MENTOR, approve)
     await harness.press(MENTOR, approve)
-    assert harness.session.alerts()[-1] == "По этому уже принято решение."
+    assert harness.session.alerts()[-1] == said("roadmap-already-decided")
     await harness.deliver()
-    assert texts_to(harness, TUTOR)[-1] == "Наставник принял этап «Сбор данных» команды «Альфа»."
+    assert texts_to(harness, TUTOR)[-1] == said(
+        "roadmap-approved-notice", title="Сбор данных", team="Альфа"
+    )
 
 
 @ON_BOTH_DATABASES  # reaches statements only this test runs on PG
@@ -296,14 +304,14 @@ async def test_migration_messages_and_the_senders_migrate_error_keep_the_binding
     assert await team_chat_id(world) == SUPERGROUP
     await harness.feed(group_message(MENTOR, "/announce Встреча в пятницу", SUPERGROUP))
     await harness.deliver()
-    assert texts_to(harness, SUPERGROUP) == ["Объявление наставника:\n\nВстреча в пятницу"]
+    assert texts_to(harness, SUPERGROUP) == [said("team-announcement", text="Встреча в пятницу")]
 
     # The other way: the old id is still bound when a message goes out; Telegram says where.
     async with world.uow_factory() as uow:
         await services(uow, world.clock).teams.bind_chat("alpha", GROUP)
     await harness.send(MENTOR, "/announce")
     await harness.send(MENTOR, "Дедлайн этапа — завтра")
-    assert texts_to(harness, MENTOR)[-1] == "Объявление отправлено в чат команды «Альфа»."
+    assert texts_to(harness, MENTOR)[-1] == said("team-announce-sent", team="Альфа")
     harness.session.errors["SendMessage"] = TelegramMigrateToChat(
         method=SendMessage(chat_id=GROUP, text="x"),
         message="group chat was upgraded to a supergroup chat",
@@ -311,7 +319,9 @@ async def test_migration_messages_and_the_senders_migrate_error_keep_the_binding
     )
     await harness.deliver()
     assert harness.session.errors == {}  # the first try went to the old id
-    assert texts_to(harness, SUPERGROUP)[-1] == "Объявление наставника:\n\nДедлайн этапа — завтра"
+    assert texts_to(harness, SUPERGROUP)[-1] == said(
+        "team-announcement", text="Дедлайн этапа — завтра"
+    )
     assert await team_chat_id(world) == SUPERGROUP
 
 
@@ -326,8 +336,11 @@ async def test_the_bot_demoted_in_or_removed_from_the_group(harness: Harness, wo
     for staff in (MENTOR, TUTOR):
         [notice] = [t for t in texts_to(harness, staff) if "не хватает прав" in t]
         assert notice.startswith(
-            "У бота в чате команды «Альфа» не хватает прав — «Пригласительные ссылки» "
-            "(приглашать участников)."
+            said(
+                "team-bot-rights-lost",
+                team="Альфа",
+                missing="«Пригласительные ссылки» (приглашать участников)",
+            )
         )
     assert not any("не хватает прав" in t for t in texts_to(harness, STUDENT))
     assert await team_chat_id(world) == GROUP

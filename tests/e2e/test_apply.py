@@ -30,6 +30,7 @@ from tests.e2e.botapi_emulator import BotApiEmulator
 from tests.e2e.conftest import StartBot
 from tests.e2e.launcher import run_cli
 from tests.example_season import EXAMPLE
+from tests.texts import said
 
 ZONE = ZoneInfo("Asia/Tomsk")
 FAST = {"THROTTLE_RATE_PER_SECOND": 1000}
@@ -210,8 +211,14 @@ async def test_twelve_and_nineteen_year_old_students_are_refused_with_the_way_fo
     await twelve.through_consents()
     refusal = await twelve.say(_born(12), "К сожалению")
     assert "обучающиеся участвуют в программе в возрасте от 13 до 17 лет" in refusal["text"]
-    assert "а вам 12" in refusal["text"] and "Шаг 7 из 22" in refusal["text"]
-    assert {"⬅️ Назад", "Изменить роль", "🔄 Начать заново"} <= set(_buttons(refusal))
+    assert (
+        "а вам 12" in refusal["text"] and said("apply-progress", n=7, total=22) in refusal["text"]
+    )
+    assert {
+        said("apply-btn-back"),
+        said("apply-btn-change-role"),
+        said("apply-btn-restart"),
+    } <= set(_buttons(refusal))
     await twelve.press("🔄 Начать заново", "Начать заявку заново?")
     await twelve.press("Да, начать заново", "Шаг 1 из 23")
 
@@ -221,7 +228,9 @@ async def test_twelve_and_nineteen_year_old_students_are_refused_with_the_way_fo
     await nineteen.press("📝 Подать заявку", "Шаг 1 из 23")
     await nineteen.press("обучающийся", "Шаг 2 из 23")
     refusal = await nineteen.press("18 лет и старше", "К сожалению")
-    assert "от 13 до 17 лет" in refusal["text"] and "Изменить роль" in _buttons(refusal)
+    assert said("apply-choice-age_group-teen", under=13, top=17) in refusal["text"] and said(
+        "apply-btn-change-role"
+    ) in _buttons(refusal)
     await nineteen.press("Изменить роль", "Шаг 1 из 23")
     await nineteen.press("тьютор", "Шаг 2 из 17")
     await nineteen.press("✅ Согласен(на)", "Шаг 3 из 17")

@@ -21,6 +21,7 @@ from tests.bookings_world import CONTACT, MSK, NOW, STUDENT3, build_booking_worl
 from tests.e2e.botapi_emulator import BotApiEmulator, UploadedFile
 from tests.e2e.conftest import StartBot
 from tests.plans_world import STUDENT, local
+from tests.texts import fragment, opening, said
 
 
 def _callback(message: dict[str, Any], starts: str) -> str:
@@ -81,12 +82,12 @@ async def test_waitlist_offer_confirmation_calendar_reminder_and_attendance(
     for student in (STUDENT, STUDENT3):
         emulator.send_text(student, "/internships")
         week = await emulator.wait_for_message(student, contains="Стажировки и профпробы", since=0)
-        assert "Свободно мест:" in week["text"]
+        assert fragment("int-slot-line") in week["text"]
         book = encode(InternshipsAction(verb=InternshipsVerb.BOOK, slot=slot_id))
         emulator.press_button(student, week["message_id"], _callback(week, book))
         await emulator.wait_for_message(student, contains="АО «Завод», 03.09.2026", since=0)
     texts = [m.get("text", "") for m in emulator.messages_to(STUDENT3)]
-    assert any(t.startswith("Свободных мест нет, вы в листе ожидания") for t in texts)
+    assert any(t.startswith(opening("int-booked-waitlisted")) for t in texts)
     request = await emulator.wait_for_message(CONTACT, contains="Новая запись", since=0)
 
     # The first student cancels: the waitlisted one is told and takes the seat.
@@ -133,8 +134,8 @@ async def test_waitlist_offer_confirmation_calendar_reminder_and_attendance(
     )
     # The time left as it is when the reminder goes, not as planned; no «Сдать задачу»: the
     # attendance mark completes a booked internship.
-    assert reminder["text"] == (
-        "Напоминание: через 1 день — «Стажировка: АО «Завод»», начало 03.09.2026 10:00."
+    assert reminder["text"] == said(
+        "reminder-start-1d", left="1 день", title="Стажировка: АО «Завод»", due="03.09.2026 10:00"
     )
     assert _callbacks(reminder) == [_callback(reminder, "plan:2:open:")]
 

@@ -20,6 +20,7 @@ from storage.uow import UnitOfWorkFactory
 from tests.e2e.botapi_emulator import BotApiEmulator
 from tests.e2e.conftest import BotProcess, StartBot, free_port
 from tests.e2e.launcher import run_cli
+from tests.texts import said
 
 WELCOME = "Кадры будущего для регионов"
 SECRET = "s3cret-Token_1"
@@ -247,7 +248,7 @@ async def test_kill_9_and_restart_lose_nothing_and_an_invitation_works_once(
     await emulator.wait_for(lambda: all(emulator.messages_to(u) for u in users), timeout=150)
     emulator.send_text(500, "/start")
     await emulator.wait_for_message(500, contains="С возвращением")
-    assert "наставник" in _texts(emulator, 500)[-1]
+    assert said("role-mentor") in _texts(emulator, 500)[-1]
     emulator.send_text(501, f"/start {payload}")
     await emulator.wait_for_message(501, contains="уже использована")
 

@@ -18,6 +18,7 @@ from storage.uow import UnitOfWorkFactory
 from tests.e2e.botapi_emulator import BotApiEmulator
 from tests.e2e.conftest import StartBot
 from tests.plans_world import STUDENT, TUTOR, build_world, local, services
+from tests.texts import said
 
 MSK = "Europe/Moscow"
 TEAM_CHAT = -100777
@@ -105,7 +106,9 @@ async def test_reminder_snooze_submit_approve_and_team_digest(
 
     notice = await emulator.wait_for_message(TUTOR, contains="сдал(а) задачу", since=0, timeout=20)
     photos = [m for m in emulator.messages_to(TUTOR) if m.get("photo")]
-    assert [p.get("caption") for p in photos] == ["Подтверждение к задаче «Курс по экологии»"]
+    assert [p.get("caption") for p in photos] == [
+        said("plan-evidence-caption", title="Курс по экологии")
+    ]
     emulator.press_button(
         TUTOR, notice["message_id"], encode(PlanAction(verb=PlanVerb.APPROVE, task=task_id))
     )

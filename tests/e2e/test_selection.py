@@ -20,6 +20,7 @@ from tests.e2e.botapi_emulator import BotApiEmulator
 from tests.e2e.conftest import StartBot
 from tests.e2e.test_teams import Chats, _callback
 from tests.selection_world import MENTOR_A, MENTOR_B, OFFICE, add_applicant, build_world
+from tests.texts import said
 
 NOT_ALLOWED = "Недостаточно прав для этого действия."
 FIRST, SECOND, THIRD = 8101, 8102, 8103
@@ -86,7 +87,7 @@ async def test_score_refuse_forgery_accept_top_and_publish_once(
     card = await chats.press(MENTOR_A, listing, f"sel:2:o:{apps[FIRST]}:", "Ваши оценки (0–5)")
     await _score_card(emulator, MENTOR_A, card, 5)
     card = emulator.message(MENTOR_A, card["message_id"]) or {}
-    assert "Итоговый балл: 5.00 (оценщиков: 1)" in card["text"]
+    assert said("sel-card-combined", score="5.00", reviewers=1) in card["text"]
     listing = await chats.say(MENTOR_A, "/review", "Заявки на проверку")
     assert f"✅ T-{apps[FIRST]:05d}" in listing["text"]
     second = await chats.press(MENTOR_A, listing, f"sel:2:o:{apps[SECOND]}:", "Ваши оценки")
@@ -137,7 +138,7 @@ async def test_score_refuse_forgery_accept_top_and_publish_once(
     again_at = len(emulator.calls("answerCallbackQuery"))
     emulator.press_button(OFFICE, confirm["message_id"], _callback(confirm, "ofs:2:py"))
     again = await emulator.wait_for(lambda: emulator.calls("answerCallbackQuery")[again_at:], 15)
-    assert "уже были опубликованы" in str(again[0].params.get("text"))
+    assert said("sel-publish-again") in str(again[0].params.get("text"))
     for user_id, mark in ((FIRST, "вы приняты"), (SECOND, "в листе ожидания"),
                           (THIRD, "вы приняты")):  # fmt: skip
         await emulator.wait_for_message(user_id, mark, since=0, timeout=15)

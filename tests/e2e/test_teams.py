@@ -19,6 +19,7 @@ from tests.e2e.botapi_emulator import BotApiEmulator
 from tests.e2e.conftest import StartBot
 from tests.e2e.launcher import run_cli
 from tests.plans_world import MENTOR, OUTSIDER, STUDENT, STUDENT2, TUTOR, build_world
+from tests.texts import said
 
 GROUP, SUPERGROUP = -100321, -1001000321
 NOT_ALLOWED = "Недостаточно прав для этого действия."
@@ -80,7 +81,7 @@ async def test_bind_join_remove_and_migrate(
     await start_bot()
 
     refused = await chats.say(TUTOR, "/bind alpha", "не хватает прав", chat_id=GROUP)
-    assert "«Пригласительные ссылки» (приглашать участников)" in refused["text"]
+    assert said("team-right-invite") in refused["text"]
     assert "Блокировка" not in refused["text"]
     emulator.set_bot_admin(GROUP)
     await chats.say(TUTOR, "/bind alpha", "Этот чат привязан к команде «Альфа»", chat_id=GROUP)
@@ -124,7 +125,7 @@ async def test_bind_join_remove_and_migrate(
     posted = await emulator.wait_for_message(
         SUPERGROUP, "Объявление наставника", since=since, timeout=15
     )
-    assert posted["text"] == "Объявление наставника:\n\nВстреча команды в пятницу в 16:00"
+    assert posted["text"] == said("team-announcement", text="Встреча команды в пятницу в 16:00")
     # …and a join request to the supergroup is still decided by the roster.
     emulator.chat_join_request(MENTOR, SUPERGROUP, invite_link=links[MENTOR])
     await emulator.wait_for(
@@ -153,7 +154,7 @@ async def test_the_bot_demoted_then_removed_from_the_team_group(
     )
     for staff in (MENTOR, TUTOR):
         notice = await emulator.wait_for_message(staff, "не хватает прав", since=0, timeout=15)
-        assert "«Пригласительные ссылки» (приглашать участников)" in notice["text"]
+        assert said("team-right-invite") in notice["text"]
         assert notice["text"].endswith("Чат по-прежнему привязан к команде.")
 
     emulator.my_chat_member(GROUP, "kicked", "administrator", from_user_id=MENTOR)
@@ -201,7 +202,7 @@ async def test_passport_and_stage_review_with_a_forged_approve(
     )
     assert returned["text"].endswith("Комментарий: Уточните задачи")
     in_group = await emulator.wait_for_message(GROUP, "возвращён на доработку", since=since_group)
-    assert in_group["text"].endswith("Комментарий наставника: Уточните задачи")
+    assert in_group["text"].endswith(said("roadmap-comment-line", comment="Уточните задачи"))
     card = await chats.press(TUTOR, returned, f"rm:2:po:{team_id}", "возвращён на доработку")
     since_mentor = chats.mark(MENTOR)
     await chats.press(TUTOR, card, f"rm:2:ps:{team_id}", "отправлен наставнику")
@@ -251,14 +252,14 @@ async def test_passport_and_stage_review_with_a_forged_approve(
     since_group, since_tutor = chats.mark(GROUP), chats.mark(TUTOR)
     await chats.press(MENTOR, review, "rm:2:sok:", "принят")
     approved = await emulator.wait_for_message(TUTOR, "принял этап", since=since_tutor, timeout=15)
-    assert approved["text"] == "Наставник принял этап «Сбор данных» команды «Альфа»."
+    assert approved["text"] == said("roadmap-approved-notice", title="Сбор данных", team="Альфа")
     in_group = await emulator.wait_for_message(GROUP, "принят наставником", since=since_group)
-    assert in_group["text"] == "Этап «Сбор данных» принят наставником."
+    assert in_group["text"] == said("roadmap-approved-chat", title="Сбор данных")
     # The student's forged press changed nothing: the decisions in the group are exactly these.
     decisions = [
         m["text"] for m in emulator.messages_to(GROUP) if "Этап «Сбор данных»" in m["text"]
     ]
     assert decisions == [
-        "Этап «Сбор данных» возвращён на доработку.\nКомментарий наставника: Мало точек замера",
-        "Этап «Сбор данных» принят наставником.",
+        said("roadmap-returned-chat", title="Сбор данных", comment="Мало точек замера"),
+        said("roadmap-approved-chat", title="Сбор данных"),
     ]

@@ -38,6 +38,7 @@ from storage.uow import UnitOfWorkFactory
 from tests.applicants import ABOUT, EXPERIENCE, WHY
 from tests.databases import ON_BOTH_DATABASES
 from tests.example_season import import_example
+from tests.texts import said
 
 TEXTS = Texts()
 T = TypeVar("T")
@@ -193,7 +194,9 @@ async def test_age_outside_the_roles_range_is_refused_with_the_range(
     assert refused.exits == ("role", "restart") and refused.can_back
     assert "birth_date" not in {a.step for a in await _rows(uow_factory, Answer)}
     text = TEXTS.get(refused.problem.key, **refused.problem.args)
-    assert ("от 13 до 17 лет" if role == "student" else "с 18 лет") in text
+    assert (
+        said("apply-choice-age_group-teen", under=13, top=17) if role == "student" else "с 18 лет"
+    ) in text
 
 
 async def test_outside_the_window_the_dates_are_given_in_the_seasons_zone(

@@ -35,6 +35,7 @@ from tests.bookings_world import (
 )
 from tests.databases import ON_BOTH_DATABASES
 from tests.plans_world import MENTOR, OUTSIDER, STUDENT, STUDENT2, TEXTS, local, services
+from tests.texts import opening, said
 
 
 @pytest.fixture
@@ -88,13 +89,16 @@ async def test_a_full_slot_waitlists_and_deciders_get_buttons(world: BookingWorl
         BookingAction(verb=BookingVerb.CONFIRM, booking=first.id),
         BookingAction(verb=BookingVerb.DECLINE, booking=first.id),
     ]
-    assert notices[0].payload["text"] == (
-        "Новая запись: Участник №3 — стажировка в «АО «Завод»», 03.09.2026 10:00–14:00. "
-        "Подтвердите или отклоните."
+    assert notices[0].payload["text"] == said(
+        "int-request-notice",
+        student="Участник №3",
+        kind="стажировка",
+        organisation="АО «Завод»",
+        when="03.09.2026 10:00–14:00",
     )
     with pytest.raises(Conflict) as again:
         await act(world, STUDENT, "book", world.slot_id)
-    assert message(again.value) == "Вы уже записаны на этот слот (запись ждёт подтверждения)."
+    assert message(again.value) == said("int-already-booked", status="ждёт подтверждения")
     with pytest.raises(NotAllowed):
         await act(world, OUTSIDER, "book", world.slot_id)  # not a student
 
@@ -116,7 +120,7 @@ async def test_confirmation_adds_the_ilp_task_reminders_and_calendar_file(
         assert task is not None
         assert (task.kind, task.title, task.due_at) == (
             TaskKind.INTERNSHIP,
-            "Стажировка: АО «Завод»",
+            said("int-task-title-internship", organisation="АО «Завод»"),
             SLOT_START,
         )
         assert task.team_id == world.team_id
@@ -138,10 +142,21 @@ async def test_confirmation_adds_the_ilp_task_reminders_and_calendar_file(
     assert event["dtstart"].dt.strftime("%H:%M") == "10:00"
     assert event["dtend"].dt.strftime("%d.%m.%Y %H:%M") == "03.09.2026 14:00"
     assert str(event["uid"]) == f"booking-{booking.id}@kadry-bot"
-    assert str(event["summary"]) == "Стажировка: АО «Завод»"
+    assert str(event["summary"]) == said("int-task-title-internship", organisation="АО «Завод»")
     assert str(event["location"]) == "АО «Завод», ул. Ленина, 1"
     notice = [m for m in messages if m.chat_id == STUDENT and m.kind == "text"]
-    assert notice[-1].payload["text"].startswith("Ваша запись подтверждена: АО «Завод»")
+    assert (
+        notice[-1]
+        .payload["text"]
+        .startswith(
+            said(
+                "int-confirmed-notice",
+                organisation="АО «Завод»",
+                address="ул. Ленина, 1",
+                when="03.09.2026 10:00–14:00",
+            )
+        )
+    )
 
 
 def test_event_reminders_respect_quiet_hours() -> None:
@@ -178,9 +193,11 @@ async def test_cancellation_offers_the_seat_and_an_unanswered_offer_passes_on(
     assert offered.offer_expires_at == local(MSK, 2026, 9, 2, 10, 0)
     assert (await slot(world, world.slot_id)).seats_taken == 2  # held for the offered one
     [offer] = [m for m in await outbox(world) if m.chat_id == STUDENT3]
-    assert offer.payload["text"] == (
-        "Освободилось место: АО «Завод», 03.09.2026 10:00–14:00. Подтвердите участие до "
-        "02.09.2026 10:00, иначе место получит следующий в листе ожидания."
+    assert offer.payload["text"] == said(
+        "int-offer-notice",
+        organisation="АО «Завод»",
+        when="03.09.2026 10:00–14:00",
+        until="02.09.2026 10:00",
     )
     assert [build(b["action"], b["args"]).verb for b in offer.payload["buttons"][0]] == [
         BookingVerb.ACCEPT_OFFER,
@@ -205,7 +222,7 @@ async def test_cancellation_offers_the_seat_and_an_unanswered_offer_passes_on(
         await act(world, STUDENT4, "answer_offer", last.id, True)  # a double tap
     assert (await slot(world, world.slot_id)).seats_taken == 2
     texts = [m.payload.get("text", "") for m in await outbox(world) if m.chat_id == STUDENT3]
-    assert any(t.startswith("Время на подтверждение места истекло") for t in texts)
+    assert any(t.startswith(opening("int-offer-expired-notice")) for t in texts)
 
 
 async def _booking(world: BookingWorld, booking_id: int) -> Any:
@@ -238,7 +255,7 @@ async def test_cancelling_is_refused_after_the_cut_off(world: BookingWorld) -> N
     assert not view.can_cancel
     with pytest.raises(Conflict) as late:
         await act(world, STUDENT, "cancel", booking.id)
-    assert message(late.value).startswith("Отменить запись можно не позже чем за 24 ч до начала")
+    assert message(late.value).startswith(said("int-cancel-too-late", hours=24))
     with pytest.raises(NotAllowed):
         await act(world, STUDENT2, "cancel", booking.id)
     async with world.uow_factory() as uow:
@@ -254,9 +271,8 @@ async def test_an_overlapping_booking_is_refused_naming_the_other_slot(
     await act(world, STUDENT, "book", world.slot_id)
     with pytest.raises(Conflict) as clash:
         await act(world, STUDENT, "book", world.lab_slot_id)
-    assert message(clash.value) == (
-        "У вас уже есть запись на это время: АО «Завод», 03.09.2026 10:00–14:00. "
-        "Отмените её в /bookings, чтобы записаться сюда."
+    assert message(clash.value) == said(
+        "int-overlap", organisation="АО «Завод»", when="03.09.2026 10:00–14:00"
     )
     assert (await slot(world, world.lab_slot_id)).seats_taken == 0
     # Another day is fine, and so is the same time for another student.
@@ -349,7 +365,7 @@ async def test_the_site_contact_manages_only_own_slots(world: BookingWorld) -> N
     waiting = await act(world, STUDENT4, "book", world.slot_id)
     with pytest.raises(InvalidInput) as below:
         await act(world, CONTACT, "set_capacity", world.slot_id, "1")
-    assert message(below.value) == "Мест не может быть меньше, чем уже занято: 2."
+    assert message(below.value) == said("slot-capacity-below-taken", taken=2)
     for bad, text in (
         ("пять", "Пришлите число мест цифрами, например 5."),
         ("0", "Число мест — от 1 до 500."),
@@ -450,9 +466,9 @@ async def test_the_import_is_idempotent_and_reports_errors_with_paths(
     async with world.uow_factory() as uow:
         report = await services(uow, world.clock).internships.import_sites(bad)
     assert report.errors == [
-        ("sites[0].slots[0].capacity", "должно быть не меньше 1"),
-        ("sites[0].slots[1].end", "окончание должно быть позже начала"),
-        ("sites[1].code", "только латинские буквы, цифры, «_» и «-», до 64 символов"),
+        ("sites[0].slots[0].capacity", said("file-at-least", ge=1)),
+        ("sites[0].slots[1].end", said("file-end-before-start")),
+        ("sites[1].code", said("file-site-code")),
     ]
 
 
@@ -468,18 +484,18 @@ async def test_the_sites_file_refuses_unknown_keys_wrong_types_and_an_early_end_
     async with world.uow_factory() as uow:
         report = await services(uow, world.clock).internships.import_sites(bad)
     assert report.errors == [
-        ("sites[0].slots[0].capacity", "ожидается целое число"),
-        ("sites[0].slots[1].end", "окончание должно быть позже начала"),
-        ("sites[0].phone", "неизвестный ключ"),
-        ("sites[1].auto_confirm", "ожидается true или false"),
-        ("sites[1].slots[0].seats", "неизвестный ключ"),
+        ("sites[0].slots[0].capacity", said("file-integer")),
+        ("sites[0].slots[1].end", said("file-end-before-start")),
+        ("sites[0].phone", said("file-unknown-key")),
+        ("sites[1].auto_confirm", said("file-bool")),
+        ("sites[1].slots[0].seats", said("file-unknown-key")),
     ]
     assert (report.sites_created, report.sites_updated, report.contacts) == (0, 0, [])
     repeated = sites_data()
     repeated["sites"][1]["code"] = "zavod"
     async with world.uow_factory() as uow:
         report = await services(uow, world.clock).internships.import_sites(repeated)
-    assert report.errors == [("sites", "код площадки «zavod» повторяется")]
+    assert report.errors == [("sites", said("file-site-code-repeated", value="zavod"))]
 
 
 @ON_BOTH_DATABASES  # a constraint the database enforces: its own check on each dialect

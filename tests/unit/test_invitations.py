@@ -29,6 +29,7 @@ from storage.models import OutgoingMessage, Season, Site
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 from tests.databases import ON_BOTH_DATABASES
 from tests.example_season import EXAMPLE
+from tests.texts import opening, said
 
 TEXTS = Texts()
 
@@ -157,9 +158,8 @@ async def test_an_invitation_expires_after_its_seasons_valid_days(
     with pytest.raises(InvitationExpired) as caught:
         await _redeem(uow_factory, clock, 1002, late)
     # When, in the season's zone (Asia/Tomsk), and whom to ask.
-    assert TEXTS.get(caught.value.key, **caught.value.args_for_text) == (
-        "Срок действия этой ссылки-приглашения истёк 04.09.2026 14:00. Попросите новую ссылку "
-        "у регионального проектного офиса программы — у того, кто прислал вам эту."
+    assert TEXTS.get(caught.value.key, **caught.value.args_for_text) == said(
+        "invite-expired", expired="04.09.2026 14:00"
     )
 
 
@@ -202,7 +202,7 @@ async def test_a_used_invitation_is_not_revoked_but_its_role_is(
         ("menu", []),
         ("text", None),
     ]
-    assert outbox[-1].payload["text"].startswith("Проектный офис отозвал вашу роль")
+    assert outbox[-1].payload["text"].startswith(opening("access-your-role-revoked"))
     # Tapping the old link again does not pretend the role is still there.
     with pytest.raises(InvitationRevoked):
         await _redeem(uow_factory, clock, 1001, payload)

@@ -28,6 +28,7 @@ from tests.plans_world import (
     local,
     services,
 )
+from tests.texts import said
 
 MSK = "Europe/Moscow"
 NOW = local(MSK, 2026, 9, 1, 10, 0)  # a Tuesday morning
@@ -89,8 +90,8 @@ async def test_assigning_to_a_team_plans_reminders_in_the_same_transaction(world
     ]
     notices = [(m.chat_id, m.payload["text"]) for m in await outbox(world)]
     assert notices == [
-        (STUDENT, "Новая задача в вашем ИУП: «Курс по Python». Срок — 10.09.2026 18:00."),
-        (STUDENT2, "Новая задача в вашем ИУП: «Курс по Python». Срок — 10.09.2026 18:00."),
+        (STUDENT, said("plan-assigned-notice", title="Курс по Python", due="10.09.2026 18:00")),
+        (STUDENT2, said("plan-assigned-notice", title="Курс по Python", due="10.09.2026 18:00")),
     ]
     async with world.uow_factory() as uow:
         audit = await uow.audit.for_object("plan_task", ids[0])
@@ -158,8 +159,8 @@ async def test_the_sweep_sends_each_due_reminder_once_with_its_buttons(world: Wo
     assert (first.sent, again.sent) == (1, 0)
     [message] = [m for m in await outbox(world) if m.dedupe_key == f"reminder:{first.ids[0]}"]
     assert message.chat_id == STUDENT
-    assert message.payload["text"] == (
-        "Напоминание: задачу «Курс по Python» нужно сдать через 3 дня.\nСрок — 10.09.2026 18:00."
+    assert message.payload["text"] == said(
+        "reminder-before", title="Курс по Python", left="3 дня", due="10.09.2026 18:00"
     )
     actions = [[build(b["action"], b["args"]) for b in row] for row in message.payload["buttons"]]
     reminder = first.ids[0]
@@ -208,7 +209,9 @@ async def test_snooze_plans_one_reminder_again_and_only_for_its_owner(world: Wor
     result = await sweep(world)
     assert result.sent == 1
     last = (await outbox(world))[-1]
-    assert last.payload["text"] == "Напоминаю о задаче «Курс по Python». Срок — 10.09.2026 18:00."
+    assert last.payload["text"] == said(
+        "reminder-snoozed", title="Курс по Python", due="10.09.2026 18:00"
+    )
     # Snoozing that one "until tomorrow" in the evening: the next morning, never the night.
     async with world.uow_factory() as uow:
         at, _ = await services(uow, world.clock).reminders.snooze(student, result.ids[0], "t")
@@ -259,7 +262,7 @@ async def test_plan_is_grouped_by_status_nearest_deadline_first(world: World) ->
     world.clock.moment = local(MSK, 2026, 9, 2, 13, 0)
     view = await act(world, STUDENT, "plan_of")
     assert [(s.value, [t.title for t in ts]) for s, ts in view.groups] == [
-        ("in_progress", ["Стажировка"]),
+        ("in_progress", [said("plan-kind-internship")]),
         ("assigned", ["Предмет", "Проба"]),
     ]
     assert [t.overdue for t in view.groups[1][1]] == [True, False]
@@ -371,8 +374,12 @@ async def test_deadline_reminders_state_the_time_left_when_they_are_sent(world: 
     assert await sent_at(2026, 9, 7, 9, 0) == [
         (
             STUDENT,
-            "Напоминание: задачу «Курс по Python» нужно сдать через 2 дня 23 часа.\n"
-            "Срок — 10.09.2026 08:00.",
+            said(
+                "reminder-before",
+                title="Курс по Python",
+                left="2 дня 23 часа",
+                due="10.09.2026 08:00",
+            ),
         )
     ]
     # The bot was down from before the «1 day» reminder until after the deadline: that one
@@ -380,8 +387,7 @@ async def test_deadline_reminders_state_the_time_left_when_they_are_sent(world: 
     assert await sent_at(2026, 9, 10, 10, 0) == [
         (
             STUDENT,
-            "Срок задачи «Курс по Python» прошёл (10.09.2026 08:00). "
-            "Сдайте её, как только сможете.",
+            said("reminder-overdue", title="Курс по Python", due="10.09.2026 08:00"),
         )
     ]
     assert ("before_1d", ReminderStatus.CANCELLED) in [
@@ -396,8 +402,12 @@ async def test_deadline_reminders_state_the_time_left_when_they_are_sent(world: 
         ),
         (
             STUDENT,
-            "Задача «Курс по Python» просрочена на 2 дня 1 час (срок был 10.09.2026 08:00). "
-            "Если нужна помощь — напишите тьютору.",
+            said(
+                "reminder-escalation",
+                title="Курс по Python",
+                late="2 дня 1 час",
+                due="10.09.2026 08:00",
+            ),
         ),
     ]
 
@@ -411,8 +421,8 @@ async def test_the_due_day_reminder_says_how_many_hours_are_left(world: World) -
     world.clock.moment = local(MSK, 2026, 9, 10, 9, 0)
     await sweep(world)
     [message] = [m for m in (await outbox(world))[before:] if m.chat_id == STUDENT]
-    assert message.payload["text"] == (
-        "Сегодня срок задачи «Курс по Python»: 10.09.2026 18:00, через 9 часов."
+    assert message.payload["text"] == said(
+        "reminder-due-today", title="Курс по Python", due="10.09.2026 18:00", left="9 часов"
     )
 
 

@@ -26,6 +26,7 @@ from tests.plans_world import (
     local,
     services,
 )
+from tests.texts import said
 
 MSK, NSK = "Europe/Moscow", "Asia/Novosibirsk"
 GROUP = -700
@@ -107,13 +108,11 @@ async def test_passport_submitted_returned_resubmitted_approved(world: World) ->
     assert sorted(await sent(world)) == [
         (
             GROUP,
-            "Паспорт проекта команды «Альфа» возвращён на доработку.\n"
-            "Комментарий наставника: Уточните задачи",
+            said("passport-returned-chat", team="Альфа", comment="Уточните задачи"),
         ),
         (
             TUTOR,
-            "Наставник вернул паспорт проекта команды «Альфа» на доработку.\n"
-            "Комментарий: Уточните задачи",
+            said("passport-returned-notice", team="Альфа", comment="Уточните задачи"),
         ),
     ]
     async with world.uow_factory() as uow:
@@ -128,8 +127,8 @@ async def test_passport_submitted_returned_resubmitted_approved(world: World) ->
             await roadmap.approve_passport(mentor, view.id)
     assert approved.status is ReviewStatus.APPROVED
     assert sorted(await sent(world)) == [
-        (GROUP, "Паспорт проекта команды «Альфа» согласован наставником."),
-        (TUTOR, "Наставник согласовал паспорт проекта команды «Альфа»."),
+        (GROUP, said("passport-approved-chat", team="Альфа")),
+        (TUTOR, said("passport-approved-notice", team="Альфа")),
     ]
     async with world.uow_factory() as uow:
         audit = await uow.audit.for_object("passport", view.id)
@@ -176,7 +175,12 @@ async def test_a_stage_goes_through_review_with_dates_in_the_season_zone(world: 
     [(chat, text)] = await sent(world)
     assert (chat, text) == (
         MENTOR,
-        "Команда «Альфа» сдала этап «Сбор данных».\nОтчёт: https://example.org/r1",
+        said(
+            "roadmap-submitted-notice",
+            team="Альфа",
+            title="Сбор данных",
+            report="https://example.org/r1",
+        ),
     )
     async with world.uow_factory() as uow:
         roadmap = services(uow, world.clock).roadmap
@@ -186,12 +190,16 @@ async def test_a_stage_goes_through_review_with_dates_in_the_season_zone(world: 
     assert sorted(await sent(world)) == [
         (
             GROUP,
-            "Этап «Сбор данных» возвращён на доработку.\nКомментарий наставника: Мало точек замера",
+            said("roadmap-returned-chat", title="Сбор данных", comment="Мало точек замера"),
         ),
         (
             TUTOR,
-            "Наставник вернул этап «Сбор данных» команды «Альфа» на доработку.\n"
-            "Комментарий: Мало точек замера\nИсправьте и сдайте этап снова.",
+            said(
+                "roadmap-returned-notice",
+                title="Сбор данных",
+                team="Альфа",
+                comment="Мало точек замера",
+            ),
         ),
     ]
     async with world.uow_factory() as uow:
@@ -210,8 +218,8 @@ async def test_a_stage_goes_through_review_with_dates_in_the_season_zone(world: 
             await roadmap.set_stage_due(tutor, stage.id, "20.10.2026")
     assert approved.status is ReviewStatus.APPROVED
     assert sorted(await sent(world)) == [
-        (GROUP, "Этап «Сбор данных» принят наставником."),
-        (TUTOR, "Наставник принял этап «Сбор данных» команды «Альфа»."),
+        (GROUP, said("roadmap-approved-chat", title="Сбор данных")),
+        (TUTOR, said("roadmap-approved-notice", title="Сбор данных", team="Альфа")),
     ]
     async with world.uow_factory() as uow:
         decisions = [

@@ -39,6 +39,7 @@ from tests.selection_world import (
     build_world,
     identity,
 )
+from tests.texts import fragment
 
 TEXTS = Texts()
 
@@ -288,8 +289,10 @@ async def test_top_n_then_publish_twice_sends_one_result_each_and_forms_teams_on
             )
         }
         assert "вы приняты" in texts[8001] and "Наставник 7001" in texts[8001]
-        assert "листе ожидания" in texts[8004]  # undecided at publication: waitlisted
-        assert "не удалось" in texts[8003]
+        assert (
+            fragment("sel-result-waitlisted") in texts[8004]
+        )  # undecided at publication: waitlisted
+        assert fragment("sel-result-rejected") in texts[8003]
         statuses = {
             a.id: a.status
             for a in await uow.session.scalars(select(Application).order_by(Application.id))

@@ -27,6 +27,7 @@ from tests.plans_world import (
     build_world,
     services,
 )
+from tests.texts import said
 
 GROUP, OTHER_GROUP, SUPERGROUP = -500, -600, -1000500
 FULL = BotRights(True, True, True)
@@ -82,10 +83,10 @@ async def test_a_tutor_binds_the_group_and_every_other_member_gets_a_personal_li
     invites = [r for r in rows if r.kind == "invite_link"]
     assert sorted(r.chat_id for r in invites) == sorted([MENTOR, STUDENT, STUDENT2])
     assert {r.payload["group_chat_id"] for r in invites} == {GROUP}
-    assert invites[0].payload["button"] == "Вступить в чат команды"
-    assert "чате команды «Альфа»" in invites[0].payload["text"]
+    assert invites[0].payload["button"] == said("team-invite-button")
+    assert said("team-invite", team="Альфа") in invites[0].payload["text"]
     [welcome] = [r for r in rows if r.chat_id == GROUP]
-    assert welcome.payload["text"].startswith("Этот чат привязан к команде «Альфа».")
+    assert welcome.payload["text"].startswith(said("team-chat-bound", team="Альфа"))
     assert await chat_states(world) == {
         MENTOR: ChatState.INVITED,
         TUTOR: ChatState.JOINED,
@@ -101,9 +102,7 @@ async def test_binding_says_exactly_which_rights_are_missing(world: World) -> No
     with pytest.raises(DomainError) as error:
         await bind(world, TUTOR, rights=BotRights(True, False, True))
     assert error.value.key == "team-chat-rights"
-    assert (
-        error.value.args_for_text["missing"] == "«Пригласительные ссылки» (приглашать участников)"
-    )
+    assert error.value.args_for_text["missing"] == said("team-right-invite")
     with pytest.raises(DomainError) as error:
         await bind(world, TUTOR, rights=BotRights(False, False, False))
     assert error.value.args_for_text["missing"] == (
@@ -135,7 +134,7 @@ async def test_only_staff_bind_one_group_per_team_and_rebinding_is_the_mentors(
     assert result.invited == 3 and (await team(world, world.team_id)).chat_id == OTHER_GROUP
     rows = await outbox(world)
     assert [r.payload["text"] for r in rows if r.chat_id == GROUP] == [
-        "Этот чат больше не привязан к команде «Альфа»: у команды теперь другой чат."
+        said("team-chat-unbound", team="Альфа")
     ]
     async with world.uow_factory() as uow:
         audit = await uow.audit.for_object("team", world.team_id)
@@ -177,8 +176,8 @@ async def test_a_removed_member_is_taken_out_of_the_chat_and_declined_later(
     kicks = [(r.chat_id, r.payload) for r in rows if r.kind == "chat_kick"]
     assert kicks == [(GROUP, {"user_id": STUDENT})]
     texts = {r.chat_id: r.payload.get("text") for r in rows if r.kind == "text"}
-    assert texts[GROUP] == "Участник №3 больше не в команде «Альфа»."
-    assert texts[STUDENT].startswith("Вы больше не состоите в команде «Альфа».")
+    assert texts[GROUP] == said("team-chat-member-removed", name="Участник №3", team="Альфа")
+    assert texts[STUDENT].startswith(said("team-you-removed", team="Альфа"))
     async with world.uow_factory() as uow:
         chats = services(uow, world.clock).team_chat
         assert await chats.join_request(GROUP, STUDENT) is False
@@ -211,8 +210,11 @@ async def test_the_office_moves_a_student_to_another_team(world: World) -> None:
         (r.chat_id, r.payload["text"]) for r in rows if r.chat_id < 0 and r.kind == "text"
     )
     assert to_groups == [
-        (OTHER_GROUP, "В команду «Бета» добавлен(а) Участник №4 — Обучающийся."),
-        (GROUP, "Участник №4 больше не в команде «Альфа»."),
+        (
+            OTHER_GROUP,
+            said("team-chat-member-added", team="Бета", name="Участник №4", role="Обучающийся"),
+        ),
+        (GROUP, said("team-chat-member-removed", name="Участник №4", team="Альфа")),
     ]
 
 
@@ -228,8 +230,8 @@ async def test_a_member_leaving_the_chat_is_noted_and_staff_are_told(world: Worl
     assert (await chat_states(world))[STUDENT] is ChatState.LEFT
     told = sorted((r.chat_id, r.payload["text"]) for r in await outbox(world))
     assert told == [
-        (MENTOR, "Участник №3 вышел(ла) из чата команды «Альфа»."),
-        (TUTOR, "Участник №3 вышел(ла) из чата команды «Альфа»."),
+        (MENTOR, said("team-member-left-chat", name="Участник №3", team="Альфа")),
+        (TUTOR, said("team-member-left-chat", name="Участник №3", team="Альфа")),
     ]
 
 
@@ -266,7 +268,7 @@ async def test_announcements_are_the_mentors(world: World) -> None:
             mentor, GROUP, "Встреча в 16:00"
         )
     assert [(r.chat_id, r.payload["text"]) for r in await outbox(world)] == [
-        (GROUP, "Объявление наставника:\n\nВстреча в 16:00")
+        (GROUP, said("team-announcement", text="Встреча в 16:00"))
     ]
 
 
@@ -315,9 +317,9 @@ async def test_roster_puts_staff_first_and_shows_only_opted_in_contacts(world: W
         roster = await services(uow, world.clock).teams.roster(student, world.team_id)
     assert [(line.role, line.name, line.contact) for line in roster.lines] == [
         (TeamRole.MENTOR, "Иван Петров", None),
-        (TeamRole.TUTOR, "Участник №2", None),
-        (TeamRole.STUDENT, "Участник №3", None),
-        (TeamRole.STUDENT, "Участник №4", None),
+        (TeamRole.TUTOR, said("plan-person-anon", id=2), None),
+        (TeamRole.STUDENT, said("plan-person-anon", id=3), None),
+        (TeamRole.STUDENT, said("plan-person-anon", id=4), None),
     ]
     async with world.uow_factory() as uow:
         with pytest.raises(DomainError) as no_username:
@@ -381,11 +383,8 @@ async def test_the_bot_removed_from_the_group_unbinds_it_and_tells_the_staff_onc
     told = sorted((r.chat_id, r.payload["text"]) for r in await outbox(world))
     assert [chat for chat, _ in told] == [MENTOR, TUTOR]
     assert told[0][1] == told[1][1]
-    assert told[0][1].startswith(
-        "Бота удалили из чата команды «Альфа», поэтому чат больше не привязан к команде. "
-        "Состав команды не изменился.\n"
-    )
-    assert told[0][1].endswith("отправьте в группе: /bind alpha")
+    assert told[0][1].startswith(said("team-bot-removed", team="Альфа", code="alpha"))
+    assert told[0][1].endswith(said("team-bot-removed", team="Альфа", code="alpha"))
     async with world.uow_factory() as uow:
         lost = [a for a in await uow.audit.for_object("team", world.team_id)]
         mentor_id = await world.person_id(MENTOR)
@@ -411,10 +410,11 @@ async def test_the_bot_losing_its_rights_keeps_the_binding_and_says_what_is_miss
     assert told == [
         (
             chat,
-            "У бота в чате команды «Альфа» не хватает прав — «Пригласительные ссылки» "
-            "(приглашать участников). Пока их нет, бот не сможет приглашать участников команды "
-            "в чат и удалять из него тех, кто покинул команду. Откройте настройки группы → "
-            "Администраторы → бот и включите эти права. Чат по-прежнему привязан к команде.",
+            said(
+                "team-bot-rights-lost",
+                team="Альфа",
+                missing="«Пригласительные ссылки» (приглашать участников)",
+            ),
         )
         for chat in (MENTOR, TUTOR)
     ]
