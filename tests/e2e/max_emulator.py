@@ -67,7 +67,16 @@ MAX's own answers used here: errors are ``{"code": ..., "message": ...}``; 429 i
 ``Retry-After`` unless a test asks for one); a user who blocked the bot gives 403
 ``chat.denied`` / ``error.dialog.suspended``.
 
-Simplifications: ``format`` (markdown/html) is recorded, the text is not parsed into markup;
+Test helpers: world ``user``/``dialog_id``/``group``/``set_member``; injection ``send_text``,
+``send_message``, ``send_file``, ``send_photo``, ``press`` (only a button the user sees),
+``press_forged``, ``bot_started``, ``bot_stopped``, ``bot_added``, ``user_added``,
+``user_removed``, ``inject_update``; assertions ``calls("POST /messages")``, ``texts_to``,
+``messages_to``, ``messages_in``, ``last_keyboard``, ``notifications_to``, ``files_to``,
+``wait_for*``; faults ``rate_limit``, ``fail_next``, ``block``, ``attachment_not_ready``,
+``set_latency``.
+
+Simplifications: upload URLs need no ``Authorization`` (MAX's are pre-signed too);
+``format`` (markdown/html) is recorded, the text is not parsed into markup;
 webhook delivery is sequential; with a subscription active, updates go only to the webhook;
 ``types`` filtering consumes the filtered-out updates; button limits (30 rows, 7 per row,
 210 in all) are checked, other limits are not; message_edited/message_removed events are
@@ -577,7 +586,10 @@ class MaxApiEmulator:
              "user": dict(self._users[user_id]), "user_locale": "ru"}
         )  # fmt: skip
 
-    def bot_added(self, chat_id: int, by_user: int) -> JsonDict:
+    def bot_added(self, chat_id: int, by_user: int, title: str = "Новый чат") -> JsonDict:
+        """Someone adds the bot to a chat (created here if unknown; the bot is not admin yet)."""
+        if chat_id not in self._chats:
+            self.group(chat_id, title, members=(by_user,), owner_id=by_user, bot_admin=False)
         self.set_member(chat_id, self.bot_id, is_admin=False)
         return self.inject_update(
             {"update_type": "bot_added", "chat_id": chat_id,

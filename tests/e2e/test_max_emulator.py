@@ -13,6 +13,7 @@ from aiohttp import ClientSession, web
 from maxapi import Bot, Dispatcher
 from maxapi.client.default import DefaultConnectionProperties
 from maxapi.exceptions.max import InvalidToken, MaxApiError
+from maxapi.methods.types.getted_updates import process_update_request
 from maxapi.types import (
     CallbackButton,
     InputMedia,
@@ -152,6 +153,30 @@ async def test_dispatcher_polls_a_message_and_a_callback(emu: MaxApiEmulator, bo
     assert emu.last_keyboard(USER) is not None
     sent = emu.calls("POST /messages")[0]
     assert sent.query == {"chat_id": str(emu.dialog_id(USER))}
+
+
+async def test_429_inside_a_handler_loses_that_reply(emu: MaxApiEmulator, bot: Bot) -> None:
+    dp = Dispatcher()
+
+    @dp.message_created()
+    async def on_message(event: MessageCreated) -> None:
+        await event.message.answer(f"Эхо: {event.message.body.text}")
+
+    emu.rate_limit("POST /messages", times=1, retry_after=1)
+    polling = asyncio.create_task(dp.start_polling(bot))
+    try:
+        emu.send_text(USER, "первое")
+        await emu.wait_for_calls("POST /messages")
+        emu.send_text(USER, "второе")
+        await emu.wait_for_message(USER)
+    finally:
+        await dp.stop_polling()
+        await asyncio.gather(polling, return_exceptions=True)
+
+    # maxapi does not retry a 429 (nor honour Retry-After): the first reply is gone.
+    assert [c.status for c in emu.calls("POST /messages")] == [429, 200]
+    assert emu.calls("POST /messages")[0].response["code"] == "too.many.requests"
+    assert emu.texts_to(USER) == ["Эхо: второе"]
 
 
 async def test_send_text_with_inline_keyboard(emu: MaxApiEmulator, bot: Bot) -> None:
@@ -338,3 +363,39 @@ async def test_webhook_subscription_delivers_updates(emu: MaxApiEmulator, bot: B
         assert (await bot.get_subscriptions()).subscriptions == []
     finally:
         await runner.cleanup()
+
+
+async def test_every_injected_update_parses_in_maxapi(emu: MaxApiEmulator, bot: Bot) -> None:
+    emu.user(OTHER, first_name="Борис")
+    emu.group(GROUP, "Команда 1", members=(USER,))
+    await bot.send_message(user_id=USER, text="Выберите", attachments=[keyboard("a")])
+    emu.bot_started(USER, payload="deep-link")
+    emu.send_file(USER, "essay.pdf", b"%PDF-1.4 essay")
+    emu.send_photo(USER, text="я")
+    emu.press(USER, "a")
+    emu.press_forged(USER, "forged:payload")
+    emu.send_text(OTHER, "всем привет", chat_id=GROUP)
+    emu.user_added(GROUP, OTHER, inviter_id=None)
+    emu.user_removed(GROUP, OTHER, admin_id=USER)
+    emu.bot_added(-7002, by_user=USER)
+    emu.bot_stopped(USER)
+
+    raw = await bot.get_updates(timeout=0)
+    events = await process_update_request(raw, bot)
+
+    assert [e.update_type for e in events] == [
+        "bot_started", "message_created", "message_created", "message_callback",
+        "message_callback", "message_created", "user_added", "user_removed", "bot_added",
+        "bot_stopped",
+    ]  # fmt: skip
+    started, document, photo, pressed, forged, in_group = events[:6]
+    assert started.payload == "deep-link" and started.chat.dialog_with_user.user_id == USER
+    [file] = document.message.body.attachments
+    assert (file.filename, file.size) == ("essay.pdf", len(b"%PDF-1.4 essay"))
+    assert await bot.download_bytes(file.payload.url) == b"%PDF-1.4 essay"
+    assert photo.message.body.attachments[0].type == "image"
+    assert pressed.callback.payload == "a" and pressed.message.body.text == "Выберите"
+    assert forged.callback.payload == "forged:payload"
+    assert in_group.chat.type == "chat" and in_group.from_user.user_id == OTHER
+    with pytest.raises(MaxApiError):
+        await bot.send_message(user_id=USER, text="после блокировки")
