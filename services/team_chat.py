@@ -88,7 +88,8 @@ class ChatOutbox:
 
     async def invite(self, team: Team, member: TeamMember, person: Person) -> bool:
         """Queue a personal invite link unless the member already has one or is in the chat."""
-        if team.chat_id is None:
+        if team.chat_id is None or person.tg_id is None:
+            # Team chats are Telegram groups for now: one only on MAX is not invited there.
             return False
         changed = await self.uow.teams.set_chat_state(
             team.id,
@@ -122,7 +123,7 @@ class ChatOutbox:
             ChatState.REMOVED,
             only_from={ChatState.INVITED, ChatState.APPROVED, ChatState.JOINED},
         )
-        if changed and was_in:
+        if changed and was_in and person.tg_id is not None:
             await self.notifier.remove_from_chat(
                 team.chat_id,
                 person.tg_id,
@@ -255,7 +256,7 @@ class TeamChatService:
                 continue
             names = ", ".join(self.texts.get(f"team-right-{m}", person.language) for m in missing)
             told += await self.notifier.send_text(
-                person.tg_id,
+                person,
                 self.texts.get(
                     "team-bot-rights-lost", person.language, team=team.name, missing=names
                 ),
@@ -287,7 +288,7 @@ class TeamChatService:
             if member.role not in STAFF:
                 continue
             told += await self.notifier.send_text(
-                person.tg_id,
+                person,
                 self.texts.get("team-bot-removed", person.language, team=team.name, code=team.code),
                 person_id=person.id,
             )
@@ -363,7 +364,7 @@ class TeamChatService:
             if role not in STAFF:
                 continue
             await self.notifier.send_text(
-                staff.tg_id,
+                staff,
                 self.texts.get(
                     "team-member-left-chat",
                     staff.language,

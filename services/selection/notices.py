@@ -59,7 +59,7 @@ async def notify_reviewers(
             ReviewAction(verb=ReviewVerb.OPEN_CARD, application=application.id),
         )
         if await notifier.send_text(
-            person.tg_id,
+            person,
             text,
             buttons=[[button]],
             person_id=person.id,
