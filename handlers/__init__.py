@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from dialogs import apply, internships, office_selection, plan, plan_assign, review, start, team
+from dialogs import (
+    apply,
+    internships,
+    link,
+    office_selection,
+    plan,
+    plan_assign,
+    review,
+    start,
+    team,
+)
 from handlers import (
     errors,
     fallback,
@@ -41,6 +51,7 @@ def feature_routers() -> list[Router]:
         roadmap.create_router(),
         router_for(review.DIALOG),
         router_for(office_selection.DIALOG),
+        router_for(link.DIALOG),
         office_access.create_router(),
         fallback.create_router(),
     ]
