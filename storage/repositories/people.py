@@ -22,9 +22,9 @@ class PersonLookup:
     language: str
     is_active: bool
     grants: set[tuple[Role, int | None]]
-    tg_id: int | None = None
-    preferred_messenger: Messenger = Messenger.TELEGRAM
-    chat_id: int = 0
+    tg_id: int | None
+    preferred_messenger: Messenger
+    chat_id: int  # the private chat of the account looked up
 
 
 class PeopleRepo:
