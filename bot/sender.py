@@ -35,6 +35,7 @@ from bot.callbacks import pack_action
 from bot.menu import set_menu
 from bot.ratelimit import SendLimiter
 from services.clock import Clock
+from services.domain import Messenger
 from services.i18n import Texts
 from services.notify import SENT_PARTS, OutboxNotifier
 from services.team_chat import TeamChatService
@@ -112,9 +113,13 @@ class Sender:
                     await asyncio.wait_for(self._wakeup.wait(), self.poll_interval)
 
     async def deliver_due(self) -> int:
-        """Claim one batch of due rows and deliver it. Returns how many rows were claimed."""
+        """Claim one batch of due rows and deliver it. Returns how many rows were claimed.
+
+        Only Telegram rows: a row for MAX waits for the MAX sender."""
         async with self.uow_factory() as uow:
-            rows = await uow.outbox.claim_due(self.clock.now(), BATCH_SIZE, self.lease)
+            rows = await uow.outbox.claim_due(
+                self.clock.now(), BATCH_SIZE, self.lease, messenger=Messenger.TELEGRAM
+            )
             await uow.commit()
         if not rows:
             return 0

@@ -10,6 +10,7 @@ from aiogram import Router
 from dialogs import (
     apply,
     internships,
+    link,
     office_access,
     office_selection,
     passport,
@@ -52,5 +53,6 @@ def feature_routers() -> list[Router]:
         router_for(review.DIALOG),
         router_for(office_selection.DIALOG),
         router_for(office_access.DIALOG),
+        router_for(link.DIALOG),
         fallback.create_router(),
     ]

@@ -70,7 +70,7 @@ class InvitationEntry:
 class GrantEntry:
     grant_id: int
     person_id: int
-    tg_id: int
+    tg_id: int | None  # None: a person only on MAX
     name: str | None
     username: str | None
     role: Role
@@ -286,9 +286,9 @@ class AccessService:
             source=source,
         )
         remaining = frozenset(role for role, _ in await self.uow.people.roles_of(person.id))
-        await self.notifier.refresh_menu(person.tg_id, remaining)
+        await self.notifier.refresh_menu(person, remaining)
         await self.notifier.send_text(
-            person.tg_id,
+            person,
             self.texts.get(
                 "access-your-role-revoked",
                 person.language,

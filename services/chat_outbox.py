@@ -39,7 +39,8 @@ class ChatOutbox:
 
     async def invite(self, team: Team, member: TeamMember, person: Person) -> bool:
         """Queue a personal invite link unless the member already has one or is in the chat."""
-        if team.chat_id is None:
+        if team.chat_id is None or person.tg_id is None:
+            # Team chats are Telegram groups for now: one only on MAX is not invited there.
             return False
         changed = await self.uow.teams.set_chat_state(
             team.id,
@@ -73,7 +74,7 @@ class ChatOutbox:
             ChatState.REMOVED,
             only_from={ChatState.INVITED, ChatState.APPROVED, ChatState.JOINED},
         )
-        if changed and was_in:
+        if changed and was_in and person.tg_id is not None:
             await self.notifier.remove_from_chat(
                 team.chat_id,
                 person.tg_id,

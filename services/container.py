@@ -13,6 +13,7 @@ from services.events import Consequences
 from services.i18n import Texts
 from services.internships import InternshipService
 from services.invitations import InvitationService
+from services.linking import LinkService
 from services.notify import OutboxNotifier
 from services.people import PeopleService
 from services.plans import PlanService
@@ -57,6 +58,10 @@ class Services:
     @cached_property
     def people(self) -> PeopleService:
         return PeopleService(self.uow, self.clock, self.notifier, self.config.office_admin_ids)
+
+    @cached_property
+    def linking(self) -> LinkService:
+        return LinkService(self.uow, self.clock)
 
     @cached_property
     def invitations(self) -> InvitationService:

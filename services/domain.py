@@ -13,6 +13,26 @@ from dataclasses import dataclass
 # --- People and the outbox -----------------------------------------------------------------
 
 
+class Messenger(enum.StrEnum):
+    """Where a person writes to the bot; a person is known per messenger (an account)."""
+
+    TELEGRAM = "telegram"
+    MAX = "max"
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where a message goes: a chat on a messenger. On Telegram a private chat's id is the
+    user's id; on MAX a dialog has its own chat id."""
+
+    messenger: Messenger
+    chat_id: int
+
+    @classmethod
+    def telegram(cls, chat_id: int) -> Address:
+        return cls(Messenger.TELEGRAM, chat_id)
+
+
 class Role(enum.StrEnum):
     OFFICE = "office"
     MENTOR = "mentor"

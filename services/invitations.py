@@ -205,7 +205,7 @@ class InvitationService:
             season_id=invitation.season_id,
             newly_granted=granted,
         )
-        await self.notifier.refresh_menu(me.tg_id, me.roles | {invitation.role})
+        await self.notifier.refresh_menu(me.address, me.roles | {invitation.role})
         idea_title = await self._idea(invitation)
         await self.uow.commit()
         return Redeemed(invitation.role, newly_granted=granted, idea_title=idea_title)

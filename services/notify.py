@@ -1,7 +1,10 @@
 """How services ask for a message to be sent: the Notifier protocol and its outbox implementation.
 
-Services describe *what* to send (text, media, buttons as named actions); the sender in `bot/`
-decides *how* (Telegram methods, callback-data encoding, rate limits, retries).
+Services describe *what* to send (text, media, buttons as named actions) and *to whom*: a
+person (`Person`: reached on the messenger they use, through their accounts) or an `Address`
+(a chat on a messenger); a bare int is a Telegram chat (team groups stay on Telegram). The
+sender of each messenger in `bot/` decides *how* (its methods, callback-data encoding, rate
+limits, retries); each outbox row records its messenger.
 """
 
 from __future__ import annotations
@@ -13,9 +16,13 @@ from typing import Any, Protocol
 
 from services.actions import Action
 from services.clock import Clock
-from services.domain import OutboxStatus, Role
-from storage.models import OutgoingMessage
+from services.domain import Address, OutboxStatus, Role
+from storage.models import OutgoingMessage, Person
 from storage.repositories.outbox import OutboxRepo
+
+# Whom a message goes to: a person (on the messenger they use), a chat on a messenger, or a
+# Telegram chat by its id.
+Recipient = Person | Address | int
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,7 @@ SENT_PARTS = "sent_parts"
 class TextMessage:
     """One text message of a batch (see `Notifier.send_texts`)."""
 
-    chat_id: int
+    to: Recipient
     text: str
     buttons: Keyboard | None = None
     person_id: int | None = None
@@ -71,7 +78,7 @@ def _text_payload(text: str, buttons: Keyboard | None) -> dict[str, Any]:
 class Notifier(Protocol):
     async def send_text(
         self,
-        chat_id: int,
+        to: Recipient,
         text: str,
         *,
         buttons: Keyboard | None = None,
@@ -109,7 +116,7 @@ class Notifier(Protocol):
 
     async def send_media(
         self,
-        chat_id: int,
+        to: Recipient,
         media_type: str,
         file_id: str,
         *,
@@ -123,7 +130,7 @@ class Notifier(Protocol):
 
     async def send_file(
         self,
-        chat_id: int,
+        to: Recipient,
         filename: str,
         content: bytes,
         *,
@@ -135,13 +142,13 @@ class Notifier(Protocol):
         """Queue a small generated file (an .ics, an export)."""
         ...
 
-    async def refresh_menu(self, chat_id: int, roles: frozenset[Role]) -> None:
+    async def refresh_menu(self, to: Recipient, roles: frozenset[Role]) -> None:
         """Queue an update of the person's command menu to match their roles."""
         ...
 
     async def send_invite_link(
         self,
-        chat_id: int,
+        to: Recipient,
         group_chat_id: int,
         *,
         name: str,
@@ -170,9 +177,17 @@ class OutboxNotifier:
         self.outbox = outbox
         self.clock = clock
 
+    async def address(self, to: Recipient) -> Address:
+        """Where a message to `to` goes: a person on the messenger they use now."""
+        if isinstance(to, Address):
+            return to
+        if isinstance(to, int):
+            return Address.telegram(to)
+        return (await self.outbox.addresses_of([to]))[to.id]
+
     async def send_text(
         self,
-        chat_id: int,
+        to: Recipient,
         text: str,
         *,
         buttons: Keyboard | None = None,
@@ -182,7 +197,7 @@ class OutboxNotifier:
         subject: str | None = None,
     ) -> bool:
         return await self.outbox.add(
-            chat_id,
+            await self.address(to),
             "text",
             _text_payload(text, buttons),
             self.clock.now(),
@@ -193,10 +208,13 @@ class OutboxNotifier:
         )
 
     async def send_texts(self, messages: Sequence[TextMessage]) -> int:
+        # Every person of the batch resolved at once (a sweep of a thousand reminders).
+        people = {m.to.id: m.to for m in messages if isinstance(m.to, Person)}
+        addresses = await self.outbox.addresses_of(list(people.values()))
         return await self.outbox.add_many(
             [
                 dict(
-                    chat_id=m.chat_id,
+                    address=addresses[m.to.id] if isinstance(m.to, Person) else m.to,
                     kind="text",
                     payload=_text_payload(m.text, m.buttons),
                     person_id=m.person_id,
@@ -210,7 +228,7 @@ class OutboxNotifier:
 
     async def send_media(
         self,
-        chat_id: int,
+        to: Recipient,
         media_type: str,
         file_id: str,
         *,
@@ -221,7 +239,7 @@ class OutboxNotifier:
     ) -> bool:
         payload = {"media_type": media_type, "file_id": file_id, "caption": caption}
         return await self.outbox.add(
-            chat_id,
+            await self.address(to),
             "media",
             payload,
             self.clock.now(),
@@ -232,7 +250,7 @@ class OutboxNotifier:
 
     async def send_file(
         self,
-        chat_id: int,
+        to: Recipient,
         filename: str,
         content: bytes,
         *,
@@ -243,7 +261,7 @@ class OutboxNotifier:
     ) -> bool:
         payload = {"filename": filename, "content": content.decode("utf-8"), "caption": caption}
         return await self.outbox.add(
-            chat_id,
+            await self.address(to),
             "file",
             payload,
             self.clock.now(),
@@ -294,7 +312,7 @@ class OutboxNotifier:
         queued = 0
         for index, message_id in enumerate(message_ids):
             queued += await self.outbox.add(
-                row.chat_id,
+                Address(row.messenger, row.chat_id),
                 "retract",
                 {
                     "message_id": message_id,
@@ -309,14 +327,17 @@ class OutboxNotifier:
             )
         return queued
 
-    async def refresh_menu(self, chat_id: int, roles: frozenset[Role]) -> None:
+    async def refresh_menu(self, to: Recipient, roles: frozenset[Role]) -> None:
         await self.outbox.add(
-            chat_id, "menu", {"roles": sorted(role.value for role in roles)}, self.clock.now()
+            await self.address(to),
+            "menu",
+            {"roles": sorted(role.value for role in roles)},
+            self.clock.now(),
         )
 
     async def send_invite_link(
         self,
-        chat_id: int,
+        to: Recipient,
         group_chat_id: int,
         *,
         name: str,
@@ -334,7 +355,7 @@ class OutboxNotifier:
             "member_id": member_id,
         }
         return await self.outbox.add(
-            chat_id,
+            await self.address(to),
             "invite_link",
             payload,
             self.clock.now(),

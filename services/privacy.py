@@ -11,14 +11,17 @@ Erased (each table through its repository):
   reminder addressed to them; drafts they were writing (/assign, /slots);
 - the text and file of roadmap reports they submitted; their team invite links and their
   consent to show their username; the labels of invitations they used;
-- the details of audit entries by them or about their objects;
-- the content of every message to them or about them: messages about them that reached staff
+- the details of audit entries by them or about their objects; the one-time codes they asked
+  for to link their messengers;
+- the content of every message to them (in any of their chats, on any messenger) or about them:
+  messages about them that reached staff
   are deleted from those chats (or, too old for Telegram to delete, replaced by a notice), those
   not sent yet are never sent, and every such outbox row keeps only the fact of delivery.
 
 Kept, as proof of what was agreed and to recognise the person: the consent records (who gave
 consent — the applicant, or a representative with name and relation — for whom, when, which
-text version, when withdrawn), the Telegram id and interface language, the application's number,
+text version, when withdrawn), the messenger accounts (Telegram and MAX ids; `people.tg_id`)
+and interface language, the application's number,
 status and times without content, and the facts of delivery (chat, kind, status, times).
 
 What the bot sent about a person carries a subject naming the object it is about:
@@ -31,6 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from services.domain import Address
 from services.i18n import Texts
 from services.notify import Notifier
 from storage.uow import UnitOfWork
@@ -52,7 +56,7 @@ def application_subject(application_id: int) -> str:
 
 
 async def erase_person(
-    uow: UnitOfWork, notifier: Notifier, texts: Texts, person_id: int, tg_id: int, now: datetime
+    uow: UnitOfWork, notifier: Notifier, texts: Texts, person_id: int, now: datetime
 ) -> Erasure:
     """Erase the person's data everywhere it can be (see the module's docstring). Does not
     commit: the caller's use case does, once."""
@@ -72,7 +76,8 @@ async def erase_person(
     retracted = 0
     for subject in subjects:
         retracted += await notifier.retract(subject, delete=True, placeholder=placeholder)
-    messages = await uow.outbox.erase_content(person_id, tg_id, subjects)
+    chats = [Address(a.messenger, a.chat_id) for a in await uow.accounts.accounts_of(person_id)]
+    messages = await uow.outbox.erase_content(person_id, chats, subjects)
 
     for application_id in applications:
         await uow.applications.erase_personal_data(application_id)
@@ -85,6 +90,7 @@ async def erase_person(
     await uow.slot_drafts.drop(person_id)
     await uow.teams.erase_member_contact(person_id)
     await uow.invitations.erase_labels_used_by(person_id)
+    await uow.accounts.drop_link_codes(person_id)
     await uow.audit.erase_details(
         person_id,
         {

@@ -187,7 +187,7 @@ class TeamChatService:
                 continue
             names = ", ".join(self.texts.get(f"team-right-{m}", person.language) for m in missing)
             told += await self.notifier.send_text(
-                person.tg_id,
+                person,
                 self.texts.get(
                     "team-bot-rights-lost", person.language, team=team.name, missing=names
                 ),
@@ -219,7 +219,7 @@ class TeamChatService:
             if member.role not in STAFF:
                 continue
             told += await self.notifier.send_text(
-                person.tg_id,
+                person,
                 self.texts.get("team-bot-removed", person.language, team=team.name, code=team.code),
                 person_id=person.id,
             )
@@ -295,7 +295,7 @@ class TeamChatService:
             if role not in STAFF:
                 continue
             await self.notifier.send_text(
-                staff.tg_id,
+                staff,
                 self.texts.get(
                     "team-member-left-chat",
                     staff.language,

@@ -171,12 +171,12 @@ class TeamService:
         assert member is not None
         if await self.uow.people.grant(person.id, TEAM_ROLE_TO_ROLE[role], team.season_id, now):
             roles = {r for r, _ in await self.uow.people.roles_of(person.id)}
-            await self.notifier.refresh_menu(person.tg_id, frozenset(roles))
+            await self.notifier.refresh_menu(person, frozenset(roles))
         await self.uow.audit.record(
             now, actor_id, "team.add_member", "team", team.id, person_id=person.id, role=role
         )
         await self.notifier.send_text(
-            person.tg_id,
+            person,
             self.texts.get("team-you-joined", person.language, team=team.name),
             person_id=person.id,
         )
@@ -221,7 +221,7 @@ class TeamService:
             now, None, "team.remove_member", "team", team.id, person_id=person.id
         )
         await self.notifier.send_text(
-            person.tg_id,
+            person,
             self.texts.get("team-you-removed", person.language, team=team.name),
             person_id=person.id,
         )

@@ -8,6 +8,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import AssignDraft, BookingSettings, PlanSettings, SlotDraft
+from storage.repositories.accounts import AccountsRepo
 from storage.repositories.applications import ApplicationsRepo
 from storage.repositories.audit import AuditRepo
 from storage.repositories.internships import (
@@ -44,6 +45,7 @@ class UnitOfWork:
         self.session = session
         self._after_commit = after_commit or []
         self.people = PeopleRepo(session)
+        self.accounts = AccountsRepo(session)
         self.seasons = SeasonsRepo(session)
         self.invitations = InvitationsRepo(session)
         self.outbox = OutboxRepo(session)

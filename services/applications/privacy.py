@@ -59,9 +59,7 @@ class Privacy(ApplicationBase):
                 now,
                 withdrawn_at=now,
             )
-        erased = await erase_person(
-            self.uow, self.notifier, self.texts, me.person_id, me.tg_id, now
-        )
+        erased = await erase_person(self.uow, self.notifier, self.texts, me.person_id, now)
         withdrawn = await self.uow.applications.withdraw_consents(me.person_id, now)
         await self.uow.audit.record(
             now, me.person_id, "consent.withdraw", "person", me.person_id,

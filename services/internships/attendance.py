@@ -81,7 +81,7 @@ class AttendanceUseCases(Waitlist):
         lang = contact.language
         policy = await self.policy_for(site.season_id)
         await self.notifier.send_text(
-            contact.tg_id,
+            contact,
             self.texts.get(
                 "int-attendance-ask",
                 lang,

@@ -176,7 +176,7 @@ class InternshipBase:
         # morning if it happens at night.
         quiet = await self.reminders.policy_for(site.season_id)
         await self.notifier.send_text(
-            student.tg_id,
+            student,
             self.texts.get(
                 key,
                 student.language,
@@ -198,7 +198,7 @@ class InternshipBase:
             return
         policy = await self.policy_for(site.season_id)
         await self.notifier.send_text(
-            contact.tg_id,
+            contact,
             self.texts.get(
                 key,
                 contact.language,

@@ -48,7 +48,7 @@ class Waitlist(InternshipBase):
         if student is None:
             return
         await self.notifier.send_text(
-            student.tg_id,
+            student,
             self.texts.get(
                 "int-confirmed-notice",
                 lang,
@@ -70,7 +70,7 @@ class Waitlist(InternshipBase):
             stamp=self.clock.now(),
         )
         await self.notifier.send_file(
-            student.tg_id,
+            student,
             f"booking-{booking.id}.ics",
             content,
             caption=self.texts.get("int-ics-caption", lang),
@@ -91,7 +91,7 @@ class Waitlist(InternshipBase):
                 continue
             lang = person.language
             await self.notifier.send_text(
-                person.tg_id,
+                person,
                 self.texts.get(
                     "int-request-notice",
                     lang,
@@ -151,7 +151,7 @@ class Waitlist(InternshipBase):
         if student is not None:
             lang = student.language
             await self.notifier.send_text(
-                student.tg_id,
+                student,
                 self.texts.get(
                     "int-offer-notice",
                     lang,

@@ -137,7 +137,7 @@ class PlanBase:
                 ]
             ]
         await self.notifier.send_text(
-            student.tg_id,
+            student,
             self.texts.get(key, lang, title=task.title, **args),
             buttons=keyboard,
             person_id=student.id,

@@ -111,7 +111,7 @@ class TaskProgress(PlanBase):
             name = display_name(student, self.texts, lang) if student else "—"
             if evidence.file_id is not None:
                 await self.notifier.send_media(
-                    person.tg_id,
+                    person,
                     evidence.kind,
                     evidence.file_id,
                     caption=self.texts.get("plan-evidence-caption", lang, title=task.title),
@@ -127,7 +127,7 @@ class TaskProgress(PlanBase):
                 evidence=evidence.text or self.texts.get("plan-evidence-file", lang),
             )
             await self.notifier.send_text(
-                person.tg_id,
+                person,
                 text,
                 buttons=self._review_buttons(task.id, lang),
                 person_id=person.id,

@@ -110,6 +110,6 @@ class Sweep(Digests, ReminderMessages):
             )
         )
         outgoing.append(
-            TextMessage(person.tg_id, text, buttons, person.id, dedupe_key=f"reminder:{row.id}")
+            TextMessage(person, text, buttons, person.id, dedupe_key=f"reminder:{row.id}")
         )
         return "sent"

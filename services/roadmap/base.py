@@ -97,7 +97,7 @@ class RoadmapBase:
                 for row in buttons
             ]
             await self.notifier.send_text(
-                person.tg_id,
+                person,
                 self.texts.get(key, lang, team=team.name, **args),
                 buttons=keyboard,
                 person_id=person.id,

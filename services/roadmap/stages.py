@@ -150,7 +150,7 @@ class StageUseCases(RoadmapBase):
         if report.file_id is not None:
             for _, mentor in await self.uow.teams.members(team.id, TeamRole.MENTOR):
                 await self.notifier.send_media(
-                    mentor.tg_id,
+                    mentor,
                     report.kind,
                     report.file_id,
                     caption=self.texts.get(

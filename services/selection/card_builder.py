@@ -78,19 +78,19 @@ class Cards(SelectionBase):
             if media.kind == "video_note":
                 # A video note cannot carry a caption: a line before it says whose it is.
                 await self.notifier.send_text(
-                    me.tg_id, t("sel-media-video-note", **whose),
+                    me.address, t("sel-media-video-note", **whose),
                     person_id=me.person_id, subject=subject,
                 )  # fmt: skip
                 caption = None
             else:
                 caption = t("sel-media-caption", **whose)
             await self.notifier.send_media(
-                me.tg_id, media.kind, media.file_id,
+                me.address, media.kind, media.file_id,
                 caption=caption, person_id=me.person_id, subject=subject,
             )  # fmt: skip
         for part in card_parts(view, t):
             await self.notifier.send_text(
-                me.tg_id, part.text, buttons=part.buttons or None,
+                me.address, part.text, buttons=part.buttons or None,
                 person_id=me.person_id, subject=subject,
             )  # fmt: skip
 

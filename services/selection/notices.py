@@ -48,7 +48,7 @@ class Notices(SelectionBase):
                 ReviewAction(verb=ReviewVerb.OPEN_CARD, application=submitted.application_id),
             )
             if await self.notifier.send_text(
-                person.tg_id,
+                person,
                 text,
                 buttons=[[button]],
                 person_id=person.id,

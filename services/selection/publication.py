@@ -130,7 +130,7 @@ class Publication(SelectionBase):
             # `/status` shows the result from now on.
             await self.uow.applications.transition(application.id, ACTIVE, result, now)
             if await self.notifier.send_text(
-                person.tg_id, text, person_id=person.id, dedupe_key=f"result:{application.id}"
+                person, text, person_id=person.id, dedupe_key=f"result:{application.id}"
             ):
                 sent += 1
         return sent, teams

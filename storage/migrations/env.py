@@ -25,6 +25,11 @@ def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str |
 
 
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        # SQLite alters a table by copying it and dropping the old one; with foreign keys on,
+        # dropping a parent (people) would cascade-delete its children. Off for the migration,
+        # as Alembic advises; it works only before the first write opens a transaction.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

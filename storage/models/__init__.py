@@ -12,8 +12,10 @@ from storage.models.applications import (
 )
 from storage.models.base import Base, str_enum
 from storage.models.core import (
+    Account,
     AuditEntry,
     Invitation,
+    LinkCode,
     OutgoingMessage,
     Person,
     ProcessedUpdate,
@@ -57,6 +59,7 @@ from storage.models.teams import Team, TeamMember
 
 __all__ = [
     "DEFAULT_INVITATION_DAYS",
+    "Account",
     "Answer",
     "Application",
     "ApplicationScore",
@@ -70,6 +73,7 @@ __all__ = [
     "Direction",
     "IdeaPreference",
     "Invitation",
+    "LinkCode",
     "MotivationQuestion",
     "Municipality",
     "OutgoingMessage",

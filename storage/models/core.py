@@ -9,27 +9,66 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.domain import OutboxStatus, Role
+from services.domain import Messenger, OutboxStatus, Role
 from storage.models.base import Base, str_enum
 
 
 class Person(Base):
     """Someone who wrote to the bot.
 
-    Before consent only the Telegram id, the interface language and the active flag are kept;
-    names and username are filled in for staff (by invitation) and after consent.
+    Before consent only the messenger ids (`accounts`), the interface language and the active
+    flag are kept; names and username are filled in for staff (by invitation) and after consent.
     """
 
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tg_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    # The Telegram user id, also kept in `accounts`; None for a person only on MAX. It stays here
+    # while staff commands and team chats (Telegram only) still name people by it.
+    tg_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    # The messenger they wrote from last: where notifications and reminders reach them.
+    preferred_messenger: Mapped[Messenger] = mapped_column(
+        str_enum(Messenger), default=Messenger.TELEGRAM, server_default=Messenger.TELEGRAM.value
+    )
     language: Mapped[str] = mapped_column(String(8), default="ru")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     full_name: Mapped[str | None] = mapped_column(String(200))
     username: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class Account(Base):
+    """A person's account on one messenger: how an update names them, and where to reach them.
+    A person who linked both messengers (services/linking.py) has two."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("messenger", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    messenger: Mapped[Messenger] = mapped_column(str_enum(Messenger))
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    # The private chat with the bot: the user id on Telegram, a chat of its own on MAX.
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    # When the person last came back through this account from the other messenger.
+    last_seen_at: Mapped[datetime]
+
+
+class LinkCode(Base):
+    """A one-time code that attaches an account on the other messenger to this person."""
+
+    __tablename__ = "link_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    # The messenger the code was asked on: it is typed on the other one.
+    messenger: Mapped[Messenger] = mapped_column(str_enum(Messenger))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class Season(Base):
@@ -102,6 +141,10 @@ class OutgoingMessage(Base):
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    # Which messenger's sender delivers it, to `chat_id` there.
+    messenger: Mapped[Messenger] = mapped_column(
+        str_enum(Messenger), default=Messenger.TELEGRAM, server_default=Messenger.TELEGRAM.value
+    )
     chat_id: Mapped[int] = mapped_column(BigInteger)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(16))

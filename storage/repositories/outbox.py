@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.domain import OutboxStatus
-from storage.models import OutgoingMessage
+from services.domain import Address, Messenger, OutboxStatus
+from storage.models import Account, OutgoingMessage, Person
 from storage.sql import insert_for, rowcount
 
 # What an erased message keeps of its content, and why one never sent was not sent.
@@ -27,7 +27,7 @@ class OutboxRepo:
 
     async def add(
         self,
-        chat_id: int,
+        to: Address | int,
         kind: str,
         payload: dict[str, Any],
         now: datetime,
@@ -36,9 +36,12 @@ class OutboxRepo:
         not_before: datetime | None = None,
         subject: str | None = None,
     ) -> bool:
-        """Queue one message; with a dedupe key, a second identical request queues nothing."""
+        """Queue one message (to a Telegram chat when `to` is a bare id); with a dedupe key, a
+        second identical request queues nothing."""
+        address = to if isinstance(to, Address) else Address.telegram(to)
         values = dict(
-            chat_id=chat_id,
+            messenger=address.messenger,
+            chat_id=address.chat_id,
             person_id=person_id,
             kind=kind,
             payload=payload,
@@ -58,14 +61,21 @@ class OutboxRepo:
     async def add_many(self, rows: list[dict[str, Any]], now: datetime) -> int:
         """Queue many messages in one statement; rows whose dedupe key exists are skipped.
 
-        Each row holds chat_id, kind, payload and optionally person_id, dedupe_key, not_before,
-        subject.
+        Each row holds address (an `Address`, or a Telegram chat id), kind, payload and
+        optionally person_id, dedupe_key, not_before, subject.
         """
         if not rows:
             return 0
+        addresses = [
+            row["address"]
+            if isinstance(row["address"], Address)
+            else Address.telegram(row["address"])
+            for row in rows
+        ]
         values = [
             dict(
-                chat_id=row["chat_id"],
+                messenger=address.messenger,
+                chat_id=address.chat_id,
                 person_id=row.get("person_id"),
                 kind=row["kind"],
                 payload=row["payload"],
@@ -76,7 +86,7 @@ class OutboxRepo:
                 not_before=row.get("not_before") or now,
                 created_at=now,
             )
-            for row in rows
+            for row, address in zip(rows, addresses, strict=True)
         ]
         statement = insert_for(self.session, OutgoingMessage).on_conflict_do_nothing(
             index_elements=["dedupe_key"]
@@ -86,8 +96,37 @@ class OutboxRepo:
         await self.session.execute(statement, values)
         return len(values)
 
-    async def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[OutgoingMessage]:
-        """Take up to `limit` due rows for this sender, oldest first.
+    async def addresses_of(self, people: Sequence[Person]) -> dict[int, Address]:
+        """Where each person is reached (by person id): their account on the messenger they
+        use now, else the one they came from last."""
+        found: dict[int, Address] = {}
+        elsewhere = []
+        for person in people:
+            if person.preferred_messenger is Messenger.TELEGRAM and person.tg_id is not None:
+                found[person.id] = Address.telegram(person.tg_id)  # no query: the chat is the id
+            else:
+                elsewhere.append(person)
+        if elsewhere:
+            preferred = {person.id: person.preferred_messenger for person in elsewhere}
+            accounts = await self.session.scalars(
+                select(Account)
+                .where(Account.person_id.in_(list(preferred)))
+                .order_by(Account.last_seen_at, Account.id)
+            )
+            for account in accounts:
+                if account.person_id in found and account.messenger != preferred[account.person_id]:
+                    continue  # the account they use now was already found
+                found[account.person_id] = Address(account.messenger, account.chat_id)
+        return found
+
+    async def claim_due(
+        self,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        messenger: Messenger = Messenger.TELEGRAM,
+    ) -> list[OutgoingMessage]:
+        """Take up to `limit` due rows for this messenger's sender, oldest first.
 
         Rows another sender holds are skipped (SKIP LOCKED on PostgreSQL; SQLite has one
         writer, so the single UPDATE is atomic there). A row whose claim expired, because its
@@ -96,6 +135,7 @@ class OutboxRepo:
         due = (
             select(OutgoingMessage.id)
             .where(
+                OutgoingMessage.messenger == messenger,
                 or_(
                     and_(
                         OutgoingMessage.status == OutboxStatus.PENDING,
@@ -105,7 +145,7 @@ class OutboxRepo:
                         OutgoingMessage.status == OutboxStatus.SENDING,
                         OutgoingMessage.claimed_until < now,
                     ),
-                )
+                ),
             )
             .order_by(OutgoingMessage.id)
             .limit(limit)
@@ -166,11 +206,18 @@ class OutboxRepo:
             .execution_options(synchronize_session=False)
         )
 
-    async def hold_chat_after(self, chat_id: int, after_id: int, not_before: datetime) -> None:
+    async def hold_chat_after(
+        self,
+        chat_id: int,
+        after_id: int,
+        not_before: datetime,
+        messenger: Messenger = Messenger.TELEGRAM,
+    ) -> None:
         """Keep a chat's later messages behind an earlier one that must wait, preserving order."""
         await self.session.execute(
             update(OutgoingMessage)
             .where(
+                OutgoingMessage.messenger == messenger,
                 OutgoingMessage.chat_id == chat_id,
                 OutgoingMessage.id > after_id,
                 OutgoingMessage.status == OutboxStatus.PENDING,
@@ -222,8 +269,10 @@ class OutboxRepo:
         )
         return rowcount(result)
 
-    async def erase_content(self, person_id: int, chat_id: int, subjects: Sequence[str]) -> int:
-        """Messages to a person (their id or their private chat) and about them (`subjects`)
+    async def erase_content(
+        self, person_id: int, chats: Sequence[Address], subjects: Sequence[str]
+    ) -> int:
+        """Messages to a person (their id or their private chats) and about them (`subjects`)
         keep the fact of delivery (chat, kind, status, times) but not their content; those not
         sent yet are never sent. Retractions carry no content and must still go out.
 
@@ -234,7 +283,13 @@ class OutboxRepo:
             OutgoingMessage.kind != "retract",
             or_(
                 OutgoingMessage.person_id == person_id,
-                OutgoingMessage.chat_id == chat_id,
+                *(
+                    and_(
+                        OutgoingMessage.messenger == chat.messenger,
+                        OutgoingMessage.chat_id == chat.chat_id,
+                    )
+                    for chat in chats
+                ),
                 OutgoingMessage.subject.in_(list(subjects)),
             ),
         )

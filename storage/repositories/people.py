@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.domain import Role
-from storage.models import Person, RoleGrant, Season
+from services.domain import Messenger, Role
+from storage.models import Account, Person, RoleGrant, Season
 from storage.sql import insert_for, rowcount
 
 
@@ -22,6 +22,9 @@ class PersonLookup:
     language: str
     is_active: bool
     grants: set[tuple[Role, int | None]]
+    tg_id: int | None
+    preferred_messenger: Messenger
+    chat_id: int  # the private chat of the account looked up
 
 
 class PeopleRepo:
@@ -34,50 +37,124 @@ class PeopleRepo:
     async def by_tg_id(self, tg_id: int) -> Person | None:
         return await self.session.scalar(select(Person).where(Person.tg_id == tg_id))
 
-    async def lookup(self, tg_id: int) -> PersonLookup | None:
-        """The person and their active roles in one round trip (this runs for every update)."""
+    async def lookup(
+        self, user_id: int, messenger: Messenger = Messenger.TELEGRAM
+    ) -> PersonLookup | None:
+        """The person behind an account and their active roles in one round trip (this runs
+        for every update)."""
         rows = (
             await self.session.execute(
                 select(
                     Person.id,
                     Person.language,
                     Person.is_active,
+                    Person.tg_id,
+                    Person.preferred_messenger,
+                    Account.chat_id,
                     RoleGrant.role,
                     RoleGrant.season_id,
                 )
+                .join(Account, Account.person_id == Person.id)
                 .outerjoin(
                     RoleGrant,
                     (RoleGrant.person_id == Person.id) & RoleGrant.revoked_at.is_(None),
                 )
-                .where(Person.tg_id == tg_id)
+                .where(Account.messenger == messenger, Account.user_id == user_id)
             )
         ).all()
         if not rows:
             return None
-        person_id, language, is_active = rows[0][:3]
+        person_id, language, is_active, tg_id, preferred, chat_id = rows[0][:6]
         grants = {(role, season_id) for *_, role, season_id in rows if role is not None}
-        return PersonLookup(person_id, language, is_active, grants)
+        return PersonLookup(person_id, language, is_active, grants, tg_id, preferred, chat_id)
 
     async def ensure(self, tg_id: int, language: str, now: datetime) -> Person:
         """The person with this Telegram id, created on first contact; safe under races."""
-        person = await self.by_tg_id(tg_id)
+        return await self.ensure_account(Messenger.TELEGRAM, tg_id, tg_id, language, now)
+
+    async def ensure_account(
+        self, messenger: Messenger, user_id: int, chat_id: int, language: str, now: datetime
+    ) -> Person:
+        """The person behind this account, registered with it on first contact; safe under
+        races (the loser of two first contacts drops the person it made)."""
+        person = await self.by_account(messenger, user_id)
         if person is not None:
             return person
-        statement = (
-            insert_for(self.session, Person)
-            .values(tg_id=tg_id, language=language, is_active=True, created_at=now, updated_at=now)
-            .on_conflict_do_nothing(index_elements=["tg_id"])
+        telegram = messenger is Messenger.TELEGRAM
+        values = dict(
+            tg_id=user_id if telegram else None,
+            preferred_messenger=messenger,
+            language=language,
+            is_active=True,
+            created_at=now,
+            updated_at=now,
         )
-        await self.session.execute(statement)
-        person = await self.by_tg_id(tg_id)
+        if telegram:
+            await self.session.execute(
+                insert_for(self.session, Person)
+                .values(**values)
+                .on_conflict_do_nothing(index_elements=["tg_id"])
+            )
+            # Ours, or one from before accounts, or one another first contact made meanwhile.
+            owner = await self.by_tg_id(user_id)
+            assert owner is not None
+            person_id = owner.id
+        else:
+            created = Person(**values)
+            self.session.add(created)
+            await self.session.flush()
+            person_id = created.id
+        await self.session.execute(
+            insert_for(self.session, Account)
+            .values(
+                person_id=person_id,
+                messenger=messenger,
+                user_id=user_id,
+                chat_id=chat_id,
+                created_at=now,
+                last_seen_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["messenger", "user_id"])
+        )
+        person = await self.by_account(messenger, user_id)
         assert person is not None
+        if person.id != person_id and not telegram:
+            await self.session.execute(delete(Person).where(Person.id == person_id))
         return person
+
+    async def by_account(self, messenger: Messenger, user_id: int) -> Person | None:
+        return await self.session.scalar(
+            select(Person)
+            .join(Account, Account.person_id == Person.id)
+            .where(Account.messenger == messenger, Account.user_id == user_id)
+        )
+
+    async def set_preferred(self, person_id: int, messenger: Messenger, now: datetime) -> None:
+        """The person now writes from their account on `messenger`: reach them there."""
+        await self.session.execute(
+            update(Person)
+            .where(Person.id == person_id)
+            .values(preferred_messenger=messenger, updated_at=now)
+        )
+        await self.session.execute(
+            update(Account)
+            .where(Account.person_id == person_id, Account.messenger == messenger)
+            .values(last_seen_at=now)
+        )
 
     async def set_active(self, tg_id: int, active: bool, now: datetime) -> bool:
         """Mark whether the bot may message this person (False once they blocked it)."""
         result = await self.session.execute(
             update(Person)
             .where(Person.tg_id == tg_id, Person.is_active.is_not(active))
+            .values(is_active=active, updated_at=now)
+        )
+        return bool(rowcount(result))
+
+    async def set_active_by_id(self, person_id: int, active: bool, now: datetime) -> bool:
+        result = await self.session.execute(
+            update(Person)
+            .where(Person.id == person_id, Person.is_active.is_not(active))
             .values(is_active=active, updated_at=now)
         )
         return bool(rowcount(result))

@@ -91,7 +91,7 @@ async def test_a_message_going_out_while_its_person_is_erased_is_taken_back_at_o
         if type(method).__name__ == "SendMessage" and not erased:
             erased = True
             async with harness.app.uow_factory() as uow:
-                await uow.outbox.erase_content(0, 0, ["application:3"])
+                await uow.outbox.erase_content(0, [], ["application:3"])
                 await uow.commit()
         return answer
 
