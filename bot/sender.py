@@ -1,8 +1,11 @@
-"""The one sender: delivers the outbox through the Bot API within Telegram's limits.
+"""The outbox sender: one delivery loop, run once per messenger over that messenger's transport.
 
-Services only write outbox rows (services/notify.py). This worker claims due rows, sends them
-in order per chat, honours 429 by pausing everything (never dropping), marks a person inactive
-on 403, retries 5xx and network errors with bounded backoff, and records each outcome.
+Services only write outbox rows (services/notify.py). This worker claims due rows of its own
+messenger, sends them in order per chat within the messenger's limits, honours 429 by pausing
+everything (never dropping), marks a person inactive when they blocked the bot, retries server
+and network errors with bounded backoff, and records each outcome. What a call is and what its
+error means belongs to the transport (bot/transport.py): Telegram's in bot/telegram_transport.py,
+MAX's in bot/max_transport.py.
 """
 
 from __future__ import annotations
@@ -15,31 +18,16 @@ from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramBadRequest,
-    TelegramForbiddenError,
-    TelegramMigrateToChat,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-    TelegramUnauthorizedError,
-)
-from aiogram.types import (
-    BufferedInputFile,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-)
 
-from bot.callbacks import pack_action
-from bot.menu import set_menu
 from bot.ratelimit import SendLimiter
+from bot.telegram_transport import TelegramTransport
+from bot.transport import Failure, FailureKind, MessageRef, Transport
 from services.clock import Clock
-from services.domain import Messenger
+from services.domain import Address, Messenger
 from services.i18n import Texts
-from services.notify import SENT_PARTS, OutboxNotifier
+from services.notify import SENT_PARTS, SENT_REF, OutboxNotifier
 from services.team_chat import TeamChatService
-from services.text_fit import CAPTION_LIMIT, MESSAGE_LIMIT, split_text
+from services.text_fit import split_text
 from storage.health import unavailable_dependency
 from storage.models import OutgoingMessage
 from storage.uow import UnitOfWorkFactory
@@ -54,15 +42,22 @@ CONCURRENCY = 8
 class Sender:
     def __init__(
         self,
-        bot: Bot,
+        transport: Transport | Bot,
         uow_factory: UnitOfWorkFactory,
         clock: Clock,
         texts: Texts,
         limiter: SendLimiter,
         poll_interval: float = 1.0,
         lease_seconds: float = 120.0,
+        messenger: Messenger | None = None,
     ) -> None:
-        self.bot = bot
+        # A bare aiogram Bot: the Telegram sender, as the runner has always built it.
+        self.transport: Transport = (
+            TelegramTransport(transport, texts) if isinstance(transport, Bot) else transport
+        )
+        if messenger is not None and messenger != self.transport.messenger:
+            raise ValueError(f"a {self.transport.messenger} transport cannot send {messenger} rows")
+        self.messenger = self.transport.messenger
         self.uow_factory = uow_factory
         self.clock = clock
         self.texts = texts
@@ -75,13 +70,15 @@ class Sender:
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._in_flight = asyncio.Semaphore(CONCURRENCY)
+        # 429s in a row that came without a retry hint: each doubles the pause.
+        self._unhinted_429s = 0
 
     def wake(self) -> None:
         """Called after a commit that may have queued messages."""
         self._wakeup.set()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="outbox-sender")
+        self._task = asyncio.create_task(self._run(), name=f"outbox-sender-{self.messenger}")
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -115,10 +112,10 @@ class Sender:
     async def deliver_due(self) -> int:
         """Claim one batch of due rows and deliver it. Returns how many rows were claimed.
 
-        Only Telegram rows: a row for MAX waits for the MAX sender."""
+        Only this sender's messenger's rows: the others wait for their own sender."""
         async with self.uow_factory() as uow:
             rows = await uow.outbox.claim_due(
-                self.clock.now(), BATCH_SIZE, self.lease, messenger=Messenger.TELEGRAM
+                self.clock.now(), BATCH_SIZE, self.lease, messenger=self.messenger
             )
             await uow.commit()
         if not rows:
@@ -157,131 +154,119 @@ class Sender:
                 async with self._in_flight:
                     if self.limiter.is_paused():
                         continue  # a 429 arrived while this send queued for a free slot
-                    message_id, finished = await self._call(row)
-            except TelegramRetryAfter as error:
+                    message_ref, finished = await self._call(row)
+            except Exception as error:
+                failure = (
+                    error.failure
+                    if isinstance(error, UnknownKind)
+                    else self.transport.classify(error)
+                )
+                if failure is None:
+                    raise
+                outcome = await self._handle_failure(row, failure)
+                if outcome is None:
+                    continue
+                return outcome
+            self._unhinted_429s = 0
+            if not finished:
+                continue  # the next part of a long message, in its own turn for the chat
+            await self._record_sent(row, message_ref)
+            return True
+
+    async def _handle_failure(self, row: OutgoingMessage, failure: Failure) -> bool | None:
+        """Record what a failed call means for the row: True when it is done with (blocked,
+        refused), False when it waits for a retry, None when it is to be sent again now."""
+        match failure.kind:
+            case FailureKind.RATE_LIMITED:
                 # Flood control: pause every send for the window and try this one again after.
-                logger.warning("429 from Telegram: pausing sends for %s s", error.retry_after)
-                self.limiter.pause(error.retry_after)
-                continue
-            except TelegramMigrateToChat as error:
+                pause = failure.retry_after
+                if pause is None:
+                    pause = min(self.transport.rate_limit_pause * 2**self._unhinted_429s, 60.0)
+                    self._unhinted_429s += 1
+                logger.warning("429 from %s: pausing sends for %s s", self.messenger, pause)
+                self.limiter.pause(pause)
+                return None
+            case FailureKind.MOVED if failure.moved_to is not None:
                 # The group became a supergroup: its team and its queue follow; send again.
-                await self._record_migration(row, error.migrate_to_chat_id)
-                continue
-            except TelegramForbiddenError as error:
-                await self._record_blocked(row, error.message)
+                await self._record_migration(row, failure.moved_to)
+                return None
+            case FailureKind.BLOCKED:
+                await self._record_blocked(row, failure.reason)
                 return True
-            except TelegramUnauthorizedError:
+            case FailureKind.UNAUTHORIZED:
                 logger.critical("the bot token was rejected while sending; message %s kept", row.id)
                 await self._record_retry(row, "unauthorized", backoff=60.0)
                 return False
-            except TelegramBadRequest as error:
-                await self._record_failed(row, f"bad request: {error.message}")
-                return True
-            except (TelegramServerError, TelegramNetworkError, TimeoutError, OSError) as error:
-                await self._record_retry(row, type(error).__name__, backoff=None)
+            case FailureKind.UNAVAILABLE:
+                await self._record_retry(row, failure.reason, backoff=None)
                 return False
-            if not finished:
-                continue  # the next part of a long message, in its own turn for the chat
-            await self._record_sent(row, message_id)
-            return True
+            case _:
+                await self._record_failed(row, failure.reason)
+                return True
 
-    async def _call(self, row: OutgoingMessage) -> tuple[int | None, bool]:
+    async def _call(self, row: OutgoingMessage) -> tuple[MessageRef | None, bool]:
         """Send the row, or its next part when it is too long for one message. Returns the
-        message id and whether the row is complete."""
+        message's id and whether the row is complete."""
         payload: dict[str, Any] = row.payload
         if row.kind in ("text", "media", "file"):
             return await self._send_part(row, payload)
-        sent: Message | bool
+        sent: MessageRef | None = None
         if row.kind == "menu":
-            sent = await set_menu(self.bot, self.texts, row.chat_id, payload["roles"])
+            await self.transport.refresh_menu(row.chat_id, payload["roles"])
         elif row.kind == "invite_link":
             sent = await self._send_invite_link(row, payload)
         elif row.kind == "retract":
-            sent = await self._retract(row.chat_id, payload)
+            await self.transport.retract(row.chat_id, payload)
         elif row.kind == "chat_kick":
-            user_id = int(payload["user_id"])
-            await self.bot.ban_chat_member(row.chat_id, user_id)
-            sent = await self.bot.unban_chat_member(row.chat_id, user_id, only_if_banned=True)
+            await self.transport.remove_from_chat(row.chat_id, int(payload["user_id"]))
         else:
-            raise TelegramBadRequest(method=None, message=f"unknown outbox kind {row.kind}")  # type: ignore[arg-type]
-        return (sent.message_id if isinstance(sent, Message) else None), True
+            raise UnknownKind(row.kind)
+        return sent, True
 
     async def _send_part(
         self, row: OutgoingMessage, payload: dict[str, Any]
-    ) -> tuple[int | None, bool]:
-        """A text over Telegram's limit goes as several messages in order, the buttons on the
-        last; of a caption over its limit, what fits goes with the media and the rest follows
-        as messages. Each part sent is recorded in the payload at once, so a retry
+    ) -> tuple[MessageRef, bool]:
+        """A text over the messenger's limit goes as several messages in order, the buttons on
+        the last; of a caption over its limit, what fits goes with the media and the rest
+        follows as messages. Each part sent is recorded in the payload at once, so a retry
         or a restart goes on from the next part instead of sending the first ones again."""
-        done: list[int] = list(payload.get(SENT_PARTS) or [])
-        texts = _parts(row.kind, payload)
+        done: list[MessageRef] = list(payload.get(SENT_PARTS) or [])
+        texts = _parts(row.kind, payload, self.transport)
         index = min(len(done), len(texts) - 1)
         last = index == len(texts) - 1
-        sent: Message
+        sent: MessageRef
         if index == 0 and row.kind == "media":
-            sent = await _send_media(self.bot, row.chat_id, payload, texts[0])
+            sent = await self.transport.send_media(row.chat_id, payload, texts[0])
         elif index == 0 and row.kind == "file":
-            document = BufferedInputFile(payload["content"].encode("utf-8"), payload["filename"])
-            sent = await self.bot.send_document(row.chat_id, document, caption=texts[0])
+            content = payload["content"].encode("utf-8")
+            sent = await self.transport.send_file(
+                row.chat_id, payload["filename"], content, texts[0]
+            )
         else:
             buttons = payload.get("buttons") if last else None
-            sent = await self.bot.send_message(
-                row.chat_id, texts[index] or "", reply_markup=_markup(buttons)
-            )
-        if not last and await self._record_part(row, sent.message_id):
-            return sent.message_id, False
-        return sent.message_id, True  # the last part, or erased meanwhile: no more parts
+            sent = await self.transport.send_text(row.chat_id, texts[index] or "", buttons)
+        if not last and await self._record_part(row, sent):
+            return sent, False
+        return sent, True  # the last part, or erased meanwhile: no more parts
 
-    async def _retract(self, chat_id: int, payload: dict[str, Any]) -> bool:
-        """Delete a message sent earlier, or only take its buttons away. Telegram lets a bot
-        delete its messages for 48 hours; after that the text (or caption) is replaced."""
-        message_id = int(payload["message_id"])
-        try:
-            if payload["delete"]:
-                return await self.bot.delete_message(chat_id, message_id)
-            await self.bot.edit_message_reply_markup(
-                chat_id=chat_id, message_id=message_id, reply_markup=None
-            )
-            return True
-        except TelegramBadRequest as error:
-            if "not modified" in error.message or not payload["delete"]:
-                return False  # already without buttons, or gone: nothing left to take back
-        placeholder = payload.get("placeholder") or "—"
-        try:
-            if payload.get("caption"):
-                await self.bot.edit_message_caption(
-                    chat_id=chat_id, message_id=message_id, caption=placeholder, reply_markup=None
-                )
-            else:
-                await self.bot.edit_message_text(
-                    placeholder, chat_id=chat_id, message_id=message_id, reply_markup=None
-                )
-        except TelegramBadRequest:
-            return False  # deleted by the recipient already, or cannot carry a caption
-        return True
-
-    async def _send_invite_link(self, row: OutgoingMessage, payload: dict[str, Any]) -> Message:
-        """A personal link to the team's group (join requests on, so the bot decides who gets
-        in), sent privately. A retry after a crash makes a new link; the old one stays useless
-        to anyone not on the roster."""
+    async def _send_invite_link(self, row: OutgoingMessage, payload: dict[str, Any]) -> MessageRef:
+        """A personal link to the team's group, sent privately. A retry after a crash makes a
+        new link; the old one stays useless to anyone not on the roster."""
         group_chat_id = int(payload["group_chat_id"])
         try:
-            link = await self.bot.create_chat_invite_link(
-                group_chat_id, name=payload.get("name"), creates_join_request=True
-            )
-        except TelegramMigrateToChat as error:
-            await self._record_migration(None, error.migrate_to_chat_id, group_chat_id)
-            payload["group_chat_id"] = error.migrate_to_chat_id
-            link = await self.bot.create_chat_invite_link(
-                error.migrate_to_chat_id, name=payload.get("name"), creates_join_request=True
-            )
+            link = await self.transport.create_invite_link(group_chat_id, payload.get("name"))
+        except Exception as error:
+            failure = self.transport.classify(error)
+            if failure is None or failure.moved_to is None:
+                raise
+            await self._record_migration(None, failure.moved_to, group_chat_id)
+            payload["group_chat_id"] = failure.moved_to
+            link = await self.transport.create_invite_link(failure.moved_to, payload.get("name"))
         async with self.uow_factory() as uow:
-            await uow.teams.save_invite_link(int(payload["member_id"]), link.invite_link)
+            await uow.teams.save_invite_link(int(payload["member_id"]), link)
             await uow.commit()
-        markup = InlineKeyboardMarkup(
-            inline_keyboard=[[InlineKeyboardButton(text=payload["button"], url=link.invite_link)]]
-        )
-        return await self.bot.send_message(row.chat_id, payload["text"], reply_markup=markup)
+        button = [[{"text": payload["button"], "url": link}]]
+        return await self.transport.send_text(row.chat_id, payload["text"], button)
 
     async def _record_migration(
         self, row: OutgoingMessage | None, new_chat_id: int, old_chat_id: int | None = None
@@ -310,24 +295,31 @@ class Sender:
             if after is not None:
                 held = await uow.session.get(OutgoingMessage, after.id)
                 if held is not None:
-                    await uow.outbox.hold_chat_after(after.chat_id, after.id, held.not_before)
+                    await uow.outbox.hold_chat_after(
+                        after.chat_id, after.id, held.not_before, self.messenger
+                    )
             await uow.commit()
 
-    async def _record_part(self, row: OutgoingMessage, message_id: int) -> bool:
+    async def _record_part(self, row: OutgoingMessage, message_ref: MessageRef) -> bool:
         """False when the row was erased while its parts went out."""
-        row.payload = {**row.payload, SENT_PARTS: [*row.payload.get(SENT_PARTS, []), message_id]}
+        row.payload = {**row.payload, SENT_PARTS: [*row.payload.get(SENT_PARTS, []), message_ref]}
         async with self.uow_factory() as uow:
             saved = await uow.outbox.save_payload(row.id, row.payload)
             await uow.commit()
         return saved
 
-    async def _record_sent(self, row: OutgoingMessage, message_id: int | None) -> None:
+    async def _record_sent(self, row: OutgoingMessage, message_ref: MessageRef | None) -> None:
         async with self.uow_factory() as uow:
-            if not await uow.outbox.mark_sent(row.id, message_id, self.clock.now()):
+            if isinstance(message_ref, str):
+                # A MAX id does not fit the integer column: it is kept with the content.
+                row.payload = {**row.payload, SENT_REF: message_ref}
+                await uow.outbox.save_payload(row.id, row.payload)
+            telegram_id = message_ref if isinstance(message_ref, int) else None
+            if not await uow.outbox.mark_sent(row.id, telegram_id, self.clock.now()):
                 # The person's data was erased while this went out: take it back at once.
-                sent = list(row.payload.get(SENT_PARTS) or [])
-                if message_id is not None and message_id not in sent:
-                    sent.append(message_id)
+                sent: list[MessageRef] = list(row.payload.get(SENT_PARTS) or [])
+                if message_ref is not None and message_ref not in sent:
+                    sent.append(message_ref)
                 await OutboxNotifier(uow.outbox, self.clock).retract_messages(
                     row, sent, delete=True, placeholder=self.texts.get("privacy-erased-placeholder")
                 )
@@ -337,8 +329,9 @@ class Sender:
         logger.info("outbox message %s: recipient blocked the bot (403)", row.id)
         async with self.uow_factory() as uow:
             await uow.outbox.mark_blocked(row.id, reason)
-            if row.chat_id > 0:
-                await uow.people.set_active(row.chat_id, False, self.clock.now())
+            await uow.people.set_active_at(
+                Address(self.messenger, row.chat_id), False, self.clock.now()
+            )
             await uow.commit()
 
     async def _record_failed(self, row: OutgoingMessage, reason: str) -> None:
@@ -357,58 +350,28 @@ class Sender:
         async with self.uow_factory() as uow:
             not_before = self.clock.now() + timedelta(seconds=delay)
             await uow.outbox.release(row.id, not_before, attempted=True, error=reason)
-            await uow.outbox.hold_chat_after(row.chat_id, row.id, not_before)
+            await uow.outbox.hold_chat_after(row.chat_id, row.id, not_before, self.messenger)
             await uow.commit()
 
 
-def _markup(buttons: list[list[dict[str, Any]]] | None) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    rows = []
-    for row in buttons:
-        rows.append(
-            [
-                InlineKeyboardButton(text=b["text"], url=b["url"])
-                if b.get("url")
-                else InlineKeyboardButton(
-                    text=b["text"], callback_data=pack_action(b["action"], b.get("args") or {})
-                )
-                for b in row
-            ]
-        )
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+class UnknownKind(Exception):
+    """An outbox row of a kind no sender knows: failed for good, whatever the messenger."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.failure = Failure(FailureKind.REJECTED, f"bad request: unknown outbox kind {kind}")
 
 
-async def _send_media(
-    bot: Bot, chat_id: int, payload: dict[str, Any], caption: str | None
-) -> Message:
-    file_id = payload["file_id"]
-    match payload["media_type"]:
-        case "photo":
-            return await bot.send_photo(chat_id, file_id, caption=caption)
-        case "video":
-            return await bot.send_video(chat_id, file_id, caption=caption)
-        case "video_note":
-            return await bot.send_video_note(chat_id, file_id)
-        case "voice":
-            return await bot.send_voice(chat_id, file_id, caption=caption)
-        case "audio":
-            return await bot.send_audio(chat_id, file_id, caption=caption)
-        case "animation":
-            return await bot.send_animation(chat_id, file_id, caption=caption)
-        case _:
-            return await bot.send_document(chat_id, file_id, caption=caption)
-
-
-def _parts(kind: str, payload: dict[str, Any]) -> list[str | None]:
+def _parts(kind: str, payload: dict[str, Any], transport: Transport) -> list[str | None]:
     """What one outbox row sends, message by message. A text: its parts. Media or a file: the
     caption's first part with it (None: no caption), then the rest as messages; a video note
     carries no caption at all, so its caption follows it whole."""
+    limit = transport.text_limit
     if kind == "text":
-        return list(split_text(payload["text"], MESSAGE_LIMIT))
+        return list(split_text(payload["text"], limit))
     caption = payload.get("caption") or None
     if caption is None:
         return [None]
     if payload.get("media_type") == "video_note":
-        return [None, *split_text(caption, MESSAGE_LIMIT)]
-    return list(split_text(caption, MESSAGE_LIMIT, first_limit=CAPTION_LIMIT))
+        return [None, *split_text(caption, limit)]
+    return list(split_text(caption, limit, first_limit=transport.caption_limit))

@@ -49,6 +49,9 @@ RETRACTABLE_KINDS = frozenset({"text", "media", "file"})
 # sent, in order, but the last (that one is the row's telegram_message_id). The sender goes on
 # from there after a retry; a retraction reaches every part.
 SENT_PARTS = "sent_parts"
+# In the payload of a message sent on MAX: its id there, a string ("mid.…") that the row's
+# integer telegram_message_id cannot hold.
+SENT_REF = "sent_ref"
 
 
 @dataclass(frozen=True)
@@ -286,17 +289,18 @@ class OutboxNotifier:
                 continue  # the message just pressed: its handler redraws it
             # The parts of a long message already out, in order (a pending row may be half
             # sent after a failed try); only the last part carries buttons.
-            sent: list[int] = list(row.payload.get(SENT_PARTS) or [])
+            sent: list[int | str] = list(row.payload.get(SENT_PARTS) or [])
+            last = sent_message_ref(row)
             if row.status == OutboxStatus.PENDING:
                 retracted += await self.outbox.withdraw_pending(
                     row.id, drop_only_buttons=not delete
                 )
                 if not delete:
                     continue
-            elif row.status == OutboxStatus.SENT and row.telegram_message_id is not None:
+            elif row.status == OutboxStatus.SENT and last is not None:
                 if not delete and not row.payload.get("buttons"):
                     continue
-                sent = [*sent, row.telegram_message_id] if delete else [row.telegram_message_id]
+                sent = [*sent, last] if delete else [last]
             else:
                 continue
             retracted += await self.retract_messages(
@@ -305,7 +309,12 @@ class OutboxNotifier:
         return retracted
 
     async def retract_messages(
-        self, row: OutgoingMessage, message_ids: list[int], *, delete: bool, placeholder: str
+        self,
+        row: OutgoingMessage,
+        message_ids: Sequence[int | str],
+        *,
+        delete: bool,
+        placeholder: str,
     ) -> int:
         """Queue taking back the messages (the parts, in order) that outbox `row` became."""
         action = "delete" if delete else "buttons"
@@ -373,3 +382,11 @@ class OutboxNotifier:
             self.clock.now(),
             dedupe_key=dedupe_key,
         )
+
+
+def sent_message_ref(row: OutgoingMessage) -> int | str | None:
+    """The id of the message (its last part) a sent row became, on its messenger."""
+    if row.telegram_message_id is not None:
+        return row.telegram_message_id
+    ref = row.payload.get(SENT_REF)
+    return ref if isinstance(ref, int | str) else None

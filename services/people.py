@@ -128,6 +128,11 @@ class PeopleService:
 
     async def mark_blocked(self, tg_id: int) -> bool:
         """The person blocked the bot (Telegram answered 403): stop messaging them."""
-        changed = await self.uow.people.set_active(tg_id, False, self.clock.now())
+        return await self.mark_blocked_at(Address.telegram(tg_id))
+
+    async def mark_blocked_at(self, private_chat: Address) -> bool:
+        """The person whose private chat this is blocked the bot (Telegram answered 403, MAX
+        chat.denied / dialog suspended): stop messaging them."""
+        changed = await self.uow.people.set_active_at(private_chat, False, self.clock.now())
         await self.uow.commit()
         return changed

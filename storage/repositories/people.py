@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.domain import Messenger, Role
+from services.domain import Address, Messenger, Role
 from storage.models import Account, Person, RoleGrant, Season
 from storage.sql import insert_for, rowcount
 
@@ -148,6 +148,25 @@ class PeopleRepo:
             update(Person)
             .where(Person.tg_id == tg_id, Person.is_active.is_not(active))
             .values(is_active=active, updated_at=now)
+        )
+        return bool(rowcount(result))
+
+    async def set_active_at(self, private_chat: Address, active: bool, now: datetime) -> bool:
+        """The same, for the person whose private chat with the bot this is, on its messenger
+        (on Telegram the chat is the user; on MAX a dialog of its own, kept on the account).
+        A group's chat is nobody's: nothing changes."""
+        if private_chat.messenger is Messenger.TELEGRAM:
+            return private_chat.chat_id > 0 and await self.set_active(
+                private_chat.chat_id, active, now
+            )
+        owner = select(Account.person_id).where(
+            Account.messenger == private_chat.messenger, Account.chat_id == private_chat.chat_id
+        )
+        result = await self.session.execute(
+            update(Person)
+            .where(Person.id.in_(owner.scalar_subquery()), Person.is_active.is_not(active))
+            .values(is_active=active, updated_at=now)
+            .execution_options(synchronize_session=False)
         )
         return bool(rowcount(result))
 

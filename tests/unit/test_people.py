@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
-from services.domain import Role
+from services.domain import Address, Messenger, Role
 from services.i18n import Texts
 from storage.models import Person
 from storage.uow import UnitOfWorkFactory
@@ -57,3 +57,21 @@ async def test_blocked_person_becomes_active_when_writing_again(
     async with uow_factory() as uow:
         person = await uow.session.get(Person, 1)
         assert person is not None and person.is_active
+
+
+@ON_BOTH_DATABASES  # the update by a MAX account's dialog runs only here on PG
+async def test_a_person_blocked_on_max_is_found_by_their_dialog(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    async with uow_factory() as uow:
+        services = Services(uow, clock, Texts(), ServiceConfig())
+        me = await services.people.identify(4242, "ru", Messenger.MAX, chat_id=90001)
+        await services.people.identify(4242, "ru")  # the same number on Telegram: another person
+        assert not await services.people.mark_blocked_at(Address(Messenger.MAX, -90001))
+        assert await services.people.mark_blocked_at(Address(Messenger.MAX, 90001))
+        assert not await services.people.mark_blocked_at(Address(Messenger.MAX, 90001))
+    async with uow_factory() as uow:
+        on_max = await uow.session.get(Person, me.person_id)
+        on_telegram = await uow.people.by_tg_id(4242)
+        assert on_max is not None and not on_max.is_active
+        assert on_telegram is not None and on_telegram.is_active
