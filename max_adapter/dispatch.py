@@ -23,8 +23,10 @@ import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from aiohttp import ClientError
 from maxapi import Bot, Dispatcher
 from maxapi.enums.chat_type import ChatType
+from maxapi.exceptions.max import MaxApiError, MaxConnection
 from maxapi.types import BotStarted, MessageCallback, MessageCreated
 from maxapi.types.users import User
 
@@ -194,6 +196,10 @@ class MaxAdapter:
 
     @staticmethod
     async def _failed(error: Exception, chat: MaxChat, t: Translator) -> None:
+        if isinstance(error, ClientError | MaxConnection | MaxApiError):
+            # MAX itself refused or could not be reached: no answer would get through either.
+            logger.warning("max update failed: MAX unavailable (%s)", type(error).__name__)
+            return
         text = None
         if isinstance(error, DomainError):
             try:

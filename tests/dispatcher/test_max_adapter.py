@@ -10,6 +10,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from maxapi import Bot
@@ -37,6 +38,7 @@ STEPS = 22  # the example season's questionnaire for a student under 14
 class MaxBot:
     emu: MaxApiEmulator
     cursors: MemoryCursors
+    adapter: MaxAdapter
 
     async def settled(self) -> None:
         """Every injected update handled: the Dispatcher confirmed it with its next poll."""
@@ -73,7 +75,7 @@ async def max_bot(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> AsyncIte
         bot.after_input_media_delay = 0  # maxapi's 2 s pause after an upload: none here
         polling = asyncio.create_task(dp.start_polling(bot))
         try:
-            yield MaxBot(emu, cursors)
+            yield MaxBot(emu, cursors, adapter)
         finally:
             await dp.stop_polling()
             await asyncio.gather(polling, return_exceptions=True)
@@ -198,6 +200,34 @@ async def test_forged_and_malformed_presses_are_refused(
     await m.type("/cancel")
     await m.type("/nosuchcommand")
     assert m.last == t("fallback-unknown")
+
+
+async def test_a_lost_cursor_resumes_the_draft(max_bot: MaxBot) -> None:
+    m = max_bot
+    await m.type("/apply")
+    await m.press(t("apply-choice-role-student"))
+    await m.press(t("apply-choice-age_group-child", under=14))
+    m.on_step(3)
+    m.cursors.cursors.clear()  # a restart on the in-memory store
+    await m.type("Иванова Елена Сергеевна")  # taken as the answer to the step the draft is at
+    m.on_step(4, "apply-step-rep_relation")
+
+
+def _unavailable() -> Any:
+    raise ConnectionRefusedError("database down")
+
+
+async def test_an_outage_is_one_warning_and_the_short_apology(
+    max_bot: MaxBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    m = max_bot
+    m.adapter.uow_factory = _unavailable  # type: ignore[assignment]
+    with caplog.at_level(logging.WARNING, logger="max_adapter.dispatch"):
+        await m.type("/apply")
+    assert m.last == t("error-unexpected")
+    [line] = [r for r in caplog.records if r.name == "max_adapter.dispatch"]
+    assert line.levelno == logging.WARNING and "database unavailable" in line.getMessage()
+    assert not line.exc_info
 
 
 async def test_a_long_text_is_split_under_max_limit(max_bot: MaxBot) -> None:
