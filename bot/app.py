@@ -125,6 +125,16 @@ def build_engine(settings: Settings) -> AsyncEngine:
     )
 
 
+def _fsm_storage(redis: Redis | None) -> tuple[BaseStorage, BaseEventIsolation]:
+    """Telegram's FSM: in Redis when there is one, else in memory."""
+    if redis is None:
+        return MemoryStorage(), SimpleEventIsolation()
+    keys = DefaultKeyBuilder(prefix="kadry_fsm", with_bot_id=True)
+    # The per-user locks too are per bot: two bots sharing one Redis must not wait on each
+    # other's users.
+    return RedisStorage(redis, key_builder=keys), RedisEventIsolation(redis, key_builder=keys)
+
+
 def build_app(settings: Settings, clock: Clock | None = None, bot: Bot | None = None) -> App:
     clock = clock or build_clock(settings)
     texts = Texts()
@@ -133,17 +143,7 @@ def build_app(settings: Settings, clock: Clock | None = None, bot: Bot | None = 
     uow_factory = UnitOfWorkFactory(create_session_factory(engine))
     redis = build_redis(settings)
 
-    storage: BaseStorage
-    isolation: BaseEventIsolation
-    if redis is not None:
-        keys = DefaultKeyBuilder(prefix="kadry_fsm", with_bot_id=True)
-        storage = RedisStorage(redis, key_builder=keys)
-        # The per-user locks too are per bot: two bots sharing one Redis must not wait on each
-        # other's users.
-        isolation = RedisEventIsolation(redis, key_builder=keys)
-    else:
-        storage, isolation = MemoryStorage(), SimpleEventIsolation()
-
+    storage, isolation = _fsm_storage(redis)
     dp = Dispatcher(storage=storage, events_isolation=isolation)
     dp["texts"] = texts
     dp["clock"] = clock
