@@ -14,7 +14,16 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from bot.app import App, StartupError, build_app, build_max_only, prepare, run_max_only
+from bot.app import (
+    App,
+    StartupError,
+    build_app,
+    build_max_only,
+    close_max_only,
+    prepare,
+    prepare_max_only,
+    run_max_only,
+)
 from bot.settings import Settings
 from services.clock import SystemClock
 from services.container import ServiceConfig, Services
@@ -180,7 +189,7 @@ async def _serve(settings: Settings, mode: str) -> None:
         # MAX alone; with BOT_TOKEN too, MAX is polled beside Telegram (bot/app.py, App.max).
         if mode == "webhook":
             raise StartupError("webhook mode needs BOT_TOKEN: MAX is served by polling (run)")
-        await run_max_only(build_max_only(settings))
+        await _serve_max_only(settings)
         return
     app = build_app(settings)
     try:
@@ -205,6 +214,23 @@ async def _serve(settings: Settings, mode: str) -> None:
         finally:
             if health_server is not None:
                 await health_server.cleanup()
+
+
+async def _serve_max_only(settings: Settings) -> None:
+    from bot.webhook import start_health_server
+
+    app = build_max_only(settings)
+    try:
+        await prepare_max_only(app)
+    except BaseException:
+        await close_max_only(app)
+        raise
+    health_server = await start_health_server(app)
+    try:
+        await run_max_only(app)
+    finally:
+        if health_server is not None:
+            await health_server.cleanup()
 
 
 async def _close(app: App) -> None:

@@ -293,20 +293,27 @@ def build_max_only(settings: Settings, clock: Clock | None = None) -> MaxOnlyApp
     return MaxOnlyApp(settings, max_bot, engine, uow_factory, scheduler, redis)
 
 
+async def prepare_max_only(app: MaxOnlyApp) -> None:
+    await prepare_storage(app.settings, app.engine, app.redis)
+    await _check_max(app.max)
+
+
 async def run_max_only(app: MaxOnlyApp) -> None:
-    """Checks, then MAX polled until the process is stopped; everything closed after."""
+    """MAX polled until the process is stopped (after `prepare_max_only`); all closed after."""
     try:
-        await prepare_storage(app.settings, app.engine, app.redis)
-        await _check_max(app.max)
         app.scheduler.start()
         app.max.start()
         logger.info("bot started (MAX only)")
         await _until_stopped()
     finally:
-        if app.scheduler.running:
-            app.scheduler.shutdown(wait=False)
-        await app.max.stop()
-        await app.engine.dispose()
-        if app.redis is not None:
-            await app.redis.aclose()
-        logger.info("bot stopped")
+        await close_max_only(app)
+
+
+async def close_max_only(app: MaxOnlyApp) -> None:
+    if app.scheduler.running:
+        app.scheduler.shutdown(wait=False)
+    await app.max.stop()
+    await app.engine.dispose()
+    if app.redis is not None:
+        await app.redis.aclose()
+    logger.info("bot stopped")

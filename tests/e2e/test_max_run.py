@@ -10,10 +10,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from aiohttp import ClientSession, ClientTimeout
 
 from tests.e2e.botapi_emulator import BotApiEmulator
-from tests.e2e.conftest import StartBot
-from tests.e2e.launcher import launch
+from tests.e2e.conftest import StartBot, free_port
+from tests.e2e.launcher import launch, run_cli
 from tests.e2e.max_emulator import MaxApiEmulator
 
 USER = 4242
@@ -35,24 +36,42 @@ async def _answered_on_max(emu: MaxApiEmulator) -> None:
     assert {c.query.get("chat_id") for c in sends} == {str(emu.dialog_id(USER))}
 
 
-async def test_max_alone(max_emu: MaxApiEmulator, tmp_path: Path) -> None:
+def _max_env(max_emu: MaxApiEmulator, tmp_path: Path, **extra: str) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
-    env = {
+    return {
         **keep,
         "MAX_BOT_TOKEN": max_emu.token,
         "MAX_API_BASE": max_emu.base_url,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
         "PYTHONUNBUFFERED": "1",
+        **extra,
     }
+
+
+async def test_max_alone(max_emu: MaxApiEmulator, tmp_path: Path) -> None:
+    health_port = free_port()
     log = tmp_path / "bot.log"
+    env = _max_env(max_emu, tmp_path, HEALTH_PORT=str(health_port))
     process = await launch(["run"], env, log, log)
     try:
         await _answered_on_max(max_emu)
+        async with (
+            ClientSession(timeout=ClientTimeout(total=10)) as client,
+            client.get(f"http://127.0.0.1:{health_port}/healthz") as response,
+        ):
+            assert (response.status, await response.json()) == (200, {"ok": True, "database": "ok"})
     finally:
         process.send_signal(signal.SIGTERM)
         code = await asyncio.wait_for(process.wait(), 15)
     assert code == 0, log.read_text()
     assert "bot stopped" in log.read_text()
+
+
+async def test_a_wrong_max_token_is_one_line(max_emu: MaxApiEmulator, tmp_path: Path) -> None:
+    env = _max_env(max_emu, tmp_path, MAX_BOT_TOKEN="wrong")
+    code, _, err = await run_cli(env, "run")
+    lines = [line for line in err.splitlines() if not line.startswith("20")]  # log lines
+    assert (code, lines) == (2, ["error: MAX rejected MAX_BOT_TOKEN"]), err
 
 
 async def test_telegram_and_max_in_one_process(
