@@ -14,7 +14,16 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from bot.app import App, StartupError, build_app, prepare
+from bot.app import (
+    App,
+    StartupError,
+    build_app,
+    build_max_only,
+    close_max_only,
+    prepare,
+    prepare_max_only,
+    run_max_only,
+)
 from bot.settings import Settings
 from services.clock import SystemClock
 from services.container import ServiceConfig, Services
@@ -39,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m bot", description="«Кадры будущего» Telegram bot"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("run", help="run with long polling (the embedded default)")
+    commands.add_parser(
+        "run", help="run with long polling: Telegram (BOT_TOKEN), MAX (MAX_BOT_TOKEN) or both"
+    )
     commands.add_parser("webhook", help="run the webhook server (WEBHOOK_* settings)")
     commands.add_parser(
         "migrate", help="bring the database schema up to date (alembic upgrade head)"
@@ -174,6 +185,12 @@ def _load_settings() -> Settings:
 
 
 async def _serve(settings: Settings, mode: str) -> None:
+    if settings.bot_token is None:
+        # MAX alone; with BOT_TOKEN too, MAX is polled beside Telegram (bot/app.py, App.max).
+        if mode == "webhook":
+            raise StartupError("webhook mode needs BOT_TOKEN: MAX is served by polling (run)")
+        await _serve_max_only(settings)
+        return
     app = build_app(settings)
     try:
         await prepare(app)
@@ -197,6 +214,23 @@ async def _serve(settings: Settings, mode: str) -> None:
         finally:
             if health_server is not None:
                 await health_server.cleanup()
+
+
+async def _serve_max_only(settings: Settings) -> None:
+    from bot.webhook import start_health_server
+
+    app = build_max_only(settings)
+    try:
+        await prepare_max_only(app)
+    except BaseException:
+        await close_max_only(app)
+        raise
+    health_server = await start_health_server(app)
+    try:
+        await run_max_only(app)
+    finally:
+        if health_server is not None:
+            await health_server.cleanup()
 
 
 async def _close(app: App) -> None:
@@ -415,6 +449,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         # aiogram logs each handled update with its user id at INFO; ids are enough for us.
         logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+        # maxapi logs each update (with its user) at INFO too.
+        logging.getLogger("maxapi").setLevel(logging.WARNING)
         if args.command in ("run", "webhook"):
             asyncio.run(_serve(settings, args.command))
         elif args.command == "migrate":

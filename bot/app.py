@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
@@ -21,6 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.max_app import MaxBot, MaxStartupError
 from bot.menu import set_default_menu
 from bot.middlewares import (
     DatabaseGate,
@@ -61,6 +64,21 @@ class App:
     scheduler: AsyncIOScheduler
     redis: Redis | None
     texts: Texts
+    # MAX beside Telegram (MAX_BOT_TOKEN set): polled from this process, started and stopped
+    # with the Telegram dispatcher.
+    max: MaxBot | None = None
+
+
+@dataclass
+class MaxOnlyApp:
+    """MAX alone (no BOT_TOKEN): the same database, Redis and scheduler, no Telegram."""
+
+    settings: Settings
+    max: MaxBot
+    engine: AsyncEngine
+    uow_factory: UnitOfWorkFactory
+    scheduler: AsyncIOScheduler
+    redis: Redis | None
 
 
 def build_bot(settings: Settings) -> Bot:
@@ -70,7 +88,7 @@ def build_bot(settings: Settings) -> Bot:
         else AiohttpSession()
     )
     return Bot(
-        settings.bot_token.get_secret_value(),
+        settings.telegram_token,
         session=session,
         default=DefaultBotProperties(link_preview_is_disabled=True),
     )
@@ -90,13 +108,14 @@ def build_redis(settings: Settings) -> Redis | None:
     return redis
 
 
-def build_app(settings: Settings, clock: Clock | None = None, bot: Bot | None = None) -> App:
-    clock = clock or (
-        OffsetFileClock(settings.clock_offset_file) if settings.clock_offset_file else SystemClock()
-    )
-    texts = Texts()
-    bot = bot or build_bot(settings)
-    engine = create_engine(
+def build_clock(settings: Settings) -> Clock:
+    if settings.clock_offset_file:
+        return OffsetFileClock(settings.clock_offset_file)
+    return SystemClock()
+
+
+def build_engine(settings: Settings) -> AsyncEngine:
+    return create_engine(
         settings.database_url,
         DatabaseTimeouts(
             connect=settings.database_connect_timeout_seconds,
@@ -104,20 +123,27 @@ def build_app(settings: Settings, clock: Clock | None = None, bot: Bot | None = 
             pool=settings.database_pool_timeout_seconds,
         ),
     )
+
+
+def _fsm_storage(redis: Redis | None) -> tuple[BaseStorage, BaseEventIsolation]:
+    """Telegram's FSM: in Redis when there is one, else in memory."""
+    if redis is None:
+        return MemoryStorage(), SimpleEventIsolation()
+    keys = DefaultKeyBuilder(prefix="kadry_fsm", with_bot_id=True)
+    # The per-user locks too are per bot: two bots sharing one Redis must not wait on each
+    # other's users.
+    return RedisStorage(redis, key_builder=keys), RedisEventIsolation(redis, key_builder=keys)
+
+
+def build_app(settings: Settings, clock: Clock | None = None, bot: Bot | None = None) -> App:
+    clock = clock or build_clock(settings)
+    texts = Texts()
+    bot = bot or build_bot(settings)
+    engine = build_engine(settings)
     uow_factory = UnitOfWorkFactory(create_session_factory(engine))
     redis = build_redis(settings)
 
-    storage: BaseStorage
-    isolation: BaseEventIsolation
-    if redis is not None:
-        keys = DefaultKeyBuilder(prefix="kadry_fsm", with_bot_id=True)
-        storage = RedisStorage(redis, key_builder=keys)
-        # The per-user locks too are per bot: two bots sharing one Redis must not wait on each
-        # other's users.
-        isolation = RedisEventIsolation(redis, key_builder=keys)
-    else:
-        storage, isolation = MemoryStorage(), SimpleEventIsolation()
-
+    storage, isolation = _fsm_storage(redis)
     dp = Dispatcher(storage=storage, events_isolation=isolation)
     dp["texts"] = texts
     dp["clock"] = clock
@@ -148,6 +174,8 @@ def build_app(settings: Settings, clock: Clock | None = None, bot: Bot | None = 
     )
 
     app = App(settings, bot, dp, engine, uow_factory, sender, scheduler, redis, texts)
+    if settings.max_bot_token is not None:
+        app.max = MaxBot(settings, uow_factory, clock, texts, redis)
 
     # Named coroutines, not lambdas: aiogram runs plain callables in a thread and would drop
     # the coroutine a lambda returns.
@@ -175,10 +203,14 @@ async def _on_startup(app: App) -> None:
     app.sender.start()
     app.scheduler.start()
     await set_default_menu(app.bot, app.texts)
+    if app.max is not None:
+        app.max.start()
     logger.info("bot started")
 
 
 async def _on_shutdown(app: App) -> None:
+    if app.max is not None:
+        await app.max.stop()
     app.scheduler.shutdown(wait=False)
     await app.sender.stop()
     await app.engine.dispose()
@@ -194,8 +226,30 @@ def _safe_url(url: str) -> str:
 async def prepare(app: App) -> None:
     """Everything that must hold before taking updates; each failure is one clear StartupError."""
     settings = app.settings
+    await prepare_storage(settings, app.engine, app.redis)
     try:
-        async with app.engine.connect() as connection:
+        me = await app.bot.get_me()
+    except TelegramUnauthorizedError as error:
+        raise StartupError("Telegram rejected BOT_TOKEN (401 Unauthorized)") from error
+    except TelegramNetworkError as error:
+        where = settings.telegram_api_base or "api.telegram.org"
+        raise StartupError(f"cannot reach the Telegram Bot API at {where}") from error
+    logger.info("authorised as bot id %s (@%s)", me.id, me.username)
+    if app.max is not None:
+        await _check_max(app.max)
+
+
+async def _check_max(max_bot: MaxBot) -> None:
+    try:
+        await max_bot.check()
+    except MaxStartupError as error:
+        raise StartupError(str(error)) from error
+
+
+async def prepare_storage(settings: Settings, engine: AsyncEngine, redis: Redis | None) -> None:
+    """The database answers and is migrated, Redis answers: one clear StartupError otherwise."""
+    try:
+        async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception as error:
         raise StartupError(
@@ -206,19 +260,60 @@ async def prepare(app: App) -> None:
         await upgrade_async(settings.database_url)
     except Exception as error:
         raise StartupError(f"database migration failed: {type(error).__name__}: {error}") from error
-    if app.redis is not None:
+    if redis is not None:
         try:
-            await app.redis.ping()
+            await redis.ping()
         except Exception as error:
             raise StartupError(
                 f"cannot connect to Redis {_safe_url(settings.redis_url or '')}: "
                 f"{type(error).__name__}"
             ) from error
+
+
+async def _until_stopped() -> None:
+    """Until SIGINT or SIGTERM (aiogram's polling does the same for Telegram)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stop.set)
+    await stop.wait()
+
+
+def build_max_only(settings: Settings, clock: Clock | None = None) -> MaxOnlyApp:
+    clock = clock or build_clock(settings)
+    texts = Texts()
+    engine = build_engine(settings)
+    uow_factory = UnitOfWorkFactory(create_session_factory(engine))
+    redis = build_redis(settings)
+    scheduler = build_scheduler(
+        Jobs(uow_factory, clock, texts, settings.default_timezone),
+        settings.reminder_sweep_seconds,
+    )
+    max_bot = MaxBot(settings, uow_factory, clock, texts, redis)
+    return MaxOnlyApp(settings, max_bot, engine, uow_factory, scheduler, redis)
+
+
+async def prepare_max_only(app: MaxOnlyApp) -> None:
+    await prepare_storage(app.settings, app.engine, app.redis)
+    await _check_max(app.max)
+
+
+async def run_max_only(app: MaxOnlyApp) -> None:
+    """MAX polled until the process is stopped (after `prepare_max_only`); all closed after."""
     try:
-        me = await app.bot.get_me()
-    except TelegramUnauthorizedError as error:
-        raise StartupError("Telegram rejected BOT_TOKEN (401 Unauthorized)") from error
-    except TelegramNetworkError as error:
-        where = settings.telegram_api_base or "api.telegram.org"
-        raise StartupError(f"cannot reach the Telegram Bot API at {where}") from error
-    logger.info("authorised as bot id %s (@%s)", me.id, me.username)
+        app.scheduler.start()
+        app.max.start()
+        logger.info("bot started (MAX only)")
+        await _until_stopped()
+    finally:
+        await close_max_only(app)
+
+
+async def close_max_only(app: MaxOnlyApp) -> None:
+    if app.scheduler.running:
+        app.scheduler.shutdown(wait=False)
+    await app.max.stop()
+    await app.engine.dispose()
+    if app.redis is not None:
+        await app.redis.aclose()
+    logger.info("bot stopped")

@@ -12,10 +12,14 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    bot_token: SecretStr
+    # Telegram, MAX or both (one process: one database, one outbox, one scheduler, one Redis).
+    bot_token: SecretStr | None = None
+    max_bot_token: SecretStr | None = None
     database_url: str = "sqlite:///kadry.sqlite3"
     redis_url: str | None = None
     telegram_api_base: str | None = None
+    # MAX is served by long polling only (no webhook yet).
+    max_api_base: str = "https://platform-api.max.ru"
 
     webhook_base_url: str | None = None
     webhook_path: str = "/telegram/webhook"
@@ -53,9 +57,17 @@ class Settings(BaseSettings):
     # Tests only: a file holding seconds to add to the system time (the e2e tests move time).
     clock_offset_file: str | None = None
 
+    @field_validator("bot_token", "max_bot_token", mode="before")
+    @classmethod
+    def _empty_token_is_none(cls, value: object) -> object:
+        # `.env.example` lists both tokens empty: an empty one means that messenger is off.
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("bot_token")
     @classmethod
-    def _token_shape(cls, value: SecretStr) -> SecretStr:
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
         token = value.get_secret_value().strip()
         head, _, tail = token.partition(":")
         if not head.isdigit() or not tail:
@@ -88,6 +100,12 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _some_messenger(self) -> Settings:
+        if self.bot_token is None and self.max_bot_token is None:
+            raise ValueError("set BOT_TOKEN (Telegram), MAX_BOT_TOKEN (MAX) or both")
+        return self
+
+    @model_validator(mode="after")
     def _webhook_secret_shape(self) -> Settings:
         if self.webhook_secret is not None:
             secret = self.webhook_secret.get_secret_value()
@@ -97,5 +115,12 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def telegram_token(self) -> str:
+        """BOT_TOKEN, for what only runs with Telegram on."""
+        if self.bot_token is None:
+            raise ValueError("BOT_TOKEN is not set: Telegram is off")
+        return self.bot_token.get_secret_value()
+
+    @property
     def bot_id(self) -> int:
-        return int(self.bot_token.get_secret_value().split(":", 1)[0])
+        return int(self.telegram_token.split(":", 1)[0])

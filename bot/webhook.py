@@ -9,7 +9,7 @@ import logging
 import secrets
 import signal
 import traceback
-from typing import Any
+from typing import Any, Protocol
 
 from aiogram import Bot
 from aiogram.methods import TelegramMethod
@@ -17,8 +17,11 @@ from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 from pydantic import ValidationError
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import App, StartupError
+from bot.settings import Settings
 from storage.health import database_status, redis_status
 
 logger = logging.getLogger(__name__)
@@ -130,7 +133,21 @@ class WebhookHandler:
             await asyncio.wait(self._in_flight, timeout=10)
 
 
-async def health(app: App) -> tuple[dict[str, Any], bool]:
+class Checked(Protocol):
+    """What GET /healthz checks: the database and, when there is one, Redis (Telegram's App and
+    MAX's alone both have them)."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def engine(self) -> AsyncEngine: ...
+
+    @property
+    def redis(self) -> Redis | None: ...
+
+
+async def health(app: Checked) -> tuple[dict[str, Any], bool]:
     """Each dependency's state, each check bounded, all at once; and whether all are ok."""
     timeout = app.settings.health_check_timeout_seconds
     checks = {"database": database_status(app.engine, timeout)}
@@ -142,7 +159,7 @@ async def health(app: App) -> tuple[dict[str, Any], bool]:
     return {"ok": healthy, **report}, healthy
 
 
-def add_health_route(web_app: web.Application, app: App) -> None:
+def add_health_route(web_app: web.Application, app: Checked) -> None:
     async def healthz(_: web.Request) -> web.Response:
         report, healthy = await health(app)
         return web.json_response(report, status=200 if healthy else 503)
@@ -200,7 +217,7 @@ async def run_webhook(app: App) -> None:
         await runner.cleanup()
 
 
-async def start_health_server(app: App) -> web.AppRunner | None:
+async def start_health_server(app: Checked) -> web.AppRunner | None:
     """Polling mode: GET /healthz on HEALTH_HOST:HEALTH_PORT, when a port is set."""
     settings = app.settings
     if settings.health_port is None:

@@ -68,7 +68,8 @@ MAX's own answers used here: errors are ``{"code": ..., "message": ...}``; 429 i
 ``chat.denied`` / ``error.dialog.suspended``.
 
 Test helpers: world ``user``/``dialog_id``/``group``/``set_member``; injection ``send_text``,
-``send_message``, ``send_file``, ``send_photo``, ``press`` (only a button the user sees),
+``send_message``, ``send_file``, ``send_photo``, ``share_contact``, ``press`` (only a button
+the user sees), ``press_button`` (the same, by the button's text),
 ``press_forged``, ``bot_started``, ``bot_stopped``, ``bot_added``, ``user_added``,
 ``user_removed``, ``inject_update``; assertions ``calls("POST /messages")``, ``texts_to``,
 ``messages_to``, ``messages_in``, ``last_keyboard``, ``notifications_to``, ``files_to``,
@@ -553,6 +554,25 @@ class MaxApiEmulator:
                 "user_locale": "ru",
             }
         )  # fmt: skip
+
+    def press_button(self, user_id: int, text: str) -> JsonDict:
+        """The user presses the newest callback button labelled ``text`` in their dialog."""
+        for message in reversed(self.messages_to(user_id)):
+            for row in _buttons_of(message) or []:
+                for button in row:
+                    if button.get("type") == "callback" and button.get("text") == text:
+                        return self.press(user_id, button["payload"], message["body"]["mid"])
+        raise AssertionError(
+            f"user {user_id} sees no button {text!r}; last keyboard: {self.last_keyboard(user_id)}"
+        )
+
+    def share_contact(self, user_id: int, phone: str) -> JsonDict:
+        """The user presses a request-contact button: their own contact, as a vCard."""
+        user = self._users.get(user_id) or self.user(user_id)
+        lines = ("BEGIN:VCARD", "VERSION:3.0", f"FN:{user['name']}", f"TEL;TYPE=cell:{phone}")
+        vcard = "\r\n".join((*lines, "END:VCARD"))
+        contact = {"type": "contact", "payload": {"vcf_info": vcard, "max_info": dict(user)}}
+        return self.send_message(user_id, attachments=[contact])
 
     def press_forged(self, user_id: int, payload: str) -> JsonDict:
         """A callback with a payload no button carries (a tampered client)."""

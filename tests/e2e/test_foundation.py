@@ -260,7 +260,8 @@ async def test_operator_errors_are_one_line(
         "Telegram rejected BOT_TOKEN": {"BOT_TOKEN": "999:wrong"},
         "cannot connect to the database": {"DATABASE_URL": "postgresql://x@127.0.0.1:1/none"},
         "cannot connect to Redis": {"REDIS_URL": "redis://127.0.0.1:1/0"},
-        "BOT_TOKEN: Field required": {"BOT_TOKEN": ""},
+        # Neither messenger's token (BOT_TOKEN is optional since MAX: MAX_BOT_TOKEN may do).
+        "set BOT_TOKEN (Telegram), MAX_BOT_TOKEN (MAX) or both": {"BOT_TOKEN": ""},
     }
     for expected, change in cases.items():
         env = {**bot_env, **change}

@@ -46,3 +46,21 @@ def test_env_example_lists_every_setting() -> None:
         if "=" in line and not line.startswith("#")
     }
     assert listed == {name.upper() for name in Settings.model_fields}
+
+
+def test_max_alone_or_both_or_neither(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    monkeypatch.setenv("MAX_BOT_TOKEN", "max-secret")
+    alone = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert alone.bot_token is None and alone.max_api_base == "https://platform-api.max.ru"
+    assert "max-secret" not in repr(alone)
+
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    both = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert both.bot_id == 123 and both.max_bot_token is not None
+
+    # `.env.example` copied as is: both empty means no messenger at all.
+    monkeypatch.setenv("BOT_TOKEN", "")
+    monkeypatch.setenv("MAX_BOT_TOKEN", " ")
+    with pytest.raises(ValidationError, match="MAX_BOT_TOKEN"):
+        Settings(_env_file=None)  # type: ignore[call-arg]

@@ -1,0 +1,83 @@
+"""The bot on MAX (issue 12): maxapi's Bot and Dispatcher over the MAX adapter (max_adapter/),
+sharing the database, the Redis, the outbox and the scheduler with Telegram when both run.
+
+Both messengers run in one process on purpose: one scheduler sweeps reminders once (two
+processes would each send them), one outbox is claimed by each messenger's sender for its own
+rows, and one Redis and one database pool are sized for the whole. MAX is served by long
+polling; outbox rows addressed to MAX are sent by the MAX sender (bot/max_sender.py), not here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from maxapi import Bot, Dispatcher
+from maxapi.exceptions.max import InvalidToken, MaxConnection
+from redis.asyncio import Redis
+
+from bot.settings import Settings
+from dialogs.registry import DIALOGS
+from max_adapter.cursor import cursors_for
+from max_adapter.dispatch import MaxAdapter, build_dispatcher
+from services.clock import Clock
+from services.container import ServiceConfig
+from services.i18n import Texts
+from storage.uow import UnitOfWorkFactory
+
+logger = logging.getLogger(__name__)
+
+
+class MaxStartupError(Exception):
+    """MAX refused the token or cannot be reached (bot/app.py turns it into a StartupError)."""
+
+
+class MaxBot:
+    """MAX's side of the process: polling MAX for updates and handing them to the dialogs."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        texts: Texts,
+        redis: Redis | None,
+    ) -> None:
+        assert settings.max_bot_token is not None
+        self.settings = settings
+        self.bot = Bot(token=settings.max_bot_token.get_secret_value())
+        self.bot.set_api_url(settings.max_api_base)
+        config = ServiceConfig(
+            default_timezone=settings.default_timezone, office_admin_ids=settings.office_admin_ids
+        )
+        self.adapter = MaxAdapter(DIALOGS, uow_factory, clock, texts, config, cursors_for(redis))
+        self.dp: Dispatcher = build_dispatcher(self.adapter)
+        self._polling: asyncio.Task[None] | None = None
+
+    async def check(self) -> None:
+        """The token works and MAX answers: one clear error otherwise."""
+        try:
+            me = await self.bot.get_me()
+        except InvalidToken as error:
+            raise MaxStartupError("MAX rejected MAX_BOT_TOKEN") from error
+        except (MaxConnection, OSError, TimeoutError) as error:
+            where = self.settings.max_api_base
+            raise MaxStartupError(f"cannot reach the MAX Bot API at {where}") from error
+        logger.info("authorised on MAX as bot id %s (@%s)", me.user_id, me.username)
+
+    async def run(self) -> None:
+        """Poll MAX until stopped."""
+        await self.dp.start_polling(self.bot)
+
+    def start(self) -> None:
+        """Poll MAX in the background (beside Telegram)."""
+        self._polling = asyncio.create_task(self.run(), name="max-polling")
+
+    async def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.dp.stop_polling()
+        if self._polling is not None:
+            await asyncio.gather(self._polling, return_exceptions=True)
+            self._polling = None
+        await self.bot.close_session()
