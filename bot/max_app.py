@@ -4,7 +4,8 @@ sharing the database, the Redis, the outbox and the scheduler with Telegram when
 Both messengers run in one process on purpose: one scheduler sweeps reminders once (two
 processes would each send them), one outbox is claimed by each messenger's sender for its own
 rows, and one Redis and one database pool are sized for the whole. MAX is served by long
-polling; outbox rows addressed to MAX are sent by the MAX sender (bot/max_sender.py), not here.
+polling; outbox rows addressed to MAX go out through the one sender loop (bot/sender.py) with
+the MAX transport (bot/max_transport.py), started and stopped with the polling.
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ from maxapi import Bot, Dispatcher
 from maxapi.exceptions.max import InvalidToken, MaxConnection
 from redis.asyncio import Redis
 
+from bot.max_transport import MaxTransport, max_limiter
+from bot.sender import Sender
 from bot.settings import Settings
 from dialogs.registry import DIALOGS
 from max_adapter.cursor import cursors_for
 from max_adapter.dispatch import MaxAdapter, build_dispatcher
 from services.clock import Clock
 from services.container import ServiceConfig
+from services.domain import Messenger
 from services.i18n import Texts
 from storage.uow import UnitOfWorkFactory
 
@@ -53,6 +57,17 @@ class MaxBot:
         )
         self.adapter = MaxAdapter(DIALOGS, uow_factory, clock, texts, config, cursors_for(redis))
         self.dp: Dispatcher = build_dispatcher(self.adapter)
+        # What services queue for people on MAX; woken after every commit, like Telegram's.
+        self.sender = Sender(
+            MaxTransport(self.bot),
+            uow_factory,
+            clock,
+            texts,
+            max_limiter(),
+            lease_seconds=settings.outbox_lease_seconds,
+            messenger=Messenger.MAX,
+        )
+        uow_factory.after_commit.append(self.sender.wake)
         self._polling: asyncio.Task[None] | None = None
 
     async def check(self) -> None:
@@ -71,12 +86,14 @@ class MaxBot:
         await self.dp.start_polling(self.bot)
 
     def start(self) -> None:
-        """Poll MAX in the background (beside Telegram)."""
+        """Poll MAX and send its outbox rows in the background."""
+        self.sender.start()
         self._polling = asyncio.create_task(self.run(), name="max-polling")
 
     async def stop(self) -> None:
         with contextlib.suppress(Exception):
             await self.dp.stop_polling()
+        await self.sender.stop()
         if self._polling is not None:
             await asyncio.gather(self._polling, return_exceptions=True)
             self._polling = None
