@@ -3,7 +3,8 @@
 A feature's dialog (dialogs/<feature>.py) answers a person's command, message or button press
 by drawing `Screen`s on a `Chat`; one adapter per messenger turns its updates into calls of the
 dialog and its screens into that messenger's send and edit calls (handlers/telegram.py for
-Telegram, tests/recording_messenger.py for the tests' messenger with no aiogram at all).
+Telegram, max_adapter/ for MAX, tests/recording_messenger.py for the tests' messenger with no
+messenger library at all).
 """
 
 from __future__ import annotations
