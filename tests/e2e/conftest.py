@@ -1,5 +1,6 @@
 """End-to-end fixtures: the Bot API emulator, and the bot process started as a user starts it
-(`python -m bot run` or `webhook`) with TELEGRAM_API_BASE pointing at the emulator."""
+(`python -m bot run` or `webhook`) with TELEGRAM_API_BASE pointing at the emulator; the MAX
+emulator and the bot process on MAX alone (MAX_BOT_TOKEN, MAX_API_BASE)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ import pytest
 
 from tests.e2e.botapi_emulator import BotApiEmulator
 from tests.e2e.launcher import ROOT, Launched, launch, run_cli
+from tests.e2e.max_emulator import MaxApiEmulator
 
-__all__ = ["ROOT", "BotProcess", "StartBot", "free_port", "run_cli"]
+__all__ = ["ROOT", "BotProcess", "StartBot", "StartMax", "free_port", "run_cli"]
 
 
 def free_port() -> int:
@@ -135,3 +137,57 @@ async def start_bot(
     yield start
     for process in started:
         await process.stop()
+
+
+# --- MAX: the same bot process with only MAX_BOT_TOKEN, against the MAX emulator ----------
+
+
+@pytest.fixture
+async def max_emulator() -> AsyncIterator[MaxApiEmulator]:
+    async with MaxApiEmulator(default_poll_timeout=1.0) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def max_env(max_emulator: MaxApiEmulator, tmp_path: Path) -> dict[str, str]:
+    """What a deployer sets to run on MAX alone: no BOT_TOKEN at all."""
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "SYSTEMROOT")}
+    return {
+        **keep,
+        "MAX_BOT_TOKEN": max_emulator.token,
+        "MAX_API_BASE": max_emulator.base_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        "LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+        "THROTTLE_RATE_PER_SECOND": "1000",
+    }
+
+
+StartMax = Callable[..., Awaitable[Path]]
+
+
+@pytest.fixture
+async def start_max_bot(
+    max_emulator: MaxApiEmulator, max_env: dict[str, str], tmp_path: Path
+) -> AsyncIterator[StartMax]:
+    """`await start_max_bot()` runs `python -m bot run` and waits until it polls MAX; the
+    process is stopped after the test. Returns its log's path."""
+    started: list[Launched] = []
+
+    async def start(**overrides: str) -> Path:
+        log = tmp_path / f"max-bot-{len(started)}.log"
+        seen = len(max_emulator.calls("GET /updates"))
+        process = await launch(["run"], {**max_env, **overrides}, log, log)
+        started.append(process)
+        deadline = time.monotonic() + 30
+        while len(max_emulator.calls("GET /updates")) <= seen:
+            if process.returncode is not None or time.monotonic() > deadline:
+                raise AssertionError(f"the bot did not poll MAX:\n{log.read_text()}")
+            await asyncio.sleep(0.05)
+        return log
+
+    yield start
+    for process in started:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+            await process.wait()

@@ -4,16 +4,10 @@ that drives it on Telegram (tests/e2e/chats.py)."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 import yaml
 
 from services.actions import ApplyAction, ApplyVerb, encode
@@ -24,8 +18,7 @@ from storage.migrate import upgrade_async
 from storage.uow import UnitOfWorkFactory
 from tests.e2e.botapi_emulator import BotApiEmulator
 from tests.e2e.chats import Applicant, MaxChat, PersonChat, TelegramChat
-from tests.e2e.conftest import StartBot
-from tests.e2e.launcher import Launched, launch
+from tests.e2e.conftest import StartBot, StartMax
 from tests.e2e.max_emulator import MaxApiEmulator
 from tests.example_season import EXAMPLE
 from tests.texts import said
@@ -58,57 +51,6 @@ async def import_season(database_url: str, tmp_path: Path) -> None:
             )
     finally:
         await engine.dispose()
-
-
-@pytest.fixture
-async def max_emulator() -> AsyncIterator[MaxApiEmulator]:
-    async with MaxApiEmulator(default_poll_timeout=1.0) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def max_env(max_emulator: MaxApiEmulator, tmp_path: Path) -> dict[str, str]:
-    """What a deployer sets to run on MAX alone: no BOT_TOKEN at all."""
-    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "SYSTEMROOT")}
-    return {
-        **keep,
-        "MAX_BOT_TOKEN": max_emulator.token,
-        "MAX_API_BASE": max_emulator.base_url,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
-        "LOG_LEVEL": "INFO",
-        "PYTHONUNBUFFERED": "1",
-        **FAST,
-    }
-
-
-StartMax = Callable[..., Awaitable[Path]]
-
-
-@pytest.fixture
-async def start_max_bot(
-    max_emulator: MaxApiEmulator, max_env: dict[str, str], tmp_path: Path
-) -> AsyncIterator[StartMax]:
-    """`await start_max_bot()` runs `python -m bot run` and waits until it polls MAX; the
-    process is stopped after the test. Returns its log's path."""
-    started: list[Launched] = []
-
-    async def start(**overrides: str) -> Path:
-        log = tmp_path / f"max-bot-{len(started)}.log"
-        seen = len(max_emulator.calls("GET /updates"))
-        process = await launch(["run"], {**max_env, **overrides}, log, log)
-        started.append(process)
-        deadline = time.monotonic() + 30
-        while len(max_emulator.calls("GET /updates")) <= seen:
-            if process.returncode is not None or time.monotonic() > deadline:
-                raise AssertionError(f"the bot did not poll MAX:\n{log.read_text()}")
-            await asyncio.sleep(0.05)
-        return log
-
-    yield start
-    for process in started:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-            await process.wait()
 
 
 async def a_thirteen_year_old_with_a_parents_consent_submits(chat: PersonChat) -> None:

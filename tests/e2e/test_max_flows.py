@@ -19,8 +19,8 @@ from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
 from storage.models import ApplicationScore, Invitation, OutgoingMessage, ProjectIdea
 from storage.uow import UnitOfWorkFactory
+from tests.e2e.conftest import StartMax
 from tests.e2e.max_emulator import MaxApiEmulator
-from tests.e2e.test_max import StartMax, max_emulator, max_env, start_max_bot  # noqa: F401
 from tests.plans_world import TUTOR, local, services
 from tests.plans_world import build_world as build_plans_world
 from tests.selection_world import MENTOR_B, add_applicant
@@ -90,9 +90,9 @@ async def _seed_selection(url: str, mentor_dialog: int) -> tuple[int, int]:
 
 
 async def test_a_mentor_on_max_scores_by_buttons_and_a_forged_score_is_refused(
-    max_emulator: MaxApiEmulator,  # noqa: F811
-    start_max_bot: StartMax,  # noqa: F811
-    max_env: dict[str, str],  # noqa: F811
+    max_emulator: MaxApiEmulator,
+    start_max_bot: StartMax,
+    max_env: dict[str, str],
 ) -> None:
     url = max_env["DATABASE_URL"]
     max_emulator.user(MAX_MENTOR, "Наставник")
@@ -175,9 +175,9 @@ async def _seed_plans(url: str, clock: FixedClock, student_dialog: int) -> None:
 
 
 async def test_a_reminder_reaches_a_student_on_max_exactly_once(
-    max_emulator: MaxApiEmulator,  # noqa: F811
-    start_max_bot: StartMax,  # noqa: F811
-    max_env: dict[str, str],  # noqa: F811
+    max_emulator: MaxApiEmulator,
+    start_max_bot: StartMax,
+    max_env: dict[str, str],
     tmp_path: Path,
 ) -> None:
     url = max_env["DATABASE_URL"]
