@@ -145,6 +145,13 @@ class MaxTransport:
     async def remove_from_chat(self, chat_id: int, user_id: int) -> None:
         await self.bot.kick_chat_member(chat_id, user_id, block=False)
 
+    async def add_to_chat(self, chat_id: int, user_id: int) -> None:
+        """MAX answers 200 with success false when it could not add the user (they forbid
+        being added, say): refused for good, as a bad request is."""
+        added = await self.bot.add_chat_members(chat_id=chat_id, user_ids=[user_id])
+        if not added.success:
+            raise NotOnMax(f"user not added to the group: {added.message}")
+
 
 def _classify_api_error(error: MaxApiError) -> Failure:
     raw = error.raw if isinstance(error.raw, dict) else {}

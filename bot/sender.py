@@ -219,6 +219,9 @@ class Sender:
             await self.transport.retract(row.chat_id, payload)
         elif row.kind == "chat_kick":
             await self.transport.remove_from_chat(row.chat_id, int(payload["user_id"]))
+        elif row.kind == "chat_add" and self.transport.messenger is Messenger.MAX:
+            # Only a MAX bot adds members itself; a Telegram row of this kind is refused below.
+            await self.transport.add_to_chat(row.chat_id, int(payload["user_id"]))
         else:
             raise UnknownKind(row.kind)
         return sent, True

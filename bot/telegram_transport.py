@@ -109,6 +109,10 @@ class TelegramTransport:
         await self.bot.ban_chat_member(chat_id, user_id)
         await self.bot.unban_chat_member(chat_id, user_id, only_if_banned=True)
 
+    async def add_to_chat(self, chat_id: int, user_id: int) -> None:
+        """A Telegram bot cannot add users (they join by invite link): never called."""
+        raise NotImplementedError("a Telegram bot cannot add users to a group")
+
 
 def _markup(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
     if not buttons:

@@ -8,7 +8,8 @@ nobody takes gets the fallback (a lost questionnaire cursor resumed from the dat
 "fallback-unknown"). A press: the payload decoded by the one codec (services/actions.py) and
 handed to the dialog owning its verb; a payload the codec refuses is refused as such (INFO log,
 never the payload), a well-formed one nobody handles means a role the presser lacks.
-"bot_started" (the person opens the bot, maybe through a deep link) is /start.
+"bot_started" (the person opens the bot, maybe through a deep link) is /start. A team's group
+chat is max_adapter/groups.py's.
 
 Each update is one unit of work and one `Services`; the person is identified by their MAX
 account and the dialog chat's own id (not the user id: they differ on MAX). A domain error
@@ -34,6 +35,7 @@ from dialogs.apply import resume_lost_cursor
 from dialogs.screen import Dialog, Profile, Turn
 from max_adapter.chat import MaxChat
 from max_adapter.cursor import Cursors
+from max_adapter.groups import MaxGroups
 from max_adapter.inputs import command_of, is_command, to_input
 from services.actions import RefusedPayload, decode
 from services.clock import Clock
@@ -86,11 +88,13 @@ class MaxAdapter:
         self.texts = texts
         self.config = config
         self.cursors = cursors
+        self.groups = MaxGroups(uow_factory, clock, texts, config, self._failed)
 
     def register(self, dp: Dispatcher) -> None:
         dp.message_created.register(self.on_message)
         dp.message_callback.register(self.on_callback)
         dp.bot_started.register(self.on_bot_started)
+        self.groups.register(dp)
 
     # --- updates ------------------------------------------------------------------------------
 
@@ -99,8 +103,11 @@ class MaxAdapter:
         sender, chat_id = message.sender, message.recipient.chat_id
         if sender is None or sender.is_bot or chat_id is None or event.bot is None:
             return
+        if message.recipient.chat_type == ChatType.CHAT:
+            await self.groups.on_message(event)  # a team's group: /bind, /announce
+            return
         if message.recipient.chat_type != ChatType.DIALOG:
-            return  # every dialog is private-only; group chats are Telegram's for now
+            return  # every dialog is private-only
         given = to_input(message)
         chat = MaxChat(event.bot, chat_id)
         who = Sender(sender, chat_id, event.user_locale)

@@ -2,7 +2,7 @@
 
 Services describe *what* to send (text, media, buttons as named actions) and *to whom*: a
 person (`Person`: reached on the messenger they use, through their accounts) or an `Address`
-(a chat on a messenger); a bare int is a Telegram chat (team groups stay on Telegram). The
+(a chat on a messenger, a team's group say); a bare int is a Telegram chat. The
 sender of each messenger in `bot/` decides *how* (its methods, callback-data encoding, rate
 limits, retries); each outbox row records its messenger.
 """
@@ -166,10 +166,15 @@ class Notifier(Protocol):
         ...
 
     async def remove_from_chat(
-        self, group_chat_id: int, user_id: int, *, dedupe_key: str | None = None
+        self, group: Address | int, user_id: int, *, dedupe_key: str | None = None
     ) -> bool:
-        """Queue removing a user from a group (banned and at once unbanned: they may return
-        through a new invitation)."""
+        """Queue removing a user (by their id on the group's messenger) from a group; on
+        Telegram banned and at once unbanned: they may return through a new invitation."""
+        ...
+
+    async def add_to_chat(self, group: Address, user_id: int) -> bool:
+        """Queue the bot adding a user (by their MAX user id) to a MAX group it administers:
+        MAX has no join requests, an admin adds members directly."""
         ...
 
 
@@ -373,15 +378,18 @@ class OutboxNotifier:
         )
 
     async def remove_from_chat(
-        self, group_chat_id: int, user_id: int, *, dedupe_key: str | None = None
+        self, group: Address | int, user_id: int, *, dedupe_key: str | None = None
     ) -> bool:
         return await self.outbox.add(
-            group_chat_id,
+            group,
             "chat_kick",
             {"user_id": user_id},
             self.clock.now(),
             dedupe_key=dedupe_key,
         )
+
+    async def add_to_chat(self, group: Address, user_id: int) -> bool:
+        return await self.outbox.add(group, "chat_add", {"user_id": user_id}, self.clock.now())
 
 
 def sent_message_ref(row: OutgoingMessage) -> int | str | None:

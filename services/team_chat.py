@@ -1,11 +1,11 @@
-"""Team chats: binding a Telegram group to a team, personal invite links, join requests,
-members leaving or removed, the bot removed from the group or losing its rights there, a group
-migrating to a supergroup, and the mentor's announcements.
+"""Team chats: binding a group (Telegram or MAX) to a team, letting the members in, join
+requests, members leaving or removed, the bot removed from the group or losing its rights there,
+a group migrating to a supergroup, and the mentor's announcements.
 
-The handlers ask Telegram for the bot's rights in the group and pass them in; everything the
-bot must do in Telegram afterwards (create an invite link, remove a member, post to the group)
-is queued in the outbox in the same transaction, so it survives a restart and the group's
-20 messages a minute are kept by the sender.
+The handlers ask their messenger for the bot's rights in the group and pass them in; everything
+the bot must do there afterwards (create an invite link or add a member on MAX, remove a member,
+post to the group) is queued in the outbox in the same transaction, so it survives a restart
+and the group's rate limit is kept by the sender. A group is named by its id and messenger.
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.chat_outbox import ChatOutbox
+from services.chat_outbox import ChatOutbox, chat_address
 from services.clock import Clock
-from services.domain import ChatState, TeamRole
+from services.domain import Address, ChatState, Messenger, TeamRole
 from services.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from services.i18n import Texts
 from services.notify import Notifier
 from services.people import Identity, display_name
 from services.text_fit import trim, visible_length
-from storage.models import Team
+from storage.models import Person, Team, TeamMember
 from storage.uow import UnitOfWork
 
 BIND_PREFIX = "bind_"
@@ -31,7 +31,8 @@ MAX_ANNOUNCEMENT = 3500
 
 @dataclass(frozen=True)
 class BotRights:
-    """What the bot may do in the group (from getChatMember of the bot itself)."""
+    """What the bot may do in the group (Telegram's getChatMember of the bot itself; on MAX
+    its membership, where adding and removing members is one permission)."""
 
     is_admin: bool
     can_invite_users: bool
@@ -44,6 +45,13 @@ class BotRights:
         if not self.can_restrict_members:
             missing.append("restrict")
         return missing
+
+
+def right_key(right: str, messenger: Messenger) -> str:
+    """The text naming a missing right: MAX has one right for adding and removing members."""
+    if messenger is Messenger.MAX and right != "admin":
+        return "team-right-members-max"
+    return f"team-right-{right}"
 
 
 @dataclass(frozen=True)
@@ -73,14 +81,61 @@ class TeamChatService:
     # Binding.
 
     async def bind(
-        self, me: Identity, code: str, chat_id: int, chat_title: str | None, rights: BotRights
+        self,
+        me: Identity,
+        code: str,
+        chat_id: int,
+        chat_title: str | None,
+        rights: BotRights,
+        messenger: Messenger = Messenger.TELEGRAM,
     ) -> BindResult:
         """Bind the group to the team named by its code (the mentor or a tutor of the team).
 
-        A group binds to one team; moving a team to another group is the mentor's.
+        A group binds to one team; moving a team to another group is the mentor's. The
+        members are let in as the group's messenger allows (services/chat_outbox.py).
         """
-        if chat_id >= 0:
-            raise InvalidInput("team-bind-private")
+        chat = Address(messenger, chat_id)
+        team = await self._team_to_bind(me, code, chat, rights)
+        old_chat = chat_address(team)
+        if old_chat == chat:
+            return BindResult(team, already=True, invited=0)
+        now = self.clock.now()
+        if not await self.uow.teams.bind_chat(team.id, chat_id, chat_title, now, messenger):
+            return BindResult(team, already=True, invited=0)
+        team.chat_id, team.chat_title, team.chat_bound_at = chat_id, chat_title, now
+        team.chat_messenger = messenger
+        # A new group: nobody is in it yet, except whoever bound it.
+        await self.uow.teams.reset_chat_states(team.id)
+        invited = 0
+        for member, person in await self.uow.teams.members(team.id):
+            if person.id == me.person_id:
+                await self.uow.teams.set_chat_state(team.id, person.id, ChatState.JOINED)
+            else:
+                invited += await self.chat.invite(team, member, person)
+        await self.chat.post(
+            team, "team-chat-bound" if messenger is Messenger.TELEGRAM else "team-chat-bound-max"
+        )
+        if old_chat is not None:
+            await self.chat.post_to(old_chat, team, "team-chat-unbound")
+        await self.uow.audit.record(
+            now,
+            me.person_id,
+            "team.bind_chat",
+            "team",
+            team.id,
+            chat_id=chat_id,
+            messenger=messenger.value,
+            previous_chat_id=old_chat.chat_id if old_chat is not None else None,
+        )
+        await self.uow.commit()
+        return BindResult(team, already=False, invited=invited)
+
+    async def _team_to_bind(
+        self, me: Identity, code: str, chat: Address, rights: BotRights
+    ) -> Team:
+        """The team `code` names, once the rules allow `me` to bind it to the group."""
+        if chat.messenger is Messenger.TELEGRAM and chat.chat_id >= 0:
+            raise InvalidInput("team-bind-private")  # the MAX adapter passes group chats only
         code = code.strip().lower()
         if code.startswith(BIND_PREFIX):
             code = code[len(BIND_PREFIX) :]
@@ -92,44 +147,18 @@ class TeamChatService:
         role = await self.uow.teams.role_in(team.id, me.person_id)
         if role not in STAFF:
             raise NotAllowed("team-bind-not-staff")
-        other = await self.uow.teams.by_chat(chat_id)
+        other = await self.uow.teams.by_chat(chat.chat_id, chat.messenger)
         if other is not None and other.id != team.id:
             raise Conflict("team-chat-taken", other=other.name)
-        if team.chat_id is not None and team.chat_id != chat_id and role is not TeamRole.MENTOR:
+        old_chat = chat_address(team)
+        if old_chat is not None and old_chat != chat and role is not TeamRole.MENTOR:
             raise NotAllowed("team-rebind-mentor-only")
         missing = rights.missing()
         if missing:
-            names = ", ".join(self.texts.get(f"team-right-{m}", me.language) for m in missing)
+            keys = dict.fromkeys(right_key(m, chat.messenger) for m in missing)
+            names = ", ".join(self.texts.get(key, me.language) for key in keys)
             raise DomainError("team-chat-rights", missing=names)
-        if team.chat_id == chat_id:
-            return BindResult(team, already=True, invited=0)
-        now = self.clock.now()
-        old_chat = team.chat_id
-        if not await self.uow.teams.bind_chat(team.id, chat_id, chat_title, now):
-            return BindResult(team, already=True, invited=0)
-        team.chat_id, team.chat_title, team.chat_bound_at = chat_id, chat_title, now
-        # A new group: nobody is in it yet, except whoever bound it.
-        await self.uow.teams.reset_chat_states(team.id)
-        invited = 0
-        for member, person in await self.uow.teams.members(team.id):
-            if person.id == me.person_id:
-                await self.uow.teams.set_chat_state(team.id, person.id, ChatState.JOINED)
-            else:
-                invited += await self.chat.invite(team, member, person)
-        await self.chat.post(team, "team-chat-bound")
-        if old_chat is not None:
-            await self.chat.post_to(old_chat, team, "team-chat-unbound")
-        await self.uow.audit.record(
-            now,
-            me.person_id,
-            "team.bind_chat",
-            "team",
-            team.id,
-            chat_id=chat_id,
-            previous_chat_id=old_chat,
-        )
-        await self.uow.commit()
-        return BindResult(team, already=False, invited=invited)
+        return team
 
     async def migrate(self, old_chat_id: int, new_chat_id: int) -> bool:
         """The group became a supergroup: the team stays bound, queued messages follow it.
@@ -162,6 +191,7 @@ class TeamChatService:
         *,
         at: datetime,
         by_tg_id: int | None = None,
+        messenger: Messenger = Messenger.TELEGRAM,
     ) -> BotChatChange:
         """The bot's status in a group changed (`None`: the bot is not in the group).
 
@@ -171,7 +201,7 @@ class TeamChatService:
         Replays do nothing: the unbinding is a conditional update, and the rights notices
         are keyed by the time Telegram gives the change (`at`).
         """
-        team = await self.uow.teams.by_chat(chat_id)
+        team = await self.uow.teams.by_chat(chat_id, messenger)
         if team is None:
             return BotChatChange(None, unbound=False, told=0)
         if after is None:
@@ -256,9 +286,21 @@ class TeamChatService:
             await self.uow.commit()
         return approve
 
-    async def member_joined(self, chat_id: int, tg_id: int) -> bool:
-        team = await self.uow.teams.by_chat(chat_id)
-        found = await self.uow.teams.member_by_tg(team.id, tg_id) if team is not None else None
+    async def _roster_member(
+        self, chat_id: int, user_id: int, messenger: Messenger
+    ) -> tuple[Team | None, tuple[TeamMember, Person] | None]:
+        """The group's team and the roster member behind a user of the group's messenger."""
+        team = await self.uow.teams.by_chat(chat_id, messenger)
+        if team is None:
+            return None, None
+        if messenger is Messenger.TELEGRAM:
+            return team, await self.uow.teams.member_by_tg(team.id, user_id)
+        return team, await self.uow.teams.member_by_account(team.id, messenger, user_id)
+
+    async def member_joined(
+        self, chat_id: int, user_id: int, messenger: Messenger = Messenger.TELEGRAM
+    ) -> bool:
+        team, found = await self._roster_member(chat_id, user_id, messenger)
         if team is None or found is None:
             return False
         changed = await self.uow.teams.set_chat_state(
@@ -271,10 +313,11 @@ class TeamChatService:
             await self.uow.commit()
         return changed
 
-    async def member_left(self, chat_id: int, tg_id: int) -> bool:
+    async def member_left(
+        self, chat_id: int, user_id: int, messenger: Messenger = Messenger.TELEGRAM
+    ) -> bool:
         """A roster member left the chat on their own: noted, and the team's staff are told."""
-        team = await self.uow.teams.by_chat(chat_id)
-        found = await self.uow.teams.member_by_tg(team.id, tg_id) if team is not None else None
+        team, found = await self._roster_member(chat_id, user_id, messenger)
         if team is None or found is None:
             return False
         _, person = found
@@ -338,8 +381,10 @@ class TeamChatService:
         await self.uow.commit()
         return team
 
-    async def announce_in_chat(self, me: Identity, chat_id: int, text: str) -> Team:
-        team = await self.uow.teams.by_chat(chat_id)
+    async def announce_in_chat(
+        self, me: Identity, chat_id: int, text: str, messenger: Messenger = Messenger.TELEGRAM
+    ) -> Team:
+        team = await self.uow.teams.by_chat(chat_id, messenger)
         if team is None:
             raise NotFound("team-chat-not-bound")
         return await self.announce(me, team.id, text)

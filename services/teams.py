@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from services.chat_outbox import ChatOutbox
 from services.clock import Clock
-from services.domain import Role, TeamRole
+from services.domain import Messenger, Role, TeamRole
 from services.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from services.i18n import Texts
 from services.notify import Notifier
@@ -284,13 +284,15 @@ class TeamService:
             await self.uow.commit()
         return await self.roster(me, team_id)
 
-    async def bind_chat(self, code: str, chat_id: int) -> Team:
+    async def bind_chat(
+        self, code: str, chat_id: int, messenger: Messenger = Messenger.TELEGRAM
+    ) -> Team:
         """The office binds a chat directly (no rights check, no invitations): set-up and tests."""
         team = await self._team(code)
-        await self.uow.teams.set_chat(team.id, chat_id)
+        await self.uow.teams.set_chat(team.id, chat_id, messenger)
         await self.uow.audit.record(self.clock.now(), None, "team.bind_chat", "team", team.id)
         await self.uow.commit()
-        team.chat_id = chat_id
+        team.chat_id, team.chat_messenger = chat_id, messenger
         return team
 
     async def members(self, team_id: int, role: TeamRole | None = None) -> list[Member]:

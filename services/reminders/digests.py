@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from services.chat_outbox import chat_address
 from services.notify import TextMessage
 from services.people import display_name
 from services.reminders.base import ReminderBase
@@ -47,7 +48,8 @@ class Digests(ReminderBase):
         outgoing: list[TextMessage],
     ) -> str:
         team = teams.get(row.team_id) if row.team_id is not None else None
-        if team is None or team.chat_id is None:
+        chat = chat_address(team) if team is not None else None
+        if team is None or chat is None:
             await self.uow.reminders.cancel(row.id)
             return "cancelled"
         policy = await self.policy_for(team.season_id)
@@ -61,7 +63,7 @@ class Digests(ReminderBase):
             await self.uow.reminders.cancel(row.id)
             return "cancelled"
         text = self.render_digest(rows, policy, now, today)
-        outgoing.append(TextMessage(team.chat_id, text, dedupe_key=f"reminder:{row.id}"))
+        outgoing.append(TextMessage(chat, text, dedupe_key=f"reminder:{row.id}"))
         return "sent"
 
     def render_digest(

@@ -1,4 +1,5 @@
-"""Project teams: a team, its bound Telegram group, its members and their chat state."""
+"""Project teams: a team, its bound group chat (Telegram or MAX), its members, their chat
+state."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.domain import ChatState, TeamRole
+from services.domain import ChatState, Messenger, TeamRole
 from storage.models.base import Base, str_enum
 
 
 class Team(Base):
-    """One project team of a season; `chat_id` is its bound Telegram group (one team per group).
+    """One project team of a season; `chat_id` is its bound group (one team per group), on the
+    messenger `chat_messenger` says.
 
     `source_key` names what formed the team (for example `idea:12` when selection results are
     published), so forming it again finds the same team.
@@ -27,6 +29,9 @@ class Team(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     chat_title: Mapped[str | None] = mapped_column(String(255))
+    chat_messenger: Mapped[Messenger] = mapped_column(
+        str_enum(Messenger), default=Messenger.TELEGRAM, server_default=Messenger.TELEGRAM.value
+    )
     chat_bound_at: Mapped[datetime | None]
     source_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]

@@ -232,6 +232,7 @@ class OutboxRepo:
             update(OutgoingMessage)
             .where(
                 OutgoingMessage.chat_id == old_chat_id,
+                OutgoingMessage.messenger == Messenger.TELEGRAM,
                 OutgoingMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
             )
             .values(chat_id=new_chat_id)

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.domain import ChatState, TeamRole
-from storage.models import Person, Team, TeamMember
+from services.domain import ChatState, Messenger, TeamRole
+from storage.models import Account, Person, Team, TeamMember
 from storage.sql import insert_for, rowcount
 
 
@@ -47,9 +47,11 @@ class TeamsRepo:
         )
         return list(rows)
 
-    async def set_chat(self, team_id: int, chat_id: int | None) -> bool:
+    async def set_chat(
+        self, team_id: int, chat_id: int | None, messenger: Messenger = Messenger.TELEGRAM
+    ) -> bool:
         result = await self.session.execute(
-            update(Team).where(Team.id == team_id).values(chat_id=chat_id)
+            update(Team).where(Team.id == team_id).values(chat_id=chat_id, chat_messenger=messenger)
         )
         return bool(rowcount(result))
 
@@ -95,20 +97,34 @@ class TeamsRepo:
             )
         )
 
-    async def by_chat(self, chat_id: int) -> Team | None:
-        return await self.session.scalar(select(Team).where(Team.chat_id == chat_id))
+    async def by_chat(self, chat_id: int, messenger: Messenger = Messenger.TELEGRAM) -> Team | None:
+        return await self.session.scalar(
+            select(Team).where(Team.chat_id == chat_id, Team.chat_messenger == messenger)
+        )
 
     async def by_source(self, season_id: int, source_key: str) -> Team | None:
         return await self.session.scalar(
             select(Team).where(Team.season_id == season_id, Team.source_key == source_key)
         )
 
-    async def bind_chat(self, team_id: int, chat_id: int, title: str | None, now: datetime) -> bool:
+    async def bind_chat(
+        self,
+        team_id: int,
+        chat_id: int,
+        title: str | None,
+        now: datetime,
+        messenger: Messenger = Messenger.TELEGRAM,
+    ) -> bool:
         """Bind the team to the group unless it is bound to it already."""
         result = await self.session.execute(
             update(Team)
-            .where(Team.id == team_id, (Team.chat_id.is_(None)) | (Team.chat_id != chat_id))
-            .values(chat_id=chat_id, chat_title=title, chat_bound_at=now)
+            .where(
+                Team.id == team_id,
+                (Team.chat_id.is_(None))
+                | (Team.chat_id != chat_id)
+                | (Team.chat_messenger != messenger),
+            )
+            .values(chat_id=chat_id, chat_title=title, chat_bound_at=now, chat_messenger=messenger)
             .execution_options(synchronize_session=False)
         )
         return bool(rowcount(result))
@@ -127,7 +143,7 @@ class TeamsRepo:
         """A group became a supergroup: its team follows it. Returns the teams moved."""
         rows = await self.session.scalars(
             update(Team)
-            .where(Team.chat_id == old_chat_id)
+            .where(Team.chat_id == old_chat_id, Team.chat_messenger == Messenger.TELEGRAM)
             .values(chat_id=new_chat_id)
             .returning(Team.id)
             .execution_options(synchronize_session=False)
@@ -143,6 +159,26 @@ class TeamsRepo:
         if active:
             statement = statement.where(TeamMember.left_at.is_(None))
         return await self.session.scalar(statement.execution_options(populate_existing=True))
+
+    async def member_by_account(
+        self, team_id: int, messenger: Messenger, user_id: int
+    ) -> tuple[TeamMember, Person] | None:
+        """An active member by their account on `messenger` (a MAX user id, say)."""
+        row = (
+            await self.session.execute(
+                select(TeamMember, Person)
+                .join(Person, Person.id == TeamMember.person_id)
+                .join(Account, Account.person_id == Person.id)
+                .where(
+                    TeamMember.team_id == team_id,
+                    Account.messenger == messenger,
+                    Account.user_id == user_id,
+                    TeamMember.left_at.is_(None),
+                )
+                .execution_options(populate_existing=True)
+            )
+        ).first()
+        return (row[0], row[1]) if row is not None else None
 
     async def member_by_tg(self, team_id: int, tg_id: int) -> tuple[TeamMember, Person] | None:
         row = (

@@ -123,6 +123,7 @@ NOT_PERSONAL: dict[str, set[tuple[str, str]]] = {
         ("accounts", "messenger"),
         ("link_codes", "messenger"),
         ("outgoing_messages", "messenger"),
+        ("teams", "chat_messenger"),
         ("applications", "role"),
         ("applications", "status"),
         ("application_answers", "step"),
