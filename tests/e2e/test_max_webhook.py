@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from aiohttp import ClientSession, ClientTimeout
 
+from tests.e2e.botapi_emulator import BotApiEmulator
 from tests.e2e.chats import Applicant, MaxChat
-from tests.e2e.conftest import free_port
+from tests.e2e.conftest import StartBot, free_port
 from tests.e2e.launcher import Launched, launch, run_cli
 from tests.e2e.max_emulator import MaxApiEmulator
 from tests.e2e.test_max import import_season
@@ -169,3 +170,27 @@ async def test_polling_drops_a_subscription_left_from_webhook_mode(
     finally:
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), 15) == 0
+
+
+async def test_telegram_and_max_by_webhook_on_one_server(
+    emulator: BotApiEmulator, start_bot: StartBot, max_emu: MaxApiEmulator
+) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    await start_bot(
+        WEBHOOK_BASE_URL=base,
+        WEBHOOK_HOST="127.0.0.1",
+        WEBHOOK_PORT=port,
+        WEBHOOK_SECRET="s3cret-Token_1",
+        MAX_BOT_TOKEN=max_emu.token,
+        MAX_API_BASE=max_emu.base_url,
+        MAX_WEBHOOK_URL=base,
+        MAX_WEBHOOK_SECRET=SECRET,
+        THROTTLE_RATE_PER_SECOND="1000",
+    )
+    await max_emu.wait_for_calls("POST /subscriptions", timeout=15)
+    emulator.send_text(100, "/start")
+    await emulator.wait_for_message(100, contains="Кадры будущего для регионов")
+    await Applicant(MaxChat(max_emu, 903)).say("/start", "Кадры будущего для регионов")
+    assert [d.status for d in max_emu.webhook_deliveries] == [200]
+    assert max_emu.calls("GET /updates") == []
