@@ -51,7 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "run", help="run with long polling: Telegram (BOT_TOKEN), MAX (MAX_BOT_TOKEN) or both"
     )
-    commands.add_parser("webhook", help="run the webhook server (WEBHOOK_* settings)")
+    commands.add_parser(
+        "webhook",
+        help="run the webhook server (WEBHOOK_* settings; MAX too with MAX_WEBHOOK_URL)",
+    )
     commands.add_parser(
         "migrate", help="bring the database schema up to date (alembic upgrade head)"
     )
@@ -185,13 +188,16 @@ def _load_settings() -> Settings:
 
 
 async def _serve(settings: Settings, mode: str) -> None:
+    max_by_webhook = mode == "webhook" and settings.max_webhook_url is not None
+    if settings.max_bot_token is not None and mode == "run" and settings.max_webhook_url:
+        logger.warning("`run` polls MAX: MAX_WEBHOOK_URL is used by `webhook` only")
     if settings.bot_token is None:
-        # MAX alone; with BOT_TOKEN too, MAX is polled beside Telegram (bot/app.py, App.max).
-        if mode == "webhook":
-            raise StartupError("webhook mode needs BOT_TOKEN: MAX is served by polling (run)")
-        await _serve_max_only(settings)
+        # MAX alone; with BOT_TOKEN too, MAX is served beside Telegram (bot/app.py, App.max).
+        if mode == "webhook" and not max_by_webhook:
+            raise StartupError("webhook mode on MAX alone needs MAX_WEBHOOK_URL")
+        await _serve_max_only(settings, max_by_webhook)
         return
-    app = build_app(settings)
+    app = build_app(settings, max_by_webhook=max_by_webhook)
     try:
         await prepare(app)
     except BaseException:
@@ -216,15 +222,20 @@ async def _serve(settings: Settings, mode: str) -> None:
                 await health_server.cleanup()
 
 
-async def _serve_max_only(settings: Settings) -> None:
+async def _serve_max_only(settings: Settings, by_webhook: bool) -> None:
     from bot.webhook import start_health_server
 
-    app = build_max_only(settings)
+    app = build_max_only(settings, by_webhook=by_webhook)
     try:
         await prepare_max_only(app)
     except BaseException:
         await close_max_only(app)
         raise
+    if by_webhook:
+        from bot.max_webhook import run_max_only_webhook
+
+        await run_max_only(app, lambda: run_max_only_webhook(app))
+        return
     health_server = await start_health_server(app)
     try:
         await run_max_only(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
@@ -64,8 +65,8 @@ class App:
     scheduler: AsyncIOScheduler
     redis: Redis | None
     texts: Texts
-    # MAX beside Telegram (MAX_BOT_TOKEN set): polled from this process, started and stopped
-    # with the Telegram dispatcher.
+    # MAX beside Telegram (MAX_BOT_TOKEN set): polled from this process, or served by the same
+    # webhook server, started and stopped with the Telegram dispatcher.
     max: MaxBot | None = None
 
 
@@ -135,7 +136,13 @@ def _fsm_storage(redis: Redis | None) -> tuple[BaseStorage, BaseEventIsolation]:
     return RedisStorage(redis, key_builder=keys), RedisEventIsolation(redis, key_builder=keys)
 
 
-def build_app(settings: Settings, clock: Clock | None = None, bot: Bot | None = None) -> App:
+def build_app(
+    settings: Settings,
+    clock: Clock | None = None,
+    bot: Bot | None = None,
+    *,
+    max_by_webhook: bool = False,
+) -> App:
     clock = clock or build_clock(settings)
     texts = Texts()
     bot = bot or build_bot(settings)
@@ -175,7 +182,7 @@ def build_app(settings: Settings, clock: Clock | None = None, bot: Bot | None = 
 
     app = App(settings, bot, dp, engine, uow_factory, sender, scheduler, redis, texts)
     if settings.max_bot_token is not None:
-        app.max = MaxBot(settings, uow_factory, clock, texts, redis)
+        app.max = MaxBot(settings, uow_factory, clock, texts, redis, by_webhook=max_by_webhook)
 
     # Named coroutines, not lambdas: aiogram runs plain callables in a thread and would drop
     # the coroutine a lambda returns.
@@ -204,7 +211,7 @@ async def _on_startup(app: App) -> None:
     app.scheduler.start()
     await set_default_menu(app.bot, app.texts)
     if app.max is not None:
-        app.max.start()
+        await app.max.start()
     logger.info("bot started")
 
 
@@ -246,6 +253,14 @@ async def _check_max(max_bot: MaxBot) -> None:
         raise StartupError(str(error)) from error
 
 
+async def subscribe_max(max_bot: MaxBot) -> None:
+    """MAX's webhook subscription (webhook mode, once the server listens)."""
+    try:
+        await max_bot.subscribe()
+    except MaxStartupError as error:
+        raise StartupError(str(error)) from error
+
+
 async def prepare_storage(settings: Settings, engine: AsyncEngine, redis: Redis | None) -> None:
     """The database answers and is migrated, Redis answers: one clear StartupError otherwise."""
     try:
@@ -279,7 +294,9 @@ async def _until_stopped() -> None:
     await stop.wait()
 
 
-def build_max_only(settings: Settings, clock: Clock | None = None) -> MaxOnlyApp:
+def build_max_only(
+    settings: Settings, clock: Clock | None = None, *, by_webhook: bool = False
+) -> MaxOnlyApp:
     clock = clock or build_clock(settings)
     texts = Texts()
     engine = build_engine(settings)
@@ -289,7 +306,7 @@ def build_max_only(settings: Settings, clock: Clock | None = None) -> MaxOnlyApp
         Jobs(uow_factory, clock, texts, settings.default_timezone),
         settings.reminder_sweep_seconds,
     )
-    max_bot = MaxBot(settings, uow_factory, clock, texts, redis)
+    max_bot = MaxBot(settings, uow_factory, clock, texts, redis, by_webhook=by_webhook)
     return MaxOnlyApp(settings, max_bot, engine, uow_factory, scheduler, redis)
 
 
@@ -298,13 +315,14 @@ async def prepare_max_only(app: MaxOnlyApp) -> None:
     await _check_max(app.max)
 
 
-async def run_max_only(app: MaxOnlyApp) -> None:
-    """MAX polled until the process is stopped (after `prepare_max_only`); all closed after."""
+async def run_max_only(app: MaxOnlyApp, serve: Callable[[], Awaitable[None]] | None = None) -> None:
+    """MAX polled (or, with `serve`, its webhook served) until the process is stopped (after
+    `prepare_max_only`); all closed after."""
     try:
         app.scheduler.start()
-        app.max.start()
+        await app.max.start()
         logger.info("bot started (MAX only)")
-        await _until_stopped()
+        await (_until_stopped() if serve is None else serve())
     finally:
         await close_max_only(app)
 

@@ -18,8 +18,12 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///kadry.sqlite3"
     redis_url: str | None = None
     telegram_api_base: str | None = None
-    # MAX is served by long polling only (no webhook yet).
     max_api_base: str = "https://platform-api.max.ru"
+    # With a URL, `python -m bot webhook` subscribes MAX to MAX_WEBHOOK_URL + MAX_WEBHOOK_PATH
+    # and serves it on the webhook server (WEBHOOK_HOST:WEBHOOK_PORT); without one MAX is polled.
+    max_webhook_url: str | None = None
+    max_webhook_path: str = "/max/webhook"
+    max_webhook_secret: SecretStr | None = None
 
     webhook_base_url: str | None = None
     webhook_path: str = "/telegram/webhook"
@@ -57,10 +61,13 @@ class Settings(BaseSettings):
     # Tests only: a file holding seconds to add to the system time (the e2e tests move time).
     clock_offset_file: str | None = None
 
-    @field_validator("bot_token", "max_bot_token", mode="before")
+    @field_validator(
+        "bot_token", "max_bot_token", "max_webhook_url", "max_webhook_secret", mode="before"
+    )
     @classmethod
     def _empty_token_is_none(cls, value: object) -> object:
-        # `.env.example` lists both tokens empty: an empty one means that messenger is off.
+        # `.env.example` lists these empty: an empty token means that messenger is off, an
+        # empty MAX webhook URL means polling.
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("bot_token")
@@ -112,6 +119,25 @@ class Settings(BaseSettings):
             allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
             if not 1 <= len(secret) <= 256 or set(secret) - allowed:
                 raise ValueError("WEBHOOK_SECRET must be 1–256 characters of A-Z a-z 0-9 _ -")
+        return self
+
+    @model_validator(mode="after")
+    def _max_webhook_shape(self) -> Settings:
+        url = self.max_webhook_url
+        if url is not None:
+            if not url.startswith(("https://", "http://")):
+                raise ValueError("MAX_WEBHOOK_URL must be an http(s) URL")
+            self.max_webhook_url = url.rstrip("/")
+        if not self.max_webhook_path.startswith("/"):
+            raise ValueError("MAX_WEBHOOK_PATH must start with /")
+        if self.max_webhook_path == self.webhook_path:
+            raise ValueError("MAX_WEBHOOK_PATH must differ from WEBHOOK_PATH (Telegram's)")
+        if self.max_webhook_secret is not None:
+            # MAX's own rule for a subscription's secret (POST /subscriptions).
+            secret = self.max_webhook_secret.get_secret_value()
+            allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+            if not 5 <= len(secret) <= 256 or set(secret) - allowed:
+                raise ValueError("MAX_WEBHOOK_SECRET must be 5–256 characters of A-Z a-z 0-9 _ -")
         return self
 
     @property

@@ -1,14 +1,17 @@
 """The HTTP side: the webhook endpoint (Telegram's secret checked, the body parsed within
-bounds) and GET /healthz, served by the webhook server or, in polling mode, on HEALTH_PORT."""
+bounds), MAX's beside it when MAX_WEBHOOK_URL is set (bot/max_webhook.py), and GET /healthz,
+served by the webhook server or, in polling mode, on HEALTH_PORT."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import secrets
 import signal
 import traceback
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from aiogram import Bot
@@ -20,7 +23,7 @@ from pydantic import ValidationError
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import App, StartupError
+from bot.app import App, StartupError, subscribe_max
 from bot.settings import Settings
 from storage.health import database_status, redis_status
 
@@ -57,7 +60,7 @@ def parse_update(body: bytes, bot: Bot | None = None) -> Update:
     if not isinstance(raw, dict):
         raise UnreadableUpdate("not a JSON object")
     update_id = raw.get("update_id")
-    if _depth(raw) > MAX_UPDATE_DEPTH:
+    if json_depth(raw) > MAX_UPDATE_DEPTH:
         raise UnreadableUpdate("nested too deep", update_id)
     try:
         return Update.model_validate(raw, context={"bot": bot})
@@ -65,7 +68,7 @@ def parse_update(body: bytes, bot: Bot | None = None) -> Update:
         raise UnreadableUpdate("not a valid update", update_id) from None
 
 
-def _depth(value: Any) -> int:
+def json_depth(value: Any) -> int:
     """How deeply JSON containers nest in `value`; iterative, so depth cannot hurt it."""
     deepest = 0
     pending: list[tuple[Any, int]] = [(value, 1)]
@@ -190,6 +193,10 @@ def build_web_app(app: App) -> web.Application:
         await app.bot.session.close()
 
     app.dp.startup.register(register_webhook)
+    if app.max is not None and app.max.by_webhook:
+        from bot.max_webhook import add_max_webhook
+
+        add_max_webhook(web_app, app.max)
     setup_application(web_app, app.dp, bot=app.bot)
     web_app.on_cleanup.append(close_bot_session)
     return web_app
@@ -201,17 +208,30 @@ async def run_webhook(app: App) -> None:
         raise StartupError("WEBHOOK_BASE_URL is required in webhook mode")
     if settings.webhook_secret is None:
         raise StartupError("WEBHOOK_SECRET is required in webhook mode")
-    web_app = build_web_app(app)
+    max_bot = app.max if app.max is not None and app.max.by_webhook else None
+    listening = None if max_bot is None else functools.partial(subscribe_max, max_bot)
+    await serve(build_web_app(app), settings, listening)
+
+
+async def serve(
+    web_app: web.Application,
+    settings: Settings,
+    listening: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """`web_app` on WEBHOOK_HOST:WEBHOOK_PORT until SIGINT or SIGTERM; `listening` runs once the
+    port is open (MAX delivers what is waiting as soon as it is subscribed)."""
     runner = web.AppRunner(web_app)
     await runner.setup()
-    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
-    await site.start()
-    logger.info("webhook server on %s:%s", settings.webhook_host, settings.webhook_port)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signal_number in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signal_number, stop.set)
     try:
+        site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+        await site.start()
+        logger.info("webhook server on %s:%s", settings.webhook_host, settings.webhook_port)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, stop.set)
+        if listening is not None:
+            await listening()
         await stop.wait()
     finally:
         await runner.cleanup()

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from aiohttp import ClientError
 from maxapi import Bot, Dispatcher
 from maxapi.enums.chat_type import ChatType
+from maxapi.enums.update import UpdateType
 from maxapi.exceptions.max import MaxApiError, MaxConnection
 from maxapi.types import BotStarted, MessageCallback, MessageCreated
 from maxapi.types.users import User
@@ -48,6 +49,13 @@ from storage.health import unavailable_dependency
 from storage.uow import UnitOfWorkFactory
 
 logger = logging.getLogger(__name__)
+
+# What `MaxAdapter.register` handles: a webhook subscription asks MAX for these alone.
+HANDLED_UPDATE_TYPES = (
+    UpdateType.MESSAGE_CREATED,
+    UpdateType.MESSAGE_CALLBACK,
+    UpdateType.BOT_STARTED,
+)
 
 Run = Callable[[Turn], Awaitable[None]]
 
@@ -235,4 +243,4 @@ def build_dispatcher(adapter: MaxAdapter) -> Dispatcher:
     return dp
 
 
-__all__ = ["Bot", "MaxAdapter", "build_dispatcher"]
+__all__ = ["HANDLED_UPDATE_TYPES", "Bot", "MaxAdapter", "build_dispatcher"]

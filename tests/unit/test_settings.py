@@ -25,6 +25,9 @@ def test_defaults_need_only_a_token(monkeypatch: pytest.MonkeyPatch) -> None:
         ("BOT_TOKEN", "not-a-token", "does not look like a bot token"),
         ("DEFAULT_TIMEZONE", "Mars/Olympus", "unknown IANA time zone"),
         ("WEBHOOK_SECRET", "has spaces", "WEBHOOK_SECRET must be"),
+        ("MAX_WEBHOOK_SECRET", "abcd", "MAX_WEBHOOK_SECRET must be"),  # MAX wants 5 or more
+        ("MAX_WEBHOOK_URL", "bot.example.org", "MAX_WEBHOOK_URL must be an http"),
+        ("MAX_WEBHOOK_PATH", "/telegram/webhook", "MAX_WEBHOOK_PATH must differ"),
     ],
 )
 def test_bad_values_are_named(
@@ -64,3 +67,15 @@ def test_max_alone_or_both_or_neither(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MAX_BOT_TOKEN", " ")
     with pytest.raises(ValidationError, match="MAX_BOT_TOKEN"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_max_webhook_is_off_when_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAX_BOT_TOKEN", "max-secret")
+    monkeypatch.setenv("MAX_WEBHOOK_URL", "")
+    monkeypatch.setenv("MAX_WEBHOOK_SECRET", "")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.max_webhook_url is None and settings.max_webhook_secret is None
+
+    monkeypatch.setenv("MAX_WEBHOOK_URL", "https://bot.example.org/")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.max_webhook_url == "https://bot.example.org"  # joined with the path
