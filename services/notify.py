@@ -180,13 +180,21 @@ class OutboxNotifier:
         self.outbox = outbox
         self.clock = clock
 
-    async def address(self, to: Recipient) -> Address:
-        """Where a message to `to` goes: a person on the messenger they use now."""
+    async def address(self, to: Recipient) -> Address | None:
+        """Where a message to `to` goes: a person on the messenger they use now, else on their
+        other account; None when every account of theirs blocked the bot."""
         if isinstance(to, Address):
             return to
         if isinstance(to, int):
             return Address.telegram(to)
-        return (await self.outbox.addresses_of([to]))[to.id]
+        return (await self.outbox.addresses_of([to])).get(to.id)
+
+    async def _queue(self, to: Recipient, kind: str, payload: dict[str, Any], now: datetime,
+                     **options: Any) -> bool:  # fmt: skip
+        """Queue one message for `to` (OutboxRepo.add's options); nothing for a person the bot
+        cannot reach on any messenger."""
+        address = await self.address(to)
+        return address is not None and await self.outbox.add(address, kind, payload, now, **options)
 
     async def send_text(
         self,
@@ -199,8 +207,8 @@ class OutboxNotifier:
         not_before: datetime | None = None,
         subject: str | None = None,
     ) -> bool:
-        return await self.outbox.add(
-            await self.address(to),
+        return await self._queue(
+            to,
             "text",
             _text_payload(text, buttons),
             self.clock.now(),
@@ -225,6 +233,8 @@ class OutboxNotifier:
                     subject=m.subject,
                 )
                 for m in messages
+                # A person no messenger lets the bot reach is skipped.
+                if not isinstance(m.to, Person) or m.to.id in addresses
             ],
             self.clock.now(),
         )
@@ -241,8 +251,8 @@ class OutboxNotifier:
         subject: str | None = None,
     ) -> bool:
         payload = {"media_type": media_type, "file_id": file_id, "caption": caption}
-        return await self.outbox.add(
-            await self.address(to),
+        return await self._queue(
+            to,
             "media",
             payload,
             self.clock.now(),
@@ -263,8 +273,8 @@ class OutboxNotifier:
         subject: str | None = None,
     ) -> bool:
         payload = {"filename": filename, "content": content.decode("utf-8"), "caption": caption}
-        return await self.outbox.add(
-            await self.address(to),
+        return await self._queue(
+            to,
             "file",
             payload,
             self.clock.now(),
@@ -337,8 +347,8 @@ class OutboxNotifier:
         return queued
 
     async def refresh_menu(self, to: Recipient, roles: frozenset[Role]) -> None:
-        await self.outbox.add(
-            await self.address(to),
+        await self._queue(
+            to,
             "menu",
             {"roles": sorted(role.value for role in roles)},
             self.clock.now(),
@@ -363,8 +373,8 @@ class OutboxNotifier:
             "button": button,
             "member_id": member_id,
         }
-        return await self.outbox.add(
-            await self.address(to),
+        return await self._queue(
+            to,
             "invite_link",
             payload,
             self.clock.now(),
