@@ -191,8 +191,7 @@ class OutboxNotifier:
 
     async def _queue(self, to: Recipient, kind: str, payload: dict[str, Any], now: datetime,
                      **options: Any) -> bool:  # fmt: skip
-        """Queue one message for `to` (OutboxRepo.add's options); nothing for a person the bot
-        cannot reach on any messenger."""
+        """Queue one message for `to`; nothing for a person no messenger lets the bot reach."""
         address = await self.address(to)
         return address is not None and await self.outbox.add(address, kind, payload, now, **options)
 
