@@ -42,6 +42,7 @@ from scheduler import build_scheduler
 from scheduler.jobs import Jobs
 from services.clock import Clock, OffsetFileClock, SystemClock
 from services.container import ServiceConfig
+from services.guards import UpdateSlots
 from services.i18n import Texts
 from storage.db import DatabaseTimeouts, create_engine, create_session_factory
 from storage.migrate import upgrade_async
@@ -159,9 +160,9 @@ def build_app(
     )
     dp.update.outer_middleware(UnknownUpdateTypeMiddleware())
     dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_rate_per_second))
-    dp.update.outer_middleware(
-        DatabaseGate(_update_slots(engine), settings.database_pool_timeout_seconds)
-    )
+    # One pool, one gate: MAX's updates in this process take the same slots.
+    slots = update_slots(engine, settings)
+    dp.update.outer_middleware(DatabaseGate(slots=slots))
     dp.update.outer_middleware(UpdateDedupeMiddleware(uow_factory, clock, redis, settings.bot_id))
     dp.update.outer_middleware(ServicesMiddleware(uow_factory, clock, texts, config))
     dp.include_routers(*feature_routers())
@@ -182,7 +183,9 @@ def build_app(
 
     app = App(settings, bot, dp, engine, uow_factory, sender, scheduler, redis, texts)
     if settings.max_bot_token is not None:
-        app.max = MaxBot(settings, uow_factory, clock, texts, redis, by_webhook=max_by_webhook)
+        app.max = MaxBot(
+            settings, uow_factory, clock, texts, redis, slots, by_webhook=max_by_webhook
+        )
 
     # Named coroutines, not lambdas: aiogram runs plain callables in a thread and would drop
     # the coroutine a lambda returns.
@@ -195,6 +198,11 @@ def build_app(
     dp.startup.register(on_startup)
     dp.shutdown.register(on_shutdown)
     return app
+
+
+def update_slots(engine: AsyncEngine, settings: Settings) -> UpdateSlots:
+    """The database gate every update passes, whichever messenger it came from."""
+    return UpdateSlots(_update_slots(engine), settings.database_pool_timeout_seconds)
 
 
 def _update_slots(engine: AsyncEngine) -> int:
@@ -306,7 +314,15 @@ def build_max_only(
         Jobs(uow_factory, clock, texts, settings.default_timezone),
         settings.reminder_sweep_seconds,
     )
-    max_bot = MaxBot(settings, uow_factory, clock, texts, redis, by_webhook=by_webhook)
+    max_bot = MaxBot(
+        settings,
+        uow_factory,
+        clock,
+        texts,
+        redis,
+        update_slots(engine, settings),
+        by_webhook=by_webhook,
+    )
     return MaxOnlyApp(settings, max_bot, engine, uow_factory, scheduler, redis)
 
 

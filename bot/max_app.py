@@ -26,9 +26,11 @@ from bot.settings import Settings
 from dialogs.registry import DIALOGS
 from max_adapter.cursor import cursors_for
 from max_adapter.dispatch import HANDLED_UPDATE_TYPES, MaxAdapter, build_dispatcher
+from max_adapter.guard import MaxGuards
 from services.clock import Clock
 from services.container import ServiceConfig
 from services.domain import Messenger
+from services.guards import TokenBucket, UpdateDedupe, UpdateSlots
 from services.i18n import Texts
 from storage.uow import UnitOfWorkFactory
 
@@ -50,6 +52,7 @@ class MaxBot:
         clock: Clock,
         texts: Texts,
         redis: Redis | None,
+        slots: UpdateSlots,
         *,
         by_webhook: bool = False,
     ) -> None:
@@ -62,8 +65,17 @@ class MaxBot:
         config = ServiceConfig(
             default_timezone=settings.default_timezone, office_admin_ids=settings.office_admin_ids
         )
-        self.adapter = MaxAdapter(DIALOGS, uow_factory, clock, texts, config, cursors_for(redis))
-        self.dp: Dispatcher = build_dispatcher(self.adapter)
+        guards = MaxGuards(
+            TokenBucket(settings.throttle_rate_per_second),
+            slots,
+            # MAX's keys (a message's mid, a press's callback_id) are MAX's own, under "max:".
+            UpdateDedupe(uow_factory, clock, redis, bot_id=0),
+            texts,
+        )
+        self.adapter = MaxAdapter(
+            DIALOGS, uow_factory, clock, texts, config, cursors_for(redis), guards
+        )
+        self.dp: Dispatcher = build_dispatcher(self.adapter, concurrent=True)
         # What services queue for people on MAX; woken after every commit, like Telegram's.
         self.sender = Sender(
             MaxTransport(self.bot),

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from aiohttp import ClientError
 from maxapi import Bot, Dispatcher
+from maxapi.context import SimpleEventIsolation
 from maxapi.enums.chat_type import ChatType
 from maxapi.enums.update import UpdateType
 from maxapi.exceptions.max import MaxApiError, MaxConnection
@@ -37,6 +38,7 @@ from dialogs.screen import Dialog, Profile, Turn
 from max_adapter.chat import MaxChat
 from max_adapter.cursor import Cursors
 from max_adapter.groups import MaxGroups
+from max_adapter.guard import GuardedUpdate, MaxGuards
 from max_adapter.inputs import command_of, is_command, to_input
 from services.actions import RefusedPayload, decode
 from services.clock import Clock
@@ -89,6 +91,7 @@ class MaxAdapter:
         texts: Texts,
         config: ServiceConfig,
         cursors: Cursors,
+        guards: MaxGuards | None = None,
     ) -> None:
         self.dialogs = list(dialogs)
         self.uow_factory = uow_factory
@@ -97,6 +100,7 @@ class MaxAdapter:
         self.config = config
         self.cursors = cursors
         self.groups = MaxGroups(uow_factory, clock, texts, config, self._failed)
+        self.guards = guards  # none in a test that drives the dialogs alone
 
     def register(self, dp: Dispatcher) -> None:
         dp.message_created.register(self.on_message)
@@ -119,7 +123,9 @@ class MaxAdapter:
         given = to_input(message)
         chat = MaxChat(event.bot, chat_id)
         who = Sender(sender, chat_id, event.user_locale)
-        await self._turn(who, chat, lambda turn: self._route_message(turn, given))
+        await self._guarded(
+            event, who, chat, lambda: self._turn(who, chat, lambda t: self._route_message(t, given))
+        )
 
     async def on_bot_started(self, event: BotStarted) -> None:
         if event.bot is None:
@@ -127,7 +133,9 @@ class MaxAdapter:
         who = Sender(event.user, event.chat_id, event.user_locale)
         chat = MaxChat(event.bot, event.chat_id)
         given = Input("command", text=f"/start {event.payload or ''}".strip())
-        await self._turn(who, chat, lambda turn: self._route_message(turn, given))
+        await self._guarded(
+            event, who, chat, lambda: self._turn(who, chat, lambda t: self._route_message(t, given))
+        )
 
     async def on_callback(self, event: MessageCallback) -> None:
         bot, user, message = event.bot, event.callback.user, event.message
@@ -137,6 +145,10 @@ class MaxAdapter:
         if message is not None and message.recipient.chat_type != ChatType.DIALOG:
             return  # no button the bot sends on MAX is in a group chat
         chat = MaxChat(bot, chat_id or 0, event)
+        who = Sender(user, chat_id or 0, event.user_locale)
+        await self._guarded(event, who, chat, lambda: self._press(event, who, chat))
+
+    async def _press(self, event: MessageCallback, who: Sender, chat: MaxChat) -> None:
         texts = self.texts.for_language(_language(event.user_locale))
         try:
             action = decode(event.callback.payload or "")
@@ -148,12 +160,26 @@ class MaxAdapter:
         handler = self._action_handler(action)
         if handler is None:
             await chat.notice(texts("error-not-allowed"), alert=True)
-        elif chat_id is None:
+        elif event.message is None or event.message.recipient.chat_id is None:
             # The message is gone: nothing on it can be drawn any more.
             await chat.notice(texts("fallback-button"), alert=True)
         else:
-            who = Sender(user, chat_id, event.user_locale)
             await self._turn(who, chat, lambda turn: handler(turn, action))
+
+    async def _guarded(
+        self,
+        event: GuardedUpdate,
+        who: Sender,
+        chat: MaxChat,
+        run: Callable[[], Awaitable[None]],
+    ) -> None:
+        if self.guards is None:
+            await run()
+            return
+        try:
+            await self.guards.admit(event, who.user.user_id, chat, run)
+        except Exception as error:  # the gate's wait ran out, or the dedupe's store is down
+            await self._failed(error, chat, self.texts.for_language(_language(who.locale)))
 
     # --- routing ------------------------------------------------------------------------------
 
@@ -237,8 +263,15 @@ class MaxAdapter:
         await chat.notice(text, alert=True)
 
 
-def build_dispatcher(adapter: MaxAdapter) -> Dispatcher:
-    dp = Dispatcher()
+def build_dispatcher(adapter: MaxAdapter, concurrent: bool = False) -> Dispatcher:
+    """maxapi handles a polled batch one update after another unless `concurrent`: then each
+    update is a task of its own (the marker moves on once the batch is spawned), one user's
+    updates still in order (SimpleEventIsolation locks per chat and user), and the adapter's
+    database gate bounds how many use the database at once, as on Telegram."""
+    if concurrent:
+        dp = Dispatcher(use_create_task=True, event_isolation=SimpleEventIsolation())
+    else:
+        dp = Dispatcher()
     adapter.register(dp)
     return dp
 

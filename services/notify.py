@@ -185,13 +185,20 @@ class OutboxNotifier:
         self.outbox = outbox
         self.clock = clock
 
-    async def address(self, to: Recipient) -> Address:
-        """Where a message to `to` goes: a person on the messenger they use now."""
+    async def address(self, to: Recipient) -> Address | None:
+        """Where a message to `to` goes: a person on the messenger they use now, else on their
+        other account; None when every account of theirs blocked the bot."""
         if isinstance(to, Address):
             return to
         if isinstance(to, int):
             return Address.telegram(to)
-        return (await self.outbox.addresses_of([to]))[to.id]
+        return (await self.outbox.addresses_of([to])).get(to.id)
+
+    async def _queue(self, to: Recipient, kind: str, payload: dict[str, Any], now: datetime,
+                     **options: Any) -> bool:  # fmt: skip
+        """Queue one message for `to`; nothing for a person no messenger lets the bot reach."""
+        address = await self.address(to)
+        return address is not None and await self.outbox.add(address, kind, payload, now, **options)
 
     async def send_text(
         self,
@@ -204,8 +211,8 @@ class OutboxNotifier:
         not_before: datetime | None = None,
         subject: str | None = None,
     ) -> bool:
-        return await self.outbox.add(
-            await self.address(to),
+        return await self._queue(
+            to,
             "text",
             _text_payload(text, buttons),
             self.clock.now(),
@@ -230,6 +237,8 @@ class OutboxNotifier:
                     subject=m.subject,
                 )
                 for m in messages
+                # A person no messenger lets the bot reach is skipped.
+                if not isinstance(m.to, Person) or m.to.id in addresses
             ],
             self.clock.now(),
         )
@@ -246,8 +255,8 @@ class OutboxNotifier:
         subject: str | None = None,
     ) -> bool:
         payload = {"media_type": media_type, "file_id": file_id, "caption": caption}
-        return await self.outbox.add(
-            await self.address(to),
+        return await self._queue(
+            to,
             "media",
             payload,
             self.clock.now(),
@@ -268,8 +277,8 @@ class OutboxNotifier:
         subject: str | None = None,
     ) -> bool:
         payload = {"filename": filename, "content": content.decode("utf-8"), "caption": caption}
-        return await self.outbox.add(
-            await self.address(to),
+        return await self._queue(
+            to,
             "file",
             payload,
             self.clock.now(),
@@ -342,8 +351,8 @@ class OutboxNotifier:
         return queued
 
     async def refresh_menu(self, to: Recipient, roles: frozenset[Role]) -> None:
-        await self.outbox.add(
-            await self.address(to),
+        await self._queue(
+            to,
             "menu",
             {"roles": sorted(role.value for role in roles)},
             self.clock.now(),
@@ -368,8 +377,8 @@ class OutboxNotifier:
             "button": button,
             "member_id": member_id,
         }
-        return await self.outbox.add(
-            await self.address(to),
+        return await self._queue(
+            to,
             "invite_link",
             payload,
             self.clock.now(),

@@ -91,8 +91,8 @@ class PeopleService:
             person_id, language, grants, tg_id = found.id, found.language, found.grants, found.tg_id
             chat = found.chat_id
             if not found.is_active:
-                # Writing to the bot means they unblocked it: messages may be sent again.
-                changed = await self.uow.people.set_active_by_id(person_id, True, now)
+                # Writing to the bot means they unblocked it here: messages may be sent again.
+                changed = await self.uow.people.set_account_active(person_id, messenger, True, now)
             if found.preferred_messenger != messenger:
                 # They came back on this messenger: notifications follow them here.
                 await self.uow.people.set_preferred(person_id, messenger, now)

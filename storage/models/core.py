@@ -6,7 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.domain import Messenger, OutboxStatus, Role
@@ -31,6 +40,7 @@ class Person(Base):
         str_enum(Messenger), default=Messenger.TELEGRAM, server_default=Messenger.TELEGRAM.value
     )
     language: Mapped[str] = mapped_column(String(8), default="ru")
+    # Whether any account of theirs lets the bot reach them (kept from `accounts.is_active`).
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     full_name: Mapped[str | None] = mapped_column(String(200))
     username: Mapped[str | None] = mapped_column(String(64))
@@ -54,6 +64,9 @@ class Account(Base):
     created_at: Mapped[datetime]
     # When the person last came back through this account from the other messenger.
     last_seen_at: Mapped[datetime]
+    # False once the person blocked the bot on this messenger (its transport said so): the
+    # outbox reaches them on their other account, if active. Writing from it again reactivates.
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class LinkCode(Base):

@@ -97,26 +97,22 @@ class OutboxRepo:
         return len(values)
 
     async def addresses_of(self, people: Sequence[Person]) -> dict[int, Address]:
-        """Where each person is reached (by person id): their account on the messenger they
-        use now, else the one they came from last."""
+        """Where each person is reached (by person id): their account on the messenger they use
+        now; when that one blocked the bot, their other active account (the one seen last).
+        A person no account lets the bot reach is left out: nothing is queued for them."""
+        if not people:
+            return {}
+        preferred = {person.id: person.preferred_messenger for person in people}
+        accounts = await self.session.scalars(
+            select(Account)
+            .where(Account.person_id.in_(list(preferred)), Account.is_active.is_(True))
+            .order_by(Account.last_seen_at, Account.id)
+        )
         found: dict[int, Address] = {}
-        elsewhere = []
-        for person in people:
-            if person.preferred_messenger is Messenger.TELEGRAM and person.tg_id is not None:
-                found[person.id] = Address.telegram(person.tg_id)  # no query: the chat is the id
-            else:
-                elsewhere.append(person)
-        if elsewhere:
-            preferred = {person.id: person.preferred_messenger for person in elsewhere}
-            accounts = await self.session.scalars(
-                select(Account)
-                .where(Account.person_id.in_(list(preferred)))
-                .order_by(Account.last_seen_at, Account.id)
-            )
-            for account in accounts:
-                if account.person_id in found and account.messenger != preferred[account.person_id]:
-                    continue  # the account they use now was already found
-                found[account.person_id] = Address(account.messenger, account.chat_id)
+        for account in accounts:
+            if account.person_id in found and account.messenger != preferred[account.person_id]:
+                continue  # the account they use now was already found
+            found[account.person_id] = Address(account.messenger, account.chat_id)
         return found
 
     async def claim_due(

@@ -20,7 +20,7 @@ class PersonLookup:
 
     id: int
     language: str
-    is_active: bool
+    is_active: bool  # the account looked up: False once the person blocked the bot there
     grants: set[tuple[Role, int | None]]
     tg_id: int | None
     preferred_messenger: Messenger
@@ -47,7 +47,7 @@ class PeopleRepo:
                 select(
                     Person.id,
                     Person.language,
-                    Person.is_active,
+                    Account.is_active,
                     Person.tg_id,
                     Person.preferred_messenger,
                     Account.chat_id,
@@ -143,40 +143,64 @@ class PeopleRepo:
         )
 
     async def set_active(self, tg_id: int, active: bool, now: datetime) -> bool:
-        """Mark whether the bot may message this person (False once they blocked it)."""
-        result = await self.session.execute(
-            update(Person)
-            .where(Person.tg_id == tg_id, Person.is_active.is_not(active))
-            .values(is_active=active, updated_at=now)
-        )
-        return bool(rowcount(result))
+        """Mark whether the bot may message this Telegram user (False once they blocked it)."""
+        return await self.set_active_at(Address.telegram(tg_id), active, now)
 
     async def set_active_at(self, private_chat: Address, active: bool, now: datetime) -> bool:
-        """The same, for the person whose private chat with the bot this is, on its messenger
-        (on Telegram the chat is the user; on MAX a dialog of its own, kept on the account).
-        A group's chat is nobody's: nothing changes."""
-        if private_chat.messenger is Messenger.TELEGRAM:
-            return private_chat.chat_id > 0 and await self.set_active(
-                private_chat.chat_id, active, now
-            )
+        """Mark the account whose private chat with the bot this is, on its messenger (on
+        Telegram the chat is the user; on MAX a dialog of its own), and keep its person's
+        `is_active` as "some account active". A group's chat is nobody's: nothing changes."""
+        if private_chat.messenger is Messenger.TELEGRAM and private_chat.chat_id <= 0:
+            return False
         owner = select(Account.person_id).where(
             Account.messenger == private_chat.messenger, Account.chat_id == private_chat.chat_id
         )
+        person_id = await self.session.scalar(owner)
+        if person_id is None:
+            return False
         result = await self.session.execute(
-            update(Person)
-            .where(Person.id.in_(owner.scalar_subquery()), Person.is_active.is_not(active))
-            .values(is_active=active, updated_at=now)
+            update(Account)
+            .where(
+                Account.messenger == private_chat.messenger,
+                Account.chat_id == private_chat.chat_id,
+                Account.is_active.is_not(active),
+            )
+            .values(is_active=active)
             .execution_options(synchronize_session=False)
         )
+        await self._derive_active(person_id, now)
         return bool(rowcount(result))
 
-    async def set_active_by_id(self, person_id: int, active: bool, now: datetime) -> bool:
+    async def set_account_active(
+        self, person_id: int, messenger: Messenger, active: bool, now: datetime
+    ) -> bool:
+        """The same, for the person's account on `messenger` (they wrote from it again)."""
         result = await self.session.execute(
-            update(Person)
-            .where(Person.id == person_id, Person.is_active.is_not(active))
-            .values(is_active=active, updated_at=now)
+            update(Account)
+            .where(
+                Account.person_id == person_id,
+                Account.messenger == messenger,
+                Account.is_active.is_not(active),
+            )
+            .values(is_active=active)
+            .execution_options(synchronize_session=False)
         )
+        await self._derive_active(person_id, now)
         return bool(rowcount(result))
+
+    async def _derive_active(self, person_id: int, now: datetime) -> None:
+        """`people.is_active`: whether any account of theirs lets the bot reach them."""
+        reachable = (
+            select(Account.id)
+            .where(Account.person_id == person_id, Account.is_active.is_(True))
+            .exists()
+        )
+        await self.session.execute(
+            update(Person)
+            .where(Person.id == person_id)
+            .values(is_active=reachable, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
     async def set_profile(
         self, person_id: int, full_name: str | None, username: str | None, now: datetime

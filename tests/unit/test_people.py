@@ -75,3 +75,57 @@ async def test_a_person_blocked_on_max_is_found_by_their_dialog(
         on_telegram = await uow.people.by_tg_id(4242)
         assert on_max is not None and not on_max.is_active
         assert on_telegram is not None and on_telegram.is_active
+
+
+@ON_BOTH_DATABASES  # the per-account updates and the outbox resolution run here on PG
+async def test_a_max_block_does_not_silence_the_persons_telegram_account(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    """Blocking is per account: blocked on MAX, a person who linked both messengers is reached
+    on Telegram; blocked on both, nothing is queued; writing on MAX again reactivates MAX."""
+    from sqlalchemy import select
+
+    from services.notify import OutboxNotifier
+    from storage.models import Account, OutgoingMessage
+
+    async with uow_factory() as uow:
+        services = Services(uow, clock, Texts(), ServiceConfig())
+        me = await services.people.identify(5, "ru")
+        uow.session.add(  # linked (services/linking.py): the same person on MAX
+            Account(person_id=me.person_id, messenger=Messenger.MAX, user_id=4242,
+                    chat_id=90001, created_at=clock.now(), last_seen_at=clock.now())
+        )  # fmt: skip
+        await uow.commit()
+        await services.people.identify(4242, "ru", Messenger.MAX, chat_id=90001)  # uses MAX now
+        assert await services.people.mark_blocked_at(Address(Messenger.MAX, 90001))
+
+    async def notify(text: str) -> bool:
+        async with uow_factory() as uow:
+            person = await uow.session.get(Person, me.person_id)
+            assert person is not None
+            queued = await OutboxNotifier(uow.outbox, clock).send_text(person, text)
+            await uow.commit()
+            return queued
+
+    async def where(text: str) -> list[tuple[Messenger, int]]:
+        async with uow_factory() as uow:
+            rows = await uow.session.execute(
+                select(OutgoingMessage.messenger, OutgoingMessage.chat_id).where(
+                    OutgoingMessage.payload["text"].as_string() == text
+                )
+            )
+            return [(messenger, chat_id) for messenger, chat_id in rows]
+
+    assert await notify("one") and await where("one") == [(Messenger.TELEGRAM, 5)]
+    async with uow_factory() as uow:
+        person = await uow.session.get(Person, me.person_id)
+        assert person is not None and person.is_active  # Telegram still reaches them
+        assert await Services(uow, clock, Texts(), ServiceConfig()).people.mark_blocked(5)
+    assert not await notify("two") and await where("two") == []
+    async with uow_factory() as uow:
+        person = await uow.session.get(Person, me.person_id)
+        assert person is not None and not person.is_active  # no account reaches them
+        await Services(uow, clock, Texts(), ServiceConfig()).people.identify(
+            4242, "ru", Messenger.MAX, chat_id=90001
+        )
+    assert await notify("three") and await where("three") == [(Messenger.MAX, 90001)]
