@@ -1,6 +1,6 @@
-"""The shape issue 11 set, held: no module of services/, dialogs/ or handlers/ over 450 lines
-and no function there over 70 (migrations are elsewhere), so a feature that grows is split by
-use case instead of growing one file."""
+"""The shape issue 11 set, held: no module of services/, dialogs/, handlers/ or max_adapter/
+over 450 lines and no function there over 70 (migrations are elsewhere), so a feature that grows
+is split by use case instead of growing one file."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("services", "dialogs", "handlers")
+PACKAGES = ("services", "dialogs", "handlers", "max_adapter")
 MODULE_LINES = 450
 FUNCTION_LINES = 70
 
