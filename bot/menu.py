@@ -15,7 +15,7 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
     "office": ("assign", "plan", "selection", "access"),
     "mentor": ("review", "plan", "team", "passport", "roadmap", "announce"),
     "tutor": ("plan", "assign", "team", "passport", "roadmap"),
-    "student": ("plan", "team", "passport", "roadmap", "internships", "bookings"),
+    "student": ("plan", "team", "passport", "roadmap", "internships", "bookings", "profile"),
     "site_contact": ("slots",),
 }
 

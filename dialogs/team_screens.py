@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dialogs.screen import Button, Named, Screen, doing
-from services.actions import RoadmapAction, RoadmapVerb, TeamAction, TeamVerb
+from services.actions import (
+    ProfileAction,
+    ProfileVerb,
+    RoadmapAction,
+    RoadmapVerb,
+    TeamAction,
+    TeamVerb,
+)
 from services.i18n import Translator
 from services.teams import Roster
 
@@ -55,13 +62,18 @@ def _roster_buttons(t: Translator, roster: Roster) -> list[list[Button]]:
         if roster.sharing
         else doing(t("team-btn-share-on"), TeamAction(verb=TeamVerb.SHARE_CONTACT, team=team))
     )
-    return [
+    rows = [
         [share],
         [
             doing(t("team-btn-passport"), RoadmapAction(verb=RoadmapVerb.OPEN_PASSPORT, item=team)),
             doing(t("team-btn-roadmap"), RoadmapAction(verb=RoadmapVerb.OPEN_ROADMAP, item=team)),
         ],
     ]
+    if roster.is_staff:  # the mentor and tutor open their students' digital profiles
+        rows.append(
+            [doing(t("profile-btn-members"), ProfileAction(verb=ProfileVerb.MEMBERS, team=team))]
+        )
+    return rows
 
 
 def announce_ask_screen(t: Translator, team: Named) -> Screen:

@@ -385,6 +385,20 @@ class TeamAction(Action, prefix="tm", version=2):
     team: Id = 0
 
 
+class ProfileVerb(enum.StrEnum):
+    """/profile: a person's profile, its PDF, and a team's members for its mentor."""
+
+    OPEN = "o"
+    SEND_PDF = "pdf"
+    MEMBERS = "m"
+
+
+class ProfileAction(Action, prefix="pf", version=1):
+    verb: ProfileVerb
+    person: Id = 0
+    team: Id = 0
+
+
 class AccessVerb(enum.StrEnum):
     """The office's /access."""
 

@@ -17,6 +17,7 @@ from services.linking import LinkService
 from services.notify import OutboxNotifier
 from services.people import PeopleService
 from services.plans import PlanService
+from services.profile import ProfileService
 from services.reminders import ReminderService
 from services.roadmap import RoadmapService
 from services.season_import import SeasonImportService
@@ -99,6 +100,10 @@ class Services:
     @cached_property
     def roadmap(self) -> RoadmapService:
         return RoadmapService(self.uow, self.clock, self.notifier, self.texts, self.reminders)
+
+    @cached_property
+    def profile(self) -> ProfileService:
+        return ProfileService(self.uow, self.clock, self.notifier, self.texts)
 
     @cached_property
     def reminders(self) -> ReminderService:

@@ -18,6 +18,7 @@ from scheduler.jobs import Jobs
 from services.actions import PlanAction, PlanVerb, decode
 from services.clock import FixedClock
 from services.domain import Address, Messenger, OutboxStatus, TaskKind
+from services.file_payload import file_content
 from services.notify import SENT_REF, OutboxNotifier
 from services.text_fit import split_text
 from storage.models import Account, OutgoingMessage, Person
@@ -149,6 +150,22 @@ async def test_a_file_arrives_with_its_exact_name_without_the_upload_sleep(
     [uploaded] = emu.files_to(MAX_USER)
     assert (uploaded.filename, uploaded.data) == ("meeting.ics", content.encode())
     assert emu.texts_to(MAX_USER) == ["Встреча"]
+
+
+async def test_a_binary_file_arrives_byte_for_byte(
+    harness: Harness, emu: MaxApiEmulator, sender: Sender
+) -> None:
+    """A PDF is no UTF-8 text: the outbox keeps it as base64 and MAX receives the same bytes."""
+    dialog = emu.dialog_id(MAX_USER)
+    content = b"%PDF-1.3\n%\xe2\xe3\xcf\xd3\n\x00\xff binary body\n%%EOF\n"
+    payload = {"filename": "portfolio.pdf", **file_content(content), "caption": "Портфолио"}
+    assert "content" not in payload
+    await queue(harness, dialog, "file", payload, None)
+
+    await sender.deliver_due()
+
+    [uploaded] = emu.files_to(MAX_USER)
+    assert (uploaded.filename, uploaded.data) == ("portfolio.pdf", content)
 
 
 async def test_a_429_pauses_sending_and_the_message_still_goes_once(
