@@ -450,14 +450,30 @@ async def _bot_username(settings: Settings) -> str | None:
         await bot.session.close()
 
 
+# Our own packages: only they follow LOG_LEVEL below INFO. Libraries' DEBUG lines carry what
+# passes through them — aiosqlite logs every statement with its parameters, answers and names
+# included — so they stay at INFO or above whatever LOG_LEVEL says.
+OWN_PACKAGES = ("bot", "handlers", "max_adapter", "dialogs", "services", "storage", "scheduler")
+
+
+def configure_logging(log_level: str) -> None:
+    level = logging.getLevelName(log_level.upper())
+    level = level if isinstance(level, int) else logging.INFO
+    logging.basicConfig(
+        level=max(level, logging.INFO), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for package in OWN_PACKAGES:
+        logging.getLogger(package).setLevel(level)
+    logging.getLogger(__name__).debug(
+        "log level %s for our packages, INFO or above for libraries", logging.getLevelName(level)
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = _load_settings()
-        logging.basicConfig(
-            level=settings.log_level.upper(),
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+        configure_logging(settings.log_level)
         # aiogram logs each handled update with its user id at INFO; ids are enough for us.
         logging.getLogger("aiogram.event").setLevel(logging.WARNING)
         # maxapi logs each update (with its user) at INFO too.

@@ -10,7 +10,7 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from services.i18n import Texts
 
 # Which commands each role sees, in menu order. Features add their commands here.
-EVERYONE = ("start", "help", "cancel", "apply", "status", "privacy")
+EVERYONE = ("start", "help", "cancel", "apply", "status", "privacy", "forget")
 BY_ROLE: dict[str, tuple[str, ...]] = {
     "office": ("assign", "plan", "selection", "access"),
     "mentor": ("review", "plan", "team", "passport", "roadmap", "announce"),

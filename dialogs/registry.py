@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dialogs import (
     apply,
+    forget,
     internships,
     link,
     office_access,
@@ -23,6 +24,8 @@ from dialogs.screen import Dialog
 
 DIALOGS: tuple[Dialog, ...] = (
     start.DIALOG,
+    # Before apply: a /forget typed on a questionnaire step is /forget's, not the step's.
+    forget.DIALOG,
     apply.DIALOG,
     plan.DIALOG,
     plan.SNOOZE,

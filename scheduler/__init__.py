@@ -14,6 +14,7 @@ from scheduler.jobs import Jobs
 
 REMINDER_SWEEP_JOB = "reminders.sweep"
 BOOKINGS_SWEEP_JOB = "internships.sweep"
+RETENTION_JOB = "privacy.retention"
 
 
 def build_scheduler(jobs: Jobs, reminder_sweep_seconds: float = 30.0) -> AsyncIOScheduler:
@@ -42,6 +43,17 @@ def build_scheduler(jobs: Jobs, reminder_sweep_seconds: float = 30.0) -> AsyncIO
         "interval",
         seconds=reminder_sweep_seconds,
         id=BOOKINGS_SWEEP_JOB,
+        replace_existing=True,
+        next_run_time=datetime.now(UTC),
+        misfire_grace_time=None,
+    )
+    # Daily, first at start-up: a day's delay is within the period; each season's due day is
+    # counted in its own zone by the service.
+    scheduler.add_job(
+        jobs.erase_past_retention,
+        "interval",
+        hours=24,
+        id=RETENTION_JOB,
         replace_existing=True,
         next_run_time=datetime.now(UTC),
         misfire_grace_time=None,

@@ -68,3 +68,17 @@ class Jobs:
                 report.offered,
                 report.attendance_asked,
             )
+
+    async def erase_past_retention(self) -> None:
+        """Daily: erase the applicants not accepted whose season's retention period is over.
+        Messages nobody; logs counts only."""
+        async with self.uow_factory() as uow:
+            services = Services(
+                uow, self.clock, self.texts, ServiceConfig(default_timezone=self.default_timezone)
+            )
+            report = await services.retention.sweep()
+        logger.info(
+            "retention: %s applicants erased, %s kept (accepted in another season)",
+            report.erased,
+            report.kept,
+        )

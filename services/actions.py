@@ -171,6 +171,17 @@ class ApplyAction(Action, prefix="ap", version=2):
     page: Page = 0
 
 
+class ForgetVerb(enum.StrEnum):
+    """/forget's question (dialogs/forget.py): erase everything, or changed my mind."""
+
+    CONFIRM = "y"
+    CHANGED_MIND = "n"
+
+
+class ForgetAction(Action, prefix="fg"):
+    verb: ForgetVerb
+
+
 class PlanVerb(enum.StrEnum):
     """A task of the ИУП (dialogs/plan.py; reminders and review notices name them too)."""
 

@@ -5,6 +5,7 @@
     booking confirmed       → ИУП: a mandatory task for the student (its id kept by the booking)
     booking cancelled       → ИУП: that task removed
     attendance marked       → ИУП: that task done, if the student attended
+    person forgotten        → teams: their memberships end, the team told without a name
 
 One way only: the features call the `Consequences` port (services/events.py) and never import
 each other; this module alone imports them. Each consequence is one call into the feature that
@@ -20,6 +21,7 @@ from services.events import (
     AttendanceMarked,
     BookingCancelled,
     BookingConfirmed,
+    PersonForgotten,
     ResultsPublished,
 )
 from services.plans import PlanService
@@ -77,3 +79,6 @@ class FeatureConsequences:
     async def attendance_marked(self, event: AttendanceMarked) -> None:
         if event.attended:
             await self._plans().complete_programme_task(event.task_id, event.actor_id, event.source)
+
+    async def person_forgotten(self, event: PersonForgotten) -> None:
+        await self._teams().forget_member(event.person_id)

@@ -19,6 +19,7 @@ from services.people import PeopleService
 from services.plans import PlanService
 from services.profile import ProfileService
 from services.reminders import ReminderService
+from services.retention import RetentionService
 from services.roadmap import RoadmapService
 from services.season_import import SeasonImportService
 from services.selection import SelectionService
@@ -84,6 +85,10 @@ class Services:
         return ApplicationService(
             self.uow, self.clock, self.notifier, self.texts, self.consequences
         )
+
+    @cached_property
+    def retention(self) -> RetentionService:
+        return RetentionService(self.uow, self.clock, self.notifier, self.texts)
 
     @cached_property
     def season_import(self) -> SeasonImportService:

@@ -94,6 +94,14 @@ class AttendanceMarked:
         return f"booking:{self.booking_id}"
 
 
+@dataclass(frozen=True)
+class PersonForgotten:
+    """A person asked to be forgotten (/forget): their team memberships end, and each team is
+    told only that a member left, without a name."""
+
+    person_id: int
+
+
 class Consequences(Protocol):
     """What a feature calls when its action matters to another feature."""
 
@@ -108,3 +116,5 @@ class Consequences(Protocol):
     async def booking_cancelled(self, event: BookingCancelled) -> None: ...
 
     async def attendance_marked(self, event: AttendanceMarked) -> None: ...
+
+    async def person_forgotten(self, event: PersonForgotten) -> None: ...

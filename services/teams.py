@@ -236,6 +236,22 @@ class TeamService:
             team, "team-chat-member-removed", name=display_name(person, self.texts)
         )
 
+    async def forget_member(self, person_id: int) -> int:
+        """The person asked to be forgotten: every membership ends and each team's chat is told
+        only that a member left, with no name (the name is about to be erased). Does not
+        commit: the /forget use case does, once."""
+        person = await self.uow.people.get(person_id)
+        if person is None:
+            return 0
+        left = 0
+        for team, _ in await self.uow.teams.teams_of(person_id):
+            if not await self.uow.teams.leave(team.id, person_id, self.clock.now()):
+                continue
+            left += 1
+            await self.chat.remove(team, person)
+            await self.chat.post(team, "team-chat-member-forgotten")
+        return left
+
     # /team.
 
     async def my_teams(self, me: Identity) -> list[Team]:

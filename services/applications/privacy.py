@@ -8,6 +8,7 @@ from dataclasses import asdict
 from services.applications.base import ApplicationBase
 from services.applications.views import ConsentRecord, PrivacyView, shown_time
 from services.domain import ApplicationStatus
+from services.events import PersonForgotten
 from services.people import Identity
 from services.privacy import erase_person
 from services.questionnaire import PATH_STEPS
@@ -49,6 +50,26 @@ class Privacy(ApplicationBase):
         is erased wherever it is (services.privacy says what goes and what stays), in this one
         transaction. The consent records stay, marked withdrawn, as the proof of what was
         agreed and when."""
+        count = await self._withdraw_and_erase(me, "consent.withdraw")
+        await self.uow.commit()
+        logger.info("person %s withdrew consent", me.person_id)
+        return count
+
+    async def forget(self, me: Identity) -> tuple[ConsentRecord, ...]:
+        """/forget: the withdrawal above, and every team membership ended (the team is told
+        without a name), in one transaction. Returns what the law makes us keep: the consent
+        records (what, when, which text version) — shown without any personal value."""
+        await self.consequences.person_forgotten(PersonForgotten(me.person_id))
+        await self._withdraw_and_erase(me, "person.forget")
+        await self.uow.commit()
+        logger.info("person %s asked to be forgotten", me.person_id)
+        view = await self.privacy(me)
+        return tuple(
+            record._replace(representative=None, relation=None)
+            for record in (*view.consents, *view.withdrawn)
+        )
+
+    async def _withdraw_and_erase(self, me: Identity, audit_action: str) -> int:
         now = self.clock.now()
         applications = await self.uow.applications.all_of_person(me.person_id)
         for application in applications:
@@ -62,9 +83,7 @@ class Privacy(ApplicationBase):
         erased = await erase_person(self.uow, self.notifier, self.texts, me.person_id, now)
         withdrawn = await self.uow.applications.withdraw_consents(me.person_id, now)
         await self.uow.audit.record(
-            now, me.person_id, "consent.withdraw", "person", me.person_id,
+            now, me.person_id, audit_action, "person", me.person_id,
             consents=withdrawn, **asdict(erased),
         )  # fmt: skip
-        await self.uow.commit()
-        logger.info("person %s withdrew consent", me.person_id)
         return len(applications)

@@ -40,6 +40,8 @@ class Application(Base):
     updated_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
+    # Set when the retention job erased the applicant's data (services/retention.py).
+    erased_at: Mapped[datetime | None]
 
 
 class Consent(Base):

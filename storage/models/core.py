@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -97,6 +98,10 @@ class Season(Base):
     applications_open_at: Mapped[datetime | None]
     applications_close_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # Applicants not accepted are erased this many days after the results (services/retention).
+    retention_days_after_results: Mapped[int] = mapped_column(
+        Integer, default=90, server_default=text("90")
+    )
 
 
 class RoleGrant(Base):

@@ -236,6 +236,35 @@ class ApplicationsRepo:
                 delete(entity).where(entity.application_id == application_id)
             )
 
+    async def not_accepted_unerased(self, season_id: int) -> list[Application]:
+        """The season's applications the retention job has still to erase: not accepted."""
+        rows = await self.session.scalars(
+            select(Application)
+            .where(
+                Application.season_id == season_id,
+                Application.status != ApplicationStatus.ACCEPTED,
+                Application.erased_at.is_(None),
+            )
+            .order_by(Application.id)
+        )
+        return list(rows)
+
+    async def has_accepted(self, person_id: int) -> bool:
+        found = await self.session.scalar(
+            select(Application.id).where(
+                Application.person_id == person_id,
+                Application.status == ApplicationStatus.ACCEPTED,
+            )
+        )
+        return found is not None
+
+    async def mark_erased(self, application_ids: Iterable[int], now: datetime) -> None:
+        await self.session.execute(
+            update(Application)
+            .where(Application.id.in_(list(application_ids)))
+            .values(erased_at=now)
+        )
+
     async def set_person_name(self, person_id: int, full_name: str | None, now: datetime) -> None:
         await self.session.execute(
             update(Person).where(Person.id == person_id).values(full_name=full_name, updated_at=now)

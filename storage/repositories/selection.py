@@ -285,6 +285,15 @@ class SelectionRepo:
         )
         return published_at is None
 
+    async def publications(self) -> list[tuple[int, datetime]]:
+        """Every season whose results are published, with when."""
+        rows = await self.session.execute(
+            select(ResultsPublication.season_id, ResultsPublication.published_at).where(
+                ResultsPublication.published_at.is_not(None)
+            )
+        )
+        return [(season_id, published_at) for season_id, published_at in rows if published_at]
+
     async def claim_publication(self, season_id: int, person_id: int, now: datetime) -> bool:
         """Mark the season's results published; False if they already were."""
         await self.session.execute(

@@ -19,8 +19,7 @@ is left out of the seeded values by design: see `NOT_PERSONAL`.
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -30,7 +29,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import DeleteMessage
 from redis.asyncio import Redis
-from sqlalchemy import JSON, String, select, update
+from sqlalchemy import select, update
 
 from services.actions import ApplyVerb
 from services.clock import FixedClock
@@ -53,7 +52,6 @@ from services.privacy import application_subject
 from storage.models import (
     Answer,
     AssignDraft,
-    Base,
     Booking,
     Consent,
     Invitation,
@@ -72,6 +70,7 @@ from tests.applicants import cd, fill_to_review
 from tests.conftest import REDIS_URL
 from tests.databases import ON_BOTH_DATABASES
 from tests.dispatcher.harness import Harness, build_harness
+from tests.erasure_scan import as_text, table_hits, text_columns
 from tests.selection_world import MENTOR_A, MENTOR_B, build_world, identity
 from tests.texts import fragment, said
 
@@ -227,16 +226,9 @@ def _marker(table: str, column: str, detail: str = "") -> str:
     return f"ERASE{SALT}{digest}" + (f"/{detail}" if detail else "")
 
 
-def _text_columns() -> Iterable[tuple[Any, Any]]:
-    for table in Base.metadata.sorted_tables:
-        for column in table.columns:
-            if isinstance(column.type, String | JSON):  # Text and enums are Strings too
-                yield table, column
-
-
 def test_every_text_column_is_classified_for_erasure() -> None:
     """A new column that can carry text is either seeded and erased, or said not to be personal."""
-    columns = {(table.name, column.name) for table, column in _text_columns()}
+    columns = {(table.name, column.name) for table, column in text_columns()}
     not_personal = set().union(*NOT_PERSONAL.values())
     assert PERSONAL.isdisjoint(not_personal)
     assert columns - PERSONAL - not_personal == set(), "classify these columns"
@@ -492,29 +484,13 @@ async def _hits(harness: Harness, redis: Redis, needles: set[str]) -> list[tuple
         hits.extend((where, what, needle) for needle in needles if needle in text)
 
     async with harness.app.engine.connect() as connection:
-        for table, column in _text_columns():
-            for (value,) in await connection.execute(select(column)):
-                if value is not None:
-                    search(table.name, column.name, _as_text(value))
+        hits.extend(await table_hits(connection, needles))
     async for key in redis.scan_iter(f"*{harness.app.bot.id}*"):
         name = key.decode()
         search("redis", name, name)
         for value in await _redis_values(redis, key):
-            search("redis", name, _as_text(value))
+            search("redis", name, as_text(value))
     return hits
-
-
-def _as_text(value: Any) -> str:
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", errors="replace")
-    if isinstance(value, str):
-        try:  # JSON in a string (the FSM's data) may escape non-ASCII text
-            value = json.loads(value)
-        except ValueError:
-            return value
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
 
 
 async def _redis_values(redis: Redis, key: bytes) -> list[Any]:

@@ -244,3 +244,22 @@ async def test_a_long_text_is_split_under_max_limit(max_bot: MaxBot) -> None:
         await bot.close_session()
     parts = emu.texts_to(ME)
     assert len(parts) == 3 and all(len(part) <= MAX_TEXT_LIMIT for part in parts)
+
+
+async def test_forget_on_max_asks_then_erases_and_clears_the_cursor(
+    max_bot: MaxBot, uow_factory: UnitOfWorkFactory
+) -> None:
+    m, emu = max_bot, max_bot.emu
+    await _through_consent(m)
+    m.on_step(7)
+    await m.type("/forget")  # typed on a questionnaire step: /forget's, not the step's
+    assert m.last == t("forget-ask")
+    await m.press(t("forget-btn-confirm"))
+    assert m.last.split("\n")[0] == t("forget-done", list="").split("\n")[0]
+    assert "Иванова Елена Сергеевна" not in m.last
+    assert m.cursors.cursors[(emu.dialog_id(ME), ME)].state is None
+    async with uow_factory() as uow:
+        account = await uow.people.lookup(ME, Messenger.MAX)
+        assert account is not None
+        (application,) = await uow.applications.all_of_person(account.id)
+        assert application.status is ApplicationStatus.WITHDRAWN

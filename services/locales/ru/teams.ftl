@@ -40,6 +40,8 @@ team-you-joined = Вы в проектной команде «{ $team }». Со�
 team-you-removed = Вы больше не состоите в команде «{ $team }». Если это ошибка, напишите в проектный офис.
 team-chat-member-added = В команду «{ $team }» добавлен(а) { $name } — { $role }.
 team-chat-member-removed = { $name } больше не в команде «{ $team }».
+# /forget: the person's name is being erased, so the team hears no name.
+team-chat-member-forgotten = Участник покинул команду.
 team-move-same = Человек уже в этой команде: укажите другую команду.
 team-not-member = Этого человека нет в команде «{ $code }».
 team-already-member = Этот человек уже состоит в команде «{ $code }».
