@@ -4,7 +4,7 @@
 marks an application whose applicant's data the retention job erased, so the daily job erases
 each once.
 
-Revision ID: 0015_retention
+Revision ID: 0013_retention
 Revises: 0012_account_active
 Create Date: 2026-12-07 14:00:00
 """
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015_retention"
+revision: str = "0013_retention"
 down_revision: str | None = "0012_account_active"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
