@@ -24,6 +24,7 @@ from bot.telegram_transport import TelegramTransport
 from bot.transport import Failure, FailureKind, MessageRef, Transport
 from services.clock import Clock
 from services.domain import Address, Messenger
+from services.file_payload import file_content
 from services.i18n import Texts
 from services.notify import SENT_PARTS, SENT_REF, OutboxNotifier
 from services.team_chat import TeamChatService
@@ -241,7 +242,7 @@ class Sender:
         if index == 0 and row.kind == "media":
             sent = await self.transport.send_media(row.chat_id, payload, texts[0])
         elif index == 0 and row.kind == "file":
-            content = payload["content"].encode("utf-8")
+            content = file_content(payload)
             sent = await self.transport.send_file(
                 row.chat_id, payload["filename"], content, texts[0]
             )

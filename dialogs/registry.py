@@ -7,6 +7,7 @@ from dialogs import (
     apply,
     internships,
     link,
+    mydata,
     office_access,
     office_selection,
     passport,
@@ -22,6 +23,9 @@ from dialogs.screen import Dialog
 
 DIALOGS: tuple[Dialog, ...] = (
     start.DIALOG,
+    # Before every dialog with states: a person mid-questionnaire may ask for their data.
+    mydata.DIALOG,
+    mydata.AUDIT,
     apply.DIALOG,
     plan.DIALOG,
     plan.SNOOZE,

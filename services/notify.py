@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from services.actions import Action
 from services.clock import Clock
 from services.domain import Address, OutboxStatus, Role
+from services.file_payload import file_payload
 from storage.models import OutgoingMessage, Person
 from storage.repositories.outbox import OutboxRepo
 
@@ -276,7 +277,7 @@ class OutboxNotifier:
         dedupe_key: str | None = None,
         subject: str | None = None,
     ) -> bool:
-        payload = {"filename": filename, "content": content.decode("utf-8"), "caption": caption}
+        payload = file_payload(filename, content, caption)
         return await self._queue(
             to,
             "file",
