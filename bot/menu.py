@@ -10,9 +10,9 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from services.i18n import Texts
 
 # Which commands each role sees, in menu order. Features add their commands here.
-EVERYONE = ("start", "help", "cancel", "apply", "status", "privacy", "forget")
+EVERYONE = ("start", "help", "cancel", "apply", "status", "privacy", "mydata", "forget")
 BY_ROLE: dict[str, tuple[str, ...]] = {
-    "office": ("assign", "plan", "selection", "access"),
+    "office": ("assign", "plan", "selection", "access", "audit"),
     "mentor": ("review", "plan", "team", "passport", "roadmap", "announce"),
     "tutor": ("plan", "assign", "team", "passport", "roadmap"),
     "student": ("plan", "team", "passport", "roadmap", "internships", "bookings", "profile"),

@@ -8,6 +8,7 @@ from dialogs import (
     forget,
     internships,
     link,
+    mydata,
     office_access,
     office_selection,
     passport,
@@ -24,8 +25,11 @@ from dialogs.screen import Dialog
 
 DIALOGS: tuple[Dialog, ...] = (
     start.DIALOG,
-    # Before apply: a /forget typed on a questionnaire step is /forget's, not the step's.
+    # Before apply and every dialog with states: a /forget or /mydata typed on a
+    # questionnaire step is theirs, not the step's.
     forget.DIALOG,
+    mydata.DIALOG,
+    mydata.AUDIT,
     apply.DIALOG,
     plan.DIALOG,
     plan.SNOOZE,

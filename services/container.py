@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from services.access import AccessService
+from services.access_audit import AccessAuditService
 from services.applications import ApplicationService
 from services.clock import Clock
 from services.consequences import FeatureConsequences
@@ -14,6 +15,7 @@ from services.i18n import Texts
 from services.internships import InternshipService
 from services.invitations import InvitationService
 from services.linking import LinkService
+from services.mydata import MyDataService
 from services.notify import OutboxNotifier
 from services.people import PeopleService
 from services.plans import PlanService
@@ -135,3 +137,11 @@ class Services:
     @cached_property
     def selection(self) -> SelectionService:
         return SelectionService(self.uow, self.clock, self.notifier, self.texts, self.consequences)
+
+    @cached_property
+    def access_audit(self) -> AccessAuditService:
+        return AccessAuditService(self.uow, self.clock, self.notifier, self.texts)
+
+    @cached_property
+    def mydata(self) -> MyDataService:
+        return MyDataService(self.uow, self.clock, self.notifier, self.texts)

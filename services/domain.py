@@ -41,6 +41,14 @@ class Role(enum.StrEnum):
     SITE_CONTACT = "site_contact"
 
 
+class AccessKind(enum.StrEnum):
+    """What of a child's data a staff member opened (the access audit)."""
+
+    CARD = "card"  # the application card, the mentor's or the office's
+    MEDIA = "media"  # the self-presentation file
+    EXPORT = "export"  # a file exported for staff that contains them
+
+
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENDING = "sending"

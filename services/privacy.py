@@ -13,6 +13,9 @@ Erased (each table through its repository):
   consent to show their username; the labels of invitations they used;
 - the details of audit entries by them or about their objects; the one-time codes they asked
   for to link their messengers;
+- the access audit's rows about them (who on the staff opened their card, media or an export):
+  the record exists to tell them who saw their data, and kept it would keep that they applied
+  and were reviewed. Rows where they were the staff member are other people's records and stay;
 - the content of every message to them (in any of their chats, on any messenger) or about them:
   messages about them that reached staff
   are deleted from those chats (or, too old for Telegram to delete, replaced by a notice), those
@@ -91,6 +94,7 @@ async def erase_person(
     await uow.teams.erase_member_contact(person_id)
     await uow.invitations.erase_labels_used_by(person_id)
     await uow.accounts.drop_link_codes(person_id)
+    await uow.access_audit.erase_about(person_id)
     await uow.audit.erase_details(
         person_id,
         {

@@ -8,6 +8,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import AssignDraft, BookingSettings, PlanSettings, SlotDraft
+from storage.repositories.access_audit import AccessAuditRepo, PersonDataRepo
 from storage.repositories.accounts import AccountsRepo
 from storage.repositories.applications import ApplicationsRepo
 from storage.repositories.audit import AuditRepo
@@ -50,6 +51,8 @@ class UnitOfWork:
         self.invitations = InvitationsRepo(session)
         self.outbox = OutboxRepo(session)
         self.audit = AuditRepo(session)
+        self.access_audit = AccessAuditRepo(session)
+        self.person_data = PersonDataRepo(session)
         self.updates = UpdatesRepo(session)
         self.season_config = SeasonConfigRepo(session)
         self.applications = ApplicationsRepo(session)

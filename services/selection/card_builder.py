@@ -3,7 +3,7 @@ self-presentation before it (the view and its rendering: services.selection.card
 
 from __future__ import annotations
 
-from services.domain import Role
+from services.domain import AccessKind, Role
 from services.errors import NotAllowed
 from services.i18n import Translator
 from services.people import Identity
@@ -65,15 +65,30 @@ class Cards(SelectionBase):
     ) -> CardView:
         """Send the card: the self-presentation first (named: whose it is), then the card."""
         view = await self.card(me, application_id, for_office=for_office)
-        await self._send_card(me, view)
+        media_sent = await self._send_card(me, view)
+        await self._audit_opening(me, application_id, media_sent)
         await self.uow.commit()
         return view
 
-    async def _send_card(self, me: Identity, view: CardView) -> None:
+    async def _audit_opening(self, me: Identity, application_id: int, media_sent: bool) -> None:
+        """The access audit: staff opened the applicant's card (and their self-presentation)."""
+        application = await self.uow.applications.get(application_id)
+        if application is None or application.person_id == me.person_id:
+            return
+        now = self.clock.now()
+        kinds = [AccessKind.CARD, *([AccessKind.MEDIA] if media_sent else [])]
+        for kind in kinds:
+            await self.uow.access_audit.record(
+                now, me.person_id, kind, application.person_id, application_id
+            )
+
+    async def _send_card(self, me: Identity, view: CardView) -> bool:
+        """Queue the card; whether the self-presentation's file went with it."""
         t = self.texts.for_language(me.language)
         subject = subject_of(view.application_id)
         media = await self.uow.applications.media(view.application_id)
         whose = {"name": view.name or "—", "number": view.number}
+        media_sent = False
         if media is not None and media.file_id and media.kind != "text":
             if media.kind == "video_note":
                 # A video note cannot carry a caption: a line before it says whose it is.
@@ -84,7 +99,7 @@ class Cards(SelectionBase):
                 caption = None
             else:
                 caption = t("sel-media-caption", **whose)
-            await self.notifier.send_media(
+            media_sent = await self.notifier.send_media(
                 me.address, media.kind, media.file_id,
                 caption=caption, person_id=me.person_id, subject=subject,
             )  # fmt: skip
@@ -93,6 +108,7 @@ class Cards(SelectionBase):
                 me.address, part.text, buttons=part.buttons or None,
                 person_id=me.person_id, subject=subject,
             )  # fmt: skip
+        return media_sent
 
     async def card(
         self, me: Identity, application_id: int, *, for_office: bool = False

@@ -12,6 +12,7 @@ from storage.models.applications import (
 )
 from storage.models.base import Base, str_enum
 from storage.models.core import (
+    AccessRecord,
     Account,
     AuditEntry,
     Invitation,
@@ -59,6 +60,7 @@ from storage.models.teams import Team, TeamMember
 
 __all__ = [
     "DEFAULT_INVITATION_DAYS",
+    "AccessRecord",
     "Account",
     "Answer",
     "Application",

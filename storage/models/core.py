@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.domain import Messenger, OutboxStatus, Role
+from services.domain import AccessKind, Messenger, OutboxStatus, Role
 from storage.models.base import Base, str_enum
 
 
@@ -204,3 +204,24 @@ class AuditEntry(Base):
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[int | None] = mapped_column(BigInteger)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class AccessRecord(Base):
+    """The access audit: a staff member opened a child's card, media or an export containing
+    them. Ids and a kind only; the subject reads it in /mydata, the office exports it (/audit).
+    Erasing the subject deletes the rows about them (services/privacy.py)."""
+
+    __tablename__ = "access_audit"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime]
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[AccessKind] = mapped_column(str_enum(AccessKind))
+    subject_person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="SET NULL")
+    )

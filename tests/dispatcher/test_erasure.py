@@ -128,6 +128,7 @@ NOT_PERSONAL: dict[str, set[tuple[str, str]]] = {
         ("application_answers", "step"),
         ("audit_log", "action"),
         ("audit_log", "object_type"),
+        ("access_audit", "kind"),
         ("bookings", "status"),
         ("bookings", "attendance"),
         ("consent_texts", "kind"),
@@ -285,6 +286,9 @@ async def test_withdrawing_consent_leaves_no_personal_value_in_any_table_or_in_r
     await fsm.set_state("apply:step")
     await fsm.set_data({"typed": _marker("redis", "fsm-data")})
 
+    async with factory() as uow:  # the access audit saw mentor A open the card and the video
+        about = [r.kind.value for r in await uow.access_audit.about(student.person_id)]
+    assert about == ["card", "media"]
     needles = await _needles(harness, app)
     before = await _hits(harness, redis, needles)
     seeded = {(t, c) for t, c, needle in before if needle == _marker(t, c)}
@@ -303,6 +307,8 @@ async def test_withdrawing_consent_leaves_no_personal_value_in_any_table_or_in_r
     await harness.deliver()
 
     assert await _hits(harness, redis, needles) == []
+    async with factory() as uow:  # who opened their data goes with it (services/privacy.py)
+        assert await uow.access_audit.about(student.person_id) == []
     deleted = {(int(m.chat_id), m.message_id) for m in harness.session.of("DeleteMessage")}
     assert deleted == sent_about
     placeholder = "Участник отозвал согласие, данные удалены."
