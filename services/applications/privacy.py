@@ -49,8 +49,12 @@ class Privacy(ApplicationBase):
         is erased wherever it is (services.privacy says what goes and what stays), in this one
         transaction. The consent records stay, marked withdrawn, as the proof of what was
         agreed and when."""
+        return await self._withdraw_person(me.person_id, actor_id=me.person_id)
+
+    async def _withdraw_person(self, person_id: int, *, actor_id: int) -> int:
+        """The withdrawal itself, for the person or by their parent (`actor_id`)."""
         now = self.clock.now()
-        applications = await self.uow.applications.all_of_person(me.person_id)
+        applications = await self.uow.applications.all_of_person(person_id)
         for application in applications:
             await self.uow.applications.transition(
                 application.id,
@@ -59,12 +63,12 @@ class Privacy(ApplicationBase):
                 now,
                 withdrawn_at=now,
             )
-        erased = await erase_person(self.uow, self.notifier, self.texts, me.person_id, now)
-        withdrawn = await self.uow.applications.withdraw_consents(me.person_id, now)
+        erased = await erase_person(self.uow, self.notifier, self.texts, person_id, now)
+        withdrawn = await self.uow.applications.withdraw_consents(person_id, now)
         await self.uow.audit.record(
-            now, me.person_id, "consent.withdraw", "person", me.person_id,
+            now, actor_id, "consent.withdraw", "person", person_id,
             consents=withdrawn, **asdict(erased),
         )  # fmt: skip
         await self.uow.commit()
-        logger.info("person %s withdrew consent", me.person_id)
+        logger.info("person %s withdrew consent (by %s)", person_id, actor_id)
         return len(applications)

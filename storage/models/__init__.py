@@ -8,6 +8,7 @@ from storage.models.applications import (
     Application,
     Consent,
     IdeaPreference,
+    ParentLink,
     PresentationMedia,
 )
 from storage.models.base import Base, str_enum
@@ -77,6 +78,7 @@ __all__ = [
     "MotivationQuestion",
     "Municipality",
     "OutgoingMessage",
+    "ParentLink",
     "Person",
     "PlanSettings",
     "PlanTask",

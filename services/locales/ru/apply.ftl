@@ -316,3 +316,8 @@ apply-privacy-ask = Точно отозвать согласие? Заявка �
 apply-privacy-done = Согласие отозвано, заявка отозвана, ваши данные удалены. Сообщения о вас у наставников и сотрудников будут удалены. Что сохранилось и зачем, покажет /privacy.
 # Replaces a message about a person sent to staff, where Telegram no longer allows deleting it.
 privacy-erased-placeholder = Участник отозвал согласие, данные удалены.
+
+## A parent's consent from their own account (services/applications/parents.py)
+parent-link-invalid = Ссылка не подходит: она неверная, уже использована или истекла. Попросите ребёнка отправить новую.
+parent-link-own-account = Согласие родителя нужно подтвердить с аккаунта родителя, а не с аккаунта участника.
+parent-withdraw-none = С этого аккаунта не давалось согласие родителя.
