@@ -9,6 +9,7 @@ from dialogs import (
     link,
     office_access,
     office_selection,
+    parent,
     passport,
     plan,
     plan_assign,
@@ -37,4 +38,5 @@ DIALOGS: tuple[Dialog, ...] = (
     office_selection.DIALOG,
     office_access.DIALOG,
     link.DIALOG,
+    parent.DIALOG,
 )

@@ -135,6 +135,11 @@ class ParentConsents(Privacy):
             now, me.person_id, "consent.parent_confirm", "application", application.id,
             messenger=me.messenger, link=link.id,
         )  # fmt: skip
+        child = await self.uow.people.get(application.person_id)
+        if child is not None:  # the child's questionnaire goes on: they are told so
+            await self.notifier.send_text(
+                child, self.texts.get("parent-consent-child-told", language=child.language)
+            )
         await self.uow.commit()
         return application.person_id
 
