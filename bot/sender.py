@@ -11,6 +11,7 @@ MAX's in bot/max_transport.py.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import logging
 from collections import defaultdict
@@ -241,7 +242,11 @@ class Sender:
         if index == 0 and row.kind == "media":
             sent = await self.transport.send_media(row.chat_id, payload, texts[0])
         elif index == 0 and row.kind == "file":
-            content = payload["content"].encode("utf-8")
+            content = (
+                base64.b64decode(payload["content_b64"])
+                if "content_b64" in payload
+                else payload["content"].encode("utf-8")
+            )
             sent = await self.transport.send_file(
                 row.chat_id, payload["filename"], content, texts[0]
             )

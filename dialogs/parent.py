@@ -2,6 +2,7 @@
 
 The child's link opens `/start pc_<code>` here: the parent sees for whom and for what, shares
 their own phone by the contact key, types their name, picks their relation and confirms.
+`/parent_link` gives the child the link (and its QR code, and a button for a new one);
 `/parent_withdraw` withdraws what they agreed to from this account. The code rides in the
 cursor between the steps; every step's answer is checked again by the service at the end.
 """
@@ -125,6 +126,24 @@ async def cancelled(turn: Turn, action: ParentAction) -> None:
     await turn.chat.redraw(Screen(turn.t("parent-cancelled")))
 
 
+async def link_command(turn: Turn, args: str) -> None:
+    """The child's side: a one-time link for their parent, with its QR code, and the way to
+    send a new one."""
+    applications = turn.services.applications
+    issued = await applications.parent_link(turn.me)
+    url = await turn.chat.start_link(issued.start_argument)
+    t = turn.t
+    shown = url or f"/start {issued.start_argument}"
+    resend = doing(t("parent-btn-resend"), ParentAction(verb=ParentVerb.RESEND))
+    await turn.chat.show(Screen(t("parent-link-child", link=shown), [[resend]]))
+    await applications.send_link_qr(turn.me, shown)
+
+
+async def resend(turn: Turn, action: ParentAction) -> None:
+    await turn.chat.close_buttons()
+    await link_command(turn, "")
+
+
 async def withdraw_command(turn: Turn, args: str) -> None:
     t = turn.t
     button = doing(t("parent-btn-withdraw"), ParentAction(verb=ParentVerb.WITHDRAW))
@@ -139,12 +158,13 @@ async def withdraw(turn: Turn, action: ParentAction) -> None:
 DIALOG = Dialog(
     name="parent",
     action=ParentAction,
-    commands={"parent_withdraw": withdraw_command},
+    commands={"parent_link": link_command, "parent_withdraw": withdraw_command},
     states={PHONE: phone_given, NAME: name_given, RELATION: name_given},
     actions={
         ParentVerb.RELATION: relation_chosen,
         ParentVerb.CONFIRM: confirmed,
         ParentVerb.CANCEL: cancelled,
+        ParentVerb.RESEND: resend,
         ParentVerb.WITHDRAW: withdraw,
     },
 )

@@ -408,6 +408,7 @@ class ParentVerb(enum.StrEnum):
     CONFIRM = "ok"
     CANCEL = "no"
     WITHDRAW = "wy"
+    RESEND = "rs"
 
 
 class ParentAction(Action, prefix="pc", version=2):

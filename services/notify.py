@@ -9,6 +9,7 @@ limits, retries); each outbox row records its messenger.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -276,7 +277,11 @@ class OutboxNotifier:
         dedupe_key: str | None = None,
         subject: str | None = None,
     ) -> bool:
-        payload = {"filename": filename, "content": content.decode("utf-8"), "caption": caption}
+        payload: dict[str, Any] = {"filename": filename, "caption": caption}
+        try:
+            payload["content"] = content.decode("utf-8")
+        except UnicodeDecodeError:  # a picture, say: JSON holds it as base64
+            payload["content_b64"] = base64.b64encode(content).decode("ascii")
         return await self._queue(
             to,
             "file",

@@ -13,9 +13,12 @@ effect.
 from __future__ import annotations
 
 import hashlib
+import io
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+import segno
 
 from services.applications.privacy import Privacy
 from services.applications.views import NoSeason
@@ -98,6 +101,18 @@ class ParentConsents(Privacy):
         )
         await self.uow.commit()
         return IssuedParentLink(code, PARENT_START_PREFIX + code, expires_at)
+
+    async def send_link_qr(self, me: Identity, url: str) -> None:
+        """The link as a QR code picture, for a parent sitting next to the child: through the
+        outbox as a file, so it reaches the child on either messenger."""
+        picture = io.BytesIO()
+        segno.make(url, error="m").save(picture, kind="png", scale=8, border=2)
+        await self.notifier.send_file(
+            me.address, "parent-link.png", picture.getvalue(),
+            caption=self.texts.get("parent-link-qr", language=me.language),
+            person_id=me.person_id,
+        )  # fmt: skip
+        await self.uow.commit()
 
     async def parent_request(self, me: Identity, code: str) -> ParentRequest:
         """What a parent opening the link is asked to agree to (nothing is written)."""

@@ -2,18 +2,21 @@
 the child's link opened by `/start pc_<code>` from the parent's own account shows for whom and
 for what, asks for the parent's own phone by the contact key, their name and relation, and
 records the consent with their account; the child is told. The child's own account and a
-reused link are refused; `/parent_withdraw` withdraws."""
+reused link are refused; `/parent_withdraw` withdraws. The child's `/parent_link` gives the
+link, its QR code through the outbox and a button for a new one."""
 
 from __future__ import annotations
 
+import base64
+
 from sqlalchemy import select
 
-from dialogs import parent, start
+from dialogs import apply, parent, start
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
 from services.domain import ApplicationStatus, ConsentKind, Messenger
 from services.i18n import Texts
-from storage.models import Application, Consent
+from storage.models import Application, Consent, OutgoingMessage
 from storage.uow import UnitOfWorkFactory
 from tests.example_season import import_example
 from tests.recording_messenger import RecordingMessenger
@@ -96,3 +99,34 @@ async def test_the_childs_own_account_is_refused(
     await m.command(CHILD, "start", link)
     assert m.chat(CHILD).last.text == t("parent-link-own-account")
     assert m.cursors[CHILD].state is None
+
+
+async def test_the_child_gets_the_link_with_its_qr_code_and_can_resend_it(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    await import_example(uow_factory, clock)
+    m = RecordingMessenger([start.DIALOG, apply.DIALOG, parent.DIALOG], uow_factory, clock)
+    await m.command(CHILD, "start")
+    await m.press(CHILD, t("apply-btn-apply"))
+    await m.command(CHILD, "parent_link")
+    chat = m.chat(CHILD)
+    first = chat.last.text
+    assert "Ждём согласия родителя" in first and "https://messenger.test/bot?start=pc_" in first
+    assert [[b.text for b in row] for row in chat.last.rows] == [[t("parent-btn-resend")]]
+    async with uow_factory() as uow:
+        [qr] = await uow.session.scalars(select(OutgoingMessage).where(
+            OutgoingMessage.kind == "file"))  # fmt: skip
+    picture = base64.b64decode(qr.payload["content_b64"])
+    assert picture.startswith(b"\x89PNG") and qr.payload["caption"] == t("parent-link-qr")
+    await m.deliver()
+    assert chat.last.text == t("parent-link-qr")
+
+    await m.press(CHILD, t("parent-btn-resend"))
+    second = chat.last.text
+    assert second != first and "https://messenger.test/bot?start=pc_" in second
+    old = first.split("start=")[1].split()[0]
+    await m.command(PARENT, "start", old)  # the replaced link no longer works
+    assert m.chat(PARENT).last.text == t("parent-link-invalid")
+    new = second.split("start=")[1].split()[0]
+    await m.command(PARENT, "start", new)
+    assert m.chat(PARENT).last.text == t("parent-ask-phone")
