@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from dialogs import parent
 from dialogs.apply_screens import (
     privacy_screen,
     question_screen,
@@ -86,6 +87,10 @@ async def step_message(turn: Turn, given: Input) -> None:
     app, step, editing = int(data.get("app", 0)), str(data.get("step", "")), bool(data.get("edit"))
     applications, me, t = turn.services.applications, turn.me, turn.t
     typed = (given.text or "").strip() if given.kind in ("text", "command") else ""
+    if given.kind == "command" and typed.split()[0] == "/parent_link":
+        # The parent's link, asked for on any step: the child stays where they are.
+        await parent.link_command(turn, "")
+        return
     if typed == t("apply-btn-back"):  # the keys under the input field (the phone step)
         outcome = await applications.back(me, app, step, editing=editing)
     elif typed == t("apply-btn-keep"):

@@ -11,6 +11,7 @@ from dialogs import (
     mydata,
     office_access,
     office_selection,
+    parent,
     passport,
     plan,
     plan_assign,
@@ -46,4 +47,5 @@ DIALOGS: tuple[Dialog, ...] = (
     office_selection.DIALOG,
     office_access.DIALOG,
     link.DIALOG,
+    parent.DIALOG,
 )

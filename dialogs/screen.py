@@ -92,6 +92,10 @@ class Chat(Protocol):
         """A link that adds the bot to a group chat the person picks and hands it `payload`
         there (how a team's chat is bound); None where the messenger has no such link."""
 
+    async def start_link(self, payload: str) -> str | None:
+        """A link that opens the bot's private chat with `/start payload` (a parent's consent
+        link); None where the messenger has none: `/start payload` is typed there."""
+
     def pressed_message(self) -> tuple[int, int] | None:
         """Where the pressed message is (chat id, message id), as the outbox records what it
         sent; None after a typed message."""

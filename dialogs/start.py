@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs.apply import CANCELLED
+from dialogs.parent import is_parent_link, parent_start
 from dialogs.screen import Dialog, Screen, Turn, doing
 from services.actions import Action, ApplyAction, ApplyVerb
 from services.domain import Role
@@ -16,9 +17,13 @@ def _role_names(t: Translator, roles: frozenset[Role]) -> str:
 
 async def start_command(turn: Turn, args: str) -> None:
     """A greeting with the way to apply; an invitation's link (`/start inv_…`) is redeemed
-    instead, whatever else the link carries being just a /start."""
+    and a parent's link (`/start pc_…`) opened instead, whatever else the link carries being
+    just a /start."""
     if args.startswith(INVITE_PREFIX):
         await redeem_invitation(turn, args)
+        return
+    if is_parent_link(args):  # a parent opening their child's link for their consent
+        await parent_start(turn, args)
         return
     t = turn.t
     apply_button = [[doing(t("apply-btn-apply"), ApplyAction(verb=ApplyVerb.OPEN))]]

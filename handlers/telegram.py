@@ -174,6 +174,10 @@ class TelegramChat:
         username = (await self.bot.me()).username
         return f"https://t.me/{username}?startgroup={payload}" if username else None
 
+    async def start_link(self, payload: str) -> str | None:
+        username = (await self.bot.me()).username
+        return f"https://t.me/{username}?start={payload}" if username else None
+
 
 def message_turn(
     message: Message, me: Identity, services: Services, state: FSMContext, t: Translator

@@ -141,3 +141,6 @@ class MaxChat:
 
     async def group_link(self, payload: str) -> str | None:
         return None  # MAX has no link that adds a bot to a group the person picks
+
+    async def start_link(self, payload: str) -> str | None:
+        return None  # no deep link to the bot confirmed for MAX: `/start payload` is typed

@@ -424,3 +424,18 @@ class AccessAction(Action, prefix="acc", version=2):
     verb: AccessVerb
     item: Id = 0  # an invitation or a role grant, as the verb says
     page: Small = 0  # the page to come back to
+
+
+class ParentVerb(enum.StrEnum):
+    """A parent's consent from their own account (dialogs/parent.py)."""
+
+    RELATION = "rl"
+    CONFIRM = "ok"
+    CANCEL = "no"
+    WITHDRAW = "wy"
+    RESEND = "rs"
+
+
+class ParentAction(Action, prefix="pc", version=2):
+    verb: ParentVerb
+    choice: ChoiceCode = ""  # a relation

@@ -36,6 +36,7 @@ SECTIONS: dict[str, str] = {
     "role_grants": "mydata-section-roles",
     "applications": "mydata-section-applications",
     "consents": "mydata-section-consents",
+    "parent_links": "mydata-section-parent-links",
     "application_answers": "mydata-section-answers",
     "presentation_media": "mydata-section-media",
     "idea_preferences": "mydata-section-ideas",
@@ -61,7 +62,7 @@ SECTIONS: dict[str, str] = {
 }
 
 # Values that are secrets of the bot, not data about the person: shown as withheld.
-WITHHELD = {("link_codes", "code_hash"), ("invitations", "code")}
+WITHHELD = {("link_codes", "code_hash"), ("invitations", "code"), ("parent_links", "code_hash")}
 WITHHELD_MARK = "(скрыто)"
 JSON_FILENAME = "mydata.json"
 HTML_FILENAME = "mydata.html"

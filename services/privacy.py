@@ -95,6 +95,7 @@ async def erase_person(
     await uow.invitations.erase_labels_used_by(person_id)
     await uow.accounts.drop_link_codes(person_id)
     await uow.access_audit.erase_about(person_id)
+    await uow.parent_links.drop_unused_of_person(person_id)
     await uow.audit.erase_details(
         person_id,
         {

@@ -133,6 +133,9 @@ class TurnChat:
     async def group_link(self, payload: str) -> str | None:
         return f"https://messenger.test/add-bot?start={payload}"
 
+    async def start_link(self, payload: str) -> str | None:
+        return f"https://messenger.test/bot?start={payload}"
+
 
 class RecordingMessenger:
     """People talking to the dialogs: `command`, `type` and `press` are what a person does."""

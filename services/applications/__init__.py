@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from services.applications.flow import Flow
 from services.applications.ideas import Ideas
-from services.applications.privacy import Privacy
+from services.applications.parents import ParentConsents
 from services.applications.submission import Submission
 from services.applications.views import (
     EDITABLE,
@@ -71,6 +71,6 @@ __all__ = [
 ]
 
 
-class ApplicationService(Flow, Ideas, Submission, Privacy):
+class ApplicationService(Flow, Ideas, Submission, ParentConsents):
     """The applicant's side of a season. Submit confirms to the applicant directly and queues
     the reviewers' notices (services.selection) in its one transaction."""

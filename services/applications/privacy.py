@@ -50,9 +50,13 @@ class Privacy(ApplicationBase):
         is erased wherever it is (services.privacy says what goes and what stays), in this one
         transaction. The consent records stay, marked withdrawn, as the proof of what was
         agreed and when."""
-        count = await self._withdraw_and_erase(me, "consent.withdraw")
+        return await self._withdraw_person(me.person_id, actor_id=me.person_id)
+
+    async def _withdraw_person(self, person_id: int, *, actor_id: int) -> int:
+        """The withdrawal itself, committed: by the person, or by their parent (`actor_id`)."""
+        count = await self._withdraw_and_erase(person_id, actor_id, "consent.withdraw")
         await self.uow.commit()
-        logger.info("person %s withdrew consent", me.person_id)
+        logger.info("person %s withdrew consent (by %s)", person_id, actor_id)
         return count
 
     async def forget(self, me: Identity) -> tuple[ConsentRecord, ...]:
@@ -60,7 +64,7 @@ class Privacy(ApplicationBase):
         without a name), in one transaction. Returns what the law makes us keep: the consent
         records (what, when, which text version) — shown without any personal value."""
         await self.consequences.person_forgotten(PersonForgotten(me.person_id))
-        await self._withdraw_and_erase(me, "person.forget")
+        await self._withdraw_and_erase(me.person_id, me.person_id, "person.forget")
         await self.uow.commit()
         logger.info("person %s asked to be forgotten", me.person_id)
         view = await self.privacy(me)
@@ -69,9 +73,9 @@ class Privacy(ApplicationBase):
             for record in (*view.consents, *view.withdrawn)
         )
 
-    async def _withdraw_and_erase(self, me: Identity, audit_action: str) -> int:
+    async def _withdraw_and_erase(self, person_id: int, actor_id: int, audit_action: str) -> int:
         now = self.clock.now()
-        applications = await self.uow.applications.all_of_person(me.person_id)
+        applications = await self.uow.applications.all_of_person(person_id)
         for application in applications:
             await self.uow.applications.transition(
                 application.id,
@@ -80,10 +84,10 @@ class Privacy(ApplicationBase):
                 now,
                 withdrawn_at=now,
             )
-        erased = await erase_person(self.uow, self.notifier, self.texts, me.person_id, now)
-        withdrawn = await self.uow.applications.withdraw_consents(me.person_id, now)
+        erased = await erase_person(self.uow, self.notifier, self.texts, person_id, now)
+        withdrawn = await self.uow.applications.withdraw_consents(person_id, now)
         await self.uow.audit.record(
-            now, me.person_id, audit_action, "person", me.person_id,
+            now, actor_id, audit_action, "person", person_id,
             consents=withdrawn, **asdict(erased),
         )  # fmt: skip
         return len(applications)

@@ -8,6 +8,7 @@ from storage.models.applications import (
     Application,
     Consent,
     IdeaPreference,
+    ParentLink,
     PresentationMedia,
 )
 from storage.models.base import Base, str_enum
@@ -79,6 +80,7 @@ __all__ = [
     "MotivationQuestion",
     "Municipality",
     "OutgoingMessage",
+    "ParentLink",
     "Person",
     "PlanSettings",
     "PlanTask",

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.domain import ApplicationStatus, ConsentKind, Role
+from services.domain import ApplicationStatus, ConsentKind, Messenger, Role
 from storage.models.base import Base, str_enum
 
 
@@ -68,6 +68,34 @@ class Consent(Base):
     given_at: Mapped[datetime | None]
     valid: Mapped[bool] = mapped_column(Boolean, default=True)
     withdrawn_at: Mapped[datetime | None]
+    # A representative who confirmed from their own account (services/applications/parents.py):
+    # which account, and the one-time link they opened. Empty when the child pressed for them.
+    parent_messenger: Mapped[Messenger | None] = mapped_column(str_enum(Messenger))
+    parent_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    parent_link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("parent_links.id", ondelete="SET NULL")
+    )
+
+
+class ParentLink(Base):
+    """A one-time link a minor's parent opens from their own account to consent.
+
+    Only the code's hash is kept; the link works once (`used_at`) and until `expires_at`, and
+    once used names the parent's account that used it.
+    """
+
+    __tablename__ = "parent_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    parent_messenger: Mapped[Messenger | None] = mapped_column(str_enum(Messenger))
+    parent_user_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Answer(Base):

@@ -115,12 +115,15 @@ NOT_PERSONAL: dict[str, set[tuple[str, str]]] = {
         ("consents", "text_version"),
         ("consents", "representative_name"),
         ("consents", "representative_relation"),
+        # which account the parent confirmed from (services/applications/parents.py)
+        ("consents", "parent_messenger"),
     },
     "a code from a fixed set, or a key built from ids": {
         ("people", "language"),
         ("people", "preferred_messenger"),
         ("accounts", "messenger"),
         ("link_codes", "messenger"),
+        ("parent_links", "parent_messenger"),
         ("outgoing_messages", "messenger"),
         ("teams", "chat_messenger"),
         ("applications", "role"),
@@ -163,6 +166,8 @@ NOT_PERSONAL: dict[str, set[tuple[str, str]]] = {
         ("applications", "number"),
         # a hash of a one-time code, useless once used or expired; erasure drops them anyway
         ("link_codes", "code_hash"),
+        # the same for a parent's link; erasure drops the unused ones, a used one is the proof
+        ("parent_links", "code_hash"),
         ("invitations", "code"),
         ("season_settings", "stamp"),
         ("teams", "code"),

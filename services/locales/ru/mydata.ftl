@@ -12,6 +12,7 @@ mydata-section-accounts = Аккаунты в мессенджерах
 mydata-section-roles = Роли
 mydata-section-applications = Заявки и их статус
 mydata-section-consents = Согласия
+mydata-section-parent-links = Ссылки для согласия родителя
 mydata-section-answers = Ответы анкеты
 mydata-section-media = Самопрезентация (ссылки на файлы)
 mydata-section-ideas = Выбранные идеи проектов
