@@ -120,6 +120,29 @@ class Cursor(Protocol):
     async def clear(self) -> None: ...
 
 
+@dataclass
+class MemoryCursor:
+    """A cursor kept in memory: what an adapter without a store (or a test) gives a person."""
+
+    state: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    async def get_state(self) -> str | None:
+        return self.state
+
+    async def set_state(self, state: str | None = None) -> None:
+        self.state = state
+
+    async def get_data(self) -> dict[str, Any]:
+        return dict(self.data)
+
+    async def set_data(self, data: Mapping[str, Any]) -> None:
+        self.data = dict(data)
+
+    async def clear(self) -> None:
+        self.state, self.data = None, {}
+
+
 @dataclass(frozen=True)
 class Profile:
     """How the messenger names the person (their own profile, not what they told the bot)."""

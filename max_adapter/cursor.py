@@ -7,39 +7,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
 
-from dialogs.screen import Cursor
+from dialogs.screen import Cursor, MemoryCursor
 
 KEY_PREFIX = "kadry_fsm:max"
 
 
 class Cursors(Protocol):
     def cursor(self, chat_id: int, user_id: int) -> Cursor: ...
-
-
-@dataclass
-class MemoryCursor:
-    state: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-
-    async def get_state(self) -> str | None:
-        return self.state
-
-    async def set_state(self, state: str | None = None) -> None:
-        self.state = state
-
-    async def get_data(self) -> dict[str, Any]:
-        return dict(self.data)
-
-    async def set_data(self, data: Mapping[str, Any]) -> None:
-        self.data = dict(data)
-
-    async def clear(self) -> None:
-        self.state, self.data = None, {}
 
 
 class MemoryCursors:

@@ -11,12 +11,12 @@ update in the bot.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from dialogs.screen import Dialog, Profile, Screen, Turn
+from dialogs.screen import Dialog, MemoryCursor, Profile, Screen, Turn
 from services.actions import build, decode, encode
 from services.clock import Clock
 from services.container import ServiceConfig, Services
@@ -36,29 +36,6 @@ class Shown:
 
     id: int
     screen: Screen
-
-
-@dataclass
-class MemoryCursor:
-    """The person's place in a conversation, kept in memory."""
-
-    state: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-
-    async def get_state(self) -> str | None:
-        return self.state
-
-    async def set_state(self, state: str | None = None) -> None:
-        self.state = state
-
-    async def get_data(self) -> dict[str, Any]:
-        return dict(self.data)
-
-    async def set_data(self, data: Mapping[str, Any]) -> None:
-        self.data = dict(data)
-
-    async def clear(self) -> None:
-        self.state, self.data = None, {}
 
 
 @dataclass
