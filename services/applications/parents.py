@@ -117,6 +117,9 @@ class ParentConsents(Privacy):
     async def parent_request(self, me: Identity, code: str) -> ParentRequest:
         """What a parent opening the link is asked to agree to (nothing is written)."""
         _, application = await self._usable_link(me, code)
+        return await self._request_for(application)
+
+    async def _request_for(self, application: Application) -> ParentRequest:
         season = await self.uow.seasons.get(application.season_id)
         config = await load_config(self.uow, season) if season is not None else None
         text = config.consent_texts.get(ConsentKind.REPRESENTATIVE) if config else None
@@ -134,7 +137,7 @@ class ParentConsents(Privacy):
         with that account and the link, and the link is spent. Returns the child's person id,
         to tell them."""
         link, application = await self._usable_link(me, code)
-        request = await self.parent_request(me, code)
+        request = await self._request_for(application)
         account = await self._account_of(me)
         now = self.clock.now()
         if not await self.uow.parent_links.use(link.id, me.messenger, account, now):
