@@ -226,3 +226,27 @@ async def test_sigterm_while_subscribing_stops_at_once(
     assert "MAX webhook subscribed" not in text
     assert "stopped before start-up finished" in text
     assert "bot stopped" in text
+
+
+async def test_sigterm_while_telegram_sets_the_webhook_stops_at_once(
+    emulator: BotApiEmulator, start_bot: StartBot
+) -> None:
+    """The same on Telegram's side: setWebhook in flight does not hold a SIGTERM up."""
+    emulator.set_latency(60, method="setWebhook")
+    port = free_port()
+    bot = await start_bot(
+        WEBHOOK_BASE_URL=f"http://127.0.0.1:{port}",
+        WEBHOOK_HOST="127.0.0.1",
+        WEBHOOK_PORT=port,
+        WEBHOOK_SECRET="s3cret-Token_1",
+    )
+    assert bot.process is not None
+    bot.process.send_signal(signal.SIGTERM)
+    started = time.monotonic()
+    code = await asyncio.wait_for(bot.process.wait(), 15)
+    took = time.monotonic() - started
+    log = bot.log()
+    assert (code, took < 5) == (0, True), (took, log)
+    assert "Telegram webhook set" not in log
+    assert "stopped before start-up finished" in log
+    assert "bot stopped" in log
