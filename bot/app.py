@@ -226,12 +226,44 @@ async def _on_startup(app: App) -> None:
 async def _on_shutdown(app: App) -> None:
     if app.max is not None:
         await app.max.stop()
-    app.scheduler.shutdown(wait=False)
+    await stop_scheduler(app.scheduler)
     await app.sender.stop()
-    await app.engine.dispose()
-    if app.redis is not None:
-        await app.redis.aclose()
+    logger.info("shutdown: Telegram outbox sender stopped")
+    await close_storage(app.engine, app.redis)
     logger.info("bot stopped")
+
+
+# Jobs running at shutdown (a sweep at start-up, say) get this long to finish, then are
+# cancelled and given as long again to let go of their database connections.
+JOB_GRACE_SECONDS = 2.0
+
+
+async def stop_scheduler(scheduler: AsyncIOScheduler) -> None:
+    """No new jobs; the running ones finished (or cancelled) within bounds."""
+    if not scheduler.running:
+        return
+    scheduler.pause()
+    # APScheduler 3's AsyncIOExecutor cancels its jobs' futures on shutdown and cannot wait for
+    # them (its shutdown is no coroutine): wait for them here first.
+    executor = scheduler._lookup_executor("default")
+    running = [f for f in getattr(executor, "_pending_futures", ()) if not f.done()]
+    if running:
+        _, left = await asyncio.wait(running, timeout=JOB_GRACE_SECONDS)
+    else:
+        left = set()
+    scheduler.shutdown(wait=False)
+    if left:
+        await asyncio.wait(left, timeout=JOB_GRACE_SECONDS)
+    logger.info(
+        "shutdown: scheduler stopped; %s jobs were running, %s cancelled", len(running), len(left)
+    )
+
+
+async def close_storage(engine: AsyncEngine, redis: Redis | None) -> None:
+    await engine.dispose()
+    if redis is not None:
+        await redis.aclose()
+    logger.info("shutdown: database and Redis closed")
 
 
 def _safe_url(url: str) -> str:
@@ -344,10 +376,7 @@ async def run_max_only(app: MaxOnlyApp, serve: Callable[[], Awaitable[None]] | N
 
 
 async def close_max_only(app: MaxOnlyApp) -> None:
-    if app.scheduler.running:
-        app.scheduler.shutdown(wait=False)
+    await stop_scheduler(app.scheduler)
     await app.max.stop()
-    await app.engine.dispose()
-    if app.redis is not None:
-        await app.redis.aclose()
+    await close_storage(app.engine, app.redis)
     logger.info("bot stopped")

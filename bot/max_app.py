@@ -160,7 +160,9 @@ class MaxBot:
             with contextlib.suppress(Exception):
                 await self.dp.stop_polling()
         await self.sender.stop()
+        logger.info("shutdown: MAX outbox sender stopped")
         if self._polling is not None:
             await asyncio.gather(self._polling, return_exceptions=True)
             self._polling = None
         await self.bot.close_session()
+        logger.info("shutdown: MAX session closed")

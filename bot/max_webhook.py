@@ -21,7 +21,14 @@ from pydantic import ValidationError
 
 from bot.app import MaxOnlyApp, subscribe_max
 from bot.max_app import MaxBot
-from bot.webhook import MAX_UPDATE_BYTES, MAX_UPDATE_DEPTH, add_health_route, json_depth, serve
+from bot.webhook import (
+    MAX_UPDATE_BYTES,
+    MAX_UPDATE_DEPTH,
+    add_health_route,
+    finish_in_flight,
+    json_depth,
+    serve,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -115,8 +122,7 @@ class MaxWebhookHandler:
 
     async def finish(self, *_: Any) -> None:
         """On shutdown: let updates in flight end before the database goes away."""
-        if self._in_flight:
-            await asyncio.wait(self._in_flight, timeout=10)
+        await finish_in_flight(self._in_flight, "max")
 
 
 def add_max_webhook(web_app: web.Application, max_bot: MaxBot) -> None:
@@ -134,4 +140,4 @@ async def run_max_only_webhook(app: MaxOnlyApp) -> None:
     web_app = web.Application(client_max_size=MAX_UPDATE_BYTES)
     add_max_webhook(web_app, app.max)
     add_health_route(web_app, app)
-    await serve(web_app, app.settings, lambda: subscribe_max(app.max))
+    await serve(web_app, app.settings, [lambda: subscribe_max(app.max)])

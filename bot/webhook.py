@@ -11,7 +11,7 @@ import logging
 import secrets
 import signal
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 from aiogram import Bot
@@ -36,6 +36,15 @@ MAX_UPDATE_BYTES = 256 * 1024
 # A real update nests about a dozen levels (update → callback → message → reply → keyboard →
 # row → button …); deeper is garbage, and would cost the parser and validator dearly.
 MAX_UPDATE_DEPTH = 32
+# Shutdown, in bounded phases: updates already taken get this long to finish (then they are
+# cancelled, so their database connections are back before the database closes) ...
+IN_FLIGHT_GRACE_SECONDS = 5.0
+CANCELLED_GRACE_SECONDS = 1.0
+# ... and aiohttp waits this long for request handlers still running (ours answer at once; its
+# default is a minute, past any supervisor's patience).
+SHUTDOWN_TIMEOUT_SECONDS = 2.0
+
+StartupStep = Callable[[], Awaitable[None]]
 
 
 class UnreadableUpdate(Exception):
@@ -132,8 +141,22 @@ class WebhookHandler:
 
     async def finish(self, *_: object) -> None:
         """On shutdown: let updates in flight end before the database goes away."""
-        if self._in_flight:
-            await asyncio.wait(self._in_flight, timeout=10)
+        await finish_in_flight(self._in_flight, "telegram")
+
+
+async def finish_in_flight(tasks: set[asyncio.Task[None]], messenger: str) -> None:
+    """Wait for the updates in flight up to a bound, then cancel what is left (and wait for the
+    cancellation to land, bounded too). Logs counts only."""
+    pending = {task for task in tasks if not task.done()}
+    logger.info("shutdown: %s: %s updates in flight", messenger, len(pending))
+    if not pending:
+        return
+    _, pending = await asyncio.wait(pending, timeout=IN_FLIGHT_GRACE_SECONDS)
+    if pending:
+        for task in pending:
+            task.cancel()
+        await asyncio.wait(pending, timeout=CANCELLED_GRACE_SECONDS)
+    logger.info("shutdown: %s: updates in flight done, %s cancelled", messenger, len(pending))
 
 
 class Checked(Protocol):
@@ -182,17 +205,10 @@ def build_web_app(app: App) -> web.Application:
     # Before setup_application's shutdown hook, which stops the sender and closes the database.
     web_app.on_shutdown.append(handler.finish)
 
-    async def register_webhook(*_: object) -> None:
-        await app.bot.set_webhook(
-            url=f"{settings.webhook_base_url}{settings.webhook_path}",
-            secret_token=secret,
-            allowed_updates=app.dp.resolve_used_update_types(),
-        )
-
     async def close_bot_session(*_: object) -> None:
         await app.bot.session.close()
+        logger.info("shutdown: Telegram session closed")
 
-    app.dp.startup.register(register_webhook)
     if app.max is not None and app.max.by_webhook:
         from bot.max_webhook import add_max_webhook
 
@@ -202,39 +218,74 @@ def build_web_app(app: App) -> web.Application:
     return web_app
 
 
+async def set_telegram_webhook(app: App) -> None:
+    """Point Telegram at our endpoint (once the server listens, as MAX's subscription)."""
+    settings = app.settings
+    assert settings.webhook_secret is not None
+    await app.bot.set_webhook(
+        url=f"{settings.webhook_base_url}{settings.webhook_path}",
+        secret_token=settings.webhook_secret.get_secret_value(),
+        allowed_updates=app.dp.resolve_used_update_types(),
+    )
+    logger.info("Telegram webhook set at %s", settings.webhook_path)
+
+
 async def run_webhook(app: App) -> None:
     settings = app.settings
     if not settings.webhook_base_url:
         raise StartupError("WEBHOOK_BASE_URL is required in webhook mode")
     if settings.webhook_secret is None:
         raise StartupError("WEBHOOK_SECRET is required in webhook mode")
-    max_bot = app.max if app.max is not None and app.max.by_webhook else None
-    listening = None if max_bot is None else functools.partial(subscribe_max, max_bot)
-    await serve(build_web_app(app), settings, listening)
+    steps: list[StartupStep] = [functools.partial(set_telegram_webhook, app)]
+    if app.max is not None and app.max.by_webhook:
+        steps.append(functools.partial(subscribe_max, app.max))
+    await serve(build_web_app(app), settings, steps)
 
 
 async def serve(
-    web_app: web.Application,
-    settings: Settings,
-    listening: Callable[[], Awaitable[None]] | None = None,
+    web_app: web.Application, settings: Settings, listening: Sequence[StartupStep] = ()
 ) -> None:
-    """`web_app` on WEBHOOK_HOST:WEBHOOK_PORT until SIGINT or SIGTERM; `listening` runs once the
-    port is open (MAX delivers what is waiting as soon as it is subscribed)."""
-    runner = web.AppRunner(web_app)
+    """`web_app` on WEBHOOK_HOST:WEBHOOK_PORT until SIGINT or SIGTERM; the `listening` steps run
+    once the port is open (MAX delivers what is waiting as soon as it is subscribed), each
+    raced against the signal: a slow MAX or Telegram does not keep a stopped process alive."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    # Before anything that can block: a signal during start-up is noted, not fatal.
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stop.set)
+    runner = web.AppRunner(web_app, shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS)
     await runner.setup()
     try:
         site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
         await site.start()
         logger.info("webhook server on %s:%s", settings.webhook_host, settings.webhook_port)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signal_number in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signal_number, stop.set)
-        if listening is not None:
-            await listening()
+        for step in listening:
+            if not await unless_stopped(step(), stop):
+                logger.info("shutdown: stopped before start-up finished")
+                break
         await stop.wait()
+        logger.info("shutdown: signal received; no more updates are taken")
     finally:
         await runner.cleanup()
+        logger.info("shutdown: webhook server closed")
+
+
+async def unless_stopped(step: Awaitable[None], stop: asyncio.Event) -> bool:
+    """Run `step` until it ends (True; its error raised) or `stop` is set first (False: the
+    step is cancelled)."""
+    task = asyncio.ensure_future(step)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+        if not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+    if task.cancelled():
+        return False
+    task.result()
+    return True
 
 
 async def start_health_server(app: Checked) -> web.AppRunner | None:

@@ -461,6 +461,7 @@ class BotApiEmulator:
         self._blocked: set[int | str] = set()
         self._fail_rules: list[_FailRule] = []
         self._latency = 0.0
+        self._method_latency: dict[str, float] = {}
         # server
         self._runner: web.AppRunner | None = None
         self._client: ClientSession | None = None
@@ -962,8 +963,13 @@ class BotApiEmulator:
         description = HTTPStatus(status).phrase  # ValueError for a non-HTTP status
         self._fail_rules.append(_FailRule(n, status, description, _method_set(methods)))
 
-    def set_latency(self, seconds: float) -> None:
-        self._latency = seconds
+    def set_latency(self, seconds: float, method: str | None = None) -> None:
+        """Answer every call after ``seconds``; or only ``method``'s (e.g. "setWebhook"), that
+        one recorded before the wait, so a test sees it in flight."""
+        if method is None:
+            self._latency = seconds
+        else:
+            self._method_latency[method] = seconds
 
     def reset_faults(self) -> None:
         now = time.monotonic()
@@ -972,6 +978,7 @@ class BotApiEmulator:
         self._blocked.clear()
         self._fail_rules.clear()
         self._latency = 0.0
+        self._method_latency.clear()
 
     def _check_faults(self, call: RecordedCall) -> None:
         for rule in self._fail_rules:
@@ -1085,6 +1092,8 @@ class BotApiEmulator:
             method, params, time.monotonic(), files=files, raw_method=raw_method, via=via
         )
         self._calls.append(call)
+        if delay := self._method_latency.get(method):
+            await asyncio.sleep(delay)
         try:
             if token != self.token:
                 raise ApiError(401, "Unauthorized")

@@ -333,6 +333,7 @@ class MaxApiEmulator:
         self._blocked: set[int] = set()
         self._not_ready = 0
         self._latency = 0.0
+        self._endpoint_latency: dict[str, float] = {}
         # server
         self._runner: web.AppRunner | None = None
         self._client: ClientSession | None = None
@@ -771,14 +772,20 @@ class MaxApiEmulator:
         """The next ``times`` sends with uploaded media get 400 ``attachment.not.ready``."""
         self._not_ready = times
 
-    def set_latency(self, seconds: float) -> None:
-        self._latency = seconds
+    def set_latency(self, seconds: float, endpoint: str | None = None) -> None:
+        """Answer every call (or only ``endpoint``'s, e.g. ``"POST /subscriptions"``) after
+        ``seconds``; the call is recorded at once, so a test sees it in flight."""
+        if endpoint is None:
+            self._latency = seconds
+        else:
+            self._endpoint_latency[endpoint] = seconds
 
     def reset_faults(self) -> None:
         self._faults.clear()
         self._blocked.clear()
         self._not_ready = 0
         self._latency = 0.0
+        self._endpoint_latency.clear()
 
     def _check_faults(self, endpoint: str) -> None:
         for rule in self._faults:
@@ -825,8 +832,9 @@ class MaxApiEmulator:
                 body = raw.decode(errors="replace")
         authorized = request.headers.get("Authorization") == self.token
         call = self._record(endpoint, request, body, authorized)
-        if self._latency:
-            await asyncio.sleep(self._latency)
+        latency = self._endpoint_latency.get(endpoint, self._latency)
+        if latency:
+            await asyncio.sleep(latency)
         try:
             if not authorized:
                 raise MaxError(401, "verify.token", "Invalid access_token")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -194,3 +195,58 @@ async def test_telegram_and_max_by_webhook_on_one_server(
     await Applicant(MaxChat(max_emu, 903)).say("/start", "Кадры будущего для регионов")
     assert [d.status for d in max_emu.webhook_deliveries] == [200]
     assert max_emu.calls("GET /updates") == []
+
+
+async def test_sigterm_while_subscribing_stops_at_once(
+    max_emu: MaxApiEmulator, tmp_path: Path
+) -> None:
+    """MAX slow to answer the subscription (or retried against): a SIGTERM meanwhile is acted
+    on at once, not after the call, and the process shuts down cleanly."""
+    max_emu.set_latency(60, endpoint="POST /subscriptions")
+    env = _env(max_emu, tmp_path, free_port())
+    await import_season(env["DATABASE_URL"], tmp_path)
+    log = tmp_path / "bot.log"
+    process = await launch(["webhook"], env, log, log)
+    try:
+        await max_emu.wait_for(
+            lambda: max_emu.calls("POST /subscriptions") or process.returncode is not None,
+            timeout=30,
+        )
+        assert process.returncode is None, log.read_text()
+        process.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        code = await asyncio.wait_for(process.wait(), 15)
+        took = time.monotonic() - started
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    text = log.read_text()
+    assert (code, took < 5) == (0, True), (took, text)
+    assert "MAX webhook subscribed" not in text
+    assert "stopped before start-up finished" in text
+    assert "bot stopped" in text
+
+
+async def test_sigterm_while_telegram_sets_the_webhook_stops_at_once(
+    emulator: BotApiEmulator, start_bot: StartBot
+) -> None:
+    """The same on Telegram's side: setWebhook in flight does not hold a SIGTERM up."""
+    emulator.set_latency(60, method="setWebhook")
+    port = free_port()
+    bot = await start_bot(
+        WEBHOOK_BASE_URL=f"http://127.0.0.1:{port}",
+        WEBHOOK_HOST="127.0.0.1",
+        WEBHOOK_PORT=port,
+        WEBHOOK_SECRET="s3cret-Token_1",
+    )
+    assert bot.process is not None
+    bot.process.send_signal(signal.SIGTERM)
+    started = time.monotonic()
+    code = await asyncio.wait_for(bot.process.wait(), 15)
+    took = time.monotonic() - started
+    log = bot.log()
+    assert (code, took < 5) == (0, True), (took, log)
+    assert "Telegram webhook set" not in log
+    assert "stopped before start-up finished" in log
+    assert "bot stopped" in log
