@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs.screen import Button, Key, Keyboard, Screen, doing, rows_of
-from services.actions import ApplyAction, ApplyVerb
+from services.actions import ApplyAction, ApplyVerb, ParentAction, ParentVerb
 from services.applications import (
     ConsentRecord,
     PrivacyView,
@@ -23,7 +23,7 @@ CURRENT_VALUE_LIMIT = 300
 IDEA_TITLE_LIMIT = 40
 # Steps whose current value is not repeated under the prompt: a consent is a button, the ideas
 # are the list itself.
-NO_CURRENT_VALUE = (StepKind.CONFIRM, StepKind.IDEAS)
+NO_CURRENT_VALUE = (StepKind.CONFIRM, StepKind.IDEAS, StepKind.PARENT)
 
 
 def shown(t: Translator, value: Shown) -> str:
@@ -96,8 +96,12 @@ def _answer_buttons(t: Translator, view: StepView) -> Keyboard:
             for value in step.choices
         ]
     if step.kind is StepKind.CONFIRM:
-        key = "apply-btn-agree" if step.code == "consent" else "apply-btn-parent-agree"
-        return [[_do(t(key), ApplyVerb.CONFIRM, application=app, step=step.code)]]
+        return [[_do(t("apply-btn-agree"), ApplyVerb.CONFIRM, application=app, step=step.code)]]
+    if step.kind is StepKind.PARENT:
+        return [
+            [doing(t("apply-btn-parent-link"), ParentAction(verb=ParentVerb.LINK))],
+            [_do(t("apply-btn-parent-check"), ApplyVerb.CONFIRM, application=app, step=step.code)],
+        ]
     if step.kind is StepKind.SCALE:
         marks = [
             _do(str(n), ApplyVerb.CHOOSE, application=app, step=step.code, choice=str(n))
@@ -186,7 +190,9 @@ def _step_moves(t: Translator, view: StepView) -> list[Button]:
     if view.can_back:
         moves.append(_do(t("apply-btn-back"), ApplyVerb.BACK, application=app, step=step.code))
     if step.optional:
-        moves.append(_do(t("apply-btn-skip"), ApplyVerb.SKIP, application=app, step=step.code))
+        # The parent's step is left only for now: submitting waits for the parent.
+        skip = "apply-btn-parent-later" if step.kind is StepKind.PARENT else "apply-btn-skip"
+        moves.append(_do(t(skip), ApplyVerb.SKIP, application=app, step=step.code))
     if view.current is not None and step.kind not in NO_CURRENT_VALUE:
         moves.append(_do(t("apply-btn-keep"), ApplyVerb.KEEP, application=app, step=step.code))
     return moves

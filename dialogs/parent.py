@@ -144,6 +144,13 @@ async def resend(turn: Turn, action: ParentAction) -> None:
     await link_command(turn, "")
 
 
+async def link_pressed(turn: Turn, action: ParentAction) -> None:
+    """From the questionnaire's parent step: the link comes as a message of its own, and the
+    step's buttons stay."""
+    await turn.chat.notice()
+    await link_command(turn, "")
+
+
 async def withdraw_command(turn: Turn, args: str) -> None:
     t = turn.t
     button = doing(t("parent-btn-withdraw"), ParentAction(verb=ParentVerb.WITHDRAW))
@@ -165,6 +172,7 @@ DIALOG = Dialog(
         ParentVerb.CONFIRM: confirmed,
         ParentVerb.CANCEL: cancelled,
         ParentVerb.RESEND: resend,
+        ParentVerb.LINK: link_pressed,
         ParentVerb.WITHDRAW: withdraw,
     },
 )

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from services.actions import ApplyAction, ApplyVerb, encode
 from storage.models import Application, Municipality, Person, ProjectIdea
 from tests.dispatcher.harness import Harness
+from tests.parents import parent_consents
 
 ABOUT = (
     "Люблю робототехнику и походы, участвую в олимпиадах по физике, "
@@ -60,7 +61,8 @@ async def start_application(
     harness: Harness, uid: int, role: str = "student", age_group: str = "child"
 ) -> int:
     """/apply through the consents: a student answers the age group (default: under 14, so only
-    the parent consents), then gives the consents that group asks for."""
+    the parent consents), then gives their own consent if the group asks for it, and the parent
+    confirms from their own account."""
     await harness.send(uid, "/apply")
     application = await application_of(harness, uid)
     assert application is not None
@@ -70,11 +72,9 @@ async def start_application(
         await harness.press(uid, cd(ApplyVerb.CHOOSE, app, "age_group", age_group))
     if role == "tutor" or age_group != "child":
         await harness.press(uid, cd(ApplyVerb.CONFIRM, app, "consent"))
-    if role == "student":
-        await harness.send(uid, "Иванова Елена Сергеевна")
-        await harness.press(uid, cd(ApplyVerb.CHOOSE, app, "rep_relation", "mother"))
-        await harness.send(uid, "+7 913 100-20-30")
-        await harness.press(uid, cd(ApplyVerb.CONFIRM, app, "rep_consent"))
+    if role == "student":  # the parent confirms from their own account, the child goes on
+        await parent_consents(harness.app.uow_factory, harness.app.sender.clock, uid)
+        await harness.press(uid, cd(ApplyVerb.CONFIRM, app, "parent"))
     return app
 
 

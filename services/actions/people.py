@@ -93,6 +93,7 @@ class ParentVerb(enum.StrEnum):
     CANCEL = "no"
     WITHDRAW = "wy"
     RESEND = "rs"
+    LINK = "ln"  # from the questionnaire's parent step: the link, the step stays as it is
 
 
 class ParentAction(Action, prefix="pc", version=2):

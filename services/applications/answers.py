@@ -36,6 +36,8 @@ class Answers(Consents):
                 await self._give_consent(context, step, given, now)
             case Storage.MEDIA:
                 await self._store_media(context, step, given, now)
+            case Storage.PARENT:
+                self._check_parent(context)
             case Storage.CHOICE:
                 value = check_choice(step, given, self._labels(context, step))
                 return await self._store_value(context, step, value, now)
@@ -66,8 +68,6 @@ class Answers(Consents):
         await self._save(context, step.code, value)
         if step.person_name:
             await self.uow.applications.set_person_name(application.person_id, value, now)
-        if step.representative_field is not None:
-            await self._store_representative(context, step.representative_field, value)
         if step.echo is not None:
             return Shown(key=step.echo, args={step.code: value})
         return None

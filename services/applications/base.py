@@ -13,15 +13,26 @@ from services.applications.views import (
     local_time,
 )
 from services.clock import Clock
+from services.domain import ConsentKind
 from services.errors import DomainError, NotAllowed
 from services.events import Consequences
 from services.i18n import Texts
 from services.notify import Notifier
 from services.people import Identity
-from services.questionnaire import Step, steps_for
+from services.questionnaire import Step, Storage, steps_for
 from services.seasons import SeasonConfig, load_config
-from storage.models import Application, Season
+from storage.models import Application, Consent, Season
 from storage.uow import UnitOfWork
+
+
+def parent_consent_in(consent: Consent | None) -> bool:
+    """A parent confirmed from their own account, and has not withdrawn."""
+    return (
+        consent is not None
+        and consent.given_at is not None
+        and consent.withdrawn_at is None
+        and consent.parent_user_id is not None
+    )
 
 
 class ApplicationBase:
@@ -67,8 +78,19 @@ class ApplicationBase:
         )
 
     async def _load(self, application: Application, config: SeasonConfig) -> Context:
-        answers = await self.uow.applications.answers(application.id)
-        return Context(application, config, steps_for(config, application.role, answers), answers)
+        answers: dict[str, str | None] = dict(await self.uow.applications.answers(application.id))
+        steps = steps_for(config, application.role, answers)
+        if any(step.stored is Storage.PARENT for step in steps):
+            # The parent's step is answered by their consent record, not by the applicant:
+            # derived here, so a confirmation, a withdrawal or a start-over needs no copy.
+            consents = await self.uow.applications.consents(application.id)
+            consent = consents.get(ConsentKind.REPRESENTATIVE)
+            if parent_consent_in(consent):
+                assert consent is not None
+                answers["parent"] = consent.text_version
+            elif answers.get("parent"):
+                answers.pop("parent")
+        return Context(application, config, steps, answers)
 
     async def _context(
         self, me: Identity, application_id: int, *, check_editable: bool = True

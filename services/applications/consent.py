@@ -1,5 +1,5 @@
 """The answers that decide whose consent an application stands on: the role, the age group,
-the applicant's and the representative's consents and the representative's details."""
+the applicant's own consent, and whether the parent's is in."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ class Consents(ApplicationBase):
     async def _give_consent(
         self, context: Context, step: Step, given: Input, now: datetime
     ) -> None:
-        """The applicant's or the representative's consent, in the version shown."""
+        """The applicant's own consent, in the version shown."""
         application, config = context.application, context.config
         if given.kind != "confirm":
             raise InvalidAnswer("apply-consent-press-button")
@@ -64,31 +64,16 @@ class Consents(ApplicationBase):
             "withdrawn_at": None,
             "valid": True,
         }
-        if kind is ConsentKind.REPRESENTATIVE:
-            values.update(
-                representative_name=context.answers.get("rep_name"),
-                representative_relation=context.answers.get("rep_relation"),
-                representative_phone=context.answers.get("rep_phone"),
-            )
         await self.uow.applications.upsert_consent(
             application.id, application.person_id, kind, **values
         )
         await self._save(context, step.code, text.version)
 
-    async def _store_representative(self, context: Context, field_name: str, value: str) -> None:
-        """A representative's detail goes on their consent record too."""
-        application = context.application
-        text = context.config.consent_texts.get(ConsentKind.REPRESENTATIVE)
-        if text is None:
-            raise NoSeason()
-        await self.uow.applications.upsert_consent(
-            application.id,
-            application.person_id,
-            ConsentKind.REPRESENTATIVE,
-            consent_text_id=text.id,
-            text_version=text.version,
-            **{field_name: value},
-        )
+    def _check_parent(self, context: Context) -> None:
+        """The parent's step is answered by the parent, not here: until their consent is in
+        (`_load` reads it), whatever the applicant sends is answered with the wait."""
+        if not context.answers.get("parent"):
+            raise InvalidAnswer("apply-parent-waiting")
 
     async def _settle_path(self, context: Context, *, role_changed: bool) -> None:
         """After the role or the age group changed: keep what still applies and erase what no
@@ -117,7 +102,7 @@ class Consents(ApplicationBase):
             await self.uow.applications.forget_answers(application.id, sorted(stale))
         if "consent" not in codes:
             await self.uow.applications.drop_consents(application.id, ConsentKind.APPLICANT)
-        if "rep_consent" not in codes:
+        if "parent" not in codes:
             await self.uow.applications.drop_consents(application.id, ConsentKind.REPRESENTATIVE)
         for code in stale:
             answers.pop(code, None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from services.applications.answers import Answers, _Narrowed
 from services.applications.screens import Screens
 from services.applications.views import Outcome, Problem, StepUnavailable
-from services.domain import ApplicationStatus
+from services.domain import ApplicationStatus, ConsentKind
 from services.people import Identity
 from services.questionnaire import (
     Input,
@@ -144,14 +144,16 @@ class Flow(Answers, Screens):
 
     async def restart(self, me: Identity, application_id: int) -> Outcome:
         """Start over: a clean draft at the role step. The answers, self-presentation, idea
-        choices, name and this draft's consents (with a parent's details) are erased."""
+        choices, name and the applicant's own consent are erased."""
         context = await self._context(me, application_id)
         application = context.application
         if application.status is not ApplicationStatus.DRAFT:
             raise StepUnavailable()
         now = self.clock.now()
         await self.uow.applications.erase_personal_data(application.id)
-        await self.uow.applications.drop_consents(application.id)
+        # The applicant's own consent goes with the draft; the parent's, given from their own
+        # account, is theirs to withdraw and stays.
+        await self.uow.applications.drop_consents(application.id, ConsentKind.APPLICANT)
         await self.uow.applications.set_role(application.id, None, now)
         await self.uow.applications.set_person_name(application.person_id, None, now)
         await self.uow.audit.record(

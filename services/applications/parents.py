@@ -20,13 +20,17 @@ from datetime import date, datetime, timedelta
 
 import segno
 
+from services.actions import ApplyAction, ApplyVerb
+from services.applications.base import parent_consent_in as parent_consent_in
 from services.applications.privacy import Privacy
 from services.applications.views import NoSeason
 from services.domain import ApplicationStatus, ConsentKind, Messenger
 from services.errors import InvalidInput, NotAllowed, NotFound
+from services.notify import Button
 from services.people import Identity
+from services.reminders import ReminderPolicy
 from services.seasons import SeasonConfig, load_config
-from storage.models import Application, Consent, ParentLink
+from storage.models import Application, ParentLink
 
 PARENT_LINK_VALIDITY = timedelta(days=7)
 # `/start pc_<code>`: Telegram deep links allow letters, digits, `_` and `-` up to 64 characters.
@@ -52,16 +56,6 @@ def only_id_until_parent(config: SeasonConfig, age: int) -> bool:
 def needs_parent(config: SeasonConfig, age: int) -> bool:
     """A minor's application is not submitted without their parent's consent."""
     return age < config.adult_age
-
-
-def parent_consent_in(consent: Consent | None) -> bool:
-    """A parent confirmed from their own account, and has not withdrawn."""
-    return (
-        consent is not None
-        and consent.given_at is not None
-        and consent.withdrawn_at is None
-        and consent.parent_user_id is not None
-    )
 
 
 @dataclass(frozen=True)
@@ -153,13 +147,28 @@ class ParentConsents(Privacy):
             now, me.person_id, "consent.parent_confirm", "application", application.id,
             messenger=me.messenger, link=link.id,
         )  # fmt: skip
-        child = await self.uow.people.get(application.person_id)
-        if child is not None:  # the child's questionnaire goes on: they are told so
-            await self.notifier.send_text(
-                child, self.texts.get("parent-consent-child-told", language=child.language)
-            )
+        await self._tell_child(application, now)
         await self.uow.commit()
         return application.person_id
+
+    async def _tell_child(self, application: Application, now: datetime) -> None:
+        """The child's questionnaire goes on: they are told so, with the button that goes on
+        — not at night (a parent may confirm late)."""
+        child = await self.uow.people.get(application.person_id)
+        season = await self.uow.seasons.get(application.season_id)
+        config = await load_config(self.uow, season) if season is not None else None
+        if child is None or season is None or config is None:
+            return
+        settings = await self.uow.plan_settings.get(season.id)
+        quiet = ReminderPolicy.from_settings(config.timezone, settings)
+        go_on = Button.doing(
+            self.texts.get("parent-btn-child-go-on", language=child.language),
+            ApplyAction(verb=ApplyVerb.OPEN),
+        )
+        await self.notifier.send_text(
+            child, self.texts.get("parent-consent-child-told", language=child.language),
+            buttons=[[go_on]], not_before=quiet.outside_quiet_hours(now), person_id=child.id,
+        )  # fmt: skip
 
     async def parent_withdraw(self, me: Identity) -> int:
         """The parent withdraws every consent they gave from this account: each child's data

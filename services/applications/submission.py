@@ -19,7 +19,7 @@ from services.domain import ApplicationStatus
 from services.errors import Conflict
 from services.events import ApplicationSubmitted
 from services.people import Identity
-from services.questionnaire import resume_point
+from services.questionnaire import Storage, resume_point
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,13 @@ class Submission(Status, Screens):
         missing = resume_point(context.steps, context.answers)
         if missing is not None:
             return await self._view(context, missing, False, problem=Problem("apply-incomplete"))
+        waiting = next((s for s in context.steps if s.stored is Storage.PARENT), None)
+        if waiting is not None and not context.answers.get(waiting.code):
+            # Filled in meanwhile under the applicant's own consent: submitted only with the
+            # parent's.
+            return await self._view(
+                context, waiting, False, problem=Problem("apply-parent-before-submit")
+            )
         now = self.clock.now()
         number = application.number or application_number(config, application.id)
         if not await self.uow.applications.transition(

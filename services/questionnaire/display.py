@@ -45,6 +45,10 @@ class Facts:
 def show_answer(step: Step, value: str | None, facts: Facts) -> Shown:
     """A stored answer as the applicant and the mentor read it (None: skipped)."""
     config = facts.config
+    if step.kind is StepKind.PARENT:
+        if value is None:
+            return Shown(key="apply-parent-pending")
+        return Shown(key="apply-consent-shown", args={"version": value})
     if value is None:
         return Shown(key="apply-skipped")
     match step.kind:
@@ -84,7 +88,16 @@ def consent_prompt(step: Step, facts: Facts) -> dict[str, Any]:
     return {
         "text": text.text if text else "",
         "version": text.version if text else "",
-        "name": facts.answers.get("rep_name") or "",
+    }
+
+
+def parent_prompt(step: Step, facts: Facts) -> dict[str, Any]:
+    """Whether the applicant waits before anything else (under the threshold) or only before
+    submitting."""
+    return {
+        "waits": "submit" if step.optional else "all",
+        "under": facts.config.representative_only_under,
+        "adult": facts.config.adult_age,
     }
 
 

@@ -21,6 +21,9 @@ class StepKind(enum.StrEnum):
     MEDIA = "media"
     SCALE = "scale"
     IDEAS = "ideas"
+    # The parent's consent, given from the parent's own account (or a paper form the office
+    # approved): the applicant cannot answer it, only wait for it.
+    PARENT = "parent"
 
 
 class Storage(enum.StrEnum):
@@ -34,6 +37,7 @@ class Storage(enum.StrEnum):
     CONSENT = "consent"  # a consent record in the version shown
     MEDIA = "media"  # the self-presentation's media row
     IDEAS = "ideas"  # the picked ideas, through their own buttons
+    PARENT = "parent"  # derived from the parent's consent record; never typed by the applicant
 
 
 class Card(enum.StrEnum):

@@ -26,11 +26,11 @@ def next_step(steps: list[Step], answered: Mapping[str, object], after: str) -> 
 
 def revisitable(step: Step, answered: Mapping[str, object]) -> bool:
     """May the applicant go back to this step? Always to the role and the age group (changing
-    them keeps what still applies and erases the rest); not to a consent once given, not to
-    the representative's details once they confirmed."""
+    them keeps what still applies and erases the rest); not to a consent once given (the
+    parent's step left for later is returned to until the parent confirms)."""
     if step.path:
         return True
-    return step.locked_by is None or step.locked_by not in answered
+    return step.locked_by is None or answered.get(step.locked_by) is None
 
 
 def previous_step(steps: list[Step], answered: Mapping[str, object], current: str) -> Step | None:

@@ -25,13 +25,14 @@ from services.questionnaire.display import (
     group_prompt,
     length_prompt,
     municipality_prompt,
+    parent_prompt,
     presentation_prompt,
     question_prompt,
     show_answer,
 )
 from services.questionnaire.groups import AgeGroup, age_groups, chosen_group, group_args, groups_for
 from services.questionnaire.kinds import Card, StepKind, Storage
-from services.questionnaire.limits import ABOUT_TEXT, EDU_TYPES, RELATIONS
+from services.questionnaire.limits import ABOUT_TEXT, EDU_TYPES
 from services.seasons import QuestionInfo, SeasonConfig
 
 
@@ -66,8 +67,6 @@ class Step:
     # Once this step has an answer, this one may not be gone back to (a given consent).
     locked_by: str | None = None
     consent_kind: ConsentKind | None = None
-    # The field of the representative's consent record this answer is copied to.
-    representative_field: str | None = None
     # The answer is the person's name too.
     person_name: bool = False
     # Answers that lose their meaning when this one changes.
@@ -79,6 +78,8 @@ class Step:
     echo: str | None = None
     # For whom the step is asked (None: everyone).
     when: Callable[[Path], bool] | None = None
+    # For whom it may be left without an answer for now (None: as `optional` says).
+    optional_when: Callable[[Path], bool] | None = None
     choices_of: Callable[[SeasonConfig], tuple[str, ...]] | None = None
     choice_args: Callable[[SeasonConfig], dict[str, Any]] | None = None
     prompt: Callable[[Step, Facts], dict[str, Any]] | None = None
@@ -111,19 +112,6 @@ def _group_choices(config: SeasonConfig) -> tuple[str, ...]:
 _HIDDEN = Card.HIDDEN
 
 
-def _representative_step(code: str, kind: StepKind, **fields: Any) -> Step:
-    """A legal representative's detail: given before their consent, fixed once it is given."""
-    return Step(
-        code,
-        kind,
-        card=_HIDDEN,
-        fixed=True,
-        locked_by="rep_consent",
-        when=_representative,
-        **fields,
-    )
-
-
 FIXED_STEPS_ORDER: tuple[Step, ...] = (
     Step("role", StepKind.CHOICE, choices=("student", "tutor"), stored=Storage.ROLE,
          card=_HIDDEN, fixed=True, path=True),
@@ -133,13 +121,12 @@ FIXED_STEPS_ORDER: tuple[Step, ...] = (
     Step("consent", StepKind.CONFIRM, stored=Storage.CONSENT, card=_HIDDEN, fixed=True,
          locked_by="consent", consent_kind=ConsentKind.APPLICANT, when=_own_consent,
          prompt=consent_prompt),
-    _representative_step("rep_name", StepKind.NAME, representative_field="representative_name"),
-    _representative_step("rep_relation", StepKind.CHOICE, choices=RELATIONS,
-                         stored=Storage.CHOICE),
-    _representative_step("rep_phone", StepKind.PHONE,
-                         representative_field="representative_phone"),
-    _representative_step("rep_consent", StepKind.CONFIRM, stored=Storage.CONSENT,
-                         consent_kind=ConsentKind.REPRESENTATIVE, prompt=consent_prompt),
+    # A minor's parent consents from their own account (services/applications/parents.py):
+    # under the threshold nothing else is asked before it; from the threshold the applicant
+    # may fill in the rest meanwhile, and submitting waits for it.
+    Step("parent", StepKind.PARENT, stored=Storage.PARENT, card=_HIDDEN, fixed=True,
+         locked_by="parent", when=_representative, optional_when=_own_consent,
+         prompt=parent_prompt),
     Step("birth_date", StepKind.DATE, prompt=birth_prompt),
     Step("full_name", StepKind.NAME, card=_HIDDEN, person_name=True),
     Step("municipality", StepKind.MUNICIPALITY, stored=Storage.MUNICIPALITY,
@@ -166,9 +153,6 @@ PATH_STEPS = tuple(step.code for step in FIXED_STEPS_ORDER if step.path)
 FIXED_STEPS = frozenset(step.code for step in FIXED_STEPS_ORDER if step.fixed)
 # Answers whose meaning depends on the role.
 ROLE_BOUND_STEPS = tuple(step.code for step in FIXED_STEPS_ORDER if step.role_bound)
-REPRESENTATIVE_STEPS = tuple(
-    step.code for step in FIXED_STEPS_ORDER if step.locked_by == "rep_consent"
-)
 
 
 def question_step(question: QuestionInfo) -> Step:
@@ -206,5 +190,7 @@ def steps_for(
             continue
         if step.choices_of is not None:
             step = replace(step, choices=step.choices_of(config))
+        if step.optional_when is not None and step.optional_when(path):
+            step = replace(step, optional=True)
         steps.append(step)
     return steps

@@ -75,9 +75,13 @@ async def _answers(harness: Harness, app: int) -> dict[str, str | None]:
         return await uow.applications.answers(app)
 
 
-async def _consents(harness: Harness) -> dict[ConsentKind, Consent]:
+async def _consents(harness: Harness, app: int | None = None) -> dict[ConsentKind, Consent]:
+    """The consents of one application (of the only one when `app` is not given)."""
+    query = select(Consent)
+    if app is not None:
+        query = query.where(Consent.application_id == app)
     async with harness.app.uow_factory() as uow:
-        return {row.kind: row for row in await uow.session.scalars(select(Consent))}
+        return {row.kind: row for row in await uow.session.scalars(query)}
 
 
 def _lose_the_cursor(harness: Harness) -> None:
@@ -102,7 +106,7 @@ async def test_student_fills_edits_from_review_and_submits(harness: Harness) -> 
     await harness.press(10, cd(ApplyVerb.EDIT_FROM_REVIEW, app, "institution"))
     step = _last(harness, 10)
     assert (
-        said("apply-progress", n=11, total=22) in step
+        said("apply-progress", n=8, total=19) in step
         and said("apply-current", value="МАОУ СОШ № 32 г. Томска") in step
     )
     await harness.send(10, "Лицей № 7 г. Томска")
@@ -132,7 +136,7 @@ async def test_bad_inputs_are_answered_and_the_step_repeated(harness: Harness) -
     )  # fmt: skip
     await harness.feed(_message(11, sticker=sticker))
     assert _last(harness, 11).startswith(said("apply-bad-sticker"))
-    assert said("apply-progress", n=7, total=22) in _last(harness, 11) and "ДД.ММ.ГГГГ" in _last(
+    assert said("apply-progress", n=4, total=19) in _last(harness, 11) and "ДД.ММ.ГГГГ" in _last(
         harness, 11
     )
     await harness.feed(
@@ -223,7 +227,7 @@ async def test_bad_inputs_are_answered_and_the_step_repeated(harness: Harness) -
         "N",
         30,
     )
-    assert said("apply-progress", n=19, total=22) in _last(harness, 11)
+    assert said("apply-progress", n=16, total=19) in _last(harness, 11)
 
 
 async def test_back_keep_and_skip(harness: Harness) -> None:
@@ -299,17 +303,17 @@ async def test_cancel_or_a_lost_cursor_resumes_at_the_first_unanswered_step(
     await harness.send(14, "/cancel")
     assert _last(harness, 14) == said("cancel-done")
     await harness.send(14, "Иванов Пётр")  # left on purpose: not taken as an answer
-    assert _last(harness, 14) == said("apply-resume-hint", n=8, total=22, label="ФИО")
+    assert _last(harness, 14) == said("apply-resume-hint", n=5, total=19, label="ФИО")
     assert "full_name" not in await _answers(harness, app)
     await harness.send(14, "/apply")
-    assert said("apply-progress", n=8, total=22) in _last(harness, 14)
+    assert said("apply-progress", n=5, total=19) in _last(harness, 14)
     # A new process with an empty in-memory FSM: /apply opens the same application.
     restarted = build_harness(db_url, clock, bot_token, throttle_rate_per_second=10_000)
     try:
         await restarted.send(14, "/apply")
-        assert said("apply-progress", n=8, total=22) in restarted.session.texts_to(14)[-1]
+        assert said("apply-progress", n=5, total=19) in restarted.session.texts_to(14)[-1]
         await restarted.send(14, "Иванов Пётр")
-        assert said("apply-progress", n=9, total=22) in restarted.session.texts_to(14)[-1]
+        assert said("apply-progress", n=6, total=19) in restarted.session.texts_to(14)[-1]
     finally:
         await restarted.app.engine.dispose()
     application = await application_of(harness, 14)
@@ -411,7 +415,7 @@ async def test_a_student_of_eighteen_is_refused_at_the_age_group_with_the_way_fo
     await harness.press(30, cd(ApplyVerb.CHOOSE, app, "role", "student"))
     asked = _last(harness, 30)
     assert (
-        said("apply-progress", n=2, total=23) in asked and fragment("apply-step-age_group") in asked
+        said("apply-progress", n=2, total=20) in asked and fragment("apply-step-age_group") in asked
     )
     assert [text for text, _ in _buttons(harness, 30)][:3] == [
         said("apply-choice-age_group-child", under=14),
@@ -429,7 +433,7 @@ async def test_a_student_of_eighteen_is_refused_at_the_age_group_with_the_way_fo
     assert await _answers(harness, app) == {"role": "student"}  # the refused group is not kept
 
     await harness.press(30, cd(ApplyVerb.CHANGE_PATH, app, "role"))
-    assert said("apply-progress", n=1, total=23) in _last(harness, 30) and said(
+    assert said("apply-progress", n=1, total=20) in _last(harness, 30) and said(
         "apply-step-role"
     ) in _last(harness, 30)
     await harness.press(30, cd(ApplyVerb.CHOOSE, app, "role", "tutor"))
@@ -447,11 +451,11 @@ async def test_a_refused_birth_date_offers_back_change_role_and_start_over(
 ) -> None:
     # A nineteen-year-old who said 14–17: own and parent's consent given, then the date.
     app = await start_application(harness, 31, age_group="teen")
-    assert said("apply-progress", n=8, total=23) in _last(harness, 31)
+    assert said("apply-progress", n=5, total=20) in _last(harness, 31)
     await harness.send(31, "01.01.2007")
     refusal = _last(harness, 31)
     assert said("apply-age-refused", role="student", low=13, high=17, age=19) in refusal
-    assert said("apply-progress", n=8, total=23) in refusal
+    assert said("apply-progress", n=5, total=20) in refusal
     buttons = _buttons(harness, 31)
     assert (said("apply-btn-back"), cd(ApplyVerb.BACK, app, "birth_date")) in buttons
     assert (said("apply-btn-change-role"), cd(ApplyVerb.CHANGE_PATH, app, "role")) in buttons
@@ -475,7 +479,7 @@ async def test_a_refused_birth_date_offers_back_change_role_and_start_over(
     await harness.press(31, cd(ApplyVerb.ASK_RESTART, app))
     assert _last(harness, 31).startswith(said("apply-restart-ask"))
     await harness.press(31, cd(ApplyVerb.RESTART, app))
-    assert said("apply-progress", n=1, total=23) in _last(harness, 31) and said(
+    assert said("apply-progress", n=1, total=20) in _last(harness, 31) and said(
         "apply-step-role"
     ) in _last(harness, 31)
     assert await _answers(harness, app) == {}
@@ -507,7 +511,8 @@ async def test_a_parent_is_asked_only_when_needed_and_their_data_erased_when_no_
     # Under 14: only the parent consents; the applicant is not asked for their own consent.
     app = await start_application(harness, 33, age_group="child")
     answers = await _answers(harness, app)
-    assert "consent" not in answers and answers["rep_consent"] == "2026.1"
+    # Nothing but the path is stored: the parent's step stands on their consent record.
+    assert set(answers) == {"role", "age_group"}
     assert set(await _consents(harness)) == {ConsentKind.REPRESENTATIVE}
     # The date says fifteen: not stored; the applicant is sent back to fix the date or the age.
     await harness.send(33, "15.01.2011")
@@ -521,19 +526,20 @@ async def test_a_parent_is_asked_only_when_needed_and_their_data_erased_when_no_
     await harness.press(33, cd(ApplyVerb.CHANGE_PATH, app, "age_group"))
     await harness.press(33, cd(ApplyVerb.CHOOSE, app, "age_group", "teen"))
     # 14–17: their own consent is missing, so it is asked next; the parent's still applies.
-    assert said("apply-progress", n=3, total=23) in _last(harness, 33) and opening(
+    assert said("apply-progress", n=3, total=20) in _last(harness, 33) and opening(
         "apply-step-consent"
     ) in _last(harness, 33)
     await harness.press(33, cd(ApplyVerb.CONFIRM, app, "consent"))
-    assert said("apply-progress", n=8, total=23) in _last(harness, 33)
+    assert said("apply-progress", n=5, total=20) in _last(harness, 33)
     await harness.send(33, "15.01.2011")
-    assert said("apply-progress", n=9, total=23) in _last(harness, 33)
+    assert said("apply-progress", n=6, total=20) in _last(harness, 33)
     assert set(await _consents(harness)) == {ConsentKind.APPLICANT, ConsentKind.REPRESENTATIVE}
 
     # An adult (a tutor) never meets the parent's steps.
     tutor = await start_application(harness, 34, role="tutor")
     await fill_after_consent(harness, 34, tutor, birth="01.02.2004", role="tutor")
-    assert not {"rep_name", "rep_relation", "rep_phone"} & (await _answers(harness, tutor)).keys()
+    assert "parent" not in (await _answers(harness, tutor))
+    assert set(await _consents(harness, tutor)) == {ConsentKind.APPLICANT}
 
 
 @ON_BOTH_DATABASES  # reaches statements only this test runs on PG
@@ -546,17 +552,17 @@ async def test_back_to_a_younger_age_group_erases_the_consent_it_does_not_ask_fo
         said("apply-age-group-mismatch", age=13, group="teen", under=14, top=17)
     )
     await harness.press(35, cd(ApplyVerb.BACK, app, "birth_date"))
-    assert said("apply-progress", n=2, total=23) in _last(
+    assert said("apply-progress", n=2, total=20) in _last(
         harness, 35
     )  # over the given consents to the age group
     await harness.press(35, cd(ApplyVerb.CHOOSE, app, "age_group", "child"))
-    assert said("apply-progress", n=7, total=22) in _last(
+    assert said("apply-progress", n=4, total=19) in _last(
         harness, 35
     )  # the parent's consent still applies
     assert "consent" not in await _answers(harness, app)
     assert set(await _consents(harness)) == {ConsentKind.REPRESENTATIVE}
     await harness.send(35, "15.01.2013")
-    assert said("apply-progress", n=8, total=22) in _last(harness, 35)
+    assert said("apply-progress", n=5, total=19) in _last(harness, 35)
 
 
 async def test_a_typed_answer_after_the_fsm_lost_its_cursor_resumes_the_draft(
@@ -566,7 +572,7 @@ async def test_a_typed_answer_after_the_fsm_lost_its_cursor_resumes_the_draft(
     await harness.send(36, "15.01.2013")
     _lose_the_cursor(harness)
     await harness.send(36, "Иванов Пётр Алексеевич")
-    assert said("apply-progress", n=9, total=22) in _last(harness, 36) and "муниципалитет" in _last(
+    assert said("apply-progress", n=6, total=19) in _last(harness, 36) and "муниципалитет" in _last(
         harness, 36
     )
     assert (await _answers(harness, app))["full_name"] == "Иванов Пётр Алексеевич"
@@ -574,7 +580,7 @@ async def test_a_typed_answer_after_the_fsm_lost_its_cursor_resumes_the_draft(
     _lose_the_cursor(harness)
     await harness.send(36, "Москва")
     assert said("apply-muni-none", typed="Москва") in _last(harness, 36) and said(
-        "apply-progress", n=9, total=22
+        "apply-progress", n=6, total=19
     ) in _last(harness, 36)
     await harness.press(
         36, cd(ApplyVerb.PICK_MUNICIPALITY, app, item=await municipality_id(harness, "Томск"))
@@ -588,7 +594,7 @@ async def test_a_typed_answer_after_the_fsm_lost_its_cursor_resumes_the_draft(
         _message(36, contact=Contact(phone_number="79990001122", first_name="П", user_id=36))
     )
     assert (await _answers(harness, app))["phone"] == "+79990001122"
-    assert said("apply-progress", n=14, total=22) in _last(harness, 36)
+    assert said("apply-progress", n=11, total=19) in _last(harness, 36)
     # Someone with no draft still gets the honest fallback.
     await harness.send(37, "Привет")
     assert _last(harness, 37).startswith(said("fallback-unknown"))

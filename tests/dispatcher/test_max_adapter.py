@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,8 @@ from tests.example_season import import_example
 
 t = Texts().for_language("ru")
 ME = 4242  # the MAX user; their dialog with the bot has another id
-STEPS = 22  # the example season's questionnaire for a student under 14
+STEPS = 19  # the example season's questionnaire for a student under 14
+PARENT = 4243  # the parent's own MAX account
 
 
 @dataclass
@@ -70,6 +72,7 @@ async def max_bot(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> AsyncIte
     dp = build_dispatcher(adapter)
     async with MaxApiEmulator(default_poll_timeout=0.2) as emu:
         emu.user(ME, first_name="Пётр", username="petr")
+        emu.user(PARENT, first_name="Елена")
         bot = Bot(token=emu.token)
         bot.set_api_url(emu.base_url)
         bot.after_input_media_delay = 0  # maxapi's 2 s pause after an upload: none here
@@ -83,46 +86,56 @@ async def max_bot(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> AsyncIte
 
 
 async def _through_consent(m: MaxBot) -> None:
+    """Under 14 the parent's step holds until the parent, from their own MAX account, opens
+    the child's link (typed as `/start pc_…`, as MAX shows it) and confirms."""
     m.emu.bot_started(ME)
     await m.settled()
     assert m.emu.texts_to(ME), "the bot answered the start"
     await m.type("/apply")
-    assert t("apply-progress", n=1, total=23) in m.last
+    assert t("apply-progress", n=1, total=20) in m.last
     await m.press(t("apply-choice-role-student"))
     await m.press(t("apply-choice-age_group-child", under=14))
     m.on_step(3)
-    await m.type("Иванова Елена Сергеевна")
-    await m.press(t("apply-choice-rep_relation-mother"))
-    m.on_step(5, "apply-step-rep_phone")
-    await m.type("+7 913 100-20-30")
-    m.on_step(6)
-    await m.press(t("apply-btn-parent-agree"))
+    await m.press(t("apply-btn-parent-link"))
+    found = re.search(r"(pc_[\w-]+)", m.emu.texts_to(ME)[-1])
+    assert found is not None, m.emu.texts_to(ME)[-1]
+    for done in (
+        lambda: m.emu.send_text(PARENT, f"/start {found.group(1)}"),
+        lambda: m.emu.share_contact(PARENT, "+79131002030"),
+        lambda: m.emu.send_text(PARENT, "Иванова Елена Сергеевна"),
+        lambda: m.emu.press_button(PARENT, t("apply-choice-rep_relation-mother")),
+        lambda: m.emu.press_button(PARENT, t("parent-btn-confirm")),
+    ):
+        done()
+        await m.settled()
+    assert m.emu.texts_to(PARENT)[-1] == t("parent-consent-done")
+    await m.press(t("apply-btn-parent-check"))
 
 
 async def _personal_steps(m: MaxBot) -> None:
-    m.on_step(7)
+    m.on_step(4)
     await m.type("31.02.2013")  # no such day: refused, the step asked again
-    m.on_step(7)
+    m.on_step(4)
     await m.type("15.01.2013")
-    m.on_step(8, "apply-step-full_name")
+    m.on_step(5, "apply-step-full_name")
     await m.type("Иванов Пётр Алексеевич")
-    m.on_step(9, "apply-step-municipality")
+    m.on_step(6, "apply-step-municipality")
     await m.type("Том")
     await m.press("Томск")
-    m.on_step(10, "apply-step-edu_type")
+    m.on_step(7, "apply-step-edu_type")
     await m.press(t("apply-choice-edu_type-school"))
     await m.type("МАОУ СОШ № 32 г. Томска")
     await m.type("7")
-    m.on_step(13, "apply-step-phone")
+    m.on_step(10, "apply-step-phone")
     keys = [b for row in m.emu.last_keyboard(ME) or [] for b in row]
     share = {"type": "request_contact", "text": t("apply-btn-share-contact")}
     assert any(b.items() >= share.items() for b in keys), keys
     m.emu.share_contact(ME, "+79135554433")
     await m.settled()
-    m.on_step(14, "apply-step-email")
+    m.on_step(11, "apply-step-email")
     await m.type("Petr@Example.RU")
     await m.press(t("apply-btn-skip"))  # Leader-ID is optional
-    m.on_step(16, "apply-step-meo")
+    m.on_step(13, "apply-step-meo")
     await m.type("petr.ivanov")
 
 
@@ -131,9 +144,9 @@ async def _about_and_ideas(m: MaxBot) -> None:
     await m.type(ABOUT + " Ещё я веду блог о науке.")
     await m.type(WHY)
     await m.type(EXPERIENCE)
-    m.on_step(21)
+    m.on_step(18)
     await m.press("4")
-    m.on_step(22)
+    m.on_step(19)
     shown = len(m.emu.messages_to(ME))
     await m.press("▫️ Мониторинг торфяных пожаров с дронов")
     await m.press(t("apply-btn-next"))
@@ -162,11 +175,14 @@ async def test_a_13_year_old_applies_on_max(
     ]
     assert not submit_buttons  # the pressed review lost its buttons
 
-    # Every answer went to the dialog's chat, whose id is not the user's.
+    # Every answer went to the person's dialog chat, whose id is not the user's: the child's to
+    # theirs, the parent's to the parent's.
     dialog = emu.dialog_id(ME)
     assert dialog != ME
     sends = emu.calls("POST /messages")
-    assert sends and {c.query.get("chat_id") for c in sends} == {str(dialog)}
+    assert sends and {c.query.get("chat_id") for c in sends} == {
+        str(dialog), str(emu.dialog_id(PARENT)),
+    }  # fmt: skip
     async with uow_factory() as uow:
         account = await uow.people.lookup(ME, Messenger.MAX)
         assert account is not None and account.chat_id == dialog
@@ -196,7 +212,7 @@ async def test_forged_and_malformed_presses_are_refused(
     assert emu.texts_to(ME) == before  # nothing drawn, nothing changed
 
     await m.type("/nosuchcommand")  # inside the questionnaire, its dialog answers it
-    assert t("apply-progress", n=1, total=23) in m.last
+    assert t("apply-progress", n=1, total=20) in m.last
     await m.type("/cancel")
     await m.type("/nosuchcommand")
     assert m.last == t("fallback-unknown")
@@ -209,8 +225,9 @@ async def test_a_lost_cursor_resumes_the_draft(max_bot: MaxBot) -> None:
     await m.press(t("apply-choice-age_group-child", under=14))
     m.on_step(3)
     m.cursors.cursors.clear()  # a restart on the in-memory store
-    await m.type("Иванова Елена Сергеевна")  # taken as the answer to the step the draft is at
-    m.on_step(4, "apply-step-rep_relation")
+    await m.type("Иванов Пётр")  # taken as the answer to the step the draft is at: refused there
+    m.on_step(3)
+    assert m.last.startswith(t("apply-parent-waiting"))
 
 
 def _unavailable() -> Any:
@@ -251,7 +268,7 @@ async def test_forget_on_max_asks_then_erases_and_clears_the_cursor(
 ) -> None:
     m, emu = max_bot, max_bot.emu
     await _through_consent(m)
-    m.on_step(7)
+    m.on_step(4)
     await m.type("/forget")  # typed on a questionnaire step: /forget's, not the step's
     assert m.last == t("forget-ask")
     await m.press(t("forget-btn-confirm"))

@@ -9,6 +9,7 @@ the right step with every answer intact; a second /apply opens the same applicat
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from tests.e2e.botapi_emulator import BotApiEmulator
 from tests.e2e.conftest import StartBot
 from tests.e2e.launcher import run_cli
 from tests.example_season import EXAMPLE
+from tests.parents import PARENT_ID_OFFSET
 from tests.texts import said
 
 ZONE = ZoneInfo("Asia/Tomsk")
@@ -122,21 +124,33 @@ class Applicant:
 
     async def through_consents(self, age_group: str = "младше 14") -> None:
         """Role, age group, then the consents that group needs: under 14 only the parent's,
-        from 14 the applicant's own first."""
+        from 14 the applicant's own first. The parent confirms from their own account."""
         await self.say("/start", "Кадры будущего для регионов")
-        await self.press("📝 Подать заявку", "Шаг 1 из 23")
-        await self.press("обучающийся", "Шаг 2 из 23")
+        await self.press("📝 Подать заявку", "Шаг 1 из 20")
+        await self.press("обучающийся", "Шаг 2 из 20")
         if age_group == "младше 14":
-            first, total = 3, 22  # the parent's name is step 3 of 22
-            await self.press(age_group, f"Шаг {first} из {total}")
+            parent_step, total = 3, 19  # the parent's step is step 3 of 19
+            await self.press(age_group, f"Шаг {parent_step} из {total}")
         else:
-            first, total = 4, 23  # the own consent is step 3, the parent's name step 4
-            await self.press(age_group, "Шаг 3 из 23")
-            await self.press("✅ Согласен(на)", f"Шаг {first} из {total}")
-        await self.say("Петрова Ольга Ивановна", f"Шаг {first + 1} из {total}")
-        await self.press("мать", f"Шаг {first + 2} из {total}")
-        await self.say("+7 913 111-22-33", f"Шаг {first + 3} из {total}")
-        await self.press("✅ Подтверждаю согласие", f"Шаг {first + 4} из {total}")
+            parent_step, total = 4, 20  # the own consent is step 3, the parent's step 4
+            await self.press(age_group, "Шаг 3 из 20")
+            await self.press("✅ Согласен(на)", f"Шаг {parent_step} из {total}")
+        await self.parent_confirms()
+        await self.press("✅ Родитель подтвердил", f"Шаг {parent_step + 1} из {total}")
+
+    async def parent_confirms(self, name: str = "Петрова Ольга Ивановна") -> Applicant:
+        """The child's link, opened and confirmed by the parent from their own account."""
+        shown = await self.press("🔗 Ссылка для родителя", "Ждём согласия родителя")
+        found = re.search(r"pc_[\w-]+", shown["text"])
+        assert found is not None, shown["text"]
+        parent = Applicant(self.emulator, self.uid + PARENT_ID_OFFSET)
+        await parent.say(f"/start {found.group(0)}", "поделитесь своим номером")
+        phone = {"phone_number": "79131112233", "user_id": parent.uid}
+        await parent.say("", "Введите ваши фамилию", contact=phone)
+        await parent.say(name, "Кем вы приходитесь")
+        await parent.press_in_place("мать", "Проверьте и подтвердите")
+        await parent.press("Даю согласие", "Согласие записано")
+        return parent
 
 
 async def _rows(database_url: str, statement: Any) -> list[Any]:
@@ -155,22 +169,22 @@ async def test_thirteen_year_old_with_parents_consent_applies_and_edits_from_rev
     await start_bot(**FAST)
     kid = Applicant(emulator, 801)
     await kid.through_consents()
-    await kid.say(_born(13), "Шаг 8 из 22")
-    await kid.say("Петров Пётр Петрович", "Шаг 9 из 22")
+    await kid.say(_born(13), "Шаг 5 из 19")
+    await kid.say("Петров Пётр Петрович", "Шаг 6 из 19")
     await kid.say("Том", "Выберите ваш муниципалитет из найденного")
-    await kid.press("Томск", "Шаг 10 из 22")
-    await kid.press("школа", "Шаг 11 из 22")
-    await kid.say("МАОУ СОШ № 32 г. Томска", "Шаг 12 из 22")
-    await kid.say("7", "Шаг 13 из 22")
-    await kid.say("+7 913 555-44-33", "Шаг 14 из 22")
-    await kid.press("Пропустить", "Шаг 15 из 22")
-    await kid.press("Пропустить", "Шаг 16 из 22")
-    await kid.press("Пропустить", "Шаг 17 из 22")
-    await kid.say(ABOUT, "Шаг 18 из 22")
-    await kid.say("", "Шаг 19 из 22", photo={})
-    await kid.say(WHY, "Шаг 20 из 22")
-    await kid.say(EXPERIENCE, "Шаг 21 из 22")
-    await kid.press("4", "Шаг 22 из 22")
+    await kid.press("Томск", "Шаг 7 из 19")
+    await kid.press("школа", "Шаг 8 из 19")
+    await kid.say("МАОУ СОШ № 32 г. Томска", "Шаг 9 из 19")
+    await kid.say("7", "Шаг 10 из 19")
+    await kid.say("+7 913 555-44-33", "Шаг 11 из 19")
+    await kid.press("Пропустить", "Шаг 12 из 19")
+    await kid.press("Пропустить", "Шаг 13 из 19")
+    await kid.press("Пропустить", "Шаг 14 из 19")
+    await kid.say(ABOUT, "Шаг 15 из 19")
+    await kid.say("", "Шаг 16 из 19", photo={})
+    await kid.say(WHY, "Шаг 17 из 19")
+    await kid.say(EXPERIENCE, "Шаг 18 из 19")
+    await kid.press("4", "Шаг 19 из 19")
     await kid.press_in_place("▫️ Мониторинг торфяных", "✅ 1 Мониторинг торфяных")
     await kid.press_in_place("▫️ Двор, в котором", "✅ 2 Двор, в котором")
     review = await kid.press("Готово", "Проверьте заявку перед отправкой")
@@ -212,7 +226,7 @@ async def test_twelve_and_nineteen_year_old_students_are_refused_with_the_way_fo
     refusal = await twelve.say(_born(12), "К сожалению")
     assert "обучающиеся участвуют в программе в возрасте от 13 до 17 лет" in refusal["text"]
     assert (
-        "а вам 12" in refusal["text"] and said("apply-progress", n=7, total=22) in refusal["text"]
+        "а вам 12" in refusal["text"] and said("apply-progress", n=4, total=19) in refusal["text"]
     )
     assert {
         said("apply-btn-back"),
@@ -220,17 +234,17 @@ async def test_twelve_and_nineteen_year_old_students_are_refused_with_the_way_fo
         said("apply-btn-restart"),
     } <= set(_buttons(refusal))
     await twelve.press("🔄 Начать заново", "Начать заявку заново?")
-    await twelve.press("Да, начать заново", "Шаг 1 из 23")
+    await twelve.press("Да, начать заново", "Шаг 1 из 20")
 
     # Nineteen: refused at the age group, before giving any consent or data.
     nineteen = Applicant(emulator, 803)
     await nineteen.say("/start", "Кадры будущего для регионов")
-    await nineteen.press("📝 Подать заявку", "Шаг 1 из 23")
-    await nineteen.press("обучающийся", "Шаг 2 из 23")
+    await nineteen.press("📝 Подать заявку", "Шаг 1 из 20")
+    await nineteen.press("обучающийся", "Шаг 2 из 20")
     refusal = await nineteen.press("18 лет и старше", "К сожалению")
     assert "от 13 до 17 лет" in refusal["text"]  # the age range is the point here
     assert said("apply-btn-change-role") in _buttons(refusal)
-    await nineteen.press("Изменить роль", "Шаг 1 из 23")
+    await nineteen.press("Изменить роль", "Шаг 1 из 20")
     await nineteen.press("тьютор", "Шаг 2 из 17")
     await nineteen.press("✅ Согласен(на)", "Шаг 3 из 17")
     await nineteen.say(_born(19), "Шаг 4 из 17")
@@ -238,7 +252,10 @@ async def test_twelve_and_nineteen_year_old_students_are_refused_with_the_way_fo
     url = season["DATABASE_URL"]
     answers = await _rows(url, select(Answer.step))
     assert "birth_date" in {step for (step,) in answers}  # the tutor's
-    assert await _rows(url, select(Consent.kind)) == [(ConsentKind.APPLICANT,)]
+    # The tutor's own consent, and the twelve-year-old's parent's, which starting over keeps:
+    # the parent gave it from their own account and withdraws it from there.
+    kinds = await _rows(url, select(Consent.kind).order_by(Consent.kind))
+    assert sorted(kind for (kind,) in kinds) == [ConsentKind.APPLICANT, ConsentKind.REPRESENTATIVE]
 
 
 async def test_killed_mid_questionnaire_resumes_at_the_right_step_with_answers_intact(
@@ -247,16 +264,16 @@ async def test_killed_mid_questionnaire_resumes_at_the_right_step_with_answers_i
     bot = await start_bot(**FAST)
     kid = Applicant(emulator, 804)
     await kid.through_consents("от 14 до 17")
-    await kid.say(_born(15), "Шаг 9 из 23")
-    await kid.say("Сидоров Иван Андреевич", "Шаг 10 из 23")
-    await kid.say("Северск", "Шаг 11 из 23")
-    await kid.press("колледж", "Шаг 12 из 23")
+    await kid.say(_born(15), "Шаг 6 из 20")
+    await kid.say("Сидоров Иван Андреевич", "Шаг 7 из 20")
+    await kid.say("Северск", "Шаг 8 из 20")
+    await kid.press("колледж", "Шаг 9 из 20")
     await bot.kill()
 
     # The in-memory cursor died with the process: the next typed answer is taken all the same.
     await start_bot(**FAST)
-    await kid.say("Северский промышленный колледж", "Шаг 13 из 23")
-    again = await kid.say("/apply", "Шаг 13 из 23")  # a second /apply: the same application
+    await kid.say("Северский промышленный колледж", "Шаг 10 из 20")
+    again = await kid.say("/apply", "Шаг 10 из 20")  # a second /apply: the same application
     assert "На каком вы курсе" in again["text"]
 
     url = season["DATABASE_URL"]
@@ -266,11 +283,7 @@ async def test_killed_mid_questionnaire_resumes_at_the_right_step_with_answers_i
     assert answers == {
         "role": "student",
         "age_group": "teen",
-        "consent": "2026.1",
-        "rep_name": "Петрова Ольга Ивановна",
-        "rep_relation": "mother",
-        "rep_phone": "+79131112233",
-        "rep_consent": "2026.1",
+        "consent": "2026.1",  # the parent's consent is their record, not an answer
         "birth_date": datetime.strptime(_born(15), "%d.%m.%Y").date().isoformat(),
         "full_name": "Сидоров Иван Андреевич",
         "municipality": answers["municipality"],

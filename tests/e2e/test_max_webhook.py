@@ -93,7 +93,7 @@ async def test_start_and_a_button_arrive_through_the_webhook(
 
     kid = Applicant(MaxChat(max_emu, 901))
     await kid.say("/start", "Кадры будущего для регионов")
-    await kid.press("📝 Подать заявку", "Шаг 1 из 23")
+    await kid.press("📝 Подать заявку", "Шаг 1 из 20")
 
     deliveries = max_emu.webhook_deliveries
     assert [d.update_type for d in deliveries] == ["message_created", "message_callback"]

@@ -21,6 +21,7 @@ from services.applications import (
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
 from services.domain import ApplicationStatus, ConsentKind
+from services.errors import DomainError
 from services.i18n import Texts
 from services.people import Identity
 from services.questionnaire import Input
@@ -38,6 +39,7 @@ from storage.uow import UnitOfWorkFactory
 from tests.applicants import ABOUT, EXPERIENCE, WHY
 from tests.databases import ON_BOTH_DATABASES
 from tests.example_season import import_example
+from tests.parents import parent_consents
 from tests.texts import said
 
 TEXTS = Texts()
@@ -65,23 +67,32 @@ class Applicant:
         given = Input(kind, text=text, **kw)
         return await self(lambda s, me: s.answer(me, self.app, step, given, editing=False))
 
-    async def to_consent(self, role: str = "student", age_group: str = "child") -> None:
+    async def to_consent(
+        self, role: str = "student", age_group: str = "child", *, parent: bool = True
+    ) -> None:
+        """Through the consents; with `parent=False` a 14–17-year-old goes on without waiting
+        for the parent (the step left for later)."""
         await self.open()
         await self.say("role", "choice", role)
         if role == "student":
             await self.say("age_group", "choice", age_group)
         if role == "tutor" or age_group != "child":  # under 14 only the parent consents
             await self.say("consent", "confirm")
-        if role == "student":
-            await self.say("rep_name", text="Иванова Елена Сергеевна")
-            await self.say("rep_relation", "choice", "mother")
-            await self.say("rep_phone", text="+7 913 100-20-30")
-            await self.say("rep_consent", "confirm")
+        if role == "student" and parent:  # the parent confirms from their own account
+            await parent_consents(self.uow_factory, self.clock, self.tg_id)
+            await self.say("parent", "confirm")
+        elif role == "student":
+            await self(lambda s, me: s.skip(me, self.app, "parent", editing=False))
 
     async def fill(
-        self, birth: str = "15.01.2013", role: str = "student", age_group: str = "child"
+        self,
+        birth: str = "15.01.2013",
+        role: str = "student",
+        age_group: str = "child",
+        *,
+        parent: bool = True,
     ) -> Any:
-        await self.to_consent(role, age_group)
+        await self.to_consent(role, age_group, parent=parent)
         await self.say("birth_date", text=birth)
         await self.say("full_name", text="Иванов Пётр Алексеевич")
         async with self.uow_factory() as uow:
@@ -298,7 +309,7 @@ async def test_withdrawing_consent_erases_the_answers_and_the_name(
     for entity in (Answer, PresentationMedia, IdeaPreference):
         async with uow_factory() as uow:
             assert await uow.session.scalar(select(func.count()).select_from(entity)) == 0
-    [person] = await _rows(uow_factory, Person)
+    [person] = [p for p in await _rows(uow_factory, Person) if p.tg_id == applicant.tg_id]
     [application] = await _rows(uow_factory, Application)
     consents = await _rows(uow_factory, Consent)
     assert person.full_name is None
@@ -339,3 +350,51 @@ async def test_changing_the_role_keeps_what_still_applies_and_erases_the_rest(
     assert {"municipality", "phone", "about", "presentation", "q-why", "ideas"} <= set(answers)
     assert [c.kind for c in await _rows(uow_factory, Consent)] == [ConsentKind.APPLICANT]
     assert len(await _rows(uow_factory, PresentationMedia)) == 1
+
+
+async def test_under_fourteen_nothing_but_the_path_is_kept_until_the_parent_confirms(
+    applicant: Applicant, uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    await applicant.open()
+    await applicant.say("role", "choice", "student")
+    waiting = await applicant.say("age_group", "choice", "child")
+    assert isinstance(waiting, StepView) and waiting.step.code == "parent"
+    assert not waiting.step.optional and waiting.prompt["waits"] == "all"
+    # A later step, a typed answer, the parent's button pressed too soon: all wait.
+    later = await applicant.say("birth_date", text="15.01.2013")
+    assert isinstance(later, StepView) and later.step.code == "parent"
+    typed = await applicant.say("parent", text="Мама разрешила")
+    assert isinstance(typed, StepView) and typed.problem is not None
+    assert typed.problem.key == "apply-parent-waiting"
+    pressed = await applicant.say("parent", "confirm")
+    assert isinstance(pressed, StepView) and pressed.problem is not None
+    with pytest.raises(DomainError):
+        await applicant(lambda s, me: s.skip(me, applicant.app, "parent", editing=False))
+    assert {(a.step, a.value) for a in await _rows(uow_factory, Answer)} == {
+        ("role", "student"), ("age_group", "child"),
+    }  # fmt: skip
+    [child] = await _rows(uow_factory, Person)
+    assert (child.full_name, child.username) == (None, None)
+    assert await _rows(uow_factory, Consent) == []
+
+    await parent_consents(uow_factory, clock, applicant.tg_id)
+    goes_on = await applicant.say("parent", "confirm")
+    assert isinstance(goes_on, StepView) and goes_on.step.code == "birth_date"
+
+
+async def test_from_fourteen_the_form_is_filled_meanwhile_but_submitted_only_with_the_parent(
+    applicant: Applicant, uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    review = await applicant.fill("15.01.2011", age_group="teen", parent=False)
+    assert isinstance(review, ReviewView) and review.complete
+    [parent_row] = [row for row in review.rows if row.step == "parent"]
+    assert parent_row.value.key == "apply-parent-pending" and not parent_row.editable
+    refused = await applicant(lambda s, me: s.submit(me, applicant.app))
+    assert isinstance(refused, StepView) and refused.step.code == "parent"
+    assert refused.problem is not None and refused.problem.key == "apply-parent-before-submit"
+    [application] = await _rows(uow_factory, Application)
+    assert application.status is ApplicationStatus.DRAFT
+
+    await parent_consents(uow_factory, clock, applicant.tg_id)
+    submitted = await applicant(lambda s, me: s.submit(me, applicant.app))
+    assert isinstance(submitted, SubmittedView) and submitted.first_time

@@ -17,6 +17,7 @@ from services.i18n import Texts
 from storage.models import OutgoingMessage, TeamMember
 from storage.uow import UnitOfWorkFactory
 from tests.example_season import import_example
+from tests.parents import parent_consents
 from tests.recording_messenger import RecordingMessenger
 
 t = Texts().for_language("ru")
@@ -30,10 +31,8 @@ async def _start_application(m: RecordingMessenger) -> None:
     await m.command(ME, "apply")
     await m.press(ME, t("apply-choice-role-student"))
     await m.press(ME, t("apply-choice-age_group-child", under=14))
-    await m.type(ME, PARENT)
-    await m.press(ME, t("apply-choice-rep_relation-mother"))
-    await m.type(ME, PARENT_PHONE)
-    await m.press(ME, t("apply-btn-parent-agree"))
+    await parent_consents(m.uow_factory, m.clock, ME, name=PARENT, phone=PARENT_PHONE)
+    await m.press(ME, t("apply-btn-parent-check"))
     await m.type(ME, "15.01.2013")
     assert m.cursors[ME].state == apply.STEP  # on a step, mid-questionnaire
 

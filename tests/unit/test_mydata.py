@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table, select
 
-from dialogs import apply, mydata
+from dialogs import apply, mydata, parent, start
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
 from services.domain import AccessKind, BookingStatus, SlotKind, TaskKind, TaskStatus
@@ -61,7 +61,7 @@ TYPED = (
 
 async def _applied(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> tuple[World, int]:
     world = await build_world(uow_factory, clock)
-    m = RecordingMessenger([apply.DIALOG], uow_factory, clock)
+    m = RecordingMessenger([start.DIALOG, apply.DIALOG, parent.DIALOG], uow_factory, clock)
     await _through_consent(m)
     await _personal_steps(m)
     await _about_and_ideas(m)
@@ -114,13 +114,14 @@ async def test_a_mentor_opening_a_card_is_audited_and_the_office_exports_it(
 
 
 async def _files_to(uow_factory: UnitOfWorkFactory, tg_id: int) -> list[dict[str, Any]]:
+    """The files sent to the person, but the QR code of their parent's link."""
     async with uow_factory() as uow:
         rows = await uow.session.scalars(
             select(OutgoingMessage)
             .where(OutgoingMessage.chat_id == tg_id, OutgoingMessage.kind == "file")
             .order_by(OutgoingMessage.id)
         )
-        return [row.payload for row in rows]
+        return [row.payload for row in rows if row.payload.get("filename") != "parent-link.png"]
 
 
 async def _reviewed_tasked_and_booked(
@@ -202,7 +203,8 @@ async def test_mydata_holds_every_value_entered_scores_comments_tasks_bookings_a
     assert sections["applications"][0]["status"] == "submitted"
     assert any(c["kind"] for c in sections["consents"])
     assert sections["people"][0]["full_name"] == "Иванов Пётр Алексеевич"
-    assert [row["payload"]["text"] for row in sections["outgoing_messages"]] == [MESSAGE]
+    sent = [row["payload"].get("text") for row in sections["outgoing_messages"]]
+    assert MESSAGE in sent and t("parent-consent-child-told") in sent
     for title in SECTIONS.values():
         assert html.escape(t(title)) in page
 

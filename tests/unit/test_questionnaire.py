@@ -168,18 +168,21 @@ def test_steps_depend_on_the_role_and_the_age_group() -> None:
     tutor = codes(Role.TUTOR)
     # Before the age group is known the longest path counts the steps.
     assert unknown == teen
-    assert teen[:8] == [
-        "role", "age_group", "consent", "rep_name", "rep_relation", "rep_phone", "rep_consent",
-        "birth_date",
-    ]  # fmt: skip
-    # Under 14 only the parent consents; an adult tutor is never asked for a parent.
-    assert child[:7] == [
-        "role", "age_group", "rep_name", "rep_relation", "rep_phone", "rep_consent", "birth_date",
-    ]  # fmt: skip
+    assert teen[:5] == ["role", "age_group", "consent", "parent", "birth_date"]
+    # Under 14 only the parent consents, and nothing else is asked before it; an adult tutor is
+    # never asked for a parent.
+    assert child[:4] == ["role", "age_group", "parent", "birth_date"]
     assert tutor[:3] == ["role", "consent", "birth_date"]
-    assert "rep_name" not in tutor and "edu_type" not in tutor and "age_group" not in tutor
+    assert "parent" not in tutor and "edu_type" not in tutor and "age_group" not in tutor
     assert teen[-3:] == ["q-why", "q-team", "ideas"]
-    assert len(teen) == 22 and len(child) == 21 and len(tutor) == 16
+    assert len(teen) == 19 and len(child) == 18 and len(tutor) == 16
+    # Under 14 the parent's step must be answered (by the parent) before anything else; from 14
+    # it may be left for now.
+    parent = {step.code: step for step in steps_for(CONFIG, Role.STUDENT, {"age_group": "child"})}
+    assert not parent["parent"].optional
+    assert {step.code: step for step in steps_for(CONFIG, Role.STUDENT, {"age_group": "teen"})}[
+        "parent"
+    ].optional
     # An answer outside the role's groups does not shape the path.
     assert codes(Role.STUDENT, "adult") == teen
 
@@ -220,11 +223,12 @@ def test_next_step_resume_point_and_back() -> None:
     assert previous_step(steps, {"role": "tutor"}, "consent").code == "role"  # type: ignore[union-attr]
     assert previous_step(steps, answers, "role") is None
     student = steps_for(CONFIG, Role.STUDENT, {"age_group": "teen"})
-    given = {"role": "student", "age_group": "teen", "consent": "1", "rep_name": "x",
-             "rep_relation": "mother", "rep_phone": "+79001234567", "rep_consent": "1"}  # fmt: skip
+    given: dict[str, str | None] = {
+        "role": "student", "age_group": "teen", "consent": "1", "parent": "1",
+    }  # fmt: skip
     assert previous_step(student, given, "birth_date").code == "age_group"  # type: ignore[union-attr]
-    # Before the parent confirms, their details may still be corrected.
-    del given["rep_consent"]
-    assert previous_step(student, given, "rep_consent").code == "rep_phone"  # type: ignore[union-attr]
+    # Left for later, the parent's step is returned to until the parent confirms.
+    given["parent"] = None
+    assert previous_step(student, given, "birth_date").code == "parent"  # type: ignore[union-attr]
     everything = {step.code: "x" for step in steps}
     assert resume_point(steps, everything) is None

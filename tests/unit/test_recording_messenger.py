@@ -7,11 +7,12 @@ Screens are checked by their text keys (rendered by the same Texts), not by thei
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
-from dialogs import apply
+from dialogs import apply, parent, start
 from services.clock import FixedClock
 from services.domain import ApplicationStatus
 from services.i18n import Texts
@@ -22,8 +23,8 @@ from tests.recording_messenger import RecordingMessenger
 
 ROOT = Path(__file__).resolve().parents[2]
 t = Texts().for_language("ru")
-ME = 5
-STEPS = 22  # the example season's questionnaire for a student under 14
+ME, PARENT = 5, 6
+STEPS = 19  # the example season's questionnaire for a student under 14
 
 
 def _on_step(messenger: RecordingMessenger, n: int, prompt: str | None = None) -> None:
@@ -35,47 +36,61 @@ def _on_step(messenger: RecordingMessenger, n: int, prompt: str | None = None) -
 
 
 async def _through_consent(m: RecordingMessenger) -> None:
+    """Under 14: the role, the age group, then the parent's step, which only the parent, from
+    their own account, can pass."""
     await m.command(ME, "apply")
-    assert m.chat(ME).last.text.startswith(t("apply-progress", n=1, total=23))
+    assert m.chat(ME).last.text.startswith(t("apply-progress", n=1, total=20))
     await m.press(ME, t("apply-choice-role-student"))
     await m.press(ME, t("apply-choice-age_group-child", under=14))
     _on_step(m, 3)
-    await m.type(ME, "Иванова Елена Сергеевна")
-    _on_step(m, 4, "apply-step-rep_relation")
-    await m.press(ME, t("apply-choice-rep_relation-mother"))
-    _on_step(m, 5, "apply-step-rep_phone")
-    await m.type(ME, "+7 913 100-20-30")
-    _on_step(m, 6)
-    await m.press(ME, t("apply-btn-parent-agree"))
+    assert t("apply-step-parent", waits="all", under=14, adult=18) in m.chat(ME).last.text
+    await m.type(ME, "Иванов Пётр Алексеевич")  # nothing typed passes it: it is the parent's
+    _on_step(m, 3)
+    assert t("apply-parent-waiting") in m.chat(ME).last.text
+    await m.press(ME, t("apply-btn-parent-check"))  # pressed too soon
+    assert m.chat(ME).notices[-1] == (t("apply-parent-waiting"), True)
+    await m.press(ME, t("apply-btn-parent-link"))
+    found = re.search(r"start=(pc_[\w-]+)", m.chat(ME).last.text)
+    assert found is not None, m.chat(ME).last.text
+
+    await m.command(PARENT, "start", found.group(1))
+    await m.share_contact(PARENT, "79131002030")
+    await m.type(PARENT, "Иванова Елена Сергеевна")
+    await m.press(PARENT, t("apply-choice-rep_relation-mother"))
+    await m.press(PARENT, t("parent-btn-confirm"))
+    assert m.chat(PARENT).last.text == t("parent-consent-done")
+    await m.deliver()
+    assert m.chat(ME).last.text == t("parent-consent-child-told")
+    await m.press(ME, t("parent-btn-child-go-on"))
 
 
 async def _personal_steps(m: RecordingMessenger) -> None:
-    _on_step(m, 7)
+    _on_step(m, 4)
     await m.type(ME, "31.02.2013")  # no such day: refused, the step asked again
-    _on_step(m, 7)
-    assert m.chat(ME).last.text != t("apply-progress", n=7, total=STEPS)
+    _on_step(m, 4)
+    assert m.chat(ME).last.text != t("apply-progress", n=4, total=STEPS)
     await m.type(ME, "15.01.2013")
-    _on_step(m, 8, "apply-step-full_name")
+    _on_step(m, 5, "apply-step-full_name")
     await m.press(ME, t("apply-btn-back"))  # Back shows the date again, Keep moves on
-    _on_step(m, 7)
+    _on_step(m, 4)
     await m.press(ME, t("apply-btn-keep"))
     await m.type(ME, "Иванов Пётр Алексеевич")
-    _on_step(m, 9, "apply-step-municipality")
+    _on_step(m, 6, "apply-step-municipality")
     await m.type(ME, "Том")
     await m.press(ME, "Томск")
-    _on_step(m, 10, "apply-step-edu_type")
+    _on_step(m, 7, "apply-step-edu_type")
     await m.press(ME, t("apply-choice-edu_type-school"))
     await m.type(ME, "МАОУ СОШ № 32 г. Томска")
     await m.type(ME, "7")
-    _on_step(m, 13, "apply-step-phone")
+    _on_step(m, 10, "apply-step-phone")
     chat = m.chat(ME)
     assert chat.keys is not None and [t("apply-btn-share-contact")] in chat.keys
     await m.share_contact(ME, "+79135554433")
     assert chat.keys is None  # leaving the phone step takes its keys away
-    _on_step(m, 14, "apply-step-email")
+    _on_step(m, 11, "apply-step-email")
     await m.type(ME, "Petr@Example.RU")
     await m.press(ME, t("apply-btn-skip"))  # Leader-ID is optional
-    _on_step(m, 16, "apply-step-meo")
+    _on_step(m, 13, "apply-step-meo")
     await m.type(ME, "petr.ivanov")
 
 
@@ -84,9 +99,9 @@ async def _about_and_ideas(m: RecordingMessenger) -> None:
     await m.type(ME, ABOUT + " Ещё я веду блог о науке.")
     await m.type(ME, WHY)
     await m.type(ME, EXPERIENCE)
-    _on_step(m, 21)
+    _on_step(m, 18)
     await m.press(ME, "4")
-    _on_step(m, 22)
+    _on_step(m, 19)
     chat = m.chat(ME)
     shown = len(chat.messages)
     await m.press(ME, "▫️ Мониторинг торфяных пожаров с дронов")
@@ -101,7 +116,7 @@ async def test_the_whole_application_through_a_messenger_without_aiogram(
     uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
     await import_example(uow_factory, clock)
-    m = RecordingMessenger([apply.DIALOG], uow_factory, clock)
+    m = RecordingMessenger([start.DIALOG, apply.DIALOG, parent.DIALOG], uow_factory, clock)
     await _through_consent(m)
     await _personal_steps(m)
     await _about_and_ideas(m)
@@ -112,7 +127,7 @@ async def test_the_whole_application_through_a_messenger_without_aiogram(
     assert f"{t('apply-label-institution')}: МАОУ СОШ № 32 г. Томска" in review
     assert "1. Мониторинг торфяных пожаров с дронов; 2. Умный школьный автобус" in review
     await m.press(ME, t("apply-btn-edit", label=t("apply-label-institution")))
-    _on_step(m, 11)
+    _on_step(m, 8)
     assert t("apply-editing") in chat.last.text
     await m.type(ME, "Лицей № 7 г. Томска")
     assert f"{t('apply-label-institution')}: Лицей № 7 г. Томска" in chat.last.text

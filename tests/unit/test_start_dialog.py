@@ -34,7 +34,7 @@ async def test_a_newcomer_is_greeted_with_the_way_to_apply(
     chat = m.chat(ME)
     assert chat.last.text == t("start-welcome")
     await m.press(ME, t("apply-btn-apply"))  # the application dialog's button
-    assert chat.last.text.startswith(t("apply-progress", n=1, total=23))
+    assert chat.last.text.startswith(t("apply-progress", n=1, total=20))
 
 
 async def test_an_invitation_is_redeemed_from_start_once(
