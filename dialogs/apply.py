@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from dialogs import parent
+from dialogs import paper_consent, parent
 from dialogs.apply_screens import (
     privacy_screen,
     question_screen,
@@ -90,6 +90,10 @@ async def step_message(turn: Turn, given: Input) -> None:
     if given.kind == "command" and typed.split()[0] == "/parent_link":
         # The parent's link, asked for on any step: the child stays where they are.
         await parent.link_command(turn, "")
+        return
+    if given.kind == "command" and typed.split()[0] == "/parent_paper":
+        # The paper form instead: the chat then waits for its photo; /apply comes back here.
+        await paper_consent.paper_command(turn, "")
         return
     if typed == t("apply-btn-back"):  # the keys under the input field (the phone step)
         outcome = await applications.back(me, app, step, editing=editing)

@@ -6,7 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs.screen import Button, Key, Keyboard, Screen, doing, rows_of
-from services.actions import ApplyAction, ApplyVerb, ParentAction, ParentVerb
+from services.actions import (
+    ApplyAction,
+    ApplyVerb,
+    PaperAction,
+    PaperVerb,
+    ParentAction,
+    ParentVerb,
+)
 from services.applications import (
     ConsentRecord,
     PrivacyView,
@@ -100,6 +107,7 @@ def _answer_buttons(t: Translator, view: StepView) -> Keyboard:
     if step.kind is StepKind.PARENT:
         return [
             [doing(t("apply-btn-parent-link"), ParentAction(verb=ParentVerb.LINK))],
+            [doing(t("paper-btn-start"), PaperAction(verb=PaperVerb.START))],
             [_do(t("apply-btn-parent-check"), ApplyVerb.CONFIRM, application=app, step=step.code)],
         ]
     if step.kind is StepKind.SCALE:

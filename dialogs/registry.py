@@ -11,6 +11,7 @@ from dialogs import (
     mydata,
     office_access,
     office_selection,
+    paper_consent,
     parent,
     passport,
     plan,
@@ -48,4 +49,5 @@ DIALOGS: tuple[Dialog, ...] = (
     office_access.DIALOG,
     link.DIALOG,
     parent.DIALOG,
+    paper_consent.DIALOG,
 )

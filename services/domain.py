@@ -47,6 +47,7 @@ class AccessKind(enum.StrEnum):
     CARD = "card"  # the application card, the mentor's or the office's
     MEDIA = "media"  # the self-presentation file
     EXPORT = "export"  # a file exported for staff that contains them
+    PAPER = "paper"  # the photo of their parent's signed paper consent form
 
 
 class OutboxStatus(enum.StrEnum):
@@ -63,6 +64,14 @@ class OutboxStatus(enum.StrEnum):
 class ConsentKind(enum.StrEnum):
     APPLICANT = "applicant"  # the applicant's own consent
     REPRESENTATIVE = "representative"  # a parent's (legal representative's) consent
+
+
+class PaperStatus(enum.StrEnum):
+    """A photo of a parent's signed paper consent form, as the project office decides on it."""
+
+    WAITING = "waiting"
+    APPROVED = "approved"
+    REFUSED = "refused"
 
 
 class QuestionKind(enum.StrEnum):

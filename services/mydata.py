@@ -37,6 +37,7 @@ SECTIONS: dict[str, str] = {
     "applications": "mydata-section-applications",
     "consents": "mydata-section-consents",
     "parent_links": "mydata-section-parent-links",
+    "paper_consents": "mydata-section-paper-consents",
     "application_answers": "mydata-section-answers",
     "presentation_media": "mydata-section-media",
     "idea_preferences": "mydata-section-ideas",

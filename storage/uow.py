@@ -19,6 +19,7 @@ from storage.repositories.internships import (
 )
 from storage.repositories.invitations import InvitationsRepo
 from storage.repositories.outbox import OutboxRepo
+from storage.repositories.paper_consents import PaperConsentsRepo
 from storage.repositories.parent_links import ParentLinksRepo
 from storage.repositories.people import PeopleRepo
 from storage.repositories.per_key import DraftsRepo, SeasonSettingsRepo
@@ -58,6 +59,7 @@ class UnitOfWork:
         self.season_config = SeasonConfigRepo(session)
         self.applications = ApplicationsRepo(session)
         self.parent_links = ParentLinksRepo(session)
+        self.paper_consents = PaperConsentsRepo(session)
         self.teams = TeamsRepo(session)
         self.tasks = PlanTasksRepo(session)
         self.reminders = RemindersRepo(session)

@@ -58,11 +58,16 @@ async def idea_ids(harness: Harness, *codes: str) -> list[int]:
 
 
 async def start_application(
-    harness: Harness, uid: int, role: str = "student", age_group: str = "child"
+    harness: Harness,
+    uid: int,
+    role: str = "student",
+    age_group: str = "child",
+    *,
+    parent: bool = True,
 ) -> int:
     """/apply through the consents: a student answers the age group (default: under 14, so only
     the parent consents), then gives their own consent if the group asks for it, and the parent
-    confirms from their own account."""
+    confirms from their own account (`parent=False`: the child is left waiting for them)."""
     await harness.send(uid, "/apply")
     application = await application_of(harness, uid)
     assert application is not None
@@ -72,7 +77,7 @@ async def start_application(
         await harness.press(uid, cd(ApplyVerb.CHOOSE, app, "age_group", age_group))
     if role == "tutor" or age_group != "child":
         await harness.press(uid, cd(ApplyVerb.CONFIRM, app, "consent"))
-    if role == "student":  # the parent confirms from their own account, the child goes on
+    if role == "student" and parent:  # the parent confirms from their own account; on we go
         await parent_consents(harness.app.uow_factory, harness.app.sender.clock, uid)
         await harness.press(uid, cd(ApplyVerb.CONFIRM, app, "parent"))
     return app

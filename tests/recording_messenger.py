@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from dialogs.screen import Dialog, MemoryCursor, Profile, Screen, Turn
-from services.actions import build, decode, encode
+from services.actions import Action, build, decode, encode
 from services.clock import Clock
 from services.container import ServiceConfig, Services
 from services.errors import DomainError
@@ -152,6 +152,17 @@ class RecordingMessenger:
 
     async def share_contact(self, person: int, phone: str) -> None:
         await self._message(person, Input("contact", text=phone, contact_is_own=True))
+
+    async def send(self, person: int, given: Input) -> None:
+        """Send any message: a photo, a file, a sticker… as the adapter would convert it."""
+        await self._message(person, given)
+
+    async def press_forged(self, person: int, action: Action) -> None:
+        """Press a button the bot never showed this person (a forged or replayed payload, or a
+        button another feature's screen carries): a message with it is put in their chat."""
+        shown = Shown(next(self.chat(person)._ids), Screen("", [[Button.doing("forged", action)]]))
+        self.chat(person).messages.append(shown)
+        await self._press(person, shown, encode(action))
 
     async def press(self, person: int, text: str) -> None:
         """Press the newest button with this text in the person's chat."""

@@ -1,5 +1,5 @@
 """The actions of the applicant's and the person's own screens: the questionnaire, /forget, the
-profile, the office's access screens and a parent's consent."""
+profile, the office's access screens and a parent's consent (from their account or on paper)."""
 
 from __future__ import annotations
 
@@ -99,3 +99,18 @@ class ParentVerb(enum.StrEnum):
 class ParentAction(Action, prefix="pc", version=2):
     verb: ParentVerb
     choice: ChoiceCode = ""  # a relation
+
+
+class PaperVerb(enum.StrEnum):
+    """A parent's consent on paper (dialogs/paper_consent.py): the child asks for the form; the
+    project office opens a photo of the signed form and approves or refuses it."""
+
+    START = "st"
+    OPEN = "op"
+    APPROVE = "ok"
+    REFUSE = "no"
+
+
+class PaperAction(Action, prefix="pp", version=1):
+    verb: PaperVerb
+    item: Id = 0  # a paper consent (the office's buttons)

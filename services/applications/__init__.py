@@ -5,7 +5,8 @@ Every method re-reads the application, checks that it is the caller's and still 
 commits at most once. The questionnaire's rules live in `services.questionnaire`; this package
 stores what they accept and says which screen comes next, one module per use case: `flow` (the
 questionnaire's moves), `answers` and `consent` (storing an answer), `ideas`, `screens` (what
-a step or the review shows), `submission`, `status` and `privacy`. Nothing here logs personal
+a step or the review shows), `submission`, `status`, `privacy`, and a parent's consent from
+their own account (`parents`) or on a signed paper form (`paper`). Nothing here logs personal
 data.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from services.applications.flow import Flow
 from services.applications.ideas import Ideas
+from services.applications.paper import PaperConsents
 from services.applications.parents import ParentConsents
 from services.applications.submission import Submission
 from services.applications.views import (
@@ -71,6 +73,6 @@ __all__ = [
 ]
 
 
-class ApplicationService(Flow, Ideas, Submission, ParentConsents):
+class ApplicationService(Flow, Ideas, Submission, PaperConsents, ParentConsents):
     """The applicant's side of a season. Submit confirms to the applicant directly and queues
     the reviewers' notices (services.selection) in its one transaction."""

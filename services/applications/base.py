@@ -26,12 +26,13 @@ from storage.uow import UnitOfWork
 
 
 def parent_consent_in(consent: Consent | None) -> bool:
-    """A parent confirmed from their own account, and has not withdrawn."""
+    """A parent confirmed from their own account, or the project office approved their signed
+    paper form (services/applications/paper.py), and it has not been withdrawn."""
     return (
         consent is not None
         and consent.given_at is not None
         and consent.withdrawn_at is None
-        and consent.parent_user_id is not None
+        and (consent.parent_user_id is not None or consent.paper_consent_id is not None)
     )
 
 

@@ -151,9 +151,17 @@ class ParentConsents(Privacy):
         await self.uow.commit()
         return application.person_id
 
-    async def _tell_child(self, application: Application, now: datetime) -> None:
-        """The child's questionnaire goes on: they are told so, with the button that goes on
-        — not at night (a parent may confirm late)."""
+    async def _tell_child(
+        self,
+        application: Application,
+        now: datetime,
+        key: str = "parent-consent-child-told",
+        *,
+        go_on: bool = True,
+    ) -> None:
+        """The child hears what became of their parent's consent — with the button that goes
+        on with the questionnaire when it was given — and not at night: a parent or the office
+        may decide late."""
         child = await self.uow.people.get(application.person_id)
         season = await self.uow.seasons.get(application.season_id)
         config = await load_config(self.uow, season) if season is not None else None
@@ -161,13 +169,11 @@ class ParentConsents(Privacy):
             return
         settings = await self.uow.plan_settings.get(season.id)
         quiet = ReminderPolicy.from_settings(config.timezone, settings)
-        go_on = Button.doing(
-            self.texts.get("parent-btn-child-go-on", language=child.language),
-            ApplyAction(verb=ApplyVerb.OPEN),
-        )
+        text = self.texts.get("parent-btn-child-go-on", language=child.language)
+        buttons = [[Button.doing(text, ApplyAction(verb=ApplyVerb.OPEN))]] if go_on else None
         await self.notifier.send_text(
-            child, self.texts.get("parent-consent-child-told", language=child.language),
-            buttons=[[go_on]], not_before=quiet.outside_quiet_hours(now), person_id=child.id,
+            child, self.texts.get(key, language=child.language), buttons=buttons,
+            not_before=quiet.outside_quiet_hours(now), person_id=child.id,
         )  # fmt: skip
 
     async def parent_withdraw(self, me: Identity) -> int:

@@ -8,6 +8,7 @@ from storage.models.applications import (
     Application,
     Consent,
     IdeaPreference,
+    PaperConsent,
     ParentLink,
     PresentationMedia,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "MotivationQuestion",
     "Municipality",
     "OutgoingMessage",
+    "PaperConsent",
     "ParentLink",
     "Person",
     "PlanSettings",

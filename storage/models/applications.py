@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.domain import ApplicationStatus, ConsentKind, Messenger, Role
+from services.domain import ApplicationStatus, ConsentKind, Messenger, PaperStatus, Role
 from storage.models.base import Base, str_enum
 
 
@@ -75,6 +75,11 @@ class Consent(Base):
     parent_link_id: Mapped[int | None] = mapped_column(
         ForeignKey("parent_links.id", ondelete="SET NULL")
     )
+    # A representative's consent given on paper: the photo of the signed form the project office
+    # approved (services/applications/paper.py).
+    paper_consent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("paper_consents.id", ondelete="SET NULL")
+    )
 
 
 class ParentLink(Base):
@@ -96,6 +101,32 @@ class ParentLink(Base):
     used_at: Mapped[datetime | None]
     parent_messenger: Mapped[Messenger | None] = mapped_column(str_enum(Messenger))
     parent_user_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class PaperConsent(Base):
+    """A photo of a parent's signed paper consent form, sent by the child (a family without a
+    messenger), and the project office's decision on it.
+
+    `file_id` is the messenger's reference to the photo (`messenger` says whose); the file
+    itself stays on the messenger's servers. A new photo replaces one still waiting.
+    `decided_by` is the office member's person id, kept without a foreign key on purpose: a
+    key to `people` would put the child's form into the staff member's own /mydata copy.
+    """
+
+    __tablename__ = "paper_consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    messenger: Mapped[Messenger] = mapped_column(str_enum(Messenger))
+    file_id: Mapped[str] = mapped_column(String(256))
+    file_kind: Mapped[str] = mapped_column(String(16))  # photo, or document (an image file)
+    submitted_at: Mapped[datetime]
+    status: Mapped[PaperStatus] = mapped_column(str_enum(PaperStatus), default=PaperStatus.WAITING)
+    decided_by: Mapped[int | None] = mapped_column(Integer)
+    decided_at: Mapped[datetime | None]
 
 
 class Answer(Base):

@@ -37,6 +37,7 @@ from services.container import ServiceConfig, Services
 from services.domain import (
     BookingStatus,
     ConsentKind,
+    Messenger,
     OutboxStatus,
     Recommendation,
     ReviewStatus,
@@ -87,6 +88,7 @@ PERSONAL = {
     ("presentation_media", "file_id"),
     ("presentation_media", "file_unique_id"),
     ("presentation_media", "text"),
+    ("paper_consents", "file_id"),
     ("consents", "representative_phone"),
     ("review_notes", "comment"),
     ("outgoing_messages", "payload"),
@@ -124,6 +126,9 @@ NOT_PERSONAL: dict[str, set[tuple[str, str]]] = {
         ("accounts", "messenger"),
         ("link_codes", "messenger"),
         ("parent_links", "parent_messenger"),
+        ("paper_consents", "messenger"),
+        ("paper_consents", "file_kind"),
+        ("paper_consents", "status"),
         ("outgoing_messages", "messenger"),
         ("teams", "chat_messenger"),
         ("applications", "role"),
@@ -370,6 +375,9 @@ async def _seed_everything(
             update(Consent)
             .where(Consent.person_id == student_id, Consent.kind == ConsentKind.REPRESENTATIVE)
             .values(representative_phone=m("consents", "representative_phone"))
+        )
+        await uow.paper_consents.submit(  # a photo of the parent's signed paper form
+            app, student_id, Messenger.TELEGRAM, m("paper_consents", "file_id"), "photo", now
         )
         criterion = await uow.session.scalar(select(SelectionCriterion.id).limit(1))
         assert criterion is not None

@@ -13,6 +13,7 @@ mydata-section-roles = Роли
 mydata-section-applications = Заявки и их статус
 mydata-section-consents = Согласия
 mydata-section-parent-links = Ссылки для согласия родителя
+mydata-section-paper-consents = Бумажные бланки согласия родителя (ссылка на фото и статус проверки)
 mydata-section-answers = Ответы анкеты
 mydata-section-media = Самопрезентация (ссылки на файлы)
 mydata-section-ideas = Выбранные идеи проектов

@@ -1,0 +1,49 @@
+"""The paper consent form a parent without a messenger prints and signs, drawn by fpdf2.
+
+Pure rendering (texts in, bytes out), with the DejaVu font matplotlib ships (see
+services/portfolio_pdf.py for why): services/applications/paper.py decides what goes in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from services.portfolio_pdf import FAMILY, font_files
+
+TITLE_SIZE, TEXT_SIZE, SMALL_SIZE = 14, 10, 9
+LINE_HEIGHT = 5
+BLANK = "_" * 44
+
+
+def render_consent_form(
+    title: str, heading: str, consent_text: str, fields: Sequence[str], footer: str
+) -> bytes:
+    """An A4 PDF: the title, a line about whose application it is, the consent text, then each
+    field's label with a blank line to fill in by hand, and a footer."""
+    regular, bold = font_files()
+    pdf = FPDF(format="A4")
+    pdf.set_title(title)
+    pdf.add_font(FAMILY, "", str(regular))
+    pdf.add_font(FAMILY, "B", str(bold))
+    pdf.add_page()
+    pdf.set_font(FAMILY, "B", TITLE_SIZE)
+    pdf.multi_cell(0, LINE_HEIGHT + 2, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
+    pdf.set_font(FAMILY, "", TEXT_SIZE)
+    pdf.multi_cell(0, LINE_HEIGHT, heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
+    pdf.set_font(FAMILY, "", SMALL_SIZE)
+    pdf.multi_cell(0, LINE_HEIGHT, consent_text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+    pdf.set_font(FAMILY, "", TEXT_SIZE)
+    for label in fields:
+        pdf.ln(3)
+        pdf.multi_cell(0, LINE_HEIGHT + 2, f"{label}: {BLANK}", new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT)  # fmt: skip
+    pdf.ln(6)
+    pdf.set_font(FAMILY, "", SMALL_SIZE)
+    pdf.multi_cell(0, LINE_HEIGHT, footer, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return bytes(pdf.output())
