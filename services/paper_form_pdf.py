@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from services.portfolio_pdf import FAMILY, font_files
+from services.portfolio_pdf import FAMILY, new_document
 
 TITLE_SIZE, TEXT_SIZE, SMALL_SIZE = 14, 10, 9
 LINE_HEIGHT = 5
@@ -23,12 +22,7 @@ def render_consent_form(
 ) -> bytes:
     """An A4 PDF: the title, a line about whose application it is, the consent text, then each
     field's label with a blank line to fill in by hand, and a footer."""
-    regular, bold = font_files()
-    pdf = FPDF(format="A4")
-    pdf.set_title(title)
-    pdf.add_font(FAMILY, "", str(regular))
-    pdf.add_font(FAMILY, "B", str(bold))
-    pdf.add_page()
+    pdf = new_document(title)
     pdf.set_font(FAMILY, "B", TITLE_SIZE)
     pdf.multi_cell(0, LINE_HEIGHT + 2, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)

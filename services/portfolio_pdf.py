@@ -31,14 +31,21 @@ def font_files() -> tuple[Path, Path]:
     return folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
 
 
-def render_portfolio(title: str, name: str, sections: Sequence[tuple[str, Sequence[str]]]) -> bytes:
-    """An A4 PDF: the title, the name, then each section's heading and its lines."""
+def new_document(title: str) -> FPDF:
+    """An A4 document with its title and the Cyrillic font (regular and bold), on its first
+    page: what every PDF the bot draws starts from."""
     regular, bold = font_files()
     pdf = FPDF(format="A4")
-    pdf.set_title(f"{title}: {name}")
+    pdf.set_title(title)
     pdf.add_font(FAMILY, "", str(regular))
     pdf.add_font(FAMILY, "B", str(bold))
     pdf.add_page()
+    return pdf
+
+
+def render_portfolio(title: str, name: str, sections: Sequence[tuple[str, Sequence[str]]]) -> bytes:
+    """An A4 PDF: the title, the name, then each section's heading and its lines."""
+    pdf = new_document(f"{title}: {name}")
     pdf.set_font(FAMILY, "", TITLE_SIZE)
     pdf.multi_cell(0, LINE_HEIGHT + 2, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
