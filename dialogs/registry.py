@@ -14,6 +14,7 @@ from dialogs import (
     paper_consent,
     parent,
     passport,
+    people_admin,
     plan,
     plan_assign,
     profile,
@@ -50,4 +51,5 @@ DIALOGS: tuple[Dialog, ...] = (
     link.DIALOG,
     parent.DIALOG,
     paper_consent.DIALOG,
+    people_admin.DIALOG,
 )

@@ -96,6 +96,10 @@ class Chat(Protocol):
         """A link that opens the bot's private chat with `/start payload` (a parent's consent
         link); None where the messenger has none: `/start payload` is typed there."""
 
+    async def download(self, file_id: str) -> bytes:
+        """The bytes of a file the person sent in this turn's message (its `Input.file_id`);
+        the caller checks the size the message announced first."""
+
     def pressed_message(self) -> tuple[int, int] | None:
         """Where the pressed message is (chat id, message id), as the outbox records what it
         sent; None after a typed message."""

@@ -178,6 +178,12 @@ class TelegramChat:
         username = (await self.bot.me()).username
         return f"https://t.me/{username}?start={payload}" if username else None
 
+    async def download(self, file_id: str) -> bytes:
+        """getFile, then the file from the Bot API's file server (20 MB at most there)."""
+        buffer = await self.bot.download(file_id)
+        assert buffer is not None  # no destination given: a BytesIO comes back
+        return buffer.read()
+
 
 def message_turn(
     message: Message, me: Identity, services: Services, state: FSMContext, t: Translator

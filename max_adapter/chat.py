@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import aiohttp
 from maxapi import Bot
 from maxapi.enums.attachment import AttachmentType
 from maxapi.types import (
     CallbackButton,
     LinkButton,
+    Message,
     MessageButton,
     MessageCallback,
     RequestContactButton,
@@ -36,6 +38,7 @@ from services.text_fit import split_text
 
 # MAX refuses a text of 4000 characters or more (maxapi checks `len(text) < 4000`).
 MAX_TEXT_LIMIT = 3999
+DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=30)
 
 
 def max_button(button: Button) -> Any:
@@ -71,10 +74,17 @@ def _without_keyboard(attachments: list[Any] | None) -> list[Any]:
 class MaxChat:
     """The dialog chat of one message or one press (`callback`), drawn on through maxapi."""
 
-    def __init__(self, bot: Bot, chat_id: int, callback: MessageCallback | None = None) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        chat_id: int,
+        callback: MessageCallback | None = None,
+        message: Message | None = None,
+    ) -> None:
         self.bot = bot
         self.chat_id = chat_id
         self.callback = callback
+        self.message = message  # the message of this turn, whose files `download` fetches
         self.answered = False
 
     async def show(self, screen: Screen) -> None:
@@ -144,3 +154,26 @@ class MaxChat:
 
     async def start_link(self, payload: str) -> str | None:
         return None  # no deep link to the bot confirmed for MAX: `/start payload` is typed
+
+    async def download(self, file_id: str) -> bytes:
+        """A file of this turn's message: MAX gives each attachment a URL to fetch it from
+        (the `file_id` max_adapter/inputs.py made is its token, or that URL)."""
+        url = self._file_url(file_id)
+        if url is None:
+            raise LookupError("no such file in this message")
+        async with (
+            aiohttp.ClientSession(timeout=DOWNLOAD_TIMEOUT) as session,
+            session.get(url) as response,
+        ):
+            response.raise_for_status()
+            return await response.read()
+
+    def _file_url(self, file_id: str) -> str | None:
+        body = self.message.body if self.message is not None else None
+        for attachment in (body.attachments or []) if body is not None else []:
+            payload = getattr(attachment, "payload", None)
+            url = getattr(payload, "url", None)
+            tokens = (getattr(attachment, "token", None), getattr(payload, "token", None), url)
+            if file_id in tokens and isinstance(url, str):
+                return url
+        return None

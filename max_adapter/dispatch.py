@@ -121,7 +121,7 @@ class MaxAdapter:
         if message.recipient.chat_type != ChatType.DIALOG:
             return  # every dialog is private-only
         given = to_input(message)
-        chat = MaxChat(event.bot, chat_id)
+        chat = MaxChat(event.bot, chat_id, message=message)
         who = Sender(sender, chat_id, event.user_locale)
         await self._guarded(
             event, who, chat, lambda: self._turn(who, chat, lambda t: self._route_message(t, given))

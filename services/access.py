@@ -185,6 +185,13 @@ class AccessService:
         entries = [self._entry(grant, person, season, ideas, me) for grant, person, season in rows]
         return sorted(entries, key=lambda e: (ROLE_ORDER.index(e.role), e.season_code or ""))
 
+    async def grants_of(self, person_id: int, me: Identity) -> list[GrantEntry]:
+        """Every role one person holds now (/people shows them; staff ones get a button)."""
+        rows = await self.uow.people.active_grants(frozenset(Role), person_id=person_id)
+        ideas = await self.uow.invitations.mentored_ideas([person_id])
+        entries = [self._entry(grant, person, season, ideas, me) for grant, person, season in rows]
+        return sorted(entries, key=lambda e: (ROLE_ORDER.index(e.role), e.season_code or ""))
+
     # --- revoking ----------------------------------------------------------------------------
 
     async def revoke_invitation(self, me: Identity, invitation_id: int) -> Revoked:

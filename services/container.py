@@ -9,6 +9,7 @@ from services.access import AccessService
 from services.access_audit import AccessAuditService
 from services.applications import ApplicationService
 from services.clock import Clock
+from services.config_upload import ConfigUploadService
 from services.consequences import FeatureConsequences
 from services.events import Consequences
 from services.i18n import Texts
@@ -18,6 +19,7 @@ from services.linking import LinkService
 from services.mydata import MyDataService
 from services.notify import OutboxNotifier
 from services.people import PeopleService
+from services.people_admin import PeopleAdminService
 from services.plans import PlanService
 from services.profile import ProfileService
 from services.reminders import ReminderService
@@ -145,3 +147,15 @@ class Services:
     @cached_property
     def mydata(self) -> MyDataService:
         return MyDataService(self.uow, self.clock, self.notifier, self.texts)
+
+    @cached_property
+    def people_admin(self) -> PeopleAdminService:
+        return PeopleAdminService(
+            self.uow, self.clock, self.invitations, self.access, self.config.default_timezone
+        )
+
+    @cached_property
+    def config_upload(self) -> ConfigUploadService:
+        return ConfigUploadService(
+            self.uow, self.clock, self.texts, self.season_import, self.internships
+        )

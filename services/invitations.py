@@ -110,9 +110,11 @@ class InvitationService:
         label: str | None = None,
         valid_for: timedelta | None = None,
         count: int = 1,
+        actor_id: int | None = None,
     ) -> list[str]:
         """New invitation codes for a role; seasonal roles belong to a season (the current one
-        by default). Returns the deep-link payloads (`inv_…`)."""
+        by default). Returns the deep-link payloads (`inv_…`). `actor_id`: the office member
+        who asked in the bot (None from the CLI), for the audit."""
         if count < 1 or count > 1000:
             raise DomainError("invite-bad-count")
         if valid_for is not None and not timedelta(0) < valid_for <= timedelta(MAX_VALID_DAYS):
@@ -140,7 +142,7 @@ class InvitationService:
                 )
             )
             await self.uow.audit.record(
-                now, None, "invitation.create", "invitation", invitation.id, role=role
+                now, actor_id, "invitation.create", "invitation", invitation.id, role=role
             )
             payloads.append(INVITE_PREFIX + invitation.code)
         await self.uow.commit()

@@ -96,9 +96,15 @@ class SeasonImportService:
         self.clock = clock
         self.texts = texts
 
-    async def import_text(self, text: str) -> ImportReport:
+    async def import_text(self, text: str, *, actor_id: int | None = None) -> ImportReport:
         """Validate everything first (the file, then against what is stored); write only a
-        file without a single error, in one transaction."""
+        file without a single error, in one transaction. `actor_id`: the office member who
+        uploaded the file in the bot (None from the CLI), for the audit."""
+        return await self._write(await self.check_text(text), actor_id)
+
+    async def check_text(self, text: str) -> SeasonFile:
+        """The validated file, checked against what is stored too; SeasonFileInvalid lists
+        every problem. Writes nothing (the bot's upload shows what will change first)."""
         try:
             raw = read_yaml(text)
         except FileInvalid as invalid:
@@ -107,7 +113,7 @@ class SeasonImportService:
         problems += await self._check_against_database(consent_of(raw))
         if spec is None or problems:
             raise SeasonFileInvalid(_lines(problems, self.texts))
-        return await self._write(spec)
+        return spec
 
     async def _check_against_database(self, spec: ConsentOf | None) -> list[FileProblem]:
         """A consent text may not change under a version already imported: consents refer to it."""
@@ -143,7 +149,7 @@ class SeasonImportService:
             return invitation if held else None
         return invitation if invitation.is_open(now) else None
 
-    async def _write(self, spec: SeasonFile) -> ImportReport:
+    async def _write(self, spec: SeasonFile, actor_id: int | None = None) -> ImportReport:
         now = self.clock.now()
         season, created = await self._season(spec.season, now)
         settings = await self._settings(spec, season.id, now)
@@ -156,7 +162,7 @@ class SeasonImportService:
         counts["questions"] = await self._questions(spec.questions, season.id)
         counts["criteria"] = await self._criteria(spec.scored_criteria(), season.id)
         await self.uow.audit.record(
-            now, None, "season.import", "season", season.id, revision=settings.revision
+            now, actor_id, "season.import", "season", season.id, revision=settings.revision
         )
         await self.uow.commit()
         return ImportReport(season.code, created, settings.revision, counts, links)

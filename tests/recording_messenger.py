@@ -68,10 +68,17 @@ class RecordedChat:
 class TurnChat:
     """The `Chat` of one turn: new messages go to the end, a redraw replaces the pressed one."""
 
-    def __init__(self, chat: RecordedChat, pressed: Shown | None, chat_id: int = 0) -> None:
+    def __init__(
+        self,
+        chat: RecordedChat,
+        pressed: Shown | None,
+        chat_id: int = 0,
+        files: dict[str, bytes] | None = None,
+    ) -> None:
         self.chat = chat
         self.pressed = pressed
         self.chat_id = chat_id
+        self.files = files if files is not None else {}
         self.answered = False
 
     async def show(self, screen: Screen) -> None:
@@ -113,6 +120,9 @@ class TurnChat:
     async def start_link(self, payload: str) -> str | None:
         return f"https://messenger.test/bot?start={payload}"
 
+    async def download(self, file_id: str) -> bytes:
+        return self.files[file_id]
+
 
 class RecordingMessenger:
     """People talking to the dialogs: `command`, `type` and `press` are what a person does."""
@@ -134,6 +144,8 @@ class RecordingMessenger:
         self.last_press: dict[int, tuple[Shown, str]] = {}
         # How the messenger names a person, when a test gives them a username.
         self.profiles: dict[int, Profile] = {}
+        # The files people sent, by file id: what a dialog's `chat.download` gets.
+        self.files: dict[str, bytes] = {}
 
     def chat(self, person: int) -> RecordedChat:
         return self.chats.setdefault(person, RecordedChat())
@@ -156,6 +168,14 @@ class RecordingMessenger:
     async def send(self, person: int, given: Input) -> None:
         """Send any message: a photo, a file, a sticker… as the adapter would convert it."""
         await self._message(person, given)
+
+    async def send_document(self, person: int, file_id: str, data: bytes) -> None:
+        """Send a file as a document; the dialog downloads `data` by its id."""
+        self.files[file_id] = data
+        await self._message(
+            person,
+            Input("document", file_id=file_id, file_size=len(data), mime_type="application/yaml"),
+        )
 
     async def press_forged(self, person: int, action: Action) -> None:
         """Press a button the bot never showed this person (a forged or replayed payload, or a
@@ -199,7 +219,7 @@ class RecordingMessenger:
 
     async def _turn(self, person: int, pressed: Shown | None, run: Any) -> None:
         profile = self.profiles.get(person, Profile(f"Person {person}", None))
-        chat = TurnChat(self.chat(person), pressed, person)
+        chat = TurnChat(self.chat(person), pressed, person, self.files)
         async with self.uow_factory() as uow:
             services = Services(uow, self.clock, self.texts, self.config)
             me = await services.people.identify(person, "ru")

@@ -30,6 +30,7 @@ from services.actions.people import (
     ProfileAction,
     ProfileVerb,
 )
+from services.actions.people_admin import PeopleAdminAction, PeopleAdminVerb
 from services.actions.selection import (
     OfficeAction,
     OfficeVerb,
@@ -82,6 +83,8 @@ __all__ = [
     "PaperVerb",
     "ParentAction",
     "ParentVerb",
+    "PeopleAdminAction",
+    "PeopleAdminVerb",
     "PlanAction",
     "PlanVerb",
     "ProfileAction",

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.domain import ApplicationStatus, ConsentKind
@@ -54,6 +54,12 @@ class ApplicationsRepo:
             select(Application).where(
                 Application.person_id == person_id, Application.season_id == season_id
             )
+        )
+
+    async def by_number(self, number: str) -> Application | None:
+        """The application with this number (TOMSK-2026-00001), any case."""
+        return await self.session.scalar(
+            select(Application).where(func.upper(Application.number) == number.upper())
         )
 
     async def all_of_person(self, person_id: int) -> list[Application]:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.domain import Address, Messenger, Role
@@ -36,6 +36,35 @@ class PeopleRepo:
 
     async def by_tg_id(self, tg_id: int) -> Person | None:
         return await self.session.scalar(select(Person).where(Person.tg_id == tg_id))
+
+    async def by_username(self, username: str, limit: int) -> list[Person]:
+        """People whose messenger username is this one, any case (usernames are ASCII)."""
+        rows = await self.session.scalars(
+            select(Person)
+            .where(func.lower(Person.username) == username.lower())
+            .order_by(Person.id)
+            .limit(limit)
+        )
+        return list(rows)
+
+    async def names(self) -> list[tuple[int, str]]:
+        """Every known name with its person's id: the office's search by name folds case and
+        ё in Python (SQLite's lower() knows ASCII only)."""
+        rows = await self.session.execute(
+            select(Person.id, Person.full_name)
+            .where(Person.full_name.is_not(None))
+            .order_by(Person.id)
+        )
+        return [(person_id, name) for person_id, name in rows if name]
+
+    async def many(self, person_ids: Iterable[int]) -> list[Person]:
+        ids = list(person_ids)
+        if not ids:
+            return []
+        rows = await self.session.scalars(
+            select(Person).where(Person.id.in_(ids)).order_by(Person.id)
+        )
+        return list(rows)
 
     async def lookup(
         self, user_id: int, messenger: Messenger = Messenger.TELEGRAM

@@ -666,7 +666,9 @@ class BotApiEmulator:
 
     def send_message(self, user_id: int, chat_id: int | None = None, **fields: Any) -> JsonDict:
         """A user's message. Media fields may be minimal (``photo={}``, ``document={"file_name":
-        "cv.pdf"}``); file ids and sizes are generated. ``reply_to_message_id=N`` embeds N."""
+        "cv.pdf"}``); file ids and sizes are generated, the content too unless ``data`` gives it
+        (``document={"file_name": "season.yaml", "data": b"..."}``).
+        ``reply_to_message_id=N`` embeds N."""
         user = self._sim_user(user_id)
         chat = self._sim_chat(user_id if chat_id is None else chat_id)
         message: JsonDict = {
@@ -1322,7 +1324,9 @@ class BotApiEmulator:
                 return [self._new_file("photo", None, **size) for size in value]
             return self._photo_sizes(None, **(value if isinstance(value, dict) else {}))
         if key in _MEDIA_DEFAULTS:
-            return self._new_file(key, None, **(value if isinstance(value, dict) else {}))
+            meta = dict(value) if isinstance(value, dict) else {}
+            data = meta.pop("data", None)  # the file's real content, served by getFile
+            return self._new_file(key, data, **meta)
         if key == "contact" and isinstance(value, dict):
             contact = {"first_name": user["first_name"], "user_id": user["id"], **value}
             return {k: v for k, v in contact.items() if v is not None}

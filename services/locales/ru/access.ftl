@@ -16,7 +16,7 @@ access-grant-ideas = , идеи: { $ideas }
 access-grant-no-name = без имени, Telegram id { $tg_id }
 access-grant-note-settings = (назначен в настройках OFFICE_ADMIN_IDS — снять можно только там)
 access-grant-note-me = (это вы)
-access-hint = Отозвать — кнопкой с номером. Новая ссылка — python -m bot invite РОЛЬ; ссылка наставника идеи — повторным python -m bot season import.
+access-hint = Отозвать — кнопкой с номером. Новая ссылка — /invite РОЛЬ (или python -m bot invite РОЛЬ); ссылка наставника идеи — повторным python -m bot season import.
 access-empty = Открытых приглашений и сотрудников с ролями нет.
 
 access-btn-revoke-invitation = ✖ { $n }. Ссылка: { $role }
