@@ -12,8 +12,8 @@ from services.i18n import Texts
 # Which commands each role sees, in menu order. Features add their commands here.
 EVERYONE = ("start", "help", "cancel", "apply", "status", "privacy", "mydata", "forget")
 BY_ROLE: dict[str, tuple[str, ...]] = {
-    "office": ("assign", "plan", "selection", "parents_waiting", "access", "audit"),
-    "mentor": ("review", "plan", "team", "passport", "roadmap", "announce"),
+    "office": ("assign", "plan", "selection", "parents_waiting", "access", "audit", "stats"),
+    "mentor": ("review", "plan", "team", "passport", "roadmap", "announce", "stats"),
     "tutor": ("plan", "assign", "team", "passport", "roadmap"),
     "student": ("plan", "team", "passport", "roadmap", "internships", "bookings", "profile"),
     "site_contact": ("slots",),

@@ -21,6 +21,7 @@ from dialogs import (
     roadmap,
     slots,
     start,
+    stats,
     team,
 )
 from dialogs.screen import Dialog
@@ -50,4 +51,5 @@ DIALOGS: tuple[Dialog, ...] = (
     link.DIALOG,
     parent.DIALOG,
     paper_consent.DIALOG,
+    stats.DIALOG,
 )

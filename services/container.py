@@ -25,6 +25,7 @@ from services.retention import RetentionService
 from services.roadmap import RoadmapService
 from services.season_import import SeasonImportService
 from services.selection import SelectionService
+from services.stats import StatsService
 from services.team_chat import TeamChatService
 from services.teams import TeamService
 from storage.uow import UnitOfWork
@@ -145,3 +146,7 @@ class Services:
     @cached_property
     def mydata(self) -> MyDataService:
         return MyDataService(self.uow, self.clock, self.notifier, self.texts)
+
+    @cached_property
+    def stats(self) -> StatsService:
+        return StatsService(self.uow, self.clock, self.notifier, self.texts)

@@ -36,6 +36,7 @@ from services.actions.selection import (
     ReviewAction,
     ReviewVerb,
 )
+from services.actions.stats import StatsAction, StatsVerb
 from services.actions.work import (
     AssignAction,
     AssignVerb,
@@ -97,6 +98,8 @@ __all__ = [
     "SlotVerb",
     "SnoozeAction",
     "SnoozeVerb",
+    "StatsAction",
+    "StatsVerb",
     "StepCode",
     "TeamAction",
     "TeamVerb",
