@@ -1,11 +1,13 @@
 """/stats through the recording messenger (no aiogram): the office gets the numbers as one
 message and three charts through the outbox; «only numbers» redraws it in place and queues no
-chart; a mentor's message says it is their share; anyone else is refused with an alert."""
+chart; a mentor's message says it is their share; anyone else is refused, a forged refresh press
+too."""
 
 from __future__ import annotations
 
 from dialogs import stats
 from dialogs.stats_screens import number
+from services.actions import StatsAction, StatsVerb
 from services.clock import FixedClock
 from services.i18n import Texts
 from storage.uow import UnitOfWorkFactory
@@ -69,3 +71,7 @@ async def test_a_mentor_sees_their_share_and_a_student_is_refused(
     await m.command(9101, "stats")  # an applicant
     assert [shown.screen.text for shown in m.chat(9101).messages] == [t("stats-not-allowed")]
     assert await m.deliver() == 0  # no chart for them either
+    # The office's refresh button, forged by the applicant: refused, no chart queued.
+    await m.press_forged(9101, StatsAction(verb=StatsVerb.REFRESH))
+    assert m.chat(9101).notices[-1] == (t("stats-not-allowed"), True)
+    assert await m.deliver() == 0
