@@ -22,6 +22,7 @@ from dialogs import (
     roadmap,
     slots,
     start,
+    stats,
     team,
 )
 from dialogs.screen import Dialog
@@ -52,4 +53,5 @@ DIALOGS: tuple[Dialog, ...] = (
     parent.DIALOG,
     paper_consent.DIALOG,
     people_admin.DIALOG,
+    stats.DIALOG,
 )

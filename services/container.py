@@ -27,6 +27,7 @@ from services.retention import RetentionService
 from services.roadmap import RoadmapService
 from services.season_import import SeasonImportService
 from services.selection import SelectionService
+from services.stats import StatsService
 from services.team_chat import TeamChatService
 from services.teams import TeamService
 from storage.uow import UnitOfWork
@@ -159,3 +160,7 @@ class Services:
         return ConfigUploadService(
             self.uow, self.clock, self.texts, self.season_import, self.internships
         )
+
+    @cached_property
+    def stats(self) -> StatsService:
+        return StatsService(self.uow, self.clock, self.notifier, self.texts)

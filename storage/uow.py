@@ -31,6 +31,7 @@ from storage.repositories.roadmap import PassportsRepo, StagesRepo
 from storage.repositories.season_config import SeasonConfigRepo
 from storage.repositories.seasons import SeasonsRepo
 from storage.repositories.selection import SelectionRepo
+from storage.repositories.stats import StatsRepo
 from storage.repositories.teams import TeamsRepo
 from storage.repositories.updates import UpdatesRepo
 
@@ -73,6 +74,7 @@ class UnitOfWork:
         self.passports = PassportsRepo(session)
         self.stages = StagesRepo(session)
         self.selection = SelectionRepo(session)
+        self.stats = StatsRepo(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -37,6 +37,7 @@ from services.actions.selection import (
     ReviewAction,
     ReviewVerb,
 )
+from services.actions.stats import StatsAction, StatsVerb
 from services.actions.work import (
     AssignAction,
     AssignVerb,
@@ -100,6 +101,8 @@ __all__ = [
     "SlotVerb",
     "SnoozeAction",
     "SnoozeVerb",
+    "StatsAction",
+    "StatsVerb",
     "StepCode",
     "TeamAction",
     "TeamVerb",
