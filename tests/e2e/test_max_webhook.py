@@ -75,7 +75,7 @@ async def hooked(max_emu: MaxApiEmulator, tmp_path: Path) -> AsyncIterator[Hooke
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(process.wait(), 15)
+        code = await asyncio.wait_for(process.wait(), 30)
     assert code == 0, log.read_text()
 
 
@@ -135,7 +135,7 @@ async def test_what_is_not_a_max_update_from_max_is_refused(
 
 async def test_shutdown_keeps_the_subscription(max_emu: MaxApiEmulator, hooked: Hooked) -> None:
     hooked.process.send_signal(signal.SIGTERM)
-    assert await asyncio.wait_for(hooked.process.wait(), 15) == 0
+    assert await asyncio.wait_for(hooked.process.wait(), 30) == 0  # generous: a loaded machine
     assert max_emu.calls("DELETE /subscriptions") == []
     assert "bot stopped" in hooked.log.read_text()
 
