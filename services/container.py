@@ -11,6 +11,7 @@ from services.applications import ApplicationService
 from services.clock import Clock
 from services.consequences import FeatureConsequences
 from services.events import Consequences
+from services.exports import ExportService
 from services.i18n import Texts
 from services.internships import InternshipService
 from services.invitations import InvitationService
@@ -145,3 +146,7 @@ class Services:
     @cached_property
     def mydata(self) -> MyDataService:
         return MyDataService(self.uow, self.clock, self.notifier, self.texts)
+
+    @cached_property
+    def exports(self) -> ExportService:
+        return ExportService(self.uow, self.clock, self.notifier, self.texts, self.access_audit)
