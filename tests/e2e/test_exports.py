@@ -2,7 +2,7 @@
 starts with `=1+1`; the office sends `/export applications` and the document it receives opens
 with openpyxl, one row per application, that answer a text cell; the office's /export button
 works; a student pressing the office's button (its callback data forged) is refused and gets
-no file."""
+no file. On MAX, the office's button brings the same file."""
 
 from __future__ import annotations
 
@@ -13,11 +13,15 @@ from typing import Any
 from openpyxl import load_workbook
 
 from services.clock import FixedClock
+from services.container import ServiceConfig, Services
+from services.domain import Messenger, Role
+from services.i18n import Texts
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
 from storage.uow import UnitOfWorkFactory
 from tests.e2e.botapi_emulator import BotApiEmulator, RecordedCall
-from tests.e2e.conftest import StartBot
+from tests.e2e.conftest import StartBot, StartMax
+from tests.e2e.max_emulator import MaxApiEmulator
 from tests.e2e.test_teams import Chats, _callback
 from tests.selection_world import OFFICE, add_applicant, build_world
 from tests.texts import said
@@ -97,3 +101,46 @@ async def test_export_applications_and_a_student_refused(
     assert refused["text"] == said("export-not-allowed")
     assert _documents(emulator, SECOND) == [] and _documents(emulator, FIRST) == []
     assert len(_documents(emulator, OFFICE)) == 2
+
+
+MAX_OFFICE = 9109
+
+
+async def _seed_max_office(url: str, dialog: int) -> list[int]:
+    """The applications of `_seed`, and an office member known on MAX only."""
+    apps = await _seed(url)
+    engine = create_engine(url)
+    try:
+        factory = UnitOfWorkFactory(create_session_factory(engine))
+        clock = FixedClock(datetime.now(UTC))
+        async with factory() as uow:
+            services = Services(uow, clock, Texts(), ServiceConfig())
+            me = await services.people.identify(
+                MAX_OFFICE, "ru", messenger=Messenger.MAX, chat_id=dialog
+            )
+            await uow.people.grant(me.person_id, Role.OFFICE, None, clock.now())
+            await uow.commit()
+        return apps
+    finally:
+        await engine.dispose()
+
+
+async def test_export_on_max_by_the_button(
+    max_emulator: MaxApiEmulator, start_max_bot: StartMax, max_env: dict[str, str]
+) -> None:
+    max_emulator.user(MAX_OFFICE, "Офис")
+    apps = await _seed_max_office(max_env["DATABASE_URL"], max_emulator.dialog_id(MAX_OFFICE))
+    await start_max_bot()
+
+    max_emulator.send_text(MAX_OFFICE, "/export")
+    await max_emulator.wait_for(
+        lambda: [
+            m for m in max_emulator.messages_to(MAX_OFFICE)
+            if "Что выгрузить?" in (m["body"].get("text") or "")
+        ],
+        15,
+    )  # fmt: skip
+    max_emulator.press_button(MAX_OFFICE, said("export-btn-applications"))
+    [upload] = await max_emulator.wait_for(lambda: max_emulator.files_to(MAX_OFFICE), 30)
+    assert upload.filename.startswith("applications-") and upload.filename.endswith(".xlsx")
+    _check_workbook(upload.data, apps)
