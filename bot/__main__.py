@@ -1,5 +1,6 @@
 """Entry point: `python -m bot run | webhook | migrate | invite ROLE|list|revoke |
-role list|revoke | season import FILE | team ... | sites import`."""
+role list|revoke | season import FILE | team ... | sites import |
+export KIND --out FILE`."""
 
 from __future__ import annotations
 
@@ -10,21 +11,12 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import ValidationError
 
-from bot.app import (
-    App,
-    StartupError,
-    build_app,
-    build_max_only,
-    close_max_only,
-    prepare,
-    prepare_max_only,
-    run_max_only,
-)
 from bot.settings import Settings
+from bot.startup import StartupError
 from services.clock import SystemClock
 from services.container import ServiceConfig, Services
 from services.domain import Role, TeamRole
@@ -35,12 +27,16 @@ from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
 from storage.uow import UnitOfWorkFactory
 
+if TYPE_CHECKING:
+    from bot.app import App
+
 logger = logging.getLogger("bot")
 
 T = TypeVar("T")
 
 
 INVITE_ACTIONS = ("list", "revoke")
+EXPORT_KINDS = ("applications", "teams", "tasks", "bookings")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -127,6 +123,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     load.add_argument("file")
     load.add_argument("--season", help="season code (default: the file's `season`, or current)")
+    export = commands.add_parser(
+        "export",
+        help="an XLSX file for the project office: applications (answers, scores, decisions), "
+        "teams (rosters), tasks (ИУП) or bookings (attendance)",
+    )
+    export.add_argument("kind", metavar="KIND", choices=EXPORT_KINDS)
+    export.add_argument("--season", help="season code (default: current)")
+    export.add_argument("--out", required=True, metavar="FILE", help="where to write the .xlsx")
     return parser
 
 
@@ -188,6 +192,9 @@ def _load_settings() -> Settings:
 
 
 async def _serve(settings: Settings, mode: str) -> None:
+    # The messenger libraries load only to serve: the office's commands start without them.
+    from bot.app import build_app, prepare
+
     max_by_webhook = mode == "webhook" and settings.max_webhook_url is not None
     if settings.max_bot_token is not None and mode == "run" and settings.max_webhook_url:
         logger.warning("`run` polls MAX: MAX_WEBHOOK_URL is used by `webhook` only")
@@ -223,6 +230,7 @@ async def _serve(settings: Settings, mode: str) -> None:
 
 
 async def _serve_max_only(settings: Settings, by_webhook: bool) -> None:
+    from bot.app import build_max_only, close_max_only, prepare_max_only, run_max_only
     from bot.webhook import start_health_server
 
     app = build_max_only(settings, by_webhook=by_webhook)
@@ -433,6 +441,26 @@ async def _sites(settings: Settings, args: argparse.Namespace, data: Any) -> int
     return 0
 
 
+async def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from services.exports import ExportKind
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise StartupError(f"cannot write {out}: no directory {out.parent}")
+    try:
+        export = await _with_services(
+            settings,
+            lambda services: services.exports.write_to(ExportKind(args.kind), out, args.season),
+        )
+    except OSError as error:
+        raise StartupError(f"cannot write {out}: {type(error).__name__}") from error
+    print(
+        f"{export.kind.value} of season {export.season_code}: {export.rows} row(s) written to "
+        f"{out}; {export.people} person(s) recorded in the access audit"
+    )
+    return 0
+
+
 async def _bot_username(settings: Settings) -> str | None:
     from bot.app import build_bot
 
@@ -500,6 +528,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_team(settings, args))
         elif args.command == "sites":
             return asyncio.run(_sites(settings, args, _read_yaml(args.file)))
+        elif args.command == "export":
+            return asyncio.run(_export(settings, args))
     except SeasonFileError as invalid:
         print(
             f"error: {invalid.file} has {len(invalid.errors)} problem(s); nothing was changed:",

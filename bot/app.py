@@ -37,6 +37,7 @@ from bot.ratelimit import SendLimiter
 from bot.sender import CONCURRENCY as SENDER_CONCURRENCY
 from bot.sender import Sender
 from bot.settings import Settings
+from bot.startup import StartupError
 from handlers import feature_routers
 from scheduler import build_scheduler
 from scheduler.jobs import Jobs
@@ -49,10 +50,6 @@ from storage.migrate import upgrade_async
 from storage.uow import UnitOfWorkFactory
 
 logger = logging.getLogger(__name__)
-
-
-class StartupError(Exception):
-    """A problem an operator must fix; printed as one line, the process exits non-zero."""
 
 
 @dataclass

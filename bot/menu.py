@@ -23,6 +23,7 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         "people",
         "upload",
         "stats",
+        "export",
     ),
     "mentor": ("review", "plan", "team", "passport", "roadmap", "announce", "stats"),
     "tutor": ("plan", "assign", "team", "passport", "roadmap"),

@@ -23,8 +23,9 @@ from pydantic import ValidationError
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import App, StartupError, subscribe_max
+from bot.app import App, subscribe_max
 from bot.settings import Settings
+from bot.startup import StartupError
 from storage.health import database_status, redis_status
 
 logger = logging.getLogger(__name__)

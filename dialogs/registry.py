@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dialogs import (
     apply,
+    exports,
     forget,
     internships,
     link,
@@ -54,4 +55,5 @@ DIALOGS: tuple[Dialog, ...] = (
     paper_consent.DIALOG,
     people_admin.DIALOG,
     stats.DIALOG,
+    exports.DIALOG,
 )

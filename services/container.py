@@ -12,6 +12,7 @@ from services.clock import Clock
 from services.config_upload import ConfigUploadService
 from services.consequences import FeatureConsequences
 from services.events import Consequences
+from services.exports import ExportService
 from services.i18n import Texts
 from services.internships import InternshipService
 from services.invitations import InvitationService
@@ -164,3 +165,7 @@ class Services:
     @cached_property
     def stats(self) -> StatsService:
         return StatsService(self.uow, self.clock, self.notifier, self.texts)
+
+    @cached_property
+    def exports(self) -> ExportService:
+        return ExportService(self.uow, self.clock, self.notifier, self.texts, self.access_audit)

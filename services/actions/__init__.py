@@ -16,6 +16,7 @@ from services.actions.codec import (
     decode,
     encode,
 )
+from services.actions.exports import ExportAction, ExportVerb
 from services.actions.people import (
     AccessAction,
     AccessVerb,
@@ -72,6 +73,8 @@ __all__ = [
     "BookingAction",
     "BookingVerb",
     "ChoiceCode",
+    "ExportAction",
+    "ExportVerb",
     "ForgetAction",
     "ForgetVerb",
     "Id",

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, MetaData, Table, and_, delete, or_, select
+from sqlalchemy import ColumnElement, MetaData, Table, and_, delete, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.domain import AccessKind, Address
@@ -37,6 +37,31 @@ class AccessAuditRepo:
                 subject_person_id=subject_person_id,
                 application_id=application_id,
             )
+        )
+
+    async def record_many(
+        self,
+        at: datetime,
+        staff_id: int | None,
+        kind: AccessKind,
+        subjects: Sequence[tuple[int, int | None]],
+    ) -> None:
+        """One row of `kind` per (person id, application id), in one
+        statement."""
+        if not subjects:
+            return
+        await self.session.execute(
+            insert(AccessRecord),
+            [
+                {
+                    "at": at,
+                    "staff_id": staff_id,
+                    "kind": kind,
+                    "subject_person_id": person_id,
+                    "application_id": application_id,
+                }
+                for person_id, application_id in subjects
+            ],
         )
 
     async def about(self, subject_person_id: int) -> list[AccessRecord]:
