@@ -12,7 +12,7 @@ from services.i18n import Texts
 # Which commands each role sees, in menu order. Features add their commands here.
 EVERYONE = ("start", "help", "cancel", "apply", "status", "privacy", "mydata", "forget")
 BY_ROLE: dict[str, tuple[str, ...]] = {
-    "office": ("assign", "plan", "selection", "parents_waiting", "access", "audit"),
+    "office": ("assign", "plan", "selection", "parents_waiting", "access", "audit", "broadcast"),
     "mentor": ("review", "plan", "team", "passport", "roadmap", "announce"),
     "tutor": ("plan", "assign", "team", "passport", "roadmap"),
     "student": ("plan", "team", "passport", "roadmap", "internships", "bookings", "profile"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dialogs import (
     apply,
+    broadcast,
     forget,
     internships,
     link,
@@ -50,4 +51,5 @@ DIALOGS: tuple[Dialog, ...] = (
     link.DIALOG,
     parent.DIALOG,
     paper_consent.DIALOG,
+    broadcast.DIALOG,
 )

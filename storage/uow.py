@@ -12,6 +12,7 @@ from storage.repositories.access_audit import AccessAuditRepo, PersonDataRepo
 from storage.repositories.accounts import AccountsRepo
 from storage.repositories.applications import ApplicationsRepo
 from storage.repositories.audit import AuditRepo
+from storage.repositories.broadcasts import BroadcastsRepo
 from storage.repositories.internships import (
     BookingsRepo,
     SitesRepo,
@@ -73,6 +74,7 @@ class UnitOfWork:
         self.passports = PassportsRepo(session)
         self.stages = StagesRepo(session)
         self.selection = SelectionRepo(session)
+        self.broadcasts = BroadcastsRepo(session)
 
     async def commit(self) -> None:
         await self.session.commit()
