@@ -85,3 +85,6 @@ broadcast-report = Отчёт о рассылке: { $state ->
        *[done] завершена.
     }
     Получателей: { $total }. Доставлено: { $sent }. Не доставлено: { $failed }. Заблокировали бота: { $blocked } (отмечены неактивными). Не подтверждено: { $uncertain }. Отменено: { $cancelled }.
+
+# /mydata: the broadcasts an office member wrote
+mydata-section-broadcasts = Рассылки, которые вы отправляли
