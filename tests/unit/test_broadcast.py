@@ -11,6 +11,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.ratelimit import SendLimiter
+from bot.sender import Sender
+from bot.transport import Failure, FailureKind
 from dialogs import broadcast, start
 from services.actions import BroadcastAction, BroadcastVerb
 from services.broadcasts import TEXT_LIMIT, progress_key, subject_of
@@ -20,6 +23,7 @@ from services.domain import (
     ApplicationStatus,
     BroadcastSegment,
     BroadcastStatus,
+    Messenger,
     OutboxStatus,
     Role,
     TaskKind,
@@ -148,6 +152,7 @@ async def test_each_segment_and_filter_counts_the_right_people(
     assert _count_in(m.chat(OFFICE).last.text) == 1
 
 
+@ON_BOTH_DATABASES  # the claim, the aggregate and the conditional updates on PG
 async def test_confirm_queues_each_once_and_progress_ends_with_a_report(
     uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
@@ -210,6 +215,7 @@ async def test_minors_wait_for_the_morning_unless_urgent(
     assert plain.deferred == 1 and urgent.deferred == 0 and urgent.urgent
 
 
+@ON_BOTH_DATABASES  # the claim, the aggregate and the conditional updates on PG
 async def test_cancel_stops_only_what_is_not_sent(
     uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
@@ -263,3 +269,51 @@ async def test_a_student_and_a_forged_press_are_refused_and_long_text_too(
     async with uow_factory() as uow:
         assert await uow.session.scalar(select(OutgoingMessage.id).where(
             OutgoingMessage.subject.like("broadcast%"))) is None  # fmt: skip
+
+
+class _Blocked(Exception):
+    pass
+
+
+class _Transport:
+    """The sender's messenger: one student blocked the bot, the rest receive."""
+
+    messenger = Messenger.TELEGRAM
+    text_limit, caption_limit, rate_limit_pause = 4096, 1024, 0.05
+
+    def __init__(self, blocked: int) -> None:
+        self.blocked = blocked
+        self.sent: list[int] = []
+
+    def classify(self, error: Exception) -> Failure | None:
+        return Failure(FailureKind.BLOCKED, "blocked") if isinstance(error, _Blocked) else None
+
+    async def send_text(self, chat_id: int, text: str, buttons: object) -> int:
+        if chat_id == self.blocked:
+            raise _Blocked()
+        self.sent.append(chat_id)
+        return len(self.sent)
+
+    async def edit_text(self, chat_id: int, message_id: object, text: str, buttons: object) -> None:
+        self.sent.append(chat_id)
+
+
+async def test_through_the_sender_a_blocked_student_is_counted_and_made_inactive(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    m = await _world(uow_factory, clock)
+    await _write(m, BroadcastSegment.STUDENTS, "Объявление")
+    await m.press(OFFICE, t("broadcast-btn-send"))
+    transport = _Transport(blocked=1003)
+    limiter = SendLimiter(1000.0, chat_interval=0.0, group_per_minute=1000)
+    sender = Sender(transport, uow_factory, clock, Texts(), limiter)
+    while await sender.deliver_due():
+        pass
+    assert sorted(c for c in transport.sent if c != OFFICE) == [1001, 1002, 1004, 1005, 1006]
+    assert await _tick(uow_factory, clock) == 1
+    async with uow_factory() as uow:
+        [done] = await uow.session.scalars(select(Broadcast))
+        blocked = await uow.people.by_tg_id(1003)
+    assert done.report is not None
+    assert (done.report["sent"], done.report["blocked"], done.report["total"]) == (5, 1, 6)
+    assert blocked is not None and blocked.is_active is False
