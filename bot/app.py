@@ -176,6 +176,7 @@ def build_app(
     scheduler = build_scheduler(
         Jobs(uow_factory, clock, texts, settings.default_timezone),
         settings.reminder_sweep_seconds,
+        settings.broadcast_progress_seconds,
     )
 
     app = App(settings, bot, dp, engine, uow_factory, sender, scheduler, redis, texts)
@@ -342,6 +343,7 @@ def build_max_only(
     scheduler = build_scheduler(
         Jobs(uow_factory, clock, texts, settings.default_timezone),
         settings.reminder_sweep_seconds,
+        settings.broadcast_progress_seconds,
     )
     max_bot = MaxBot(
         settings,

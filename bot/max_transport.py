@@ -135,6 +135,15 @@ class MaxTransport:
         placeholder = payload.get("placeholder") or "—"
         return await _unless_gone(self.bot.edit_message(message_id, text=placeholder))
 
+    async def edit_text(
+        self, chat_id: int, message_id: MessageRef, text: str, buttons: Buttons | None
+    ) -> None:
+        keyboard = _keyboard(buttons)
+        attachments: Attachments = [keyboard] if keyboard else []
+        await _unless_gone(
+            self.bot.edit_message(str(message_id), text=text, attachments=attachments)
+        )
+
     async def refresh_menu(self, chat_id: int, roles: Iterable[str]) -> None:
         """MAX has one command list for the whole bot (PATCH /me), set at start: nothing per
         person to refresh."""

@@ -24,6 +24,7 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         "upload",
         "stats",
         "export",
+        "broadcast",
     ),
     "mentor": ("review", "plan", "team", "passport", "roadmap", "announce", "stats"),
     "tutor": ("plan", "assign", "team", "passport", "roadmap"),

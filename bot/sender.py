@@ -26,7 +26,7 @@ from services.clock import Clock
 from services.domain import Address, Messenger
 from services.file_payload import file_bytes
 from services.i18n import Texts
-from services.notify import SENT_PARTS, SENT_REF, OutboxNotifier
+from services.notify import AT_MOST_ONCE, IN_FLIGHT, SENT_PARTS, SENT_REF, OutboxNotifier
 from services.team_chat import TeamChatService
 from services.text_fit import split_text
 from storage.health import unavailable_dependency
@@ -122,8 +122,12 @@ class Sender:
         if not rows:
             return 0
         by_chat: dict[int, list[OutgoingMessage]] = defaultdict(list)
+        uncertain = [row for row in rows if row.payload.get(IN_FLIGHT)]
+        if uncertain:
+            await self._record_uncertain(uncertain)
         for row in rows:
-            by_chat[row.chat_id].append(row)
+            if not row.payload.get(IN_FLIGHT):
+                by_chat[row.chat_id].append(row)
         deadline = asyncio.get_running_loop().time() + self.batch_time_limit
         await asyncio.gather(
             *(self._deliver_chat(chat, queue, deadline) for chat, queue in by_chat.items())
@@ -155,6 +159,8 @@ class Sender:
                 async with self._in_flight:
                     if self.limiter.is_paused():
                         continue  # a 429 arrived while this send queued for a free slot
+                    if row.payload.get(AT_MOST_ONCE) and not await self._mark_in_flight(row):
+                        return True  # erased meanwhile: nothing to send
                     message_ref, finished = await self._call(row)
             except Exception as error:
                 failure = (
@@ -186,6 +192,7 @@ class Sender:
                     self._unhinted_429s += 1
                 logger.warning("429 from %s: pausing sends for %s s", self.messenger, pause)
                 self.limiter.pause(pause)
+                await self._clear_in_flight(row)  # refused, so surely not delivered
                 return None
             case FailureKind.MOVED if failure.moved_to is not None:
                 # The group became a supergroup: its team and its queue follow; send again.
@@ -196,6 +203,7 @@ class Sender:
                 return True
             case FailureKind.UNAUTHORIZED:
                 logger.critical("the bot token was rejected while sending; message %s kept", row.id)
+                await self._clear_in_flight(row)
                 await self._record_retry(row, "unauthorized", backoff=60.0)
                 return False
             case FailureKind.UNAVAILABLE:
@@ -218,6 +226,10 @@ class Sender:
             sent = await self._send_invite_link(row, payload)
         elif row.kind == "retract":
             await self.transport.retract(row.chat_id, payload)
+        elif row.kind == "edit":
+            await self.transport.edit_text(
+                row.chat_id, payload["message_id"], payload["text"], payload.get("buttons")
+            )
         elif row.kind == "chat_kick":
             await self.transport.remove_from_chat(row.chat_id, int(payload["user_id"]))
         elif row.kind == "chat_add" and self.transport.messenger is Messenger.MAX:
@@ -304,9 +316,36 @@ class Sender:
                     )
             await uow.commit()
 
+    async def _mark_in_flight(self, row: OutgoingMessage) -> bool:
+        """An at-most-once row: committed as in flight before its call (False: erased)."""
+        row.payload = {**row.payload, IN_FLIGHT: True}
+        async with self.uow_factory() as uow:
+            saved = await uow.outbox.save_payload(row.id, row.payload)
+            await uow.commit()
+        return saved
+
+    async def _clear_in_flight(self, row: OutgoingMessage) -> None:
+        """The call surely delivered nothing: the row may be sent again, even after a crash."""
+        if not row.payload.get(IN_FLIGHT):
+            return
+        row.payload = {k: v for k, v in row.payload.items() if k != IN_FLIGHT}
+        async with self.uow_factory() as uow:
+            await uow.outbox.save_payload(row.id, row.payload)
+            await uow.commit()
+
+    async def _record_uncertain(self, rows: list[OutgoingMessage]) -> None:
+        """At-most-once rows whose sender died during the call: not sent a second time."""
+        logger.warning("outbox: %s messages in flight at a crash recorded as uncertain", len(rows))
+        async with self.uow_factory() as uow:
+            for row in rows:
+                await uow.outbox.mark_uncertain(row.id)
+            await uow.commit()
+
     async def _record_part(self, row: OutgoingMessage, message_ref: MessageRef) -> bool:
         """False when the row was erased while its parts went out."""
-        row.payload = {**row.payload, SENT_PARTS: [*row.payload.get(SENT_PARTS, []), message_ref]}
+        done = [*row.payload.get(SENT_PARTS, []), message_ref]
+        row.payload = {k: v for k, v in row.payload.items() if k != IN_FLIGHT}
+        row.payload[SENT_PARTS] = done
         async with self.uow_factory() as uow:
             saved = await uow.outbox.save_payload(row.id, row.payload)
             await uow.commit()

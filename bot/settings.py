@@ -58,6 +58,8 @@ class Settings(BaseSettings):
 
     # How often the scheduler sweeps due reminders (seconds).
     reminder_sweep_seconds: float = Field(30.0, gt=0)
+    # How often a broadcast's progress message is brought up to date (seconds).
+    broadcast_progress_seconds: float = Field(3.0, gt=0)
     # Tests only: a file holding seconds to add to the system time (the e2e tests move time).
     clock_offset_file: str | None = None
 

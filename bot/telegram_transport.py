@@ -94,6 +94,17 @@ class TelegramTransport:
             return False  # deleted by the recipient already, or cannot carry a caption
         return True
 
+    async def edit_text(
+        self, chat_id: int, message_id: MessageRef, text: str, buttons: Buttons | None
+    ) -> None:
+        try:
+            await self.bot.edit_message_text(
+                text, chat_id=chat_id, message_id=int(message_id), reply_markup=_markup(buttons)
+            )
+        except TelegramBadRequest as error:
+            if "not modified" not in error.message and "not found" not in error.message:
+                raise
+
     async def refresh_menu(self, chat_id: int, roles: Iterable[str]) -> None:
         await set_menu(self.bot, self.texts, chat_id, roles)
 

@@ -66,6 +66,13 @@ class Transport(Protocol):
         """Delete a message sent earlier (payload["delete"]) or only take its buttons away."""
         ...
 
+    async def edit_text(
+        self, chat_id: int, message_id: MessageRef, text: str, buttons: Buttons | None
+    ) -> None:
+        """Replace a text message sent earlier (a broadcast's progress); one not changed, or
+        gone, is left as it is."""
+        ...
+
     async def refresh_menu(self, chat_id: int, roles: Iterable[str]) -> None: ...
 
     async def create_invite_link(self, group_chat_id: int, name: str | None) -> str: ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dialogs import (
     apply,
+    broadcast,
     exports,
     forget,
     internships,
@@ -56,4 +57,5 @@ DIALOGS: tuple[Dialog, ...] = (
     people_admin.DIALOG,
     stats.DIALOG,
     exports.DIALOG,
+    broadcast.DIALOG,
 )

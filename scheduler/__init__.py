@@ -15,9 +15,12 @@ from scheduler.jobs import Jobs
 REMINDER_SWEEP_JOB = "reminders.sweep"
 BOOKINGS_SWEEP_JOB = "internships.sweep"
 RETENTION_JOB = "privacy.retention"
+BROADCAST_PROGRESS_JOB = "broadcasts.progress"
 
 
-def build_scheduler(jobs: Jobs, reminder_sweep_seconds: float = 30.0) -> AsyncIOScheduler:
+def build_scheduler(
+    jobs: Jobs, reminder_sweep_seconds: float = 30.0, broadcast_progress_seconds: float = 3.0
+) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(
         timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1}
     )
@@ -54,6 +57,17 @@ def build_scheduler(jobs: Jobs, reminder_sweep_seconds: float = 30.0) -> AsyncIO
         "interval",
         hours=24,
         id=RETENTION_JOB,
+        replace_existing=True,
+        next_run_time=datetime.now(UTC),
+        misfire_grace_time=None,
+    )
+    # Broadcasts' progress messages and final reports; first at start-up, so one interrupted
+    # by a crash is reported on as soon as the bot is back.
+    scheduler.add_job(
+        jobs.broadcast_progress,
+        "interval",
+        seconds=broadcast_progress_seconds,
+        id=BROADCAST_PROGRESS_JOB,
         replace_existing=True,
         next_run_time=datetime.now(UTC),
         misfire_grace_time=None,

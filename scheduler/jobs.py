@@ -82,3 +82,11 @@ class Jobs:
             report.erased,
             report.kept,
         )
+
+    async def broadcast_progress(self) -> None:
+        """Edit the progress messages of the broadcasts being sent; report the finished."""
+        async with self.uow_factory() as uow:
+            services = Services(
+                uow, self.clock, self.texts, ServiceConfig(default_timezone=self.default_timezone)
+            )
+            await services.broadcast_progress.tick()

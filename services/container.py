@@ -8,6 +8,7 @@ from functools import cached_property
 from services.access import AccessService
 from services.access_audit import AccessAuditService
 from services.applications import ApplicationService
+from services.broadcasts import BroadcastProgress, BroadcastService
 from services.clock import Clock
 from services.config_upload import ConfigUploadService
 from services.consequences import FeatureConsequences
@@ -169,3 +170,15 @@ class Services:
     @cached_property
     def exports(self) -> ExportService:
         return ExportService(self.uow, self.clock, self.notifier, self.texts, self.access_audit)
+
+    @cached_property
+    def broadcasts(self) -> BroadcastService:
+        return BroadcastService(
+            self.uow, self.clock, self.notifier, self.texts, self.config.default_timezone
+        )
+
+    @cached_property
+    def broadcast_progress(self) -> BroadcastProgress:
+        return BroadcastProgress(
+            self.uow, self.clock, self.notifier, self.texts, self.config.default_timezone
+        )

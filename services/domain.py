@@ -58,6 +58,35 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"  # a permanent error or retries exhausted
 
 
+class BroadcastStatus(enum.StrEnum):
+    """A broadcast of the project office (services/broadcasts/)."""
+
+    DRAFT = "draft"  # being written: segment, text, preview
+    SENDING = "sending"  # its messages are queued in the outbox
+    CANCELLED = "cancelled"  # stopped by its author: what was still queued is not sent
+    DONE = "done"  # nothing left to send; the report went to the author
+
+
+class BroadcastSegment(enum.StrEnum):
+    """Whom a broadcast goes to, before any filter."""
+
+    STUDENTS = "students"  # accepted students of the season
+    APPLICANTS = "applicants"  # everyone who submitted an application this season
+    TUTORS = "tutors"
+    MENTORS = "mentors"
+    SITE_CONTACTS = "site_contacts"
+    OVERDUE = "overdue"  # students with an overdue ИУП task
+
+
+class BroadcastFilter(enum.StrEnum):
+    """What narrows a segment: one value of one of these."""
+
+    MUNICIPALITY = "municipality"
+    IDEA = "idea"
+    TEAM = "team"
+    STATUS = "status"  # of the application (applicants only)
+
+
 # --- The season's configuration ------------------------------------------------------------
 
 

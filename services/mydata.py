@@ -60,6 +60,7 @@ SECTIONS: dict[str, str] = {
     "outgoing_messages": "mydata-section-messages",
     "audit_log": "mydata-section-actions",
     "access_audit": "mydata-section-access",
+    "broadcasts": "mydata-section-broadcasts",
 }
 
 # Values that are secrets of the bot, not data about the person: shown as withheld.

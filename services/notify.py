@@ -53,6 +53,12 @@ SENT_PARTS = "sent_parts"
 # In the payload of a message sent on MAX: its id there, a string ("mid.…") that the row's
 # integer telegram_message_id cannot hold.
 SENT_REF = "sent_ref"
+# In a payload: this message is sent at most once (a broadcast's). The sender records
+# IN_FLIGHT in its own commit right before the call and clears it when the call surely failed
+# (a 429); a row claimed again with IN_FLIGHT set had its sender die during the call, and it
+# is recorded as uncertain instead of being sent a second time.
+AT_MOST_ONCE = "at_most_once"
+IN_FLIGHT = "in_flight"
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,20 @@ class Notifier(Protocol):
 
     async def refresh_menu(self, to: Recipient, roles: frozenset[Role]) -> None:
         """Queue an update of the person's command menu to match their roles."""
+        ...
+
+    async def edit_text(
+        self,
+        to: Address,
+        message_ref: int | str,
+        text: str,
+        *,
+        buttons: Keyboard | None = None,
+        subject: str | None = None,
+        dedupe_key: str | None = None,
+    ) -> bool:
+        """Queue replacing the text (and buttons) of a message sent earlier in chat `to`
+        (a broadcast's progress); the text must fit one message."""
         ...
 
     async def send_invite_link(
@@ -350,6 +370,21 @@ class OutboxNotifier:
                 dedupe_key=f"retract:{action}:{row.id}" + (f":{index}" if index else ""),
             )
         return queued
+
+    async def edit_text(
+        self,
+        to: Address,
+        message_ref: int | str,
+        text: str,
+        *,
+        buttons: Keyboard | None = None,
+        subject: str | None = None,
+        dedupe_key: str | None = None,
+    ) -> bool:
+        payload = {**_text_payload(text, buttons), "message_id": message_ref}
+        return await self.outbox.add(
+            to, "edit", payload, self.clock.now(), dedupe_key=dedupe_key, subject=subject
+        )
 
     async def refresh_menu(self, to: Recipient, roles: frozenset[Role]) -> None:
         await self._queue(

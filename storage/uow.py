@@ -12,6 +12,7 @@ from storage.repositories.access_audit import AccessAuditRepo, PersonDataRepo
 from storage.repositories.accounts import AccountsRepo
 from storage.repositories.applications import ApplicationsRepo
 from storage.repositories.audit import AuditRepo
+from storage.repositories.broadcasts import BroadcastsRepo
 from storage.repositories.exports import ExportsRepo
 from storage.repositories.internships import (
     BookingsRepo,
@@ -77,6 +78,7 @@ class UnitOfWork:
         self.selection = SelectionRepo(session)
         self.stats = StatsRepo(session)
         self.exports = ExportsRepo(session)
+        self.broadcasts = BroadcastsRepo(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -250,6 +250,12 @@ class RecordingMessenger:
             buttons = [[Button(**button) for button in row] for row in payload.get("buttons", [])]
             chat.messages.append(Shown(next(chat._ids), Screen(text, buttons)))
             return chat.messages[-1].id
+        if kind == "edit":  # a broadcast's progress message brought up to date
+            shown = chat.by_id(int(payload["message_id"]))
+            if shown is not None:
+                rows = payload.get("buttons", [])
+                shown.screen = Screen(payload["text"], [[Button(**b) for b in row] for row in rows])
+            return None
         if kind == "retract":
             shown = chat.by_id(int(payload["message_id"]))
             if shown is not None and payload["delete"]:

@@ -2,6 +2,7 @@
 what a button does, as a feature's enum verb plus bounded ids. Importing this package registers
 every action with the codec, so `decode` knows them all."""
 
+from services.actions.broadcast import BroadcastAction, BroadcastVerb
 from services.actions.codec import (
     PAYLOAD_LIMIT,
     SEPARATOR,
@@ -72,6 +73,8 @@ __all__ = [
     "AssignVerb",
     "BookingAction",
     "BookingVerb",
+    "BroadcastAction",
+    "BroadcastVerb",
     "ChoiceCode",
     "ExportAction",
     "ExportVerb",

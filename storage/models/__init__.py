@@ -13,6 +13,7 @@ from storage.models.applications import (
     PresentationMedia,
 )
 from storage.models.base import Base, str_enum
+from storage.models.broadcasts import Broadcast
 from storage.models.core import (
     AccessRecord,
     Account,
@@ -72,6 +73,7 @@ __all__ = [
     "Base",
     "Booking",
     "BookingSettings",
+    "Broadcast",
     "Consent",
     "ConsentText",
     "Direction",

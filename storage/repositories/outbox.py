@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.domain import Address, Messenger, OutboxStatus
@@ -19,6 +19,14 @@ ERASED_ERROR = "erased before sending"
 # A row the person's erasure reached while the sender held it: the sender must not write its
 # content back nor put it back in the queue.
 NOT_ERASED = func.coalesce(OutgoingMessage.error, "") != ERASED_ERROR
+# A broadcast's message its author cancelled before it was sent.
+CANCELLED_ERROR = "cancelled before sending"
+# A message sent at most once whose sender died during its call: it may or may not have
+# arrived, and it is not sent again (services/notify.py AT_MOST_ONCE).
+UNCERTAIN_ERROR = "uncertain: the sender stopped during the call"
+# Bulk messages (a broadcast's, subject "broadcast:<id>") are claimed after every other due
+# message: ten thousand of them never hold back an answer to someone's action.
+BULK = case((OutgoingMessage.subject.like("broadcast:%"), 1), else_=0)
 
 
 class OutboxRepo:
@@ -143,7 +151,7 @@ class OutboxRepo:
                     ),
                 ),
             )
-            .order_by(OutgoingMessage.id)
+            .order_by(BULK, OutgoingMessage.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
@@ -171,6 +179,45 @@ class OutboxRepo:
 
     async def mark_failed(self, row_id: int, error: str) -> None:
         await self._finish(row_id, OutboxStatus.FAILED, error=error[:200])
+
+    async def mark_uncertain(self, row_id: int) -> None:
+        """An at-most-once row claimed again after its sender died during the call: never
+        sent again, counted apart (it may have arrived)."""
+        await self.session.execute(
+            update(OutgoingMessage)
+            .where(OutgoingMessage.id == row_id)
+            .values(status=OutboxStatus.FAILED, claimed_until=None, error=UNCERTAIN_ERROR)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def cancel_pending(self, subject: str) -> int:
+        """Every message about `subject` not claimed yet is never sent; those being sent and
+        sent are left as they are."""
+        result = await self.session.execute(
+            update(OutgoingMessage)
+            .where(
+                OutgoingMessage.subject == subject,
+                OutgoingMessage.status == OutboxStatus.PENDING,
+            )
+            .values(status=OutboxStatus.FAILED, error=CANCELLED_ERROR)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
+
+    async def by_dedupe_key(self, dedupe_key: str) -> OutgoingMessage | None:
+        return await self.session.scalar(
+            select(OutgoingMessage).where(OutgoingMessage.dedupe_key == dedupe_key)
+        )
+
+    async def unfinished_about(self, subject: str) -> int:
+        """How many messages about `subject` still wait or are being sent."""
+        count = await self.session.scalar(
+            select(func.count()).where(
+                OutgoingMessage.subject == subject,
+                OutgoingMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+            )
+        )
+        return int(count or 0)
 
     async def save_payload(self, row_id: int, payload: dict[str, Any]) -> bool:
         """Record the progress of a row being sent (the parts of a long message already out).

@@ -120,6 +120,19 @@ NOT_PERSONAL: dict[str, set[tuple[str, str]]] = {
         # which account the parent confirmed from (services/applications/parents.py)
         ("consents", "parent_messenger"),
     },
+    # The office's own broadcast (its text is the staff's, to many people; the spec holds ids
+    # and the name of a municipality, idea or team; the report holds counts).
+    "a broadcast the office wrote": {
+        ("broadcasts", "spec"),
+        ("broadcasts", "text"),
+        ("broadcasts", "media_kind"),
+        ("broadcasts", "media_file_id"),
+        ("broadcasts", "media_messenger"),
+        ("broadcasts", "status"),
+        ("broadcasts", "progress_messenger"),
+        ("broadcasts", "progress_shown"),
+        ("broadcasts", "report"),
+    },
     "a code from a fixed set, or a key built from ids": {
         ("people", "language"),
         ("people", "preferred_messenger"),
