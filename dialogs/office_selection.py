@@ -103,6 +103,7 @@ async def publish(turn: Turn, action: OfficeAction) -> None:
 
 
 async def cancel(turn: Turn, action: OfficeAction) -> None:
+    turn.services.selection.cancel_decision(turn.me)
     await turn.chat.notice(turn.t("sel-cancelled"))
 
 

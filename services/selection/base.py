@@ -125,6 +125,11 @@ class SelectionBase:
         if not me.has(Role.OFFICE):
             raise NotAllowed()
 
+    def cancel_decision(self, me: Identity) -> None:
+        """The office's «Отмена» under a decision or a publication: nothing to undo, but the
+        press is the office's, so anyone else's is refused like every other office press."""
+        self._office(me)
+
     async def _for_scoring(
         self, me: Identity, application_id: int
     ) -> tuple[Application, LoadedSeason]:
