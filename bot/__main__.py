@@ -497,6 +497,32 @@ def configure_logging(log_level: str) -> None:
     )
 
 
+# How long the end of the process waits for tasks still running after the bot stopped.
+LEFTOVER_TASKS_SECONDS = 2.0
+
+
+def _run_to_the_end(serving: Awaitable[None]) -> None:
+    """`asyncio.run` for the bot itself, with a bounded end: a task some library left running
+    after the bot stopped is named in the log (its coroutine's name only) and cancelled, and
+    waited for at most LEFTOVER_TASKS_SECONDS, so the process always exits."""
+    log = logging.getLogger(__name__)
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(serving)
+    finally:
+        leftovers = [task for task in asyncio.all_tasks(loop) if not task.done()]
+        if leftovers:
+            names = sorted({getattr(t.get_coro(), "__qualname__", t.get_name()) for t in leftovers})
+            log.info("shutdown: %d tasks still running, cancelled: %s", len(leftovers), names)
+            for task in leftovers:
+                task.cancel()
+            loop.run_until_complete(asyncio.wait(leftovers, timeout=LEFTOVER_TASKS_SECONDS))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
+        log.info("process exits")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -507,7 +533,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # maxapi logs each update (with its user) at INFO too.
         logging.getLogger("maxapi").setLevel(logging.WARNING)
         if args.command in ("run", "webhook"):
-            asyncio.run(_serve(settings, args.command))
+            _run_to_the_end(_serve(settings, args.command))
         elif args.command == "migrate":
             asyncio.run(_migrate(settings))
         elif args.command == "invite" and args.role == "list":

@@ -135,7 +135,11 @@ async def test_what_is_not_a_max_update_from_max_is_refused(
 
 async def test_shutdown_keeps_the_subscription(max_emu: MaxApiEmulator, hooked: Hooked) -> None:
     hooked.process.send_signal(signal.SIGTERM)
-    assert await asyncio.wait_for(hooked.process.wait(), 30) == 0  # generous: a loaded machine
+    try:
+        code = await asyncio.wait_for(hooked.process.wait(), 30)  # generous: a loaded machine
+    except TimeoutError:
+        raise AssertionError(f"no exit 30 s after SIGTERM:\n{hooked.log.read_text()}") from None
+    assert code == 0
     assert max_emu.calls("DELETE /subscriptions") == []
     assert "bot stopped" in hooked.log.read_text()
 
