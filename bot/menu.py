@@ -25,6 +25,8 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         "stats",
         "export",
         "broadcast",
+        "survey_send",
+        "survey_shift",
     ),
     "mentor": ("review", "plan", "team", "passport", "roadmap", "announce", "stats"),
     "tutor": ("plan", "assign", "team", "passport", "roadmap"),

@@ -25,6 +25,7 @@ from dialogs import (
     slots,
     start,
     stats,
+    survey,
     team,
 )
 from dialogs.screen import Dialog
@@ -58,4 +59,5 @@ DIALOGS: tuple[Dialog, ...] = (
     stats.DIALOG,
     exports.DIALOG,
     broadcast.DIALOG,
+    survey.DIALOG,
 )

@@ -30,6 +30,7 @@ from services.roadmap import RoadmapService
 from services.season_import import SeasonImportService
 from services.selection import SelectionService
 from services.stats import StatsService
+from services.survey import SurveyService
 from services.team_chat import TeamChatService
 from services.teams import TeamService
 from storage.uow import UnitOfWork
@@ -180,5 +181,11 @@ class Services:
     @cached_property
     def broadcast_progress(self) -> BroadcastProgress:
         return BroadcastProgress(
+            self.uow, self.clock, self.notifier, self.texts, self.config.default_timezone
+        )
+
+    @cached_property
+    def survey(self) -> SurveyService:
+        return SurveyService(
             self.uow, self.clock, self.notifier, self.texts, self.config.default_timezone
         )

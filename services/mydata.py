@@ -61,6 +61,7 @@ SECTIONS: dict[str, str] = {
     "audit_log": "mydata-section-actions",
     "access_audit": "mydata-section-access",
     "broadcasts": "mydata-section-broadcasts",
+    "survey_answers": "mydata-section-survey",
 }
 
 # Values that are secrets of the bot, not data about the person: shown as withheld.

@@ -34,6 +34,7 @@ from storage.repositories.season_config import SeasonConfigRepo
 from storage.repositories.seasons import SeasonsRepo
 from storage.repositories.selection import SelectionRepo
 from storage.repositories.stats import StatsRepo
+from storage.repositories.survey import SurveyRepo
 from storage.repositories.teams import TeamsRepo
 from storage.repositories.updates import UpdatesRepo
 
@@ -79,6 +80,7 @@ class UnitOfWork:
         self.stats = StatsRepo(session)
         self.exports = ExportsRepo(session)
         self.broadcasts = BroadcastsRepo(session)
+        self.survey = SurveyRepo(session)
 
     async def commit(self) -> None:
         await self.session.commit()

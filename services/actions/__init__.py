@@ -40,6 +40,7 @@ from services.actions.selection import (
     ReviewVerb,
 )
 from services.actions.stats import StatsAction, StatsVerb
+from services.actions.survey import SurveyAction, SurveyVerb
 from services.actions.work import (
     AssignAction,
     AssignVerb,
@@ -110,6 +111,8 @@ __all__ = [
     "StatsAction",
     "StatsVerb",
     "StepCode",
+    "SurveyAction",
+    "SurveyVerb",
     "TeamAction",
     "TeamVerb",
     "actions",

@@ -59,6 +59,7 @@ from storage.models.selection import (
     ReviewNote,
     SelectionDecision,
 )
+from storage.models.survey import SurveyAnswer, SurveyWave
 from storage.models.teams import Team, TeamMember
 
 __all__ = [
@@ -104,6 +105,8 @@ __all__ = [
     "Site",
     "Slot",
     "SlotDraft",
+    "SurveyAnswer",
+    "SurveyWave",
     "Team",
     "TeamMember",
     "str_enum",

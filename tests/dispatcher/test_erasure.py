@@ -106,6 +106,7 @@ PERSONAL = {
     ("roadmap_stages", "return_comment"),
     ("team_members", "invite_link"),
     ("invitations", "label"),
+    ("survey_answers", "value"),
 }
 
 # Every other text or JSON column, by why it holds nothing of a person that erasure must take.
@@ -142,6 +143,9 @@ NOT_PERSONAL: dict[str, set[tuple[str, str]]] = {
         ("paper_consents", "messenger"),
         ("paper_consents", "file_kind"),
         ("paper_consents", "status"),
+        ("survey_answers", "wave"),
+        ("survey_answers", "question"),
+        ("survey_waves", "wave"),
         ("outgoing_messages", "messenger"),
         ("teams", "chat_messenger"),
         ("applications", "role"),
@@ -391,6 +395,9 @@ async def _seed_everything(
         )
         await uow.paper_consents.submit(  # a photo of the parent's signed paper form
             app, student_id, Messenger.TELEGRAM, m("paper_consents", "file_id"), "photo", now
+        )
+        await uow.survey.answer(  # a survey answer (the start wave)
+            student_id, season.id, "start", "study", m("survey_answers", "value"), now
         )
         criterion = await uow.session.scalar(select(SelectionCriterion.id).limit(1))
         assert criterion is not None

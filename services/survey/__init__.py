@@ -1,0 +1,218 @@
+"""Whether youth stay — the programme's own measure: a short survey at acceptance (start) and
+at the end of the season (end), optional, its purpose stated; the office sees the shift.
+
+The office opens a wave with /survey_send (queued through the outbox to the season's accepted
+students and tutors; minors' messages wait for the end of quiet hours). A participant answers
+by buttons, one answer per press; every press is re-checked here: the wave is open (the start
+wave closes once the end wave opens), the person is accepted this season, the question and the
+value exist, and the question is not answered yet (a conditional insert). /survey_shift counts
+the shift (services/survey/shift.py) and sends it as a PNG chart and an XLSX through the outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from services.actions import SurveyAction, SurveyVerb
+from services.applications.paper import MINOR_GROUPS
+from services.clock import Clock
+from services.domain import BroadcastSegment, Role
+from services.errors import DomainError, NotFound
+from services.i18n import Texts, Translator
+from services.notify import Button, Notifier
+from services.people import Identity
+from services.reminders.policy import ReminderPolicy
+from services.survey.questions import QUESTIONS, SCALES, WIZARD, Question, Wave
+from services.survey.render import KINDS, ShiftLabels, render_chart, render_xlsx
+from services.survey.shift import (
+    HIDDEN,
+    MIN_RESPONDENTS,
+    GroupShift,
+    ShiftReport,
+    collect,
+    group_shifts,
+    person_shifts,
+    signed,
+)
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "HIDDEN",
+    "MIN_RESPONDENTS",
+    "QUESTIONS",
+    "SCALES",
+    "GroupShift",
+    "Question",
+    "ShiftReport",
+    "SurveyClosed",
+    "SurveyNotAllowed",
+    "SurveyService",
+    "Wave",
+    "signed",
+]
+
+
+class SurveyNotAllowed(DomainError):
+    key = "survey-not-allowed"
+
+
+class SurveyClosed(DomainError):
+    """The wave is not open (not sent yet, or the start wave after the end one opened)."""
+
+    key = "survey-closed"
+
+
+class SurveyService:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        clock: Clock,
+        notifier: Notifier,
+        texts: Texts,
+        default_timezone: str = "Europe/Moscow",
+    ) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.notifier = notifier
+        self.texts = texts
+        self.default_timezone = default_timezone
+
+    async def send(self, me: Identity, wave: Wave) -> int:
+        """The office opens `wave` and queues its invitation to the season's accepted students
+        and tutors (once per person and wave); commits. Returns how many were queued."""
+        if not me.has(Role.OFFICE):
+            raise SurveyNotAllowed()
+        season = await self.uow.seasons.current()
+        if season is None:
+            raise NotFound("survey-no-season")
+        now = self.clock.now()
+        await self.uow.survey.open_wave(season.id, wave, now)
+        people = []
+        for segment in (BroadcastSegment.STUDENTS, BroadcastSegment.TUTORS):
+            people += await self.uow.broadcasts.recipients(season.id, segment, None, now)
+        addresses = await self.uow.outbox.addresses_of(people)
+        minors = await self.uow.broadcasts.minors(season.id, MINOR_GROUPS)
+        zone = season.timezone or self.default_timezone
+        policy = ReminderPolicy.from_settings(zone, await self.uow.plan_settings.get(season.id))
+        t = self.texts.for_language("ru")
+        queued = 0
+        for person in people:
+            if person.id not in addresses:
+                continue
+            later = person.id in minors and policy.in_quiet_hours(now)
+            queued += await self.notifier.send_text(
+                addresses[person.id],
+                t("survey-invite", wave=wave.value),
+                buttons=invite_buttons(t, wave),
+                person_id=person.id,
+                dedupe_key=f"survey:{season.id}:{wave.value}:{person.id}",
+                not_before=policy.outside_quiet_hours(now) if later else now,
+            )
+        await self.uow.commit()
+        log.info("survey wave sent: season=%s wave=%s queued=%d", season.id, wave, queued)
+        return queued
+
+    async def _check(self, me: Identity, wave: Wave) -> int:
+        """The season's id if `wave` is open for `me`; refused otherwise."""
+        season = await self.uow.seasons.current()
+        if season is None:
+            raise SurveyClosed()
+        if await self.uow.survey.participant(me.person_id, season.id) is None:
+            raise SurveyNotAllowed()
+        waves = await self.uow.survey.waves(season.id)
+        if wave not in waves or (wave is Wave.START and Wave.END in waves):
+            raise SurveyClosed()
+        return season.id
+
+    async def current(self, me: Identity, wave: Wave) -> Question | None:
+        """The first question of `wave` `me` has not answered (None: done)."""
+        season_id = await self._check(me, wave)
+        answers = await self.uow.survey.answers_of(me.person_id, season_id, wave)
+        return WIZARD.first_open(answers)
+
+    async def answer(self, me: Identity, wave: Wave, code: str, value: str) -> Question | None:
+        """Record one answer (a press); commits. Returns the next open question (None: done).
+        A question answered before keeps its first answer."""
+        season_id = await self._check(me, wave)
+        try:
+            question = WIZARD.step(code)
+        except KeyError:
+            raise SurveyClosed() from None
+        if value and value not in question.choices:
+            raise SurveyClosed()
+        now = self.clock.now()  # "" skips this one question
+        await self.uow.survey.answer(me.person_id, season_id, wave, code, value or None, now)
+        await self.uow.commit()
+        answers = await self.uow.survey.answers_of(me.person_id, season_id, wave)
+        return WIZARD.next_open(code, answers)
+
+    async def skip(self, me: Identity, wave: Wave) -> None:
+        """Skip the rest of the survey: every unanswered question recorded as skipped."""
+        season_id = await self._check(me, wave)
+        answers = await self.uow.survey.answers_of(me.person_id, season_id, wave)
+        now = self.clock.now()
+        for question in QUESTIONS:
+            if question.code not in answers:
+                await self.uow.survey.answer(
+                    me.person_id, season_id, wave, question.code, None, now
+                )
+        await self.uow.commit()
+
+    async def shift(self, me: Identity) -> ShiftReport:
+        """The office's view of the shift between the waves, by municipality, idea and role."""
+        if not me.has(Role.OFFICE):
+            raise SurveyNotAllowed()
+        season = await self.uow.seasons.current()
+        if season is None:
+            raise NotFound("survey-no-season")
+        shifts = person_shifts(collect(await self.uow.survey.all_answers(season.id)))
+        rows = await self.uow.survey.groups(season.id, sorted(shifts))
+        municipalities, ideas = await self.uow.stats.names(season.id)
+        t = self.texts.for_language(me.language)
+        membership: dict[str, dict[int, str]] = {kind: {} for kind in KINDS}
+        for person, role, place, idea in rows:
+            if place and place.isdigit() and int(place) in municipalities:
+                membership["municipality"][person] = municipalities[int(place)]
+            if idea is not None and idea in ideas:
+                membership["idea"][person] = ideas[idea]
+            if role is not None:
+                membership["role"][person] = t(f"survey-role-{role.value}")
+        groups = [g for kind in KINDS for g in group_shifts(kind, membership[kind], shifts)]
+        return ShiftReport(season.name, len(shifts), groups)
+
+    async def send_files(self, me: Identity, report: ShiftReport) -> None:
+        """The chart (PNG) and the export (XLSX), drawn off the event loop; commits."""
+        labels = shift_labels(self.texts.for_language(me.language))
+        chart = await asyncio.to_thread(render_chart, report, labels)
+        sheet = await asyncio.to_thread(render_xlsx, report, labels)
+        await self.notifier.send_file(
+            me.address, "survey_shift.png", chart, caption=labels.title, person_id=me.person_id
+        )
+        await self.notifier.send_file(
+            me.address, "survey_shift.xlsx", sheet, person_id=me.person_id
+        )
+        await self.uow.commit()
+        log.info("survey shift sent: person=%s groups=%d", me.person_id, len(report.groups))
+
+
+def invite_buttons(t: Translator, wave: Wave) -> list[list[Button]]:
+    return [
+        [Button.doing(t("survey-begin"), SurveyAction(verb=SurveyVerb.BEGIN, wave=wave.value))],
+        [Button.doing(t("survey-skip"), SurveyAction(verb=SurveyVerb.SKIP, wave=wave.value))],
+    ]
+
+
+def shift_labels(t: Translator) -> ShiftLabels:
+    return ShiftLabels(
+        title=t("survey-shift-chart"),
+        kinds={kind: t(f"survey-kind-{kind}") for kind in KINDS},
+        questions={q: t(f"survey-short-{q}") for q in SCALES},
+        hidden=t("survey-hidden-note", min=MIN_RESPONDENTS),
+        empty=t("survey-shift-empty"),
+        group=t("survey-col-group"),
+        kind=t("survey-col-kind"),
+        respondents=t("survey-col-respondents"),
+    )
