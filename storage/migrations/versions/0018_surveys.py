@@ -3,8 +3,8 @@
 `survey_waves`: when the office opened a season's wave (start, end). `survey_answers`: one
 answer per person, season, wave and question (None: skipped).
 
-Revision ID: 0021_surveys
-Revises: 0017_broadcasts (the lead re-chains it after 0020_reserve_certificates)
+Revision ID: 0018_surveys
+Revises: 0017_broadcasts
 Create Date: 2026-12-07 16:00:00
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0021_surveys"
+revision: str = "0018_surveys"
 down_revision: str | None = "0017_broadcasts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
