@@ -20,6 +20,7 @@ from dialogs import (
     plan,
     plan_assign,
     profile,
+    reserve,
     review,
     roadmap,
     slots,
@@ -58,4 +59,5 @@ DIALOGS: tuple[Dialog, ...] = (
     stats.DIALOG,
     exports.DIALOG,
     broadcast.DIALOG,
+    reserve.DIALOG,
 )

@@ -61,6 +61,8 @@ SECTIONS: dict[str, str] = {
     "audit_log": "mydata-section-actions",
     "access_audit": "mydata-section-access",
     "broadcasts": "mydata-section-broadcasts",
+    "certificates": "mydata-section-certificates",
+    "reserve_nominations": "mydata-section-reserve",
 }
 
 # Values that are secrets of the bot, not data about the person: shown as withheld.
