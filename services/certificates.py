@@ -13,6 +13,7 @@ typed codes are normalised (case, dashes, spaces) before they are looked up.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from dataclasses import dataclass
@@ -174,7 +175,8 @@ class CertificateService:
             return
         t = self.texts.for_language(person.language)
         card = await self.card(certificate, person.language)
-        content = render_certificate(
+        content = await asyncio.to_thread(
+            render_certificate,
             t("cert-pdf-title"), card.name, card_lines(card, t), card_notes(card, t),
             t("cert-pdf-code", code=shown_code(card.code)),
         )  # fmt: skip
