@@ -10,7 +10,9 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from services.i18n import Texts
 
 # Which commands each role sees, in menu order. Features add their commands here.
-EVERYONE = ("start", "help", "cancel", "apply", "status", "privacy", "mydata", "forget")
+EVERYONE = (
+    "start", "help", "cancel", "apply", "status", "privacy", "mydata", "forget", "verify",
+)  # fmt: skip
 BY_ROLE: dict[str, tuple[str, ...]] = {
     "office": (
         "assign",
@@ -27,10 +29,24 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         "broadcast",
         "survey_send",
         "survey_shift",
+        "certificates",
+        "coursework",
+        "nominate",
+        "reserve_export",
     ),
-    "mentor": ("review", "plan", "team", "passport", "roadmap", "announce", "stats"),
-    "tutor": ("plan", "assign", "team", "passport", "roadmap"),
-    "student": ("plan", "team", "passport", "roadmap", "internships", "bookings", "profile"),
+    "mentor": ("review", "plan", "team", "passport", "roadmap", "announce", "stats", "nominate"),
+    "tutor": ("plan", "assign", "team", "passport", "roadmap", "certificate", "reserve_leave"),
+    "student": (
+        "plan",
+        "team",
+        "passport",
+        "roadmap",
+        "internships",
+        "bookings",
+        "profile",
+        "certificate",
+        "reserve_leave",
+    ),
     "site_contact": ("slots",),
 }
 

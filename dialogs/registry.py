@@ -20,6 +20,7 @@ from dialogs import (
     plan,
     plan_assign,
     profile,
+    reserve,
     review,
     roadmap,
     slots,
@@ -60,4 +61,5 @@ DIALOGS: tuple[Dialog, ...] = (
     exports.DIALOG,
     broadcast.DIALOG,
     survey.DIALOG,
+    reserve.DIALOG,
 )

@@ -9,6 +9,7 @@ from services.access import AccessService
 from services.access_audit import AccessAuditService
 from services.applications import ApplicationService
 from services.broadcasts import BroadcastProgress, BroadcastService
+from services.certificates import CertificateService
 from services.clock import Clock
 from services.config_upload import ConfigUploadService
 from services.consequences import FeatureConsequences
@@ -25,6 +26,7 @@ from services.people_admin import PeopleAdminService
 from services.plans import PlanService
 from services.profile import ProfileService
 from services.reminders import ReminderService
+from services.reserve import ReserveService
 from services.retention import RetentionService
 from services.roadmap import RoadmapService
 from services.season_import import SeasonImportService
@@ -189,3 +191,11 @@ class Services:
         return SurveyService(
             self.uow, self.clock, self.notifier, self.texts, self.config.default_timezone
         )
+
+    @cached_property
+    def certificates(self) -> CertificateService:
+        return CertificateService(self.uow, self.clock, self.notifier, self.texts)
+
+    @cached_property
+    def reserve(self) -> ReserveService:
+        return ReserveService(self.uow, self.clock, self.notifier, self.texts, self.access_audit)

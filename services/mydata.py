@@ -62,6 +62,8 @@ SECTIONS: dict[str, str] = {
     "access_audit": "mydata-section-access",
     "broadcasts": "mydata-section-broadcasts",
     "survey_answers": "mydata-section-survey",
+    "certificates": "mydata-section-certificates",
+    "reserve_nominations": "mydata-section-reserve",
 }
 
 # Values that are secrets of the bot, not data about the person: shown as withheld.

@@ -14,6 +14,7 @@ Erased (each table through its repository):
 - the details of audit entries by them or about their objects; the one-time codes they asked
   for to link their messengers;
 - the photos of their parent's signed paper consent forms (`paper_consents`, any status);
+- their certificates (a code then verifies as not found) and talent-reserve nominations;
 - the access audit's rows about them (who on the staff opened their card, media or an export):
   the record exists to tell them who saw their data, and kept it would keep that they applied
   and were reviewed. Rows where they were the staff member are other people's records and stay;
@@ -99,6 +100,8 @@ async def erase_person(
     await uow.parent_links.drop_unused_of_person(person_id)
     await uow.paper_consents.erase_of_person(person_id)
     await uow.survey.erase_of_person(person_id)
+    await uow.certificates.erase_of_person(person_id)
+    await uow.reserve.erase_of_person(person_id)
     await uow.audit.erase_details(
         person_id,
         {

@@ -29,6 +29,7 @@ from storage.repositories.plans import (
     PlanTasksRepo,
     RemindersRepo,
 )
+from storage.repositories.reserve import CertificatesRepo, ReserveRepo
 from storage.repositories.roadmap import PassportsRepo, StagesRepo
 from storage.repositories.season_config import SeasonConfigRepo
 from storage.repositories.seasons import SeasonsRepo
@@ -81,6 +82,8 @@ class UnitOfWork:
         self.exports = ExportsRepo(session)
         self.broadcasts = BroadcastsRepo(session)
         self.survey = SurveyRepo(session)
+        self.certificates = CertificatesRepo(session)
+        self.reserve = ReserveRepo(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -33,6 +33,7 @@ from services.actions.people import (
     ProfileVerb,
 )
 from services.actions.people_admin import PeopleAdminAction, PeopleAdminVerb
+from services.actions.reserve import ReserveAction, ReserveVerb
 from services.actions.selection import (
     OfficeAction,
     OfficeVerb,
@@ -98,6 +99,8 @@ __all__ = [
     "ProfileAction",
     "ProfileVerb",
     "RefusedPayload",
+    "ReserveAction",
+    "ReserveVerb",
     "ReviewAction",
     "ReviewVerb",
     "RoadmapAction",

@@ -39,6 +39,7 @@ from storage.models.plans import (
     PlanTask,
     Reminder,
 )
+from storage.models.reserve import Certificate, ReserveNomination
 from storage.models.roadmap import (
     ProjectPassport,
     RoadmapStage,
@@ -75,6 +76,7 @@ __all__ = [
     "Booking",
     "BookingSettings",
     "Broadcast",
+    "Certificate",
     "Consent",
     "ConsentText",
     "Direction",
@@ -94,6 +96,7 @@ __all__ = [
     "ProjectIdea",
     "ProjectPassport",
     "Reminder",
+    "ReserveNomination",
     "ResultsPublication",
     "ReviewNote",
     "RoadmapStage",

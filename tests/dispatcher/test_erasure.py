@@ -54,11 +54,13 @@ from storage.models import (
     Answer,
     AssignDraft,
     Booking,
+    Certificate,
     Consent,
     Invitation,
     OutgoingMessage,
     PlanTask,
     Reminder,
+    ReserveNomination,
     RoadmapStage,
     SelectionCriterion,
     Site,
@@ -107,6 +109,8 @@ PERSONAL = {
     ("team_members", "invite_link"),
     ("invitations", "label"),
     ("survey_answers", "value"),
+    ("certificates", "code"),
+    ("reserve_nominations", "reason"),
 }
 
 # Every other text or JSON column, by why it holds nothing of a person that erasure must take.
@@ -496,6 +500,13 @@ async def _seed_everything(
             f"booking:{booking.id}",
             f"stage:{stage.id}",
         ]
+        uow.session.add_all([
+            Certificate(person_id=student_id, season_id=season.id, issued_at=now,
+                        code=m("certificates", "code"), coursework=True),
+            ReserveNomination(person_id=student_id, season_id=season.id, nominated_by=mentor_a,
+                              reason=m("reserve_nominations", "reason"), at=now,
+                              consent_asked_at=now, consent_given_at=now),
+        ])  # fmt: skip
         await uow.commit()
     return subjects
 

@@ -37,3 +37,5 @@ mydata-section-messages = Сообщения, отправленные вам
 mydata-section-actions = Ваши действия (журнал)
 mydata-section-access = Кто из сотрудников открывал ваши данные
 audit-export-caption = Журнал доступа к данным участников: { $count } записей
+mydata-section-certificates = Сертификаты
+mydata-section-reserve = Кадровый резерв (выдвижения и согласие)
