@@ -22,6 +22,7 @@ from dialogs import (
     profile,
     review,
     roadmap,
+    season_events,
     slots,
     start,
     stats,
@@ -58,4 +59,5 @@ DIALOGS: tuple[Dialog, ...] = (
     stats.DIALOG,
     exports.DIALOG,
     broadcast.DIALOG,
+    season_events.DIALOG,
 )

@@ -27,6 +27,7 @@ from services.profile import ProfileService
 from services.reminders import ReminderService
 from services.retention import RetentionService
 from services.roadmap import RoadmapService
+from services.season_events import SeasonEventService
 from services.season_import import SeasonImportService
 from services.selection import SelectionService
 from services.stats import StatsService
@@ -180,5 +181,11 @@ class Services:
     @cached_property
     def broadcast_progress(self) -> BroadcastProgress:
         return BroadcastProgress(
+            self.uow, self.clock, self.notifier, self.texts, self.config.default_timezone
+        )
+
+    @cached_property
+    def season_events(self) -> SeasonEventService:
+        return SeasonEventService(
             self.uow, self.clock, self.notifier, self.texts, self.config.default_timezone
         )

@@ -61,6 +61,9 @@ SECTIONS: dict[str, str] = {
     "audit_log": "mydata-section-actions",
     "access_audit": "mydata-section-access",
     "broadcasts": "mydata-section-broadcasts",
+    "events": "mydata-section-events",
+    "event_invitations": "mydata-section-event-invitations",
+    "event_checkins": "mydata-section-event-checkins",
 }
 
 # Values that are secrets of the bot, not data about the person: shown as withheld.

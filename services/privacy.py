@@ -98,6 +98,7 @@ async def erase_person(
     await uow.access_audit.erase_about(person_id)
     await uow.parent_links.drop_unused_of_person(person_id)
     await uow.paper_consents.erase_of_person(person_id)
+    await uow.season_events.erase_of_person(person_id)
     await uow.audit.erase_details(
         person_id,
         {

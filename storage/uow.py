@@ -31,6 +31,7 @@ from storage.repositories.plans import (
 )
 from storage.repositories.roadmap import PassportsRepo, StagesRepo
 from storage.repositories.season_config import SeasonConfigRepo
+from storage.repositories.season_events import SeasonEventsRepo
 from storage.repositories.seasons import SeasonsRepo
 from storage.repositories.selection import SelectionRepo
 from storage.repositories.stats import StatsRepo
@@ -79,6 +80,7 @@ class UnitOfWork:
         self.stats = StatsRepo(session)
         self.exports = ExportsRepo(session)
         self.broadcasts = BroadcastsRepo(session)
+        self.season_events = SeasonEventsRepo(session)
 
     async def commit(self) -> None:
         await self.session.commit()

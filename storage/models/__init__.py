@@ -53,6 +53,13 @@ from storage.models.season_config import (
     SeasonSettings,
     SelectionCriterion,
 )
+from storage.models.season_events import (
+    EventCheckin,
+    EventCode,
+    EventInvitation,
+    EventItem,
+    SeasonEvent,
+)
 from storage.models.selection import (
     ApplicationScore,
     ResultsPublication,
@@ -77,6 +84,10 @@ __all__ = [
     "Consent",
     "ConsentText",
     "Direction",
+    "EventCheckin",
+    "EventCode",
+    "EventInvitation",
+    "EventItem",
     "IdeaPreference",
     "Invitation",
     "LinkCode",
@@ -98,6 +109,7 @@ __all__ = [
     "RoadmapStage",
     "RoleGrant",
     "Season",
+    "SeasonEvent",
     "SeasonSettings",
     "SelectionCriterion",
     "SelectionDecision",
