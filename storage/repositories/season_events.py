@@ -102,7 +102,7 @@ class SeasonEventsRepo:
         )
         if answer is not None:
             statement = statement.where(EventInvitation.answer == answer)
-        return [(p, i) for p, i in (await self.session.execute(statement)).tuples()]
+        return [(p, i) for p, i in await self.session.execute(statement)]
 
     async def events_of(self, person_id: int, after: datetime) -> list[SeasonEvent]:
         """The events the person is invited to and did not decline, not over yet."""
