@@ -224,12 +224,15 @@ class SeasonEventService:
                 at = policy.outside_quiet_hours(at)
             if at >= event.starts_at - (covered_by or timedelta(0)):
                 continue
-            await self.notifier.send_text(
+            key = f"event:{event.id}:{person.id}:{kind}"
+            queued = await self.notifier.send_text(
                 person, t(f"event-reminder-{kind}", title=event.title,
                           start=self._when(policy, event.starts_at), place=event.place or "—"),
-                person_id=person.id, dedupe_key=f"event:{event.id}:{person.id}:{kind}",
-                not_before=at, subject=f"event:{event.id}:remind:{person.id}",
+                person_id=person.id, dedupe_key=key, not_before=at,
+                subject=f"event:{event.id}:remind:{person.id}",
             )  # fmt: skip
+            if not queued:
+                await self.uow.season_events.revive_reminder(key, at)
 
     # --- the agenda and its changes -----------------------------------------------------------
 

@@ -9,15 +9,20 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.domain import OutboxStatus
 from storage.models import (
     EventCheckin,
     EventCode,
     EventInvitation,
     EventItem,
+    OutgoingMessage,
     Person,
     SeasonEvent,
 )
 from storage.sql import insert_for, rowcount
+
+# What the outbox records on a message withdrawn before it was sent (OutboxRepo.withdraw_pending).
+RETRACTED = "retracted before sending"
 
 
 class SeasonEventsRepo:
@@ -166,3 +171,18 @@ class SeasonEventsRepo:
             delete(EventInvitation).where(EventInvitation.person_id == person_id)
         )
         await self.session.execute(delete(EventCheckin).where(EventCheckin.person_id == person_id))
+
+    async def revive_reminder(self, dedupe_key: str, not_before: datetime) -> bool:
+        """A reminder withdrawn before it was sent («Не смогу») queued again («Буду» after
+        all); one already sent stays sent: a reminder arrives once."""
+        result = await self.session.execute(
+            update(OutgoingMessage)
+            .where(
+                OutgoingMessage.dedupe_key == dedupe_key,
+                OutgoingMessage.status == OutboxStatus.FAILED,
+                OutgoingMessage.error == RETRACTED,
+            )
+            .values(status=OutboxStatus.PENDING, error=None, not_before=not_before, attempts=0)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(rowcount(result))
