@@ -17,10 +17,11 @@ from sqlalchemy import select
 from dialogs import season_events, start
 from services.actions import EventAction, EventVerb
 from services.clock import FixedClock
-from services.container import ServiceConfig
+from services.container import ServiceConfig, Services
 from services.domain import OutboxStatus, Role
 from services.errors import InvalidInput
 from services.i18n import Texts
+from services.privacy import erase_person
 from services.season_events import parse_event
 from storage.models import EventCheckin, EventCode, OutgoingMessage, SeasonEvent
 from storage.uow import UnitOfWorkFactory
@@ -235,3 +236,21 @@ def test_parse_event_reads_local_times_in_order() -> None:
     assert [p.at for p in spec.agenda] == [
         datetime(2026, 9, 2, 1, 0, tzinfo=UTC), datetime(2026, 9, 3, 2, 30, tzinfo=UTC)
     ]  # fmt: skip
+
+
+async def test_erasure_takes_the_persons_answers_and_checkins(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    m, ids = await _world(uow_factory, clock)
+    event_id = await _create(m)
+    await m.press(ANNA, "Буду")
+    await m.command(OFFICE, "roster", str(event_id))
+    await m.press(OFFICE, f"✅ был: Участник {ANNA}")
+    async with uow_factory() as uow:
+        services = Services(uow, clock, Texts(), CONFIG)
+        await erase_person(uow, services.notifier, Texts(), ids[ANNA], clock.now())
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.season_events.invitation(event_id, ids[ANNA]) is None
+        assert await uow.season_events.checked_in(event_id) == set()
+        assert await uow.season_events.invitation(event_id, ids[BORIS]) is not None
