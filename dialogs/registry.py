@@ -23,6 +23,7 @@ from dialogs import (
     reserve,
     review,
     roadmap,
+    season_events,
     slots,
     start,
     stats,
@@ -62,4 +63,5 @@ DIALOGS: tuple[Dialog, ...] = (
     broadcast.DIALOG,
     survey.DIALOG,
     reserve.DIALOG,
+    season_events.DIALOG,
 )

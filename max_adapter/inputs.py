@@ -23,9 +23,10 @@ def is_command(text: str) -> bool:
 
 
 def command_of(text: str) -> tuple[str, str]:
-    """("start", "inv-…") for "/start inv-…"; a "/name@bot" form loses its "@bot"."""
-    head, _, args = text[1:].partition(" ")
-    return head.split("@", 1)[0].lower(), args.strip()
+    """("start", "inv-…") for "/start inv-…"; a "/name@bot" form loses its "@bot". The name
+    ends at any whitespace: "/event_new" with a YAML on the next lines gives that YAML."""
+    head, *rest = re.split(r"\s", text[1:], maxsplit=1)
+    return head.split("@", 1)[0].lower(), rest[0].strip() if rest else ""
 
 
 def to_input(message: Message) -> Input:

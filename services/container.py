@@ -29,6 +29,7 @@ from services.reminders import ReminderService
 from services.reserve import ReserveService
 from services.retention import RetentionService
 from services.roadmap import RoadmapService
+from services.season_events import SeasonEventService
 from services.season_import import SeasonImportService
 from services.selection import SelectionService
 from services.stats import StatsService
@@ -199,3 +200,9 @@ class Services:
     @cached_property
     def reserve(self) -> ReserveService:
         return ReserveService(self.uow, self.clock, self.notifier, self.texts, self.access_audit)
+
+    @cached_property
+    def season_events(self) -> SeasonEventService:
+        return SeasonEventService(
+            self.uow, self.clock, self.notifier, self.texts, self.config.default_timezone
+        )

@@ -64,6 +64,9 @@ SECTIONS: dict[str, str] = {
     "survey_answers": "mydata-section-survey",
     "certificates": "mydata-section-certificates",
     "reserve_nominations": "mydata-section-reserve",
+    "events": "mydata-section-events",
+    "event_invitations": "mydata-section-event-invitations",
+    "event_checkins": "mydata-section-event-checkins",
 }
 
 # Values that are secrets of the bot, not data about the person: shown as withheld.

@@ -102,6 +102,7 @@ async def erase_person(
     await uow.survey.erase_of_person(person_id)
     await uow.certificates.erase_of_person(person_id)
     await uow.reserve.erase_of_person(person_id)
+    await uow.season_events.erase_of_person(person_id)
     await uow.audit.erase_details(
         person_id,
         {

@@ -32,6 +32,7 @@ from storage.repositories.plans import (
 from storage.repositories.reserve import CertificatesRepo, ReserveRepo
 from storage.repositories.roadmap import PassportsRepo, StagesRepo
 from storage.repositories.season_config import SeasonConfigRepo
+from storage.repositories.season_events import SeasonEventsRepo
 from storage.repositories.seasons import SeasonsRepo
 from storage.repositories.selection import SelectionRepo
 from storage.repositories.stats import StatsRepo
@@ -84,6 +85,7 @@ class UnitOfWork:
         self.survey = SurveyRepo(session)
         self.certificates = CertificatesRepo(session)
         self.reserve = ReserveRepo(session)
+        self.season_events = SeasonEventsRepo(session)
 
     async def commit(self) -> None:
         await self.session.commit()

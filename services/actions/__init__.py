@@ -17,6 +17,7 @@ from services.actions.codec import (
     decode,
     encode,
 )
+from services.actions.events import EventAction, EventVerb
 from services.actions.exports import ExportAction, ExportVerb
 from services.actions.people import (
     AccessAction,
@@ -78,6 +79,8 @@ __all__ = [
     "BroadcastAction",
     "BroadcastVerb",
     "ChoiceCode",
+    "EventAction",
+    "EventVerb",
     "ExportAction",
     "ExportVerb",
     "ForgetAction",

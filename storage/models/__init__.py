@@ -54,6 +54,13 @@ from storage.models.season_config import (
     SeasonSettings,
     SelectionCriterion,
 )
+from storage.models.season_events import (
+    EventCheckin,
+    EventCode,
+    EventInvitation,
+    EventItem,
+    SeasonEvent,
+)
 from storage.models.selection import (
     ApplicationScore,
     ResultsPublication,
@@ -80,6 +87,10 @@ __all__ = [
     "Consent",
     "ConsentText",
     "Direction",
+    "EventCheckin",
+    "EventCode",
+    "EventInvitation",
+    "EventItem",
     "IdeaPreference",
     "Invitation",
     "LinkCode",
@@ -102,6 +113,7 @@ __all__ = [
     "RoadmapStage",
     "RoleGrant",
     "Season",
+    "SeasonEvent",
     "SeasonSettings",
     "SelectionCriterion",
     "SelectionDecision",

@@ -138,7 +138,18 @@ NOT_PERSONAL: dict[str, set[tuple[str, str]]] = {
         ("broadcasts", "progress_shown"),
         ("broadcasts", "report"),
     },
+    # An event the office described (its title, places and agenda are the staff's); the
+    # person's answers and check-ins are deleted (services/privacy.py).
+    "an event the office wrote": {
+        ("events", "title"),
+        ("events", "place"),
+        ("event_items", "title"),
+        ("event_items", "place"),
+    },
     "a code from a fixed set, or a key built from ids": {
+        ("event_invitations", "answer"),
+        ("event_checkins", "how"),
+        ("event_codes", "code_hash"),
         ("people", "language"),
         ("people", "preferred_messenger"),
         ("accounts", "messenger"),

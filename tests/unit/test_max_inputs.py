@@ -25,6 +25,10 @@ def test_text_and_commands() -> None:
     assert to_input(message("/start inv-1")).kind == "command"
     assert command_of("/start inv-1") == ("start", "inv-1")
     assert command_of("/Apply@kadry_bot") == ("apply", "")
+    assert command_of("/event_new\ntitle: Школа\nagenda:\n  - at: 1") == (
+        "event_new",
+        "title: Школа\nagenda:\n  - at: 1",
+    )
     assert not is_command("/ ") and not is_command("/")
 
 
