@@ -1,5 +1,7 @@
-"""Certificates of a finished season (verification code, coursework mark) and the talent
-reserve (nominations with a reason and the person's separate consent to share).
+"""Certificates and the talent reserve.
+
+Certificates of a finished season (verification code, coursework mark) and the talent reserve
+(nominations with a reason and the person's separate consent to share).
 
 Revision ID: 0019_reserve_certificates
 Revises: 0018_surveys
