@@ -25,11 +25,13 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         "stats",
         "export",
         "broadcast",
+        "defence",
     ),
     "mentor": ("review", "plan", "team", "passport", "roadmap", "announce", "stats"),
     "tutor": ("plan", "assign", "team", "passport", "roadmap"),
     "student": ("plan", "team", "passport", "roadmap", "internships", "bookings", "profile"),
     "site_contact": ("slots",),
+    "jury": ("jury",),
 }
 
 

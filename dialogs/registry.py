@@ -6,6 +6,7 @@ from __future__ import annotations
 from dialogs import (
     apply,
     broadcast,
+    defence,
     exports,
     forget,
     internships,
@@ -58,4 +59,5 @@ DIALOGS: tuple[Dialog, ...] = (
     stats.DIALOG,
     exports.DIALOG,
     broadcast.DIALOG,
+    defence.DIALOG,
 )

@@ -12,6 +12,7 @@ from services.broadcasts import BroadcastProgress, BroadcastService
 from services.clock import Clock
 from services.config_upload import ConfigUploadService
 from services.consequences import FeatureConsequences
+from services.defence import DefenceService
 from services.events import Consequences
 from services.exports import ExportService
 from services.i18n import Texts
@@ -182,3 +183,7 @@ class Services:
         return BroadcastProgress(
             self.uow, self.clock, self.notifier, self.texts, self.config.default_timezone
         )
+
+    @cached_property
+    def defence(self) -> DefenceService:
+        return DefenceService(self.uow, self.clock, self.notifier, self.texts)

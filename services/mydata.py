@@ -61,6 +61,9 @@ SECTIONS: dict[str, str] = {
     "audit_log": "mydata-section-actions",
     "access_audit": "mydata-section-access",
     "broadcasts": "mydata-section-broadcasts",
+    "defence_jurors": "mydata-section-defence-jurors",
+    "defence_scores": "mydata-section-defence-scores",
+    "defence_publications": "mydata-section-defence-publications",
 }
 
 # Values that are secrets of the bot, not data about the person: shown as withheld.

@@ -26,6 +26,14 @@ from storage.models.core import (
     RoleGrant,
     Season,
 )
+from storage.models.defence import (
+    DefenceCriterion,
+    DefenceJuror,
+    DefencePublication,
+    DefenceScore,
+    DefenceSession,
+    DefenceSlot,
+)
 from storage.models.internships import (
     Booking,
     BookingSettings,
@@ -76,6 +84,12 @@ __all__ = [
     "Broadcast",
     "Consent",
     "ConsentText",
+    "DefenceCriterion",
+    "DefenceJuror",
+    "DefencePublication",
+    "DefenceScore",
+    "DefenceSession",
+    "DefenceSlot",
     "Direction",
     "IdeaPreference",
     "Invitation",
