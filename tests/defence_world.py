@@ -57,7 +57,11 @@ class DefenceWorld:
     people: dict[int, int]  # messenger id -> person id
 
 
-async def build_defence_world(factory: UnitOfWorkFactory, clock: Clock) -> DefenceWorld:
+async def build_defence_world(
+    factory: UnitOfWorkFactory, clock: Clock, *, setup: bool = True
+) -> DefenceWorld:
+    """The season, the office, the mentor and the two teams; with `setup` also `SETUP` loaded
+    (the e2e loads it through `python -m bot defence import` instead)."""
     await import_example(factory, clock)
     now = clock.now()
     people: dict[int, int] = {}
@@ -83,6 +87,8 @@ async def build_defence_world(factory: UnitOfWorkFactory, clock: Clock) -> Defen
                 people[tg_id] = person.id
         await uow.commit()
         season_id = season.id
+    if not setup:
+        return DefenceWorld(season_id, teams, people)
     async with factory() as uow:
         services = Services(uow, clock, TEXTS, ServiceConfig())
         await services.defence.setup(SETUP)

@@ -21,6 +21,8 @@ from services.defence.service import (
     JuryHome,
     OfficeView,
     PublishOutcome,
+    published_results,
+    ranking,
 )
 
 __all__ = [
@@ -31,5 +33,7 @@ __all__ = [
     "OfficeView",
     "PublishOutcome",
     "RankedTeam",
+    "published_results",
     "rank_teams",
+    "ranking",
 ]

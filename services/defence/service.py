@@ -101,6 +101,12 @@ class DefenceService:
     async def setup(self, data: Mapping[str, Any]) -> tuple[int, int]:
         """Criteria and sessions (code, place, starts_at, jurors by messenger id, team slots)
         of the current season; returns (sessions, slots). One transaction."""
+        try:
+            return await self._setup(data)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise InvalidInput("df-setup-bad") from error
+
+    async def _setup(self, data: Mapping[str, Any]) -> tuple[int, int]:
         season = await self._season()
         now = self.clock.now()
         repo = self.uow.defence
@@ -233,16 +239,8 @@ class DefenceService:
         season = await self._season()
         repo = self.uow.defence
         sessions = await repo.sessions(season.id)
-        ids = [s.id for s in sessions]
-        jurors = await repo.jurors(ids)
-        slots = await repo.slots(ids)
-        weights = {c.id: c.weight for c in await repo.criteria(season.id)}
-        teams = await self.uow.teams.by_ids(s.team_id for s in slots)
-        ranked = rank_teams(
-            [(s.team_id, len(jurors.get(s.session_id, ()))) for s in slots],
-            await repo.scores(ids),
-            weights,
-        )
+        jurors = await repo.jurors(s.id for s in sessions)
+        slots = await repo.slots(s.id for s in sessions)
         lines = tuple(
             SessionLine(
                 s.id,
@@ -255,7 +253,7 @@ class DefenceService:
             )
             for s in sessions
         )
-        named = tuple((r, teams[r.team_id].name) for r in ranked if r.team_id in teams)
+        named = tuple(await ranking(self.uow, season.id))
         return OfficeView(lines, named, await repo.published(season.id))
 
     async def close(self, me: Identity, session_id: int) -> OfficeView:
@@ -297,6 +295,34 @@ class DefenceService:
         await self.uow.commit()
         logger.info("season %s defence results published: %s sent", season.id, sent)
         return PublishOutcome(True, sent)
+
+
+async def ranking(uow: UnitOfWork, season_id: int) -> list[tuple[RankedTeam, str]]:
+    """The season's defence ranking over every session: (row, team name), best first."""
+    sessions = await uow.defence.sessions(season_id)
+    ids = [s.id for s in sessions]
+    jurors = await uow.defence.jurors(ids)
+    slots = await uow.defence.slots(ids)
+    weights = {c.id: c.weight for c in await uow.defence.criteria(season_id)}
+    teams = await uow.teams.by_ids(s.team_id for s in slots)
+    ranked = rank_teams(
+        [(s.team_id, len(jurors.get(s.session_id, ()))) for s in slots],
+        await uow.defence.scores(ids),
+        weights,
+    )
+    return [(r, teams[r.team_id].name) for r in ranked if r.team_id in teams]
+
+
+async def published_results(uow: UnitOfWork, person_id: int) -> list[tuple[str, RankedTeam, int]]:
+    """The published defence results of the person's teams: (team name, row, ranked teams)."""
+    found = []
+    for team, _ in await uow.teams.teams_of(person_id):
+        if not await uow.defence.published(team.season_id):
+            continue
+        rows = await ranking(uow, team.season_id)
+        of = sum(1 for r, _ in rows if r.mean is not None)
+        found += [(name, r, of) for r, name in rows if r.team_id == team.id]
+    return found
 
 
 def _result_text(texts: Texts, language: str, row: RankedTeam, name: str, of: int) -> str:

@@ -6,8 +6,10 @@ exactly one result message."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlalchemy import func, select
 
 from services.clock import FixedClock
@@ -21,6 +23,7 @@ from tests.defence_world import (
     JURORS_A,
     MENTOR,
     OFFICE,
+    SETUP,
     TEAM_ONE,
     TEAM_TWO,
     DefenceWorld,
@@ -28,7 +31,7 @@ from tests.defence_world import (
     now_utc,
 )
 from tests.e2e.botapi_emulator import BotApiEmulator
-from tests.e2e.conftest import StartBot
+from tests.e2e.conftest import StartBot, run_cli
 from tests.e2e.test_teams import Chats, _callback
 
 NOT_ALLOWED = "Недостаточно прав для этого действия."
@@ -44,14 +47,23 @@ async def _rows(url: str, statement: Any) -> list[Any]:
         await engine.dispose()
 
 
-async def _seed(url: str) -> DefenceWorld:
+async def _seed(env: dict[str, str], folder: Path) -> DefenceWorld:
+    """The season and the teams, then the defence set up as the office does: the season file's
+    `defence:` section loaded by `python -m bot defence import`."""
+    url = env["DATABASE_URL"]
     await upgrade_async(url)
     engine = create_engine(url)
     try:
         factory = UnitOfWorkFactory(create_session_factory(engine))
-        return await build_defence_world(factory, FixedClock(now_utc()))
+        world = await build_defence_world(factory, FixedClock(now_utc()), setup=False)
     finally:
         await engine.dispose()
+    path = folder / "defence.yaml"
+    path.write_text(yaml.safe_dump({"defence": SETUP}, allow_unicode=True), encoding="utf-8")
+    code, out, err = await run_cli(env, "defence", "import", str(path))
+    assert code == 0, err
+    assert "defence: 2 sessions, 2 new slots" in out
+    return world
 
 
 async def _score_card(emulator: BotApiEmulator, user: int, card: dict[str, Any], v: int) -> None:
@@ -82,10 +94,10 @@ async def _forge(emulator: BotApiEmulator, chats: Chats, user: int, payload: str
 
 
 async def test_jury_scores_forgeries_refused_publish_once(
-    emulator: BotApiEmulator, start_bot: StartBot, bot_env: dict[str, str]
+    emulator: BotApiEmulator, start_bot: StartBot, bot_env: dict[str, str], tmp_path: Path
 ) -> None:
     url = bot_env["DATABASE_URL"]
-    world = await _seed(url)
+    world = await _seed(bot_env, tmp_path)
     people = (OFFICE, MENTOR, JUROR_B, *JURORS_A, *TEAM_ONE, *TEAM_TWO)
     for user_id in people:
         emulator.user(user_id)

@@ -10,12 +10,15 @@ from sqlalchemy import func, select
 from dialogs import defence
 from services.actions import DefenceAction, DefenceVerb
 from services.clock import FixedClock
+from services.container import ServiceConfig, Services
 from services.defence import rank_teams
+from services.domain import Role
 from services.i18n import Texts
 from storage.models import DefenceCriterion, DefenceScore, DefenceSession, OutgoingMessage
 from storage.uow import UnitOfWorkFactory
-from tests.defence_world import JUROR_B, JURORS_A, OFFICE, TEAM_ONE, build_defence_world
+from tests.defence_world import JUROR_B, JURORS_A, OFFICE, TEAM_ONE, TEAM_TWO, build_defence_world
 from tests.recording_messenger import RecordingMessenger
+from tests.texts import TEXTS
 
 t = Texts().for_language("ru")
 
@@ -113,3 +116,52 @@ async def test_jurors_score_forgeries_refused_close_and_publish_once(
         )
     # Two students in each team and the one mentor of both: five people, one message each.
     assert len(keys) == len(set(keys)) == 5
+
+
+async def test_a_jury_invitation_seats_its_holder_on_the_session_it_names(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    await build_defence_world(uow_factory, clock)
+    newcomer = 9590
+    async with uow_factory() as uow:
+        services = Services(uow, clock, TEXTS, ServiceConfig())
+        [payload] = await services.invitations.create(Role.JURY, label="defence:B")
+    async with uow_factory() as uow:
+        services = Services(uow, clock, TEXTS, ServiceConfig())
+        me = await services.people.identify(newcomer, "ru")
+        redeemed = await services.invitations.redeem(me, payload)
+    assert redeemed.role is Role.JURY and redeemed.newly_granted
+    m = RecordingMessenger([defence.DIALOG], uow_factory, clock)
+    await m.command(newcomer, "jury")
+    assert m.chat(newcomer).last.text == "\n".join((t("df-jury-title"), t("df-jury-empty")))
+    await m.command(9591, "jury")  # never invited
+    assert m.chat(9591).last.text == t("df-jury-none")
+
+
+async def test_the_profile_shows_the_published_defence_result(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    world = await build_defence_world(uow_factory, clock)
+    m = RecordingMessenger([defence.DIALOG], uow_factory, clock)
+    await m.command(JURORS_A[0], "jury")
+    await m.press(JURORS_A[0], t("df-jury-item", mark="▫️", team="Бета", session="A"))
+    for n in (1, 2, 3):
+        await m.press(JURORS_A[0], f"К{n}: 3")
+
+    async def shown() -> str | None:
+        async with uow_factory() as uow:
+            services = Services(uow, clock, TEXTS, ServiceConfig())
+            me = await services.people.identify(TEAM_ONE[0], "ru")
+            assert me.person_id == world.people[TEAM_ONE[0]]
+            return (await services.profile.view(me)).defence
+
+    assert await shown() is None  # not published yet
+    await m.command(OFFICE, "defence")
+    await m.press(OFFICE, t("df-btn-publish"))
+    # Альфа (TEAM_ONE) has no score: nothing to show; Бета's member sees the result.
+    assert await shown() is None
+    async with uow_factory() as uow:
+        services = Services(uow, clock, TEXTS, ServiceConfig())
+        me = await services.people.identify(TEAM_TWO[0], "ru")
+        view = await services.profile.view(me)
+    assert view.defence == t("profile-defence-result", team="Бета", rank=1, teams=1, mean="3.00")

@@ -40,3 +40,5 @@ export-role-jury = член жюри
 mydata-section-defence-jurors = Сессии защиты, в жюри которых вы входите
 mydata-section-defence-scores = Ваши оценки команд на защите
 mydata-section-defence-publications = Публикация результатов защиты
+df-setup-bad = Раздел защиты не читается: нужны criteria (code, title, weight) и sessions (code, place, starts_at, jurors, teams).
+profile-defence-result = «{ $team }»: { $rank } место из { $teams }, средний балл { $mean }
