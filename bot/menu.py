@@ -29,7 +29,16 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
     ),
     "mentor": ("review", "plan", "team", "passport", "roadmap", "announce", "stats"),
     "tutor": ("plan", "assign", "team", "passport", "roadmap"),
-    "student": ("plan", "team", "passport", "roadmap", "internships", "bookings", "profile"),
+    "student": (
+        "plan",
+        "team",
+        "passport",
+        "roadmap",
+        "internships",
+        "bookings",
+        "profile",
+        "presentation",
+    ),
     "site_contact": ("slots",),
     "jury": ("jury",),
 }

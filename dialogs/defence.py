@@ -8,7 +8,9 @@ from __future__ import annotations
 from dialogs.screen import Button, Dialog, Keyboard, Screen, Turn, doing
 from services.actions import DefenceAction, DefenceVerb
 from services.defence import SCALE, JuryCard, JuryHome, OfficeView
+from services.errors import InvalidInput
 from services.i18n import Translator
+from services.questionnaire import Input
 
 
 def _do(text: str, verb: DefenceVerb, **fields: int) -> Button:
@@ -133,10 +135,33 @@ async def publish(turn: Turn, action: DefenceAction) -> None:
     await turn.chat.show(Screen(turn.t("df-published", sent=outcome.sent)))
 
 
+PRESENTATION = "defence:presentation"
+
+
+async def presentation_command(turn: Turn, args: str) -> None:
+    _, name = await turn.services.defence.presentation_team(turn.me)
+    await turn.cursor.set_state(PRESENTATION)
+    await turn.chat.show(Screen(turn.t("df-presentation-ask", team=name)))
+
+
+async def presentation(turn: Turn, given: Input) -> None:
+    """The file sent after /presentation: the team's final presentation."""
+    if given.kind != "document" or given.file_id is None:
+        raise InvalidInput("df-presentation-document")
+    name = await turn.services.defence.upload_presentation(turn.me, given.file_id)
+    await turn.cursor.clear()
+    await turn.chat.show(Screen(turn.t("df-presentation-saved", team=name)))
+
+
 DIALOG = Dialog(
     name="defence",
     action=DefenceAction,
-    commands={"jury": jury_command, "defence": defence_command},
+    commands={
+        "jury": jury_command,
+        "defence": defence_command,
+        "presentation": presentation_command,
+    },
+    states={PRESENTATION: presentation},
     actions={
         DefenceVerb.JURY_LIST: jury_list,
         DefenceVerb.CARD: open_card,

@@ -64,6 +64,7 @@ SECTIONS: dict[str, str] = {
     "defence_jurors": "mydata-section-defence-jurors",
     "defence_scores": "mydata-section-defence-scores",
     "defence_publications": "mydata-section-defence-publications",
+    "defence_presentations": "mydata-section-defence-presentations",
 }
 
 # Values that are secrets of the bot, not data about the person: shown as withheld.

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from services.clock import Clock
 from services.defence.arithmetic import RankedTeam, rank_teams
-from services.domain import DefenceStatus, Role
+from services.domain import DefenceStatus, Role, TeamRole
 from services.errors import InvalidInput, NotAllowed
 from services.i18n import Texts
 from services.notify import Notifier
@@ -126,6 +126,9 @@ class DefenceService:
                 session = DefenceSession(
                     season_id=season.id, code=str(item["code"]), place=str(item["place"]),
                     starts_at=_moment(item["starts_at"]), status=DefenceStatus.OPEN,
+                    presentation_due=(
+                        _moment(item["presentation_due"]) if item.get("presentation_due") else None
+                    ),
                 )  # fmt: skip
                 await repo.add(session)
             sessions += 1
@@ -230,6 +233,35 @@ class DefenceService:
             )  # fmt: skip
         await self.uow.commit()
         return await self.card(me, session.id, team_id)
+
+    # --- the team's final presentation ---------------------------------------------------------
+
+    async def presentation_team(self, me: Identity) -> tuple[int, str]:
+        """(team id, name) a student uploads the final presentation for: their team with a slot
+        in an open session, before its `presentation_due`."""
+        now = self.clock.now()
+        late = False
+        for team, role in await self.uow.teams.teams_of(me.person_id):
+            if role is not TeamRole.STUDENT:
+                continue
+            for session in await self.uow.defence.sessions_of_team(team.id):
+                due = session.presentation_due
+                if session.status is not DefenceStatus.OPEN:
+                    continue
+                if due is not None and _local(due, "UTC") < now:
+                    late = True
+                    continue
+                return team.id, team.name
+        raise NotAllowed("df-presentation-late" if late else "df-presentation-none")
+
+    async def upload_presentation(self, me: Identity, file_id: str) -> str:
+        """Store the file as the team's presentation (re-checked: still their team, in time)."""
+        team_id, name = await self.presentation_team(me)
+        now = self.clock.now()
+        await self.uow.defence.save_presentation(team_id, file_id, me.messenger, me.person_id, now)
+        await self.uow.audit.record(now, me.person_id, "defence.presentation", "team", team_id)
+        await self.uow.commit()
+        return name
 
     # --- the office ---------------------------------------------------------------------------
 

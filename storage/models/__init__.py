@@ -29,6 +29,7 @@ from storage.models.core import (
 from storage.models.defence import (
     DefenceCriterion,
     DefenceJuror,
+    DefencePresentation,
     DefencePublication,
     DefenceScore,
     DefenceSession,
@@ -86,6 +87,7 @@ __all__ = [
     "ConsentText",
     "DefenceCriterion",
     "DefenceJuror",
+    "DefencePresentation",
     "DefencePublication",
     "DefenceScore",
     "DefenceSession",

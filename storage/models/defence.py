@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.domain import DefenceStatus
+from services.domain import DefenceStatus, Messenger
 from storage.models.base import Base, str_enum
 
 
@@ -30,6 +30,8 @@ class DefenceSession(Base):
         str_enum(DefenceStatus), default=DefenceStatus.OPEN
     )
     closed_at: Mapped[datetime | None]
+    # Teams upload their final presentation before this moment (None: until the session).
+    presentation_due: Mapped[datetime | None]
 
 
 class DefenceCriterion(Base):
@@ -90,3 +92,17 @@ class DefencePublication(Base):
     )
     published_at: Mapped[datetime | None]
     published_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+
+class DefencePresentation(Base):
+    """A team's final presentation: the file as the messenger it came from names it; a new
+    upload replaces the old one."""
+
+    __tablename__ = "defence_presentations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), unique=True)
+    file_id: Mapped[str] = mapped_column(String(256))
+    messenger: Mapped[Messenger] = mapped_column(str_enum(Messenger))
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime]

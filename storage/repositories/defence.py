@@ -8,10 +8,11 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.domain import DefenceStatus
+from services.domain import DefenceStatus, Messenger
 from storage.models import (
     DefenceCriterion,
     DefenceJuror,
+    DefencePresentation,
     DefencePublication,
     DefenceScore,
     DefenceSession,
@@ -163,3 +164,40 @@ class DefenceRepo:
             .execution_options(synchronize_session=False)
         )
         return bool(rowcount(result))
+
+    async def save_presentation(
+        self, team_id: int, file_id: str, messenger: Messenger, person_id: int, now: datetime
+    ) -> None:
+        """The team's presentation; a new upload replaces the old one."""
+        statement = insert_for(self.session, DefencePresentation.__table__).values(
+            team_id=team_id, file_id=file_id, messenger=messenger, uploaded_by=person_id,
+            uploaded_at=now,
+        )  # fmt: skip
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["team_id"],
+                set_={
+                    "file_id": statement.excluded.file_id,
+                    "messenger": statement.excluded.messenger,
+                    "uploaded_by": statement.excluded.uploaded_by,
+                    "uploaded_at": statement.excluded.uploaded_at,
+                },
+            )
+        )
+
+    async def presentation(self, team_id: int) -> DefencePresentation | None:
+        return await self.session.scalar(
+            select(DefencePresentation)
+            .where(DefencePresentation.team_id == team_id)
+            .execution_options(populate_existing=True)
+        )
+
+    async def sessions_of_team(self, team_id: int) -> list[DefenceSession]:
+        rows = await self.session.scalars(
+            select(DefenceSession)
+            .join(DefenceSlot, DefenceSlot.session_id == DefenceSession.id)
+            .where(DefenceSlot.team_id == team_id)
+            .order_by(DefenceSession.starts_at, DefenceSession.id)
+            .execution_options(populate_existing=True)
+        )
+        return list(rows)

@@ -5,6 +5,8 @@ and a double publication sends each person one message."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from dialogs import defence
@@ -165,3 +167,31 @@ async def test_the_profile_shows_the_published_defence_result(
         me = await services.people.identify(TEAM_TWO[0], "ru")
         view = await services.profile.view(me)
     assert view.defence == t("profile-defence-result", team="Бета", rank=1, teams=1, mean="3.00")
+
+
+async def test_a_student_uploads_the_presentation_before_the_deadline_only(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    world = await build_defence_world(uow_factory, clock)
+    m = RecordingMessenger([defence.DIALOG], uow_factory, clock)
+    student = TEAM_ONE[0]
+    await m.command(student, "presentation")
+    assert m.chat(student).last.text == t("df-presentation-ask", team="Альфа")
+    await m.type(student, "вот она")
+    assert m.chat(student).last.text == t("df-presentation-document")
+    await m.send_document(student, "DOC-1", b"pdf")
+    await m.command(student, "presentation")
+    await m.send_document(student, "DOC-2", b"pdf")  # replaces the first
+    assert m.chat(student).last.text == t("df-presentation-saved", team="Альфа")
+    async with uow_factory() as uow:
+        saved = await uow.defence.presentation(world.teams["alpha"])
+        assert saved is not None and saved.file_id == "DOC-2"
+        assert saved.uploaded_by == world.people[student]
+        # The deadline passes: the next upload is refused.
+        [session] = await uow.defence.sessions_of_team(world.teams["alpha"])
+        session.presentation_due = clock.now() - timedelta(minutes=1)
+        await uow.commit()
+    await m.command(student, "presentation")
+    assert m.chat(student).last.text == t("df-presentation-late")
+    await m.command(JURORS_A[0], "presentation")  # not on a team
+    assert m.chat(JURORS_A[0]).last.text == t("df-presentation-none")

@@ -42,3 +42,11 @@ mydata-section-defence-scores = Ваши оценки команд на защи
 mydata-section-defence-publications = Публикация результатов защиты
 df-setup-bad = Раздел защиты не читается: нужны criteria (code, title, weight) и sessions (code, place, starts_at, jurors, teams).
 profile-defence-result = «{ $team }»: { $rank } место из { $teams }, средний балл { $mean }
+
+cmd-presentation = Загрузить итоговую презентацию
+df-presentation-none = Загружать презентацию некому: ваша команда не записана на защиту.
+df-presentation-late = Срок загрузки презентации прошёл.
+df-presentation-ask = Пришлите итоговую презентацию команды «{ $team }» файлом (документом).
+df-presentation-document = Нужен файл-документ с презентацией.
+df-presentation-saved = Презентация команды «{ $team }» сохранена. Новый файл заменит её.
+mydata-section-defence-presentations = Итоговые презентации, которые вы загрузили

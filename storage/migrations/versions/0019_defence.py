@@ -2,7 +2,8 @@
 
 `defence_sessions` (season, code, place, start, status open/closed), `defence_criteria` (the
 season's criteria with weights), `defence_jurors` (who scores in a session), `defence_slots`
-(a team's time in a session), `defence_scores` (one per juror, team and criterion) and
+(a team's time in a session), `defence_presentations` (a team's final presentation, before
+the session's `presentation_due`), `defence_scores` (one per juror, team and criterion) and
 `defence_publications` (the season's results sent once).
 
 Revision ID: 0019_defence
@@ -40,6 +41,7 @@ def upgrade() -> None:
         sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("presentation_due", sa.DateTime(timezone=True), nullable=True),
         _fk("defence_sessions", "season_id", "seasons", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_defence_sessions")),
         sa.UniqueConstraint("season_id", "code", name=op.f("uq_defence_sessions_season_id")),
@@ -104,6 +106,19 @@ def upgrade() -> None:
     op.create_index(op.f("ix_defence_scores_session_id"), "defence_scores", ["session_id"])
     op.create_index(op.f("ix_defence_scores_team_id"), "defence_scores", ["team_id"])
     op.create_table(
+        "defence_presentations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=False),
+        sa.Column("file_id", sa.String(length=256), nullable=False),
+        sa.Column("messenger", sa.String(length=16), nullable=False),
+        sa.Column("uploaded_by", sa.Integer(), nullable=True),
+        sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+        _fk("defence_presentations", "team_id", "teams", "CASCADE"),
+        _fk("defence_presentations", "uploaded_by", "people", "SET NULL"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_defence_presentations")),
+        sa.UniqueConstraint("team_id", name=op.f("uq_defence_presentations_team_id")),
+    )
+    op.create_table(
         "defence_publications",
         sa.Column("season_id", sa.Integer(), nullable=False),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
@@ -116,6 +131,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("defence_publications")
+    op.drop_table("defence_presentations")
     op.drop_table("defence_scores")
     op.drop_table("defence_slots")
     op.drop_table("defence_jurors")
