@@ -33,6 +33,8 @@ SETUP = {
             "code": "A",
             "place": "Актовый зал",
             "starts_at": "2027-05-20T10:00:00+03:00",
+            # The reminder a day before falls at 03:30 in the season's zone (UTC+7): quiet hours.
+            "presentation_due": "2027-05-19T23:30:00+03:00",
             "jurors": list(JURORS_A),
             "teams": [
                 {"team": "alpha", "at": "2027-05-20T10:00:00+03:00"},

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from services.errors import InvalidInput, NotAllowed
 from services.i18n import Texts
 from services.notify import Notifier
 from services.people import Identity
+from services.reminders.policy import ReminderPolicy
 from storage.models import DefenceCriterion, DefenceSession, DefenceSlot, Season
 from storage.uow import UnitOfWork
 
@@ -137,6 +138,7 @@ class DefenceService:
                 await self.uow.people.grant(person.id, Role.JURY, season.id, now)
                 await repo.add_juror(session.id, person.id)
             slots += await self._slots(session, item.get("teams") or [])
+            await self._remind_presentation(season, session)
         await self.uow.commit()
         return sessions, slots
 
@@ -154,6 +156,28 @@ class DefenceService:
                 )  # fmt: skip
                 added += 1
         return added
+
+    async def _remind_presentation(self, season: Season, session: DefenceSession) -> None:
+        """One reminder per student of each team the day before the presentation is due, moved
+        out of quiet hours (kept for everyone, minors among them); taken back on upload."""
+        if session.presentation_due is None:
+            return
+        settings = await self.uow.plan_settings.get(season.id)
+        policy = ReminderPolicy.from_settings(season.timezone, settings)
+        due = _local(session.presentation_due, season.timezone)
+        at = policy.outside_quiet_hours(due - timedelta(days=1))
+        for slot in await self.uow.defence.slots([session.id]):
+            team = await self.uow.teams.get(slot.team_id)
+            for _, person in await self.uow.teams.members(slot.team_id, TeamRole.STUDENT):
+                text = self.texts.get(
+                    "df-presentation-reminder", person.language,
+                    team=team.name if team else "—", due=due.strftime("%d.%m %H:%M"),
+                )  # fmt: skip
+                await self.notifier.send_text(
+                    person, text, person_id=person.id, not_before=at,
+                    dedupe_key=f"defence-due:{session.id}:{person.id}",
+                    subject=presentation_subject(slot.team_id),
+                )  # fmt: skip
 
     # --- the juror ----------------------------------------------------------------------------
 
@@ -260,6 +284,8 @@ class DefenceService:
         now = self.clock.now()
         await self.uow.defence.save_presentation(team_id, file_id, me.messenger, me.person_id, now)
         await self.uow.audit.record(now, me.person_id, "defence.presentation", "team", team_id)
+        # Uploaded: the reminders not sent yet are not needed any more.
+        await self.notifier.retract(presentation_subject(team_id), delete=True)
         await self.uow.commit()
         return name
 
@@ -355,6 +381,11 @@ async def published_results(uow: UnitOfWork, person_id: int) -> list[tuple[str, 
         of = sum(1 for r, _ in rows if r.mean is not None)
         found += [(name, r, of) for r, name in rows if r.team_id == team.id]
     return found
+
+
+def presentation_subject(team_id: int) -> str:
+    """What the presentation reminders to a team are about (outbox subject)."""
+    return f"defence-presentation:{team_id}"
 
 
 def _result_text(texts: Texts, language: str, row: RankedTeam, name: str, of: int) -> str:

@@ -5,7 +5,7 @@ and a double publication sends each person one message."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -48,6 +48,16 @@ async def _ids(factory: UnitOfWorkFactory) -> tuple[int, int, list[int]]:
             await uow.session.scalars(select(DefenceCriterion.id).order_by(DefenceCriterion.id))
         )
         return sessions[0], sessions[1], criteria
+
+
+async def _reminders(factory: UnitOfWorkFactory) -> list[tuple[int, datetime, str]]:
+    async with factory() as uow:
+        rows = await uow.session.execute(
+            select(
+                OutgoingMessage.person_id, OutgoingMessage.not_before, OutgoingMessage.status
+            ).where(OutgoingMessage.dedupe_key.like("defence-due:%"))
+        )
+        return [(p, at, str(status)) for p, at, status in rows]
 
 
 async def _count(factory: UnitOfWorkFactory, model: type, **where: object) -> int:
@@ -173,6 +183,12 @@ async def test_a_student_uploads_the_presentation_before_the_deadline_only(
     uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
     world = await build_defence_world(uow_factory, clock)
+    reminders = await _reminders(uow_factory)
+    # Each student of both teams, once, moved out of quiet hours to 09:00 in UTC+7.
+    assert sorted(p for p, _, _ in reminders) == sorted(
+        world.people[x] for x in (*TEAM_ONE, *TEAM_TWO)
+    )
+    assert {at.replace(tzinfo=None) for _, at, _ in reminders} == {datetime(2027, 5, 19, 2, 0)}
     m = RecordingMessenger([defence.DIALOG], uow_factory, clock)
     student = TEAM_ONE[0]
     await m.command(student, "presentation")
@@ -183,6 +199,9 @@ async def test_a_student_uploads_the_presentation_before_the_deadline_only(
     await m.command(student, "presentation")
     await m.send_document(student, "DOC-2", b"pdf")  # replaces the first
     assert m.chat(student).last.text == t("df-presentation-saved", team="Альфа")
+    # Uploaded: team Альфа's reminders are withdrawn, Бета's still wait.
+    waiting = {p for p, _, status in await _reminders(uow_factory) if status == "pending"}
+    assert waiting == {world.people[x] for x in TEAM_TWO}
     async with uow_factory() as uow:
         saved = await uow.defence.presentation(world.teams["alpha"])
         assert saved is not None and saved.file_id == "DOC-2"

@@ -50,3 +50,4 @@ df-presentation-ask = Пришлите итоговую презентацию �
 df-presentation-document = Нужен файл-документ с презентацией.
 df-presentation-saved = Презентация команды «{ $team }» сохранена. Новый файл заменит её.
 mydata-section-defence-presentations = Итоговые презентации, которые вы загрузили
+df-presentation-reminder = Напоминание: итоговую презентацию команды «{ $team }» нужно загрузить до { $due } — команда /presentation.
