@@ -1,5 +1,5 @@
 """Entry point: `python -m bot run | webhook | migrate | invite ROLE|list|revoke |
-role list|revoke | season import FILE | team ... | sites import |
+role list|revoke | season import FILE | team ... | sites import | defence import FILE |
 export KIND --out FILE`."""
 
 from __future__ import annotations
@@ -123,6 +123,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     load.add_argument("file")
     load.add_argument("--season", help="season code (default: the file's `season`, or current)")
+    defence = commands.add_parser("defence", help="the public defence with a jury")
+    defence_commands = defence.add_subparsers(
+        dest="defence_command", required=True, metavar="ACTION"
+    )
+    defence_load = defence_commands.add_parser(
+        "import",
+        help="criteria, sessions, jurors and team slots from a YAML file (its `defence:` "
+        "section, or the whole file)",
+    )
+    defence_load.add_argument("file")
     export = commands.add_parser(
         "export",
         help="an XLSX file for the project office: applications (answers, scores, decisions), "
@@ -441,6 +451,15 @@ async def _sites(settings: Settings, args: argparse.Namespace, data: Any) -> int
     return 0
 
 
+async def _defence(settings: Settings, data: Any) -> int:
+    section = data.get("defence", data) if isinstance(data, dict) else None
+    if not isinstance(section, dict):
+        raise StartupError(Texts().get("df-setup-bad"))
+    sessions, slots = await _with_services(settings, lambda s: s.defence.setup(section))
+    print(f"defence: {sessions} sessions, {slots} new slots")
+    return 0
+
+
 async def _export(settings: Settings, args: argparse.Namespace) -> int:
     from services.exports import ExportKind
 
@@ -554,6 +573,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_team(settings, args))
         elif args.command == "sites":
             return asyncio.run(_sites(settings, args, _read_yaml(args.file)))
+        elif args.command == "defence":
+            return asyncio.run(_defence(settings, _read_yaml(args.file)))
         elif args.command == "export":
             return asyncio.run(_export(settings, args))
     except SeasonFileError as invalid:

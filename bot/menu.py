@@ -37,6 +37,7 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         "checkin_code",
         "roster",
         "event_move",
+        "defence",
     ),
     "mentor": (
         "review",
@@ -73,8 +74,10 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         "reserve_leave",
         "agenda",
         "checkin",
+        "presentation",
     ),
     "site_contact": ("slots",),
+    "jury": ("jury",),
 }
 
 

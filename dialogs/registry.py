@@ -6,6 +6,7 @@ from __future__ import annotations
 from dialogs import (
     apply,
     broadcast,
+    defence,
     exports,
     forget,
     internships,
@@ -64,4 +65,5 @@ DIALOGS: tuple[Dialog, ...] = (
     survey.DIALOG,
     reserve.DIALOG,
     season_events.DIALOG,
+    defence.DIALOG,
 )

@@ -13,6 +13,7 @@ from services.certificates import CertificateService
 from services.clock import Clock
 from services.config_upload import ConfigUploadService
 from services.consequences import FeatureConsequences
+from services.defence import DefenceService
 from services.events import Consequences
 from services.exports import ExportService
 from services.i18n import Texts
@@ -206,3 +207,7 @@ class Services:
         return SeasonEventService(
             self.uow, self.clock, self.notifier, self.texts, self.config.default_timezone
         )
+
+    @cached_property
+    def defence(self) -> DefenceService:
+        return DefenceService(self.uow, self.clock, self.notifier, self.texts)

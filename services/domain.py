@@ -39,6 +39,7 @@ class Role(enum.StrEnum):
     TUTOR = "tutor"
     STUDENT = "student"
     SITE_CONTACT = "site_contact"
+    JURY = "jury"
 
 
 class AccessKind(enum.StrEnum):
@@ -233,3 +234,10 @@ class Evidence:
     kind: str  # text, link, document, photo
     text: str | None = None
     file_id: str | None = None
+
+
+class DefenceStatus(enum.StrEnum):
+    """A defence session: jurors score while it is open; closing it makes the scores final."""
+
+    OPEN = "open"
+    CLOSED = "closed"

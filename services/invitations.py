@@ -20,7 +20,9 @@ from storage.uow import UnitOfWork
 INVITE_PREFIX = "inv_"
 # `invite site_contact --label site:CODE`: the link makes its holder that site's contact.
 SITE_LABEL = "site:"
-SEASONAL_ROLES = frozenset({Role.MENTOR, Role.TUTOR, Role.STUDENT, Role.SITE_CONTACT})
+# `invite jury --label defence:CODE`: the link seats its holder on that defence session's jury.
+DEFENCE_LABEL = "defence:"
+SEASONAL_ROLES = frozenset({Role.MENTOR, Role.TUTOR, Role.STUDENT, Role.SITE_CONTACT, Role.JURY})
 # Adults who act for an organisation: their Telegram name is kept so that applicants and teams
 # see who their mentor or contact is. Students and tutors give their names in the application,
 # after consent. These are also the roles the office lists and revokes in the bot.
@@ -195,6 +197,17 @@ class InvitationService:
                 season_id=invitation.season_id,
                 site_code=label.removeprefix(SITE_LABEL) if label.startswith(SITE_LABEL) else None,
             )
+        label = invitation.label or ""
+        if (
+            invitation.role is Role.JURY
+            and invitation.season_id
+            and label.startswith(DEFENCE_LABEL)
+        ):
+            session = await self.uow.defence.session_by_code(
+                invitation.season_id, label.removeprefix(DEFENCE_LABEL)
+            )
+            if session is not None:
+                await self.uow.defence.add_juror(session.id, me.person_id)
         if invitation.role in STAFF_ROLES and display_name:
             await self.uow.people.set_profile(me.person_id, display_name[:200], username, now)
         await self.uow.audit.record(

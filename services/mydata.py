@@ -67,6 +67,10 @@ SECTIONS: dict[str, str] = {
     "events": "mydata-section-events",
     "event_invitations": "mydata-section-event-invitations",
     "event_checkins": "mydata-section-event-checkins",
+    "defence_jurors": "mydata-section-defence-jurors",
+    "defence_scores": "mydata-section-defence-scores",
+    "defence_publications": "mydata-section-defence-publications",
+    "defence_presentations": "mydata-section-defence-presentations",
 }
 
 # Values that are secrets of the bot, not data about the person: shown as withheld.

@@ -16,6 +16,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from services.clock import Clock
+from services.defence import published_results
 from services.domain import (
     Attendance,
     ReviewStatus,
@@ -79,8 +80,7 @@ class ProfileView:
     stages: list[StageLine]
     tasks: list[TaskLine]
     visits: list[VisitLine]
-    # The project's defence result: the programme does not record defences yet; when it does,
-    # it is read here and shown by the screen and the PDF, which already leave it its place.
+    # The project's defence result, once the office published it (services/defence).
     defence: str | None = None
 
 
@@ -120,7 +120,23 @@ class ProfileService:
                 if task.status is TaskStatus.DONE and task.deleted_at is None
             ],
             visits=await self._visits(target),
+            defence=await self._defence(target, me.language),
         )
+
+    async def _defence(self, person_id: int, language: str) -> str | None:
+        lines = [
+            self.texts.get(
+                "profile-defence-result",
+                language,
+                team=name,
+                rank=row.rank,
+                teams=of,
+                mean=f"{row.mean:.2f}",
+            )
+            for name, row, of in await published_results(self.uow, person_id)
+            if row.mean is not None
+        ]
+        return "; ".join(lines) or None
 
     async def send_portfolio(self, me: Identity, person_id: int | None = None) -> ProfileView:
         """Queue the profile as a PDF to `me` (through the outbox, as a document)."""

@@ -13,6 +13,7 @@ from storage.repositories.accounts import AccountsRepo
 from storage.repositories.applications import ApplicationsRepo
 from storage.repositories.audit import AuditRepo
 from storage.repositories.broadcasts import BroadcastsRepo
+from storage.repositories.defence import DefenceRepo
 from storage.repositories.exports import ExportsRepo
 from storage.repositories.internships import (
     BookingsRepo,
@@ -86,6 +87,7 @@ class UnitOfWork:
         self.certificates = CertificatesRepo(session)
         self.reserve = ReserveRepo(session)
         self.season_events = SeasonEventsRepo(session)
+        self.defence = DefenceRepo(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -126,3 +126,7 @@ __all__ = [
     "decode",
     "encode",
 ]
+
+from services.actions.defence import DefenceAction, DefenceVerb
+
+__all__ += ["DefenceAction", "DefenceVerb"]

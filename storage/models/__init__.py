@@ -26,6 +26,15 @@ from storage.models.core import (
     RoleGrant,
     Season,
 )
+from storage.models.defence import (
+    DefenceCriterion,
+    DefenceJuror,
+    DefencePresentation,
+    DefencePublication,
+    DefenceScore,
+    DefenceSession,
+    DefenceSlot,
+)
 from storage.models.internships import (
     Booking,
     BookingSettings,
@@ -86,6 +95,13 @@ __all__ = [
     "Certificate",
     "Consent",
     "ConsentText",
+    "DefenceCriterion",
+    "DefenceJuror",
+    "DefencePresentation",
+    "DefencePublication",
+    "DefenceScore",
+    "DefenceSession",
+    "DefenceSlot",
     "Direction",
     "EventCheckin",
     "EventCode",

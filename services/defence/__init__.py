@@ -1,0 +1,39 @@
+"""The public defence with a jury: the office's sessions, weighted criteria and slots (loaded
+from a YAML section, `setup`), the jurors' scores by buttons, the ranking and the one-time
+publication.
+
+Every press is re-checked here: a juror scores only a team with a slot in a session they sit
+on, only while that session is open, a criterion of the season, a value 1–5. Closing a session
+(a conditional update) makes its scores final. The ranking is the weighted mean over criteria
+and jurors (Σ weight × value / Σ weight over every score given); a team some juror of its
+session has not fully scored is shown as incomplete. Publication is claimed once per season
+(a conditional update) and each team member and mentor gets one message whose dedupe key is
+`defence:<season>:<person>`, so a double press or a crash cannot send twice.
+"""
+
+from __future__ import annotations
+
+from services.defence.arithmetic import RankedTeam, rank_teams
+from services.defence.service import (
+    SCALE,
+    DefenceService,
+    JuryCard,
+    JuryHome,
+    OfficeView,
+    PublishOutcome,
+    published_results,
+    ranking,
+)
+
+__all__ = [
+    "SCALE",
+    "DefenceService",
+    "JuryCard",
+    "JuryHome",
+    "OfficeView",
+    "PublishOutcome",
+    "RankedTeam",
+    "published_results",
+    "rank_teams",
+    "ranking",
+]

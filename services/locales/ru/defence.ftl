@@ -1,0 +1,53 @@
+## The public defence: the juror's /jury and the office's /defence
+cmd-jury = Оценка команд на защите
+cmd-defence = Защита проектов: сессии и рейтинг
+
+df-jury-none = Вы не входите в жюри ни одной сессии защиты.
+df-jury-title = Команды вашей сессии защиты:
+df-jury-item = { $mark } «{ $team }» — сессия { $session }
+df-jury-empty = Команд пока нет.
+df-card-title = Команда «{ $team }», сессия { $session } ({ $place })
+df-card-line = К{ $n }. { $title } (вес { $weight }): { $value }
+df-card-open = Оценка от 1 до 5 по каждому критерию.
+df-card-closed = Сессия закрыта: оценки окончательные.
+df-btn-teams = « Команды
+df-score-saved = Оценка сохранена
+df-session-closed = Сессия закрыта: оценки окончательные и больше не меняются.
+
+df-office-title = Защита проектов
+df-office-session = Сессия { $code }: { $at }, { $place } — { $state }; жюри { $jurors }, команд { $teams }
+df-state-open = идёт
+df-state-closed = закрыта
+df-office-ranking = Рейтинг:
+df-rank-line = { $rank }. «{ $team }» — { $mean }
+df-rank-incomplete = {" "}(оценки неполные: { $given } из { $expected })
+df-rank-none = — «{ $team }» — оценок нет
+df-office-published = Результаты опубликованы.
+df-btn-close = Закрыть сессию { $code }
+df-btn-publish = Опубликовать
+df-closed = Сессия закрыта
+df-published = Результаты защиты опубликованы: отправлено сообщений — { $sent }.
+df-publish-again = Результаты защиты уже опубликованы.
+df-setup-team = Нет команды с кодом { $team }.
+
+df-result = Результаты защиты: команда «{ $team }» — { $rank } место из { $teams }, средний балл { $mean }.
+df-result-unscored = Результаты защиты: команда «{ $team }» не получила оценок жюри.
+
+role-jury = член жюри
+help-jury = Для жюри: /jury — команды вашей сессии защиты и оценка по критериям.
+export-role-jury = член жюри
+
+mydata-section-defence-jurors = Сессии защиты, в жюри которых вы входите
+mydata-section-defence-scores = Ваши оценки команд на защите
+mydata-section-defence-publications = Публикация результатов защиты
+df-setup-bad = Раздел защиты не читается: нужны criteria (code, title, weight) и sessions (code, place, starts_at, jurors, teams).
+profile-defence-result = «{ $team }»: { $rank } место из { $teams }, средний балл { $mean }
+
+cmd-presentation = Загрузить итоговую презентацию
+df-presentation-none = Загружать презентацию некому: ваша команда не записана на защиту.
+df-presentation-late = Срок загрузки презентации прошёл.
+df-presentation-ask = Пришлите итоговую презентацию команды «{ $team }» файлом (документом).
+df-presentation-document = Нужен файл-документ с презентацией.
+df-presentation-saved = Презентация команды «{ $team }» сохранена. Новый файл заменит её.
+mydata-section-defence-presentations = Итоговые презентации, которые вы загрузили
+df-presentation-reminder = Напоминание: итоговую презентацию команды «{ $team }» нужно загрузить до { $due } — команда /presentation.

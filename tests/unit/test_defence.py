@@ -1,0 +1,216 @@
+"""The defence: the ranking's arithmetic, and /jury and /defence through the recording
+messenger (no aiogram): a juror scores by buttons, an incomplete team is marked as such, a
+juror of another session and a student are refused, closing the session makes scores final,
+and a double publication sends each person one message."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from dialogs import defence
+from services.actions import DefenceAction, DefenceVerb
+from services.clock import FixedClock
+from services.container import ServiceConfig, Services
+from services.defence import rank_teams
+from services.domain import Role
+from services.i18n import Texts
+from storage.models import DefenceCriterion, DefenceScore, DefenceSession, OutgoingMessage
+from storage.uow import UnitOfWorkFactory
+from tests.defence_world import JUROR_B, JURORS_A, OFFICE, TEAM_ONE, TEAM_TWO, build_defence_world
+from tests.recording_messenger import RecordingMessenger
+from tests.texts import TEXTS
+
+t = Texts().for_language("ru")
+
+
+def test_weighted_mean_over_criteria_and_jurors_incomplete_and_unscored() -> None:
+    weights = {1: 2, 2: 1}
+    scores = [(10, 100, 1, 5), (10, 100, 2, 2), (11, 100, 1, 3), (11, 100, 2, 3)]
+    scores += [(10, 200, 1, 5)]
+    ranked = rank_teams([(100, 2), (200, 2), (300, 2)], scores, weights)
+    first, second, third = ranked
+    assert (first.team_id, first.rank, round(first.mean or 0, 4)) == (200, 1, 5.0)
+    assert not first.complete and (first.given, first.expected) == (1, 4)
+    # (2·5 + 1·2 + 2·3 + 1·3) / 6 = 21 / 6
+    assert (second.team_id, second.rank, second.complete) == (100, 2, True)
+    assert round(second.mean or 0, 4) == 3.5
+    assert (third.team_id, third.rank, third.mean) == (300, 0, None)
+
+
+async def _ids(factory: UnitOfWorkFactory) -> tuple[int, int, list[int]]:
+    async with factory() as uow:
+        sessions = list(
+            await uow.session.scalars(select(DefenceSession.id).order_by(DefenceSession.code))
+        )
+        criteria = list(
+            await uow.session.scalars(select(DefenceCriterion.id).order_by(DefenceCriterion.id))
+        )
+        return sessions[0], sessions[1], criteria
+
+
+async def _reminders(factory: UnitOfWorkFactory) -> list[tuple[int, datetime, str]]:
+    async with factory() as uow:
+        rows = await uow.session.execute(
+            select(
+                OutgoingMessage.person_id, OutgoingMessage.not_before, OutgoingMessage.status
+            ).where(OutgoingMessage.dedupe_key.like("defence-due:%"))
+        )
+        return [(p, at, str(status)) for p, at, status in rows]
+
+
+async def _count(factory: UnitOfWorkFactory, model: type, **where: object) -> int:
+    async with factory() as uow:
+        statement = select(func.count()).select_from(model)
+        for name, value in where.items():
+            statement = statement.where(getattr(model, name) == value)
+        return int(await uow.session.scalar(statement) or 0)
+
+
+async def test_jurors_score_forgeries_refused_close_and_publish_once(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    world = await build_defence_world(uow_factory, clock)
+    session_a, session_b, criteria = await _ids(uow_factory)
+    alpha = world.teams["alpha"]
+    m = RecordingMessenger([defence.DIALOG], uow_factory, clock)
+
+    juror = JURORS_A[0]
+    await m.command(juror, "jury")
+    assert "«Альфа»" in m.chat(juror).last.text
+    await m.press(juror, t("df-jury-item", mark="▫️", team="Альфа", session="A"))
+    for n in (1, 2, 3):
+        await m.press(juror, f"К{n}: 4")
+    assert "•К3: 4•" in str(m.chat(juror).last.buttons)
+    await m.press(juror, "К1: 5")  # changed
+    assert await _count(uow_factory, DefenceScore, juror_id=world.people[juror]) == 3
+
+    # Only one juror scored: the office sees Альфа's scores as incomplete.
+    await m.command(OFFICE, "defence")
+    text = m.chat(OFFICE).last.text
+    assert (
+        t("df-rank-line", rank=1, team="Альфа", mean="4.50")
+        + t("df-rank-incomplete", given=3, expected=9)
+        in text
+    )
+    assert t("df-rank-none", team="Бета") in text
+
+    forged = DefenceAction(
+        verb=DefenceVerb.SCORE, session=session_a, team=alpha, criterion=criteria[0], value=1
+    )
+    for person, action in (
+        (TEAM_ONE[0], forged),
+        (JUROR_B, forged),
+        (JUROR_B, forged.model_copy(update={"session": session_b})),
+        (JURORS_A[1], forged.model_copy(update={"value": 6})),
+    ):
+        await m.press_forged(person, action)
+        assert m.chat(person).notices[-1] == (t("error-not-allowed"), True)
+    assert await _count(uow_factory, DefenceScore, value=1) == 0
+
+    await m.press(OFFICE, t("df-btn-close", code="A"))
+    assert t("df-state-closed") in m.chat(OFFICE).last.text
+    await m.press(juror, "К2: 1")
+    assert m.chat(juror).notices[-1] == (t("df-session-closed"), True)
+    assert await _count(uow_factory, DefenceScore, value=1) == 0
+
+    await m.press(OFFICE, t("df-btn-publish"))
+    await m.press_again(OFFICE)
+    assert m.chat(OFFICE).notices[-1] == (t("df-publish-again"), True)
+    async with uow_factory() as uow:
+        keys = list(
+            await uow.session.scalars(
+                select(OutgoingMessage.dedupe_key).where(
+                    OutgoingMessage.dedupe_key.like("defence:%")
+                )
+            )
+        )
+    # Two students in each team and the one mentor of both: five people, one message each.
+    assert len(keys) == len(set(keys)) == 5
+
+
+async def test_a_jury_invitation_seats_its_holder_on_the_session_it_names(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    await build_defence_world(uow_factory, clock)
+    newcomer = 9590
+    async with uow_factory() as uow:
+        services = Services(uow, clock, TEXTS, ServiceConfig())
+        [payload] = await services.invitations.create(Role.JURY, label="defence:B")
+    async with uow_factory() as uow:
+        services = Services(uow, clock, TEXTS, ServiceConfig())
+        me = await services.people.identify(newcomer, "ru")
+        redeemed = await services.invitations.redeem(me, payload)
+    assert redeemed.role is Role.JURY and redeemed.newly_granted
+    m = RecordingMessenger([defence.DIALOG], uow_factory, clock)
+    await m.command(newcomer, "jury")
+    assert m.chat(newcomer).last.text == "\n".join((t("df-jury-title"), t("df-jury-empty")))
+    await m.command(9591, "jury")  # never invited
+    assert m.chat(9591).last.text == t("df-jury-none")
+
+
+async def test_the_profile_shows_the_published_defence_result(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    world = await build_defence_world(uow_factory, clock)
+    m = RecordingMessenger([defence.DIALOG], uow_factory, clock)
+    await m.command(JURORS_A[0], "jury")
+    await m.press(JURORS_A[0], t("df-jury-item", mark="▫️", team="Бета", session="A"))
+    for n in (1, 2, 3):
+        await m.press(JURORS_A[0], f"К{n}: 3")
+
+    async def shown() -> str | None:
+        async with uow_factory() as uow:
+            services = Services(uow, clock, TEXTS, ServiceConfig())
+            me = await services.people.identify(TEAM_ONE[0], "ru")
+            assert me.person_id == world.people[TEAM_ONE[0]]
+            return (await services.profile.view(me)).defence
+
+    assert await shown() is None  # not published yet
+    await m.command(OFFICE, "defence")
+    await m.press(OFFICE, t("df-btn-publish"))
+    # Альфа (TEAM_ONE) has no score: nothing to show; Бета's member sees the result.
+    assert await shown() is None
+    async with uow_factory() as uow:
+        services = Services(uow, clock, TEXTS, ServiceConfig())
+        me = await services.people.identify(TEAM_TWO[0], "ru")
+        view = await services.profile.view(me)
+    assert view.defence == t("profile-defence-result", team="Бета", rank=1, teams=1, mean="3.00")
+
+
+async def test_a_student_uploads_the_presentation_before_the_deadline_only(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    world = await build_defence_world(uow_factory, clock)
+    reminders = await _reminders(uow_factory)
+    # Each student of both teams, once, moved out of quiet hours to 09:00 in UTC+7.
+    assert sorted(p for p, _, _ in reminders) == sorted(
+        world.people[x] for x in (*TEAM_ONE, *TEAM_TWO)
+    )
+    assert {at.replace(tzinfo=None) for _, at, _ in reminders} == {datetime(2027, 5, 19, 2, 0)}
+    m = RecordingMessenger([defence.DIALOG], uow_factory, clock)
+    student = TEAM_ONE[0]
+    await m.command(student, "presentation")
+    assert m.chat(student).last.text == t("df-presentation-ask", team="Альфа")
+    await m.type(student, "вот она")
+    assert m.chat(student).last.text == t("df-presentation-document")
+    await m.send_document(student, "DOC-1", b"pdf")
+    await m.command(student, "presentation")
+    await m.send_document(student, "DOC-2", b"pdf")  # replaces the first
+    assert m.chat(student).last.text == t("df-presentation-saved", team="Альфа")
+    # Uploaded: team Альфа's reminders are withdrawn, Бета's still wait.
+    waiting = {p for p, _, status in await _reminders(uow_factory) if status == "pending"}
+    assert waiting == {world.people[x] for x in TEAM_TWO}
+    async with uow_factory() as uow:
+        saved = await uow.defence.presentation(world.teams["alpha"])
+        assert saved is not None and saved.file_id == "DOC-2"
+        assert saved.uploaded_by == world.people[student]
+        # The deadline passes: the next upload is refused.
+        [session] = await uow.defence.sessions_of_team(world.teams["alpha"])
+        session.presentation_due = clock.now() - timedelta(minutes=1)
+        await uow.commit()
+    await m.command(student, "presentation")
+    assert m.chat(student).last.text == t("df-presentation-late")
+    await m.command(JURORS_A[0], "presentation")  # not on a team
+    assert m.chat(JURORS_A[0]).last.text == t("df-presentation-none")
