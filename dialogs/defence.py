@@ -7,8 +7,16 @@ from __future__ import annotations
 
 from dialogs.screen import Button, Dialog, Keyboard, Screen, Turn, doing
 from services.actions import DefenceAction, DefenceVerb
-from services.defence import SCALE, JuryCard, JuryHome, OfficeView
-from services.errors import InvalidInput
+from services.defence import (
+    MARKS,
+    SCALE,
+    JuryCard,
+    JuryHome,
+    OfficeView,
+    RankedTeam,
+    TeamReviews,
+)
+from services.errors import InvalidInput, NotAllowed
 from services.i18n import Translator
 from services.questionnaire import Input
 
@@ -54,6 +62,11 @@ def card_screen(t: Translator, view: JuryCard) -> Screen:
             ]
         )
     lines.append(t("df-card-open") if view.is_open else t("df-card-closed"))
+    if view.is_open:
+        rows.append(
+            [_do(t("df-btn-comment"), DefenceVerb.COMMENT, session=view.session_id,
+                 team=view.team_id)]
+        )  # fmt: skip
     rows.append([_do(t("df-btn-teams"), DefenceVerb.JURY_LIST)])
     return Screen("\n".join(lines), rows)
 
@@ -71,19 +84,64 @@ def office_screen(t: Translator, view: OfficeView) -> Screen:
             rows.append([_do(t("df-btn-close", code=s.code), DefenceVerb.CLOSE, session=s.id)])
     lines.append(t("df-office-ranking"))
     for row, name in view.ranking:
-        if row.mean is None:
-            lines.append(t("df-rank-none", team=name))
-            continue
-        incomplete = "" if row.complete else t("df-rank-incomplete", given=row.given,
-                                                expected=row.expected)  # fmt: skip
-        lines.append(
-            t("df-rank-line", rank=row.rank, team=name, mean=f"{row.mean:.2f}") + incomplete
-        )
+        lines.append(_rank_line(t, row, name) + _extras(t, view, row.team_id))
+        rows.append(_mark_buttons(t, row.team_id, name, view.marks.get(row.team_id, ())))
+    if any(view.comments.values()):
+        rows.append([_do(t("df-btn-reviews"), DefenceVerb.REVIEWS)])
     if view.published:
         lines.append(t("df-office-published"))
     else:
         rows.append([_do(t("df-btn-publish"), DefenceVerb.PUBLISH)])
     return Screen("\n".join(lines), rows)
+
+
+def _rank_line(t: Translator, row: RankedTeam, name: str) -> str:
+    if row.mean is None:
+        return t("df-rank-none", team=name)
+    incomplete = "" if row.complete else t("df-rank-incomplete", given=row.given,
+                                            expected=row.expected)  # fmt: skip
+    return t("df-rank-line", rank=row.rank, team=name, mean=f"{row.mean:.2f}") + incomplete
+
+
+def _extras(t: Translator, view: OfficeView, team_id: int) -> str:
+    """The number of the jurors' comments and the office's marks on a ranking line."""
+    extra = ""
+    if view.comments.get(team_id):
+        extra += t("df-rank-comments", count=view.comments[team_id])
+    if view.marks.get(team_id):
+        extra += t("df-rank-marks", marks=", ".join(_mark_name(t, m) for m in view.marks[team_id]))
+    return extra
+
+
+def _mark_name(t: Translator, mark: str) -> str:
+    return t(f"df-mark-{mark.replace('_', '-')}")
+
+
+def _mark_buttons(t: Translator, team_id: int, name: str, marks: tuple[str, ...]) -> list[Button]:
+    return [
+        _do(
+            t(
+                "df-btn-mark",
+                team=name,
+                state="✓ " if mark in marks else "",
+                mark=_mark_name(t, mark),
+            ),
+            DefenceVerb.MARK,
+            team=team_id,
+            value=n,
+        )
+        for n, mark in enumerate(MARKS, start=1)
+    ]
+
+
+def reviews_screen(t: Translator, reviews: tuple[TeamReviews, ...]) -> Screen:
+    lines = [t("df-reviews-title")]
+    for item in reviews:
+        lines.append(t("df-reviews-team", team=item.team))
+        lines += [t("df-reviews-line", author=a, text=text) for a, text in item.comments]
+    if not reviews:
+        lines.append(t("df-reviews-empty"))
+    return Screen("\n".join(lines), [[_do(t("df-btn-back"), DefenceVerb.OVERVIEW)]])
 
 
 async def jury_command(turn: Turn, args: str) -> None:
@@ -135,6 +193,45 @@ async def publish(turn: Turn, action: DefenceAction) -> None:
     await turn.chat.show(Screen(turn.t("df-published", sent=outcome.sent)))
 
 
+async def reviews(turn: Turn, action: DefenceAction) -> None:
+    found = await turn.services.defence_feedback.reviews(turn.me)
+    await turn.chat.notice()
+    await turn.chat.show(reviews_screen(turn.t, found))
+
+
+async def mark(turn: Turn, action: DefenceAction) -> None:
+    view = await turn.services.defence_feedback.toggle_mark(turn.me, action.team, action.value)
+    await turn.chat.notice(turn.t("df-mark-saved"))
+    await turn.chat.redraw(office_screen(turn.t, view))
+
+
+COMMENT = "defence:comment"
+
+
+async def ask_comment(turn: Turn, action: DefenceAction) -> None:
+    name = await turn.services.defence_feedback.comment_target(turn.me, action.session, action.team)
+    await turn.cursor.set_state(COMMENT)
+    await turn.cursor.set_data({"session": action.session, "team": action.team})
+    await turn.chat.notice()
+    await turn.chat.show(Screen(turn.t("df-comment-ask", team=name)))
+
+
+async def comment(turn: Turn, given: Input) -> None:
+    """The text sent after «Комментарий»: the juror's comment on that team (re-checked)."""
+    if given.kind != "text" or not given.text:
+        raise InvalidInput("df-comment-empty")
+    data = await turn.cursor.get_data()
+    session, team = int(data.get("session", 0)), int(data.get("team", 0))
+    try:
+        name = await turn.services.defence_feedback.comment(turn.me, session, team, given.text)
+    except NotAllowed:
+        await turn.cursor.clear()
+        raise
+    await turn.cursor.clear()
+    back = _do(turn.t("df-btn-back"), DefenceVerb.CARD, session=session, team=team)
+    await turn.chat.show(Screen(turn.t("df-comment-saved", team=name), [[back]]))
+
+
 PRESENTATION = "defence:presentation"
 
 
@@ -161,7 +258,7 @@ DIALOG = Dialog(
         "defence": defence_command,
         "presentation": presentation_command,
     },
-    states={PRESENTATION: presentation},
+    states={PRESENTATION: presentation, COMMENT: comment},
     actions={
         DefenceVerb.JURY_LIST: jury_list,
         DefenceVerb.CARD: open_card,
@@ -169,5 +266,8 @@ DIALOG = Dialog(
         DefenceVerb.OVERVIEW: overview,
         DefenceVerb.CLOSE: close,
         DefenceVerb.PUBLISH: publish,
+        DefenceVerb.COMMENT: ask_comment,
+        DefenceVerb.REVIEWS: reviews,
+        DefenceVerb.MARK: mark,
     },
 )

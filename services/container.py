@@ -13,7 +13,7 @@ from services.certificates import CertificateService
 from services.clock import Clock
 from services.config_upload import ConfigUploadService
 from services.consequences import FeatureConsequences
-from services.defence import DefenceService
+from services.defence import DefenceFeedback, DefenceService
 from services.events import Consequences
 from services.exports import ExportService
 from services.i18n import Texts
@@ -211,3 +211,7 @@ class Services:
     @cached_property
     def defence(self) -> DefenceService:
         return DefenceService(self.uow, self.clock, self.notifier, self.texts)
+
+    @property
+    def defence_feedback(self) -> DefenceFeedback:
+        return DefenceFeedback(self.defence)

@@ -71,6 +71,8 @@ SECTIONS: dict[str, str] = {
     "defence_scores": "mydata-section-defence-scores",
     "defence_publications": "mydata-section-defence-publications",
     "defence_presentations": "mydata-section-defence-presentations",
+    "defence_comments": "mydata-section-defence-comments",
+    "defence_marks": "mydata-section-defence-marks",
 }
 
 # Values that are secrets of the bot, not data about the person: shown as withheld.

@@ -103,6 +103,7 @@ async def erase_person(
     await uow.certificates.erase_of_person(person_id)
     await uow.reserve.erase_of_person(person_id)
     await uow.season_events.erase_of_person(person_id)
+    await uow.defence.erase_comments_of(person_id)
     await uow.audit.erase_details(
         person_id,
         {

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from services.clock import Clock
 from services.defence import published_results
+from services.defence.marks import marks_text, team_marks
 from services.domain import (
     Attendance,
     ReviewStatus,
@@ -124,6 +125,8 @@ class ProfileService:
         )
 
     async def _defence(self, person_id: int, language: str) -> str | None:
+        results = await published_results(self.uow, person_id)
+        marks = await team_marks(self.uow, (row.team_id for _, row, _ in results))
         lines = [
             self.texts.get(
                 "profile-defence-result",
@@ -133,7 +136,16 @@ class ProfileService:
                 teams=of,
                 mean=f"{row.mean:.2f}",
             )
-            for name, row, of in await published_results(self.uow, person_id)
+            + (
+                self.texts.get(
+                    "profile-defence-marks",
+                    language,
+                    marks=marks_text(self.texts, language, marks[row.team_id]),
+                )
+                if row.team_id in marks
+                else ""
+            )
+            for name, row, of in results
             if row.mean is not None
         ]
         return "; ".join(lines) or None

@@ -14,6 +14,9 @@ class DefenceVerb(enum.StrEnum):
     OVERVIEW = "o"
     CLOSE = "x"
     PUBLISH = "p"
+    COMMENT = "m"
+    REVIEWS = "r"
+    MARK = "k"
 
 
 class DefenceAction(Action, prefix="df"):

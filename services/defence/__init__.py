@@ -14,6 +14,8 @@ session has not fully scored is shown as incomplete. Publication is claimed once
 from __future__ import annotations
 
 from services.defence.arithmetic import RankedTeam, rank_teams
+from services.defence.feedback import COMMENT_LIMIT, DefenceFeedback, TeamReviews
+from services.defence.marks import MARKS
 from services.defence.service import (
     SCALE,
     DefenceService,
@@ -26,13 +28,17 @@ from services.defence.service import (
 )
 
 __all__ = [
+    "COMMENT_LIMIT",
+    "MARKS",
     "SCALE",
+    "DefenceFeedback",
     "DefenceService",
     "JuryCard",
     "JuryHome",
     "OfficeView",
     "PublishOutcome",
     "RankedTeam",
+    "TeamReviews",
     "published_results",
     "rank_teams",
     "ranking",

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.clock import Clock
 from services.defence.arithmetic import RankedTeam, rank_teams
+from services.defence.marks import marks_text, team_marks
 from services.domain import DefenceStatus, Role, TeamRole
 from services.errors import InvalidInput, NotAllowed
 from services.i18n import Texts
@@ -76,6 +77,8 @@ class OfficeView:
     sessions: tuple[SessionLine, ...]
     ranking: tuple[tuple[RankedTeam, str], ...]
     published: bool
+    comments: Mapping[int, int] = field(default_factory=dict)  # team id -> jurors' comments
+    marks: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # team id -> its marks
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ class DefenceService:
         self.notifier = notifier
         self.texts = texts
 
-    async def _season(self) -> Season:
+    async def season(self) -> Season:
         season = await self.uow.seasons.current()
         if season is None:
             raise NotAllowed()
@@ -108,7 +111,7 @@ class DefenceService:
             raise InvalidInput("df-setup-bad") from error
 
     async def _setup(self, data: Mapping[str, Any]) -> tuple[int, int]:
-        season = await self._season()
+        season = await self.season()
         now = self.clock.now()
         repo = self.uow.defence
         known = {c.code for c in await repo.criteria(season.id)}
@@ -186,7 +189,7 @@ class DefenceService:
         sessions = {s.id: s for s in await self.uow.defence.sessions_of_juror(me.person_id)}
         if not sessions:
             raise NotAllowed("df-jury-none")
-        season = await self._season()
+        season = await self.season()
         criteria = await self.uow.defence.criteria(season.id)
         slots = await self.uow.defence.slots(sessions)
         teams = await self.uow.teams.by_ids(s.team_id for s in slots)
@@ -209,7 +212,7 @@ class DefenceService:
             )
         )
 
-    async def _for_juror(self, me: Identity, session_id: int, team_id: int) -> DefenceSession:
+    async def for_juror(self, me: Identity, session_id: int, team_id: int) -> DefenceSession:
         """The session, if `me` sits on it and the team defends in it; else NotAllowed."""
         session = await self.uow.defence.get_session(session_id)
         if session is None or not me.has(Role.JURY):
@@ -222,7 +225,7 @@ class DefenceService:
         return session
 
     async def card(self, me: Identity, session_id: int, team_id: int) -> JuryCard:
-        session = await self._for_juror(me, session_id, team_id)
+        session = await self.for_juror(me, session_id, team_id)
         team = await self.uow.teams.get(team_id)
         criteria = await self.uow.defence.criteria(session.season_id)
         mine = {
@@ -241,7 +244,7 @@ class DefenceService:
     ) -> JuryCard:
         """A juror's press: re-checked (sits on the session, the team defends in it, the session
         is open, the criterion is the season's, the value on the scale), then upserted."""
-        session = await self._for_juror(me, session_id, team_id)
+        session = await self.for_juror(me, session_id, team_id)
         if session.status is not DefenceStatus.OPEN:
             raise NotAllowed("df-session-closed")
         criteria = {c.id: c for c in await self.uow.defence.criteria(session.season_id)}
@@ -294,7 +297,7 @@ class DefenceService:
     async def overview(self, me: Identity) -> OfficeView:
         if not me.has(Role.OFFICE):
             raise NotAllowed()
-        season = await self._season()
+        season = await self.season()
         repo = self.uow.defence
         sessions = await repo.sessions(season.id)
         jurors = await repo.jurors(s.id for s in sessions)
@@ -312,7 +315,11 @@ class DefenceService:
             for s in sessions
         )
         named = tuple(await ranking(self.uow, season.id))
-        return OfficeView(lines, named, await repo.published(season.id))
+        comments: dict[int, int] = {}
+        for comment in await repo.comments(s.id for s in sessions):
+            comments[comment.team_id] = comments.get(comment.team_id, 0) + 1
+        marks = await team_marks(self.uow, (r.team_id for r, _ in named))
+        return OfficeView(lines, named, await repo.published(season.id), comments, marks)
 
     async def close(self, me: Identity, session_id: int) -> OfficeView:
         """Close a session: its scores are final from now on. A second press changes nothing."""
@@ -333,7 +340,7 @@ class DefenceService:
         """The ranking sent once: every member and the mentor of each ranked team gets one
         message (dedupe key `defence:<season>:<person>`); a second press sends nothing."""
         view = await self.overview(me)
-        season = await self._season()
+        season = await self.season()
         now = self.clock.now()
         if not await self.uow.defence.claim_publication(season.id, me.person_id, now):
             return PublishOutcome(False, 0)
@@ -342,6 +349,12 @@ class DefenceService:
         for row, name in view.ranking:
             for _, person in await self.uow.teams.members(row.team_id):
                 text = _result_text(self.texts, person.language, row, name, len(ranked))
+                marks = view.marks.get(row.team_id)
+                if marks:
+                    text += self.texts.get(
+                        "df-result-marks", person.language,
+                        marks=marks_text(self.texts, person.language, marks),
+                    )  # fmt: skip
                 if await self.notifier.send_text(
                     person, text, person_id=person.id,
                     dedupe_key=f"defence:{season.id}:{person.id}",

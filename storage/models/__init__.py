@@ -27,8 +27,10 @@ from storage.models.core import (
     Season,
 )
 from storage.models.defence import (
+    DefenceComment,
     DefenceCriterion,
     DefenceJuror,
+    DefenceMark,
     DefencePresentation,
     DefencePublication,
     DefenceScore,
@@ -95,8 +97,10 @@ __all__ = [
     "Certificate",
     "Consent",
     "ConsentText",
+    "DefenceComment",
     "DefenceCriterion",
     "DefenceJuror",
+    "DefenceMark",
     "DefencePresentation",
     "DefencePublication",
     "DefenceScore",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.domain import DefenceStatus, Messenger
@@ -106,3 +106,36 @@ class DefencePresentation(Base):
     messenger: Mapped[Messenger] = mapped_column(str_enum(Messenger))
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime]
+
+
+class DefenceComment(Base):
+    """A juror's comment on a team: one per juror and team, replaced while the session is open."""
+
+    __tablename__ = "defence_comments"
+    __table_args__ = (UniqueConstraint("juror_id", "team_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("defence_sessions.id", ondelete="CASCADE"), index=True
+    )
+    juror_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
+class DefenceMark(Base):
+    """The office's marks on a team's project: recommended to the region head, for the federal
+    level, for the startup track — any combination, each toggled by a conditional update."""
+
+    __tablename__ = "defence_marks"
+    __table_args__ = (UniqueConstraint("season_id", "team_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    region_head: Mapped[bool] = mapped_column(Boolean, default=False)
+    federal: Mapped[bool] = mapped_column(Boolean, default=False)
+    startup: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime]

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.domain import DefenceStatus, Messenger
 from storage.models import (
+    DefenceComment,
     DefenceCriterion,
     DefenceJuror,
+    DefenceMark,
     DefencePresentation,
     DefencePublication,
     DefenceScore,
@@ -201,3 +203,75 @@ class DefenceRepo:
             .execution_options(populate_existing=True)
         )
         return list(rows)
+
+    # --- the jurors' comments and the office's marks ------------------------------------------
+
+    async def upsert_comment(
+        self, session_id: int, juror_id: int, team_id: int, text: str, now: datetime
+    ) -> None:
+        """The juror's comment on the team; a new one replaces it."""
+        statement = insert_for(self.session, DefenceComment.__table__).values(
+            session_id=session_id, juror_id=juror_id, team_id=team_id, text=text, at=now
+        )
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["juror_id", "team_id"],
+                set_={"text": statement.excluded.text, "at": statement.excluded.at},
+            )
+        )
+
+    async def comments(self, session_ids: Iterable[int]) -> list[DefenceComment]:
+        ids = list(session_ids)
+        if not ids:
+            return []
+        rows = await self.session.scalars(
+            select(DefenceComment)
+            .where(DefenceComment.session_id.in_(ids))
+            .order_by(DefenceComment.team_id, DefenceComment.at, DefenceComment.id)
+            .execution_options(populate_existing=True)
+        )
+        return list(rows)
+
+    async def erase_comments_of(self, juror_id: int) -> int:
+        result = await self.session.execute(
+            delete(DefenceComment).where(DefenceComment.juror_id == juror_id)
+        )
+        return rowcount(result)
+
+    async def marks(self, team_ids: Iterable[int]) -> dict[int, DefenceMark]:
+        """Team id -> its marks (teams without a row have none)."""
+        ids = list(team_ids)
+        if not ids:
+            return {}
+        rows = await self.session.scalars(
+            select(DefenceMark)
+            .where(DefenceMark.team_id.in_(ids))
+            .execution_options(populate_existing=True)
+        )
+        return {row.team_id: row for row in rows}
+
+    async def toggle_mark(
+        self, season_id: int, team_id: int, mark: str, person_id: int, now: datetime
+    ) -> bool:
+        """Flip one mark of the team in one conditional statement; True if a row changed."""
+        await self.session.execute(
+            insert_for(self.session, DefenceMark.__table__)
+            .values(
+                season_id=season_id,
+                team_id=team_id,
+                region_head=False,
+                federal=False,
+                startup=False,
+                updated_by=person_id,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["season_id", "team_id"])
+        )
+        column = DefenceMark.__table__.c[mark]
+        result = await self.session.execute(
+            update(DefenceMark)
+            .where(DefenceMark.season_id == season_id, DefenceMark.team_id == team_id)
+            .values({column: ~column, "updated_by": person_id, "updated_at": now})
+            .execution_options(synchronize_session=False)
+        )
+        return bool(rowcount(result))

@@ -37,6 +37,7 @@ from services.container import ServiceConfig, Services
 from services.domain import (
     BookingStatus,
     ConsentKind,
+    DefenceStatus,
     Messenger,
     OutboxStatus,
     Recommendation,
@@ -56,6 +57,7 @@ from storage.models import (
     Booking,
     Certificate,
     Consent,
+    DefenceSession,
     Invitation,
     OutgoingMessage,
     PlanTask,
@@ -111,6 +113,7 @@ PERSONAL = {
     ("survey_answers", "value"),
     ("certificates", "code"),
     ("reserve_nominations", "reason"),
+    ("defence_comments", "text"),
 }
 
 # Every other text or JSON column, by why it holds nothing of a person that erasure must take.
@@ -529,6 +532,13 @@ async def _seed_everything(
                               reason=m("reserve_nominations", "reason"), at=now,
                               consent_asked_at=now, consent_given_at=now),
         ])  # fmt: skip
+        # The person as a juror: their comment on a team is theirs to take away.
+        defence = DefenceSession(season_id=season.id, code="E", place="Зал", starts_at=now,
+                                 status=DefenceStatus.OPEN)  # fmt: skip
+        await uow.defence.add(defence)
+        await uow.defence.upsert_comment(
+            defence.id, student_id, team.id, m("defence_comments", "text"), now
+        )
         await uow.commit()
     return subjects
 

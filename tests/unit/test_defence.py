@@ -13,10 +13,16 @@ from dialogs import defence
 from services.actions import DefenceAction, DefenceVerb
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
-from services.defence import rank_teams
+from services.defence import COMMENT_LIMIT, rank_teams
 from services.domain import Role
 from services.i18n import Texts
-from storage.models import DefenceCriterion, DefenceScore, DefenceSession, OutgoingMessage
+from storage.models import (
+    DefenceComment,
+    DefenceCriterion,
+    DefenceScore,
+    DefenceSession,
+    OutgoingMessage,
+)
 from storage.uow import UnitOfWorkFactory
 from tests.defence_world import JUROR_B, JURORS_A, OFFICE, TEAM_ONE, TEAM_TWO, build_defence_world
 from tests.recording_messenger import RecordingMessenger
@@ -214,3 +220,106 @@ async def test_a_student_uploads_the_presentation_before_the_deadline_only(
     assert m.chat(student).last.text == t("df-presentation-late")
     await m.command(JURORS_A[0], "presentation")  # not on a team
     assert m.chat(JURORS_A[0]).last.text == t("df-presentation-none")
+
+
+async def test_a_juror_comments_on_a_team_and_the_office_reads_it(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    world = await build_defence_world(uow_factory, clock)
+    session_a, session_b, _ = await _ids(uow_factory)
+    alpha = world.teams["alpha"]
+    m = RecordingMessenger([defence.DIALOG], uow_factory, clock)
+    juror = JURORS_A[0]
+    await m.command(juror, "jury")
+    await m.press(juror, t("df-jury-item", mark="▫️", team="Альфа", session="A"))
+    await m.press(juror, t("df-btn-comment"))
+    assert m.chat(juror).last.text == t("df-comment-ask", team="Альфа")
+    await m.type(juror, "х" * (COMMENT_LIMIT + 1))
+    assert m.chat(juror).last.text == t(
+        "df-comment-long", length=COMMENT_LIMIT + 1, limit=COMMENT_LIMIT
+    )
+    await m.type(juror, "Сильная защита")
+    await m.press(juror, t("df-btn-comment"))
+    await m.type(juror, "Сильная защита, слабый бюджет")  # replaces the first
+    assert m.chat(juror).last.text == t("df-comment-saved", team="Альфа")
+    assert await _count(uow_factory, DefenceComment, juror_id=world.people[juror]) == 1
+
+    await m.command(OFFICE, "defence")
+    assert t("df-rank-comments", count=1) in m.chat(OFFICE).last.text
+    await m.press(OFFICE, t("df-btn-reviews"))
+    assert m.chat(OFFICE).last.text == "\n".join(
+        (
+            t("df-reviews-title"),
+            t("df-reviews-team", team="Альфа"),
+            t("df-reviews-line", author=t("df-juror-n", n=1), text="Сильная защита, слабый бюджет"),
+        )
+    )
+
+    # A juror of another session, and a student, cannot comment on Альфа.
+    ask = DefenceAction(verb=DefenceVerb.COMMENT, session=session_a, team=alpha)
+    for person, action in (
+        (JUROR_B, ask),
+        (JUROR_B, ask.model_copy(update={"session": session_b})),
+        (TEAM_ONE[0], ask),
+    ):
+        await m.press_forged(person, action)
+        assert m.chat(person).notices[-1] == (t("error-not-allowed"), True)
+
+    # The juror asked to comment, then the session closed: the text is refused.
+    await m.press(juror, t("df-btn-comment"))
+    await m.press(OFFICE, t("df-btn-close", code="A"))
+    await m.type(juror, "Поздно")
+    assert m.chat(juror).last.text == t("df-session-closed")
+    await m.press_forged(juror, ask)
+    assert m.chat(juror).notices[-1] == (t("df-session-closed"), True)
+    async with uow_factory() as uow:
+        [saved] = await uow.defence.comments([session_a])
+    assert saved.text == "Сильная защита, слабый бюджет"
+
+
+async def test_the_office_marks_projects_and_the_result_carries_the_marks(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    world = await build_defence_world(uow_factory, clock)
+    alpha = world.teams["alpha"]
+    m = RecordingMessenger([defence.DIALOG], uow_factory, clock)
+    await m.command(JURORS_A[0], "jury")
+    await m.press(JURORS_A[0], t("df-jury-item", mark="▫️", team="Альфа", session="A"))
+    for n in (1, 2, 3):
+        await m.press(JURORS_A[0], f"К{n}: 4")
+
+    def button(mark: str, on: bool = False) -> str:
+        return t("df-btn-mark", team="Альфа", state="✓ " if on else "", mark=t(mark))
+
+    await m.command(OFFICE, "defence")
+    await m.press(OFFICE, button("df-mark-region-head"))
+    await m.press(OFFICE, button("df-mark-startup"))
+    await m.press(OFFICE, button("df-mark-federal"))
+    await m.press(OFFICE, button("df-mark-federal", on=True))  # off again
+    both = ", ".join((t("df-mark-region-head"), t("df-mark-startup")))
+    assert t("df-rank-marks", marks=both) in m.chat(OFFICE).last.text
+    assert button("df-mark-startup", on=True) in str(m.chat(OFFICE).last.buttons)
+
+    forged = DefenceAction(verb=DefenceVerb.MARK, team=alpha, value=2)
+    for person in (JURORS_A[0], TEAM_ONE[0]):
+        await m.press_forged(person, forged)
+        assert m.chat(person).notices[-1] == (t("error-not-allowed"), True)
+    async with uow_factory() as uow:
+        row = (await uow.defence.marks([alpha]))[alpha]
+    assert (row.region_head, row.federal, row.startup) == (True, False, True)
+
+    await m.press(OFFICE, t("df-btn-publish"))
+    async with uow_factory() as uow:
+        payloads = list(
+            await uow.session.scalars(
+                select(OutgoingMessage.payload).where(
+                    OutgoingMessage.person_id == world.people[TEAM_ONE[0]],
+                    OutgoingMessage.dedupe_key.like("defence:%"),
+                )
+            )
+        )
+        services = Services(uow, clock, TEXTS, ServiceConfig())
+        me = await services.people.identify(TEAM_ONE[0], "ru")
+        profile = (await services.profile.view(me)).defence
+    assert len(payloads) == 1 and t("df-result-marks", marks=both) in str(payloads[0])
+    assert profile is not None and t("profile-defence-marks", marks=both) in profile
