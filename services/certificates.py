@@ -19,6 +19,7 @@ import secrets
 from dataclasses import dataclass
 
 from services.clock import Clock
+from services.defence import published_results
 from services.domain import Role, TeamRole
 from services.errors import NotAllowed, NotFound
 from services.i18n import Texts, Translator
@@ -60,6 +61,8 @@ class CertificateCard:
     project: str
     role: TeamRole | None
     coursework: bool
+    # The team's place at the public defence, once the office published it: (place, of).
+    defence_place: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,14 @@ class CertificateService:
         if team is not None and (match := PROJECT_SOURCE.match(team.source_key or "")):
             ideas = await self.uow.season_config.active(ProjectIdea, certificate.season_id)
             project = next((i.title for i in ideas if i.id == int(match[1])), project)
+        defence_place = None
+        if team is not None:
+            published = await published_results(self.uow, certificate.person_id)
+            defence_place = next(
+                ((row.rank, of) for _, row, of in published
+                 if row.team_id == team.id and row.mean is not None),
+                None,
+            )  # fmt: skip
         return CertificateCard(
             code=certificate.code,
             name=display_name(person, self.texts, language) if person else "—",
@@ -159,6 +170,7 @@ class CertificateService:
             project=project,
             role=role,
             coursework=certificate.coursework,
+            defence_place=defence_place,
         )
 
     async def _free_code(self) -> str:
@@ -196,7 +208,9 @@ def card_lines(card: CertificateCard, t: Translator) -> list[str]:
         t("cert-line-team", team=card.team),
         t("cert-line-project", project=card.project),
         t("cert-line-role", role=role_text(card, t)),
-        t("cert-line-result"),
+        t("cert-line-defence", place=card.defence_place[0], of=card.defence_place[1])
+        if card.defence_place is not None
+        else t("cert-line-result"),
     ]
 
 

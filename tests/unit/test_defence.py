@@ -11,12 +11,14 @@ from sqlalchemy import func, select
 
 from dialogs import defence
 from services.actions import DefenceAction, DefenceVerb
+from services.certificates import card_lines
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
 from services.defence import COMMENT_LIMIT, rank_teams
 from services.domain import Role
 from services.i18n import Texts
 from storage.models import (
+    Certificate,
     DefenceComment,
     DefenceCriterion,
     DefenceScore,
@@ -183,6 +185,19 @@ async def test_the_profile_shows_the_published_defence_result(
         me = await services.people.identify(TEAM_TWO[0], "ru")
         view = await services.profile.view(me)
     assert view.defence == t("profile-defence-result", team="Бета", rank=1, teams=1, mean="3.00")
+
+    # The certificate's result line names the place too.
+    async with uow_factory() as uow:
+        services = Services(uow, clock, TEXTS, ServiceConfig())
+        me = await services.people.identify(TEAM_TWO[0], "ru")
+        [team] = [team for team, _ in await uow.teams.teams_of(me.person_id)]
+        certificate = await uow.certificates.add(
+            Certificate(person_id=me.person_id, season_id=team.season_id, code="ABCDEFGHJK",
+                        issued_at=clock.now())
+        )  # fmt: skip
+        card = await services.certificates.card(certificate)
+    assert card.defence_place == (1, 1)
+    assert t("cert-line-defence", place=1, of=1) in card_lines(card, t)
 
 
 async def test_a_student_uploads_the_presentation_before_the_deadline_only(

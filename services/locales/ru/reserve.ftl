@@ -22,6 +22,7 @@ cert-line-team = Команда: { $team }
 cert-line-project = Проект: { $project }
 cert-line-role = Роль: { $role }
 cert-line-result = Результат: сезон пройден
+cert-line-defence = Результат: сезон пройден, { $place } место из { $of } на публичной защите проектов
 cert-coursework = Защита проекта может быть засчитана как курсовая работа
 cert-verify-usage = Напишите код с сертификата: /verify XXXX-XXXX-XX
 cert-verify-not-found = Сертификат с таким кодом не найден.
