@@ -105,6 +105,12 @@ class UpdateReachedMiddleware(BaseMiddleware):
         return await handler(event, data)
 
 
+def observe_max_update(kind: str, outcome: str, seconds: float) -> None:
+    """What MAX's adapter reports of each update it took (max_adapter/dispatch.py)."""
+    UPDATE_SECONDS.labels("max").observe(seconds)
+    UPDATES.labels("max", kind, outcome).inc()
+
+
 def set_outbox_backlog(depth: int, oldest: datetime | None, now: datetime) -> None:
     OUTBOX_DEPTH.set(depth)
     OUTBOX_OLDEST_SECONDS.set(max((now - oldest).total_seconds(), 0.0) if oldest else 0.0)
