@@ -503,12 +503,12 @@ async def _bot_username(settings: Settings) -> str | None:
 OWN_PACKAGES = ("bot", "handlers", "max_adapter", "dialogs", "services", "storage", "scheduler")
 
 
-def configure_logging(log_level: str) -> None:
+def configure_logging(log_level: str, log_format: str = "plain") -> None:
+    from bot.logs import log_handler
+
     level = logging.getLevelName(log_level.upper())
     level = level if isinstance(level, int) else logging.INFO
-    logging.basicConfig(
-        level=max(level, logging.INFO), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=max(level, logging.INFO), handlers=[log_handler(log_format)])
     for package in OWN_PACKAGES:
         logging.getLogger(package).setLevel(level)
     logging.getLogger(__name__).debug(
@@ -546,7 +546,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = _load_settings()
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, settings.log_format)
         # aiogram logs each handled update with its user id at INFO; ids are enough for us.
         logging.getLogger("aiogram.event").setLevel(logging.WARNING)
         # maxapi logs each update (with its user) at INFO too.

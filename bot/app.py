@@ -26,6 +26,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.max_app import MaxBot, MaxStartupError
 from bot.menu import set_default_menu
+from bot.metrics import (
+    UpdateMetricsMiddleware,
+    UpdateReachedMiddleware,
+    refresh_outbox_forever,
+    set_outbox_backlog,
+    stop_task,
+)
 from bot.middlewares import (
     DatabaseGate,
     ServicesMiddleware,
@@ -66,6 +73,7 @@ class App:
     # MAX beside Telegram (MAX_BOT_TOKEN set): polled from this process, or served by the same
     # webhook server, started and stopped with the Telegram dispatcher.
     max: MaxBot | None = None
+    metrics_task: asyncio.Task[None] | None = None
 
 
 @dataclass
@@ -155,6 +163,7 @@ def build_app(
     config = ServiceConfig(
         default_timezone=settings.default_timezone, office_admin_ids=settings.office_admin_ids
     )
+    dp.update.outer_middleware(UpdateMetricsMiddleware())
     dp.update.outer_middleware(UnknownUpdateTypeMiddleware())
     dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_rate_per_second))
     # One pool, one gate: MAX's updates in this process take the same slots.
@@ -162,6 +171,7 @@ def build_app(
     dp.update.outer_middleware(DatabaseGate(slots=slots))
     dp.update.outer_middleware(UpdateDedupeMiddleware(uow_factory, clock, redis, settings.bot_id))
     dp.update.outer_middleware(ServicesMiddleware(uow_factory, clock, texts, config))
+    dp.update.outer_middleware(UpdateReachedMiddleware())
     dp.include_routers(*feature_routers())
 
     limiter = SendLimiter(
@@ -212,8 +222,17 @@ def _update_slots(engine: AsyncEngine) -> int:
     return max(2, capacity - SENDER_CONCURRENCY - 2)
 
 
+async def _refresh_outbox_metrics(app: App) -> None:
+    async with app.uow_factory() as uow:
+        depth, oldest = await uow.outbox.backlog()
+    set_outbox_backlog(depth, oldest, app.sender.clock.now())
+
+
 async def _on_startup(app: App) -> None:
     app.sender.start()
+    app.metrics_task = asyncio.create_task(
+        refresh_outbox_forever(lambda: _refresh_outbox_metrics(app))
+    )
     app.scheduler.start()
     await set_default_menu(app.bot, app.texts)
     if app.max is not None:
@@ -227,6 +246,7 @@ async def _on_shutdown(app: App) -> None:
     await stop_scheduler(app.scheduler)
     await app.sender.stop()
     logger.info("shutdown: Telegram outbox sender stopped")
+    await stop_task(app.metrics_task)
     await close_storage(app.engine, app.redis)
     logger.info("bot stopped")
 

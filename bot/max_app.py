@@ -21,6 +21,7 @@ from maxapi.exceptions.max import InvalidToken, MaxApiError, MaxConnection
 from redis.asyncio import Redis
 
 from bot.max_transport import MaxTransport, max_limiter
+from bot.metrics import observe_max_update
 from bot.sender import Sender
 from bot.settings import Settings
 from dialogs.registry import DIALOGS
@@ -73,7 +74,14 @@ class MaxBot:
             texts,
         )
         self.adapter = MaxAdapter(
-            DIALOGS, uow_factory, clock, texts, config, cursors_for(redis), guards
+            DIALOGS,
+            uow_factory,
+            clock,
+            texts,
+            config,
+            cursors_for(redis),
+            guards,
+            observe=observe_max_update,
         )
         self.dp: Dispatcher = build_dispatcher(self.adapter, concurrent=True)
         # What services queue for people on MAX; woken after every commit, like Telegram's.

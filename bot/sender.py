@@ -19,6 +19,7 @@ from typing import Any
 
 from aiogram import Bot
 
+from bot.metrics import MESSAGES_FAILED, MESSAGES_SENT, RATE_LIMIT_PAUSES
 from bot.ratelimit import SendLimiter
 from bot.telegram_transport import TelegramTransport
 from bot.transport import Failure, FailureKind, MessageRef, Transport
@@ -178,11 +179,13 @@ class Sender:
             if not finished:
                 continue  # the next part of a long message, in its own turn for the chat
             await self._record_sent(row, message_ref)
+            MESSAGES_SENT.labels(self.messenger.value).inc()
             return True
 
     async def _handle_failure(self, row: OutgoingMessage, failure: Failure) -> bool | None:
         """Record what a failed call means for the row: True when it is done with (blocked,
         refused), False when it waits for a retry, None when it is to be sent again now."""
+        MESSAGES_FAILED.labels(self.messenger.value, failure.kind.value).inc()
         match failure.kind:
             case FailureKind.RATE_LIMITED:
                 # Flood control: pause every send for the window and try this one again after.
@@ -191,6 +194,7 @@ class Sender:
                     pause = min(self.transport.rate_limit_pause * 2**self._unhinted_429s, 60.0)
                     self._unhinted_429s += 1
                 logger.warning("429 from %s: pausing sends for %s s", self.messenger, pause)
+                RATE_LIMIT_PAUSES.labels(self.messenger.value).inc()
                 self.limiter.pause(pause)
                 await self._clear_in_flight(row)  # refused, so surely not delivered
                 return None

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     office_admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
 
     log_level: str = "INFO"
+    # "json": one JSON object a line (time, level, logger, message); anything else: plain text.
+    log_format: str = "plain"
     # Telegram's limits; lower them only for a test server.
     send_rate_per_second: float = Field(30.0, gt=0)
     send_chat_interval_seconds: float = Field(1.0, ge=0)

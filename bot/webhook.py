@@ -24,6 +24,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import App, subscribe_max
+from bot.metrics import add_metrics_route
 from bot.settings import Settings
 from bot.startup import StartupError
 from storage.health import database_status, redis_status
@@ -203,6 +204,7 @@ def build_web_app(app: App) -> web.Application:
     handler = WebhookHandler(app, secret)
     web_app.router.add_post(settings.webhook_path, handler)
     add_health_route(web_app, app)
+    add_metrics_route(web_app)
     # Before setup_application's shutdown hook, which stops the sender and closes the database.
     web_app.on_shutdown.append(handler.finish)
 
@@ -296,6 +298,7 @@ async def start_health_server(app: Checked) -> web.AppRunner | None:
         return None
     web_app = web.Application()
     add_health_route(web_app, app)
+    add_metrics_route(web_app)
     runner = web.AppRunner(web_app)
     await runner.setup()
     await web.TCPSite(runner, settings.health_host, settings.health_port).start()

@@ -20,8 +20,10 @@ error is logged without the user's words, as handlers/errors.py does on Telegram
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from aiohttp import ClientError
@@ -92,6 +94,7 @@ class MaxAdapter:
         config: ServiceConfig,
         cursors: Cursors,
         guards: MaxGuards | None = None,
+        observe: Observe | None = None,
     ) -> None:
         self.dialogs = list(dialogs)
         self.uow_factory = uow_factory
@@ -101,6 +104,7 @@ class MaxAdapter:
         self.cursors = cursors
         self.groups = MaxGroups(uow_factory, clock, texts, config, self._failed)
         self.guards = guards  # none in a test that drives the dialogs alone
+        self.observe = observe
 
     def register(self, dp: Dispatcher) -> None:
         dp.message_created.register(self.on_message)
@@ -173,13 +177,26 @@ class MaxAdapter:
         chat: MaxChat,
         run: Callable[[], Awaitable[None]],
     ) -> None:
-        if self.guards is None:
+        """Each private update once through the gates; timed and counted by `observe`: ok,
+        error (a turn or a gate failed) or refused (a duplicate the gates turned away)."""
+        started, reached, failed = time.perf_counter(), [], _FAILURES.set([])
+
+        async def admitted() -> None:
+            reached.append(True)
             await run()
-            return
+
         try:
-            await self.guards.admit(event, who.user.user_id, chat, run)
+            if self.guards is None:
+                await admitted()
+            else:
+                await self.guards.admit(event, who.user.user_id, chat, admitted)
         except Exception as error:  # the gate's wait ran out, or the dedupe's store is down
             await self._failed(error, chat, self.texts.for_language(_language(who.locale)))
+        finally:
+            outcome = "error" if _FAILURES.get() else "ok" if reached else "refused"
+            _FAILURES.reset(failed)
+            if self.observe is not None:
+                self.observe(str(event.update_type.value), outcome, time.perf_counter() - started)
 
     # --- routing ------------------------------------------------------------------------------
 
@@ -237,6 +254,8 @@ class MaxAdapter:
 
     @staticmethod
     async def _failed(error: Exception, chat: MaxChat, t: Translator) -> None:
+        if (failures := _FAILURES.get()) is not None:
+            failures.append(type(error).__name__)
         if isinstance(error, ClientError | MaxConnection | MaxApiError):
             # MAX itself refused or could not be reached: no answer would get through either.
             logger.warning("max update failed: MAX unavailable (%s)", type(error).__name__)
@@ -261,6 +280,12 @@ class MaxAdapter:
             )
             text = t("error-unexpected")
         await chat.notice(text, alert=True)
+
+
+# The failures of the update being handled, for its outcome (None outside `_guarded`).
+_FAILURES: ContextVar[list[str] | None] = ContextVar("max_update_failures", default=None)
+# What `_guarded` reports of each update: its type, outcome and seconds taken.
+Observe = Callable[[str, str, float], None]
 
 
 def build_dispatcher(adapter: MaxAdapter, concurrent: bool = False) -> Dispatcher:

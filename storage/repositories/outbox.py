@@ -360,6 +360,18 @@ class OutboxRepo:
         )
         return {status: count for status, count in rows}
 
+    async def backlog(self) -> tuple[int, datetime | None]:
+        """How many rows still wait to be sent (pending or sending), and the oldest one's
+        creation time: one aggregate query, for the metrics."""
+        row = (
+            await self.session.execute(
+                select(func.count(), func.min(OutgoingMessage.created_at)).where(
+                    OutgoingMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
+                )
+            )
+        ).one()
+        return int(row[0]), row[1]
+
     async def _finish(self, row_id: int, status: OutboxStatus, **values: Any) -> None:
         await self.session.execute(
             update(OutgoingMessage)

@@ -34,6 +34,8 @@ FLOODER, OTHER = 4242, 4343
 class Guarded:
     emu: MaxApiEmulator
     uow_factory: UnitOfWorkFactory
+    # What the adapter reported of each update: its type and outcome.
+    observed: list[tuple[str, str]]
 
     async def answers(self, user_id: int, count: int) -> list[str]:
         """Wait for `count` texts to the user, then a little longer: no more may come."""
@@ -56,9 +58,11 @@ async def guarded(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> AsyncIte
         UpdateDedupe(uow_factory, clock, redis=None, bot_id=0),  # the table fallback
         texts,
     )
+    observed: list[tuple[str, str]] = []
     adapter = MaxAdapter(
-        DIALOGS, uow_factory, clock, texts, ServiceConfig(), MemoryCursors(), guards
-    )
+        DIALOGS, uow_factory, clock, texts, ServiceConfig(), MemoryCursors(), guards,
+        observe=lambda kind, outcome, seconds: observed.append((kind, outcome)),
+    )  # fmt: skip
     dp = build_dispatcher(adapter, concurrent=True)
     async with MaxApiEmulator(default_poll_timeout=0.2) as emu:
         emu.user(FLOODER, first_name="Пётр")
@@ -67,7 +71,7 @@ async def guarded(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> AsyncIte
         bot.set_api_url(emu.base_url)
         polling = asyncio.create_task(dp.start_polling(bot))
         try:
-            yield Guarded(emu, uow_factory)
+            yield Guarded(emu, uow_factory, observed)
         finally:
             await dp.stop_polling()
             await asyncio.gather(polling, return_exceptions=True)
@@ -88,6 +92,14 @@ async def test_a_redelivered_max_update_is_handled_once(guarded: Guarded) -> Non
     assert len(answers) == len(first) + 2
     assert answers[-1] == answers[-2] == t("fallback-unknown")
     assert await guarded.processed() == 3
+    # The two redelivered are counted as refused, the three handled as ok.
+    assert sorted(guarded.observed) == [
+        ("bot_started", "ok"),
+        ("bot_started", "refused"),
+        ("message_created", "ok"),
+        ("message_created", "ok"),
+        ("message_created", "refused"),
+    ]
 
 
 async def test_a_flood_from_one_max_user_is_dropped_before_the_database(guarded: Guarded) -> None:

@@ -70,6 +70,54 @@ async def test_start_is_answered_and_healthz_served_in_polling_mode(
         assert (response.status, await response.json()) == (200, {"ok": True, "database": "ok"})
 
 
+def _sample(metrics: str, name: str, **labels: str) -> float:
+    """The value of one sample in Prometheus text format (0 when it is not there yet)."""
+    wanted = {f'{key}="{value}"' for key, value in labels.items()}
+    for line in metrics.splitlines():
+        head, _, value = line.rpartition(" ")
+        sample, _, rest = head.partition("{")
+        if sample == name and set(filter(None, rest.rstrip("}").split(","))) == wanted:
+            return float(value)
+    return 0.0
+
+
+async def test_metrics_count_updates_and_sends_in_polling_mode(
+    emulator: BotApiEmulator, start_bot: StartBot, bot_env: dict[str, str]
+) -> None:
+    health_port = free_port()
+    await start_bot(HEALTH_PORT=health_port)
+    url = f"http://127.0.0.1:{health_port}/metrics"
+    async with ClientSession(timeout=ClientTimeout(total=10)) as client:
+        async with client.get(url) as response:
+            assert response.status == 200
+            assert response.content_type == "text/plain"
+            before = await response.text()
+        assert "kadry_outbox_depth" in before
+        emulator.send_text(103, "/start")
+        await emulator.wait_for_message(103, contains=WELCOME)
+        # The answer to /start is sent directly; the sender's count grows with the outbox.
+        await _queue(bot_env["DATABASE_URL"], [(103, "Напоминание")])
+        await emulator.wait_for_message(103, contains="Напоминание")
+        updates = sent = 0.0
+        for _ in range(50):  # the sender counts its send just after the emulator has it
+            async with client.get(url) as response:
+                after = await response.text()
+            updates = _sample(
+                after, "kadry_updates_total", messenger="telegram", type="message", outcome="ok"
+            ) - _sample(
+                before, "kadry_updates_total", messenger="telegram", type="message", outcome="ok"
+            )
+            sent = _sample(after, "kadry_messages_sent_total", messenger="telegram") - _sample(
+                before, "kadry_messages_sent_total", messenger="telegram"
+            )
+            if updates >= 1 and sent >= 1:
+                break
+            await asyncio.sleep(0.1)
+    assert updates >= 1
+    assert sent >= 1
+    assert 'kadry_update_seconds_count{messenger="telegram"}' in after
+
+
 async def test_webhook_mode_answers_and_refuses_a_wrong_secret_and_garbage(
     emulator: BotApiEmulator, start_bot: StartBot
 ) -> None:
