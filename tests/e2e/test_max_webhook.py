@@ -75,7 +75,12 @@ async def hooked(max_emu: MaxApiEmulator, tmp_path: Path) -> AsyncIterator[Hooke
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(process.wait(), 30)
+        try:
+            code = await asyncio.wait_for(process.wait(), 30)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+            raise AssertionError(f"no exit 30 s after SIGTERM:\n{log.read_text()}") from None
     assert code == 0, log.read_text()
 
 
