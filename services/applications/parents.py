@@ -28,7 +28,7 @@ from services.domain import ApplicationStatus, ConsentKind, Messenger
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.notify import Button
 from services.people import Identity
-from services.reminders import ReminderPolicy
+from services.reminders.base import season_policy
 from services.seasons import SeasonConfig, load_config
 from storage.models import Application, ParentLink
 
@@ -163,12 +163,9 @@ class ParentConsents(Privacy):
         on with the questionnaire when it was given — and not at night: a parent or the office
         may decide late."""
         child = await self.uow.people.get(application.person_id)
-        season = await self.uow.seasons.get(application.season_id)
-        config = await load_config(self.uow, season) if season is not None else None
-        if child is None or season is None or config is None:
+        if child is None:
             return
-        settings = await self.uow.plan_settings.get(season.id)
-        quiet = ReminderPolicy.from_settings(config.timezone, settings)
+        quiet = await season_policy(self.uow, application.season_id)
         text = self.texts.get("parent-btn-child-go-on", language=child.language)
         buttons = [[Button.doing(text, ApplyAction(verb=ApplyVerb.OPEN))]] if go_on else None
         await self.notifier.send_text(

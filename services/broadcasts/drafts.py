@@ -22,6 +22,7 @@ from services.domain import Address, BroadcastFilter, BroadcastSegment, Broadcas
 from services.errors import InvalidInput, NotFound
 from services.people import Identity
 from services.questionnaire import Input
+from services.reminders.base import season_policy
 from services.reminders.policy import ReminderPolicy
 from storage.models import Broadcast, Person
 
@@ -187,6 +188,4 @@ class BroadcastDrafts(BroadcastBase):
         return first + rest, len(young)
 
     async def _policy(self, season_id: int) -> ReminderPolicy:
-        season = await self.uow.seasons.get(season_id)
-        zone = season.timezone if season and season.timezone else self.default_timezone
-        return ReminderPolicy.from_settings(zone, await self.uow.plan_settings.get(season_id))
+        return await season_policy(self.uow, season_id, self.default_timezone)

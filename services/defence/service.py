@@ -18,7 +18,7 @@ from services.errors import InvalidInput, NotAllowed
 from services.i18n import Texts
 from services.notify import Notifier
 from services.people import Identity
-from services.reminders.policy import ReminderPolicy
+from services.reminders.base import season_policy
 from storage.models import DefenceCriterion, DefenceSession, DefenceSlot, Season
 from storage.uow import UnitOfWork
 
@@ -165,8 +165,7 @@ class DefenceService:
         out of quiet hours (kept for everyone, minors among them); taken back on upload."""
         if session.presentation_due is None:
             return
-        settings = await self.uow.plan_settings.get(season.id)
-        policy = ReminderPolicy.from_settings(season.timezone, settings)
+        policy = await season_policy(self.uow, season.id)
         due = _local(session.presentation_due, season.timezone)
         at = policy.outside_quiet_hours(due - timedelta(days=1))
         for slot in await self.uow.defence.slots([session.id]):

@@ -11,6 +11,7 @@ the pure schedules, base the state they share. `ReminderService` is only their u
 callers keep one service object with one constructor.
 """
 
+from services.reminders.base import season_policy
 from services.reminders.planning import Planning
 from services.reminders.policy import (
     DIGEST,
@@ -51,4 +52,5 @@ __all__ = [
     "SweepResult",
     "event_schedule_for",
     "schedule_for",
+    "season_policy",
 ]

@@ -9,6 +9,16 @@ from services.reminders.policy import ReminderPolicy
 from storage.uow import UnitOfWork
 
 
+async def season_policy(
+    uow: UnitOfWork, season_id: int, default_timezone: str = "Europe/Moscow"
+) -> ReminderPolicy:
+    """The season's reminder policy — its quiet hours, in its zone (the default zone when it
+    names none): what every message that may reach a child at night is timed by."""
+    season = await uow.seasons.get(season_id)
+    zone = season.timezone if season and season.timezone else default_timezone
+    return ReminderPolicy.from_settings(zone, await uow.plan_settings.get(season_id))
+
+
 class ReminderBase:
     """The service's state and the season policies its use cases share."""
 
@@ -29,8 +39,7 @@ class ReminderBase:
 
     async def policy_for(self, season_id: int) -> ReminderPolicy:
         if season_id not in self._policies:
-            season = await self.uow.seasons.get(season_id)
-            zone = season.timezone if season and season.timezone else self.default_timezone
-            settings = await self.uow.plan_settings.get(season_id)
-            self._policies[season_id] = ReminderPolicy.from_settings(zone, settings)
+            self._policies[season_id] = await season_policy(
+                self.uow, season_id, self.default_timezone
+            )
         return self._policies[season_id]

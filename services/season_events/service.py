@@ -16,6 +16,7 @@ from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from services.i18n import Texts, Translator
 from services.notify import Button, Notifier
 from services.people import Identity
+from services.reminders.base import season_policy
 from services.reminders.policy import ReminderPolicy
 from services.season_events.spec import parse_event, parse_time
 from storage.models import EventItem, Person, Season, SeasonEvent
@@ -90,8 +91,7 @@ class SeasonEventService:
         return season
 
     async def _policy(self, season: Season) -> ReminderPolicy:
-        zone = season.timezone or self.default_timezone
-        return ReminderPolicy.from_settings(zone, await self.uow.plan_settings.get(season.id))
+        return await season_policy(self.uow, season.id, self.default_timezone)
 
     async def _event(self, event_id: int) -> tuple[SeasonEvent, Season]:
         event = await self.uow.season_events.get(event_id)

@@ -22,7 +22,7 @@ from services.errors import DomainError, NotFound
 from services.i18n import Texts, Translator
 from services.notify import Button, Notifier
 from services.people import Identity
-from services.reminders.policy import ReminderPolicy
+from services.reminders.base import season_policy
 from services.survey.questions import QUESTIONS, SCALES, WIZARD, Question, Wave
 from services.survey.render import KINDS, ShiftLabels, render_chart, render_xlsx
 from services.survey.shift import (
@@ -95,8 +95,7 @@ class SurveyService:
             people += await self.uow.broadcasts.recipients(season.id, segment, None, now)
         addresses = await self.uow.outbox.addresses_of(people)
         minors = await self.uow.broadcasts.minors(season.id, MINOR_GROUPS)
-        zone = season.timezone or self.default_timezone
-        policy = ReminderPolicy.from_settings(zone, await self.uow.plan_settings.get(season.id))
+        policy = await season_policy(self.uow, season.id, self.default_timezone)
         t = self.texts.for_language("ru")
         queued = 0
         for person in people:
