@@ -23,6 +23,7 @@ from services.exports.cells import Sheet, local
 from services.i18n import Texts
 from services.notify import Button, Notifier
 from services.people import Identity, display_name
+from services.reminders.base import season_policy
 from storage.models import ReserveNomination, Season
 from storage.uow import UnitOfWork
 
@@ -91,6 +92,7 @@ class ReserveService:
         await self.notifier.send_text(
             person, t("reserve-ask", reason=nomination.reason), buttons=buttons,
             person_id=person.id, subject=f"reserve:{nomination.id}",
+            not_before=(await season_policy(self.uow, season.id)).outside_quiet_hours(now),
         )  # fmt: skip
         await self.uow.commit()
         return nomination
