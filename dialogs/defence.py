@@ -190,7 +190,10 @@ async def publish(turn: Turn, action: DefenceAction) -> None:
         await turn.chat.notice(turn.t("df-publish-again"), alert=True)
         return
     await turn.chat.notice()
-    await turn.chat.show(Screen(turn.t("df-published", sent=outcome.sent)))
+    text = turn.t("df-published", sent=outcome.sent)
+    if outcome.waiting:
+        text += "\n" + turn.t("df-published-waiting", waiting=outcome.waiting)
+    await turn.chat.show(Screen(text))
 
 
 async def reviews(turn: Turn, action: DefenceAction) -> None:

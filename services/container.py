@@ -196,7 +196,9 @@ class Services:
 
     @cached_property
     def certificates(self) -> CertificateService:
-        return CertificateService(self.uow, self.clock, self.notifier, self.texts)
+        return CertificateService(
+            self.uow, self.clock, self.notifier, self.texts, self.config.default_timezone
+        )
 
     @cached_property
     def reserve(self) -> ReserveService:
@@ -210,7 +212,9 @@ class Services:
 
     @cached_property
     def defence(self) -> DefenceService:
-        return DefenceService(self.uow, self.clock, self.notifier, self.texts)
+        return DefenceService(
+            self.uow, self.clock, self.notifier, self.texts, self.config.default_timezone
+        )
 
     @property
     def defence_feedback(self) -> DefenceFeedback:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from services.applications.paper import MINOR_GROUPS
 from services.clock import Clock
 from services.defence.arithmetic import RankedTeam, rank_teams
 from services.defence.marks import marks_text, team_marks
@@ -85,14 +86,23 @@ class OfficeView:
 class PublishOutcome:
     first_time: bool
     sent: int
+    waiting: int = 0  # of those sent, minors' held until the end of quiet hours
 
 
 class DefenceService:
-    def __init__(self, uow: UnitOfWork, clock: Clock, notifier: Notifier, texts: Texts) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        clock: Clock,
+        notifier: Notifier,
+        texts: Texts,
+        default_timezone: str = "Europe/Moscow",
+    ) -> None:
         self.uow = uow
         self.clock = clock
         self.notifier = notifier
         self.texts = texts
+        self.default_timezone = default_timezone
 
     async def season(self) -> Season:
         season = await self.uow.seasons.current()
@@ -165,7 +175,7 @@ class DefenceService:
         out of quiet hours (kept for everyone, minors among them); taken back on upload."""
         if session.presentation_due is None:
             return
-        policy = await season_policy(self.uow, season.id)
+        policy = await season_policy(self.uow, season.id, self.default_timezone)
         due = _local(session.presentation_due, season.timezone)
         at = policy.outside_quiet_hours(due - timedelta(days=1))
         for slot in await self.uow.defence.slots([session.id]):
@@ -337,13 +347,18 @@ class DefenceService:
 
     async def publish(self, me: Identity) -> PublishOutcome:
         """The ranking sent once: every member and the mentor of each ranked team gets one
-        message (dedupe key `defence:<season>:<person>`); a second press sends nothing."""
+        message about that team (dedupe key `defence:<season>:<team>:<person>`: a mentor of two
+        teams hears about both); a second press sends nothing. A minor's message waits for the
+        end of the season's quiet hours (an office publishing late), an adult's goes at once."""
         view = await self.overview(me)
         season = await self.season()
         now = self.clock.now()
         if not await self.uow.defence.claim_publication(season.id, me.person_id, now):
             return PublishOutcome(False, 0)
-        sent = 0
+        minors = await self.uow.broadcasts.minors(season.id, MINOR_GROUPS)
+        policy = await season_policy(self.uow, season.id, self.default_timezone)
+        morning = policy.outside_quiet_hours(now)
+        sent = waiting = 0
         ranked = [r for r, _ in view.ranking if r.mean is not None]
         for row, name in view.ranking:
             for _, person in await self.uow.teams.members(row.team_id):
@@ -354,17 +369,19 @@ class DefenceService:
                         "df-result-marks", person.language,
                         marks=marks_text(self.texts, person.language, marks),
                     )  # fmt: skip
+                at = morning if person.id in minors else now
                 if await self.notifier.send_text(
-                    person, text, person_id=person.id,
-                    dedupe_key=f"defence:{season.id}:{person.id}",
+                    person, text, person_id=person.id, not_before=at,
+                    dedupe_key=f"defence:{season.id}:{row.team_id}:{person.id}",
                 ):  # fmt: skip
                     sent += 1
+                    waiting += at > now
         await self.uow.audit.record(
-            now, me.person_id, "defence.publish", "season", season.id, sent=sent
+            now, me.person_id, "defence.publish", "season", season.id, sent=sent, waiting=waiting
         )
         await self.uow.commit()
         logger.info("season %s defence results published: %s sent", season.id, sent)
-        return PublishOutcome(True, sent)
+        return PublishOutcome(True, sent, waiting)
 
 
 async def ranking(uow: UnitOfWork, season_id: int) -> list[tuple[RankedTeam, str]]:
