@@ -4,9 +4,10 @@
 season's teams. The office issues certificates to everyone who finished (`issue_all`, again and
 again: only those without one get a new one) and each gets the PDF through the outbox — a
 minor's waits for the end of the season's quiet hours, an adult's goes at once; a participant
-gets theirs again by /certificate (at once: they asked for it). What a certificate shows — name, season, team,
-project, role, result — is read when it is drawn or verified, so the table keeps only ids, the
-code and the coursework mark. /verify says no more than the certificate itself shows.
+gets theirs again by /certificate (at once: they asked for it). What a certificate shows —
+name, season, team, project, role, result — is read when it is drawn or verified, so the table
+keeps only ids, the code and the coursework mark. /verify says no more than the certificate
+itself shows.
 
 The code: ten characters of an alphabet without 0/O/1/I, from `secrets`, shown `XXXX-XXXX-XX`;
 typed codes are normalised (case, dashes, spaces) before they are looked up.
@@ -20,8 +21,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.applications.paper import MINOR_GROUPS
-
 from services.clock import Clock
 from services.defence import published_results
 from services.domain import Role, TeamRole
@@ -29,7 +28,7 @@ from services.errors import NotAllowed, NotFound
 from services.i18n import Texts, Translator
 from services.notify import Notifier
 from services.people import Identity, display_name
-from services.reminders.base import season_policy
+from services.reminders.base import season_minors, season_policy
 from storage.models import Certificate, ProjectIdea, Season
 from storage.uow import UnitOfWork
 
@@ -107,7 +106,7 @@ class CertificateService:
         season = await self._season()
         existing = await self.uow.certificates.of_season(season.id)
         now = self.clock.now()
-        minors = await self.uow.broadcasts.minors(season.id, MINOR_GROUPS)
+        minors = await season_minors(self.uow, season.id)
         policy = await season_policy(self.uow, season.id, self.default_timezone)
         morning = policy.outside_quiet_hours(now)
         issued = waiting = 0

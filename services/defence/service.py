@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.applications.paper import MINOR_GROUPS
 from services.clock import Clock
 from services.defence.arithmetic import RankedTeam, rank_teams
 from services.defence.marks import marks_text, team_marks
@@ -19,7 +18,7 @@ from services.errors import InvalidInput, NotAllowed
 from services.i18n import Texts
 from services.notify import Notifier
 from services.people import Identity
-from services.reminders.base import season_policy
+from services.reminders.base import season_minors, season_policy
 from storage.models import DefenceCriterion, DefenceSession, DefenceSlot, Season
 from storage.uow import UnitOfWork
 
@@ -355,7 +354,7 @@ class DefenceService:
         now = self.clock.now()
         if not await self.uow.defence.claim_publication(season.id, me.person_id, now):
             return PublishOutcome(False, 0)
-        minors = await self.uow.broadcasts.minors(season.id, MINOR_GROUPS)
+        minors = await season_minors(self.uow, season.id)
         policy = await season_policy(self.uow, season.id, self.default_timezone)
         morning = policy.outside_quiet_hours(now)
         sent = waiting = 0

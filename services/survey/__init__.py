@@ -15,14 +15,13 @@ import asyncio
 import logging
 
 from services.actions import SurveyAction, SurveyVerb
-from services.applications.paper import MINOR_GROUPS
 from services.clock import Clock
 from services.domain import BroadcastSegment, Role
 from services.errors import DomainError, NotFound
 from services.i18n import Texts, Translator
 from services.notify import Button, Notifier
 from services.people import Identity
-from services.reminders.base import season_policy
+from services.reminders.base import MINOR_GROUPS, season_policy
 from services.survey.questions import QUESTIONS, SCALES, WIZARD, Question, Wave
 from services.survey.render import KINDS, ShiftLabels, render_chart, render_xlsx
 from services.survey.shift import (
