@@ -66,7 +66,10 @@ class Services:
         """What one feature's action causes in another (services/consequences.py); the
         features it calls are built when a consequence first needs them."""
         return FeatureConsequences(
-            selection=lambda: self.selection, teams=lambda: self.teams, plans=lambda: self.plans
+            selection=lambda: self.selection,
+            teams=lambda: self.teams,
+            plans=lambda: self.plans,
+            survey=lambda: self.survey,
         )
 
     @cached_property

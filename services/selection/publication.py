@@ -66,7 +66,8 @@ class Publication(SelectionBase):
             return PublishOutcome(False, 0, 0, ())
         found = await self._waitlist_undecided(me, season, now)
         sent, teams = await self._send_results(season, found, now)
-        formed, without_mentor = await self._form_teams(me, season, teams)
+        accepted = tuple(p for students, tutors in teams.values() for p in (*students, *tutors))
+        formed, without_mentor = await self._form_teams(me, season, teams, accepted)
         await self.uow.audit.record(
             now, me.person_id, "selection.publish", "season", season.season.id,
             sent=sent, teams=formed,
@@ -136,11 +137,12 @@ class Publication(SelectionBase):
         return sent, teams
 
     async def _form_teams(
-        self, me: Identity, season: LoadedSeason, teams: Teams
+        self, me: Identity, season: LoadedSeason, teams: Teams, accepted: tuple[int, ...]
     ) -> tuple[int, list[str]]:
-        """Form a team per idea with accepted applicants (a consequence: the teams feature forms
-        them); an idea without a mentor gets none and is named back to the office."""
-        accepted: list[AcceptedTeam] = []
+        """Form a team per idea with accepted applicants and invite all of them to the start
+        survey (consequences: the teams and survey features do it); an idea without a mentor
+        gets no team and is named back to the office."""
+        formed: list[AcceptedTeam] = []
         without_mentor: list[str] = []
         for idea_id, (students, tutors) in teams.items():
             idea = season.ideas[idea_id]
@@ -148,7 +150,7 @@ class Publication(SelectionBase):
             if mentor_id is None:
                 without_mentor.append(idea.title)
                 continue
-            accepted.append(
+            formed.append(
                 AcceptedTeam(
                     idea.title[:200],
                     source_key=f"idea:{idea_id}",
@@ -158,6 +160,6 @@ class Publication(SelectionBase):
                 )
             )
         await self.consequences.results_published(
-            ResultsPublished(season.season.id, me.person_id, tuple(accepted))
+            ResultsPublished(season.season.id, me.person_id, tuple(formed), accepted)
         )
-        return len(accepted), without_mentor
+        return len(formed), without_mentor
