@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo
 from services.clock import Clock
 from services.defence.arithmetic import RankedTeam, rank_teams
 from services.defence.marks import marks_text, team_marks
+from services.defence.publication import PublishOutcome, PublishPreview, deliveries, preview
 from services.domain import DefenceStatus, Role, TeamRole
 from services.errors import InvalidInput, NotAllowed
 from services.i18n import Texts
 from services.notify import Notifier
 from services.people import Identity
-from services.reminders.base import season_minors, season_policy
+from services.reminders.base import season_policy
 from storage.models import DefenceCriterion, DefenceSession, DefenceSlot, Season
 from storage.uow import UnitOfWork
 
@@ -79,13 +80,6 @@ class OfficeView:
     published: bool
     comments: Mapping[int, int] = field(default_factory=dict)  # team id -> jurors' comments
     marks: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # team id -> its marks
-
-
-@dataclass(frozen=True)
-class PublishOutcome:
-    first_time: bool
-    sent: int
-    waiting: int = 0  # of those sent, minors' held until the end of quiet hours
 
 
 class DefenceService:
@@ -344,37 +338,39 @@ class DefenceService:
             await self.uow.commit()
         return await self.overview(me)
 
+    async def publish_preview(self, me: Identity) -> PublishPreview:
+        """What publishing would do now: teams (unscored, incomplete), messages, and how many of
+        them wait for the end of quiet hours."""
+        view = await self.overview(me)
+        season = await self.season()
+        now = self.clock.now()
+        found = await deliveries(self.uow, season.id, view.ranking, now, self.default_timezone)
+        return preview(view.ranking, found, now, view.published)
+
     async def publish(self, me: Identity) -> PublishOutcome:
         """The ranking sent once: every member and the mentor of each ranked team gets one
         message about that team (dedupe key `defence:<season>:<team>:<person>`: a mentor of two
         teams hears about both); a second press sends nothing. A minor's message waits for the
-        end of the season's quiet hours (an office publishing late), an adult's goes at once."""
+        end of the season's quiet hours (services/defence/publication.py)."""
         view = await self.overview(me)
         season = await self.season()
         now = self.clock.now()
         if not await self.uow.defence.claim_publication(season.id, me.person_id, now):
             return PublishOutcome(False, 0)
-        minors = await season_minors(self.uow, season.id)
-        policy = await season_policy(self.uow, season.id, self.default_timezone)
-        morning = policy.outside_quiet_hours(now)
         sent = waiting = 0
-        ranked = [r for r, _ in view.ranking if r.mean is not None]
-        for row, name in view.ranking:
-            for _, person in await self.uow.teams.members(row.team_id):
-                text = _result_text(self.texts, person.language, row, name, len(ranked))
-                marks = view.marks.get(row.team_id)
-                if marks:
-                    text += self.texts.get(
-                        "df-result-marks", person.language,
-                        marks=marks_text(self.texts, person.language, marks),
-                    )  # fmt: skip
-                at = morning if person.id in minors else now
-                if await self.notifier.send_text(
-                    person, text, person_id=person.id, not_before=at,
-                    dedupe_key=f"defence:{season.id}:{row.team_id}:{person.id}",
-                ):  # fmt: skip
-                    sent += 1
-                    waiting += at > now
+        of = sum(1 for r, _ in view.ranking if r.mean is not None)
+        for d in await deliveries(self.uow, season.id, view.ranking, now, self.default_timezone):
+            language = d.person.language
+            text = _result_text(self.texts, language, d.row, d.team, of)
+            if marks := view.marks.get(d.row.team_id):
+                marked = marks_text(self.texts, language, marks)
+                text += self.texts.get("df-result-marks", language, marks=marked)
+            if await self.notifier.send_text(
+                d.person, text, person_id=d.person.id, not_before=d.at,
+                dedupe_key=f"defence:{season.id}:{d.row.team_id}:{d.person.id}",
+            ):  # fmt: skip
+                sent += 1
+                waiting += d.at > now
         await self.uow.audit.record(
             now, me.person_id, "defence.publish", "season", season.id, sent=sent, waiting=waiting
         )

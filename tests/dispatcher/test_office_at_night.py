@@ -1,7 +1,8 @@
 """The office works late, the 14-year-old sleeps: real Telegram updates through the real
 Dispatcher and the real sender, the clock fixed at 23:00 in the season's zone (Asia/Tomsk).
 
-«Опубликовать» on /defence, tapped twice: the adult students and the mentor (one message about
+«Опубликовать» on /defence, confirmed (the office reads that one minor's result waits for the
+morning) and the confirmation tapped twice: the adult students and the mentor (one message about
 each of his two teams) get their results at once, the second tap sends nothing; the
 14-year-old's result stays in the outbox through the night and arrives once at 09:00 local.
 /certificates the same night: the adults' PDFs at once, the 14-year-old's at 09:00."""
@@ -43,10 +44,13 @@ async def test_defence_results_published_at_23_reach_the_minor_at_nine(
 ) -> None:
     await build_defence_world(harness.app.uow_factory, clock, ages={TEEN: "teen"})
     await harness.send(OFFICE, "/defence")
-    publish = encode(DefenceAction(verb=DefenceVerb.PUBLISH))
+    await harness.press(OFFICE, encode(DefenceAction(verb=DefenceVerb.PUBLISH)))
+    asked = harness.session.texts_to(OFFICE)[-1]
+    assert said("df-publish-confirm-waiting", waiting=1) in asked
+    publish = encode(DefenceAction(verb=DefenceVerb.PUBLISH, value=1))
     await harness.press(OFFICE, publish)
     await harness.press(OFFICE, publish)  # the double tap
-    told = harness.session.texts_to(OFFICE)[-1]
+    told = harness.session.of("EditMessageText")[-1].text  # the confirmation, redrawn
     assert said("df-published", sent=6) in told
     assert said("df-published-waiting", waiting=1) in told
     assert said("df-publish-again") in harness.session.alerts()

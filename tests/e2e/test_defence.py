@@ -1,7 +1,8 @@
 """The public defence end to end: the bot process against the Bot API emulator. Three jurors
 of session A score two teams by the card's buttons on their phones; a student's forged score
 press and session B's juror's forged press for a session-A team are refused and change nothing;
-the office sees the ranking and publishes it, twice: each team member gets exactly one result
+the office sees the ranking, asks to publish, reads what will go out and confirms — and taps
+the confirmation again, and «Опубликовать» again: each team member gets exactly one result
 message, the mentor of both teams one about each.
 
 The students are adults (their applications' age group), so their results go at once whatever
@@ -179,11 +180,28 @@ async def test_jury_scores_forgeries_refused_publish_once(
     late = await emulator.wait_for(lambda: emulator.calls("answerCallbackQuery")[at:], 15)
     assert "Сессия закрыта" in str(late[0].params.get("text"))
 
-    told = await chats.press(OFFICE, closed, "df:1:p:", "Результаты защиты опубликованы")
-    again_at = len(emulator.calls("answerCallbackQuery"))
-    emulator.press_button(OFFICE, closed["message_id"], _callback(closed, "df:1:p:"))
-    again = await emulator.wait_for(lambda: emulator.calls("answerCallbackQuery")[again_at:], 15)
-    assert "уже опубликованы" in str(again[0].params.get("text"))
+    confirm = await chats.press(OFFICE, closed, "df:1:p:", "Опубликовать результаты защиты?")
+    assert "Сообщений участникам и наставникам: 6" in confirm["text"]
+    yes = _callback(confirm, "df:1:p:0:0:0:1")
+    emulator.press_button(OFFICE, confirm["message_id"], yes)
+
+    def published() -> dict[str, Any] | None:
+        shown = emulator.message(OFFICE, confirm["message_id"]) or {}
+        return shown if "опубликованы" in shown.get("text", "") else None
+
+    told = await emulator.wait_for(published, 15)
+    # «Да, опубликовать» tapped again, and the overview's «Опубликовать»: both refused.
+    publish_again = _callback(closed, "df:1:p:")
+    for message_id, payload in (
+        (confirm["message_id"], yes),
+        (closed["message_id"], publish_again),
+    ):
+        again_at = len(emulator.calls("answerCallbackQuery"))
+        emulator.press_button(OFFICE, message_id, payload, check=False)
+        again = await emulator.wait_for(
+            lambda at=again_at: emulator.calls("answerCallbackQuery")[at:], 15
+        )
+        assert "уже опубликованы" in str(again[0].params.get("text"))
     teen = world.people[TEEN]
     by_day = await due_as_the_night_allows(
         url, OutgoingMessage.person_id == teen, OutgoingMessage.dedupe_key.like("defence:%")

@@ -132,6 +132,7 @@ async def test_jurors_score_forgeries_refused_close_and_publish_once(
     assert await _count(uow_factory, DefenceScore, value=1) == 0
 
     await m.press(OFFICE, t("df-btn-publish"))
+    await m.press(OFFICE, t("df-btn-publish-yes"))
     await m.press_again(OFFICE)
     assert m.chat(OFFICE).notices[-1] == (t("df-publish-again"), True)
     async with uow_factory() as uow:
@@ -186,6 +187,7 @@ async def test_the_profile_shows_the_published_defence_result(
     assert await shown() is None  # not published yet
     await m.command(OFFICE, "defence")
     await m.press(OFFICE, t("df-btn-publish"))
+    await m.press(OFFICE, t("df-btn-publish-yes"))
     # Альфа (TEAM_ONE) has no score: nothing to show; Бета's member sees the result.
     assert await shown() is None
     async with uow_factory() as uow:
@@ -332,6 +334,7 @@ async def test_the_office_marks_projects_and_the_result_carries_the_marks(
     assert (row.region_head, row.federal, row.startup) == (True, False, True)
 
     await m.press(OFFICE, t("df-btn-publish"))
+    await m.press(OFFICE, t("df-btn-publish-yes"))
     async with uow_factory() as uow:
         payloads = list(
             await uow.session.scalars(
@@ -374,6 +377,12 @@ async def test_published_at_23_local_a_minor_hears_at_nine_an_adult_at_once(
     m = RecordingMessenger([defence.DIALOG], uow_factory, night)
     await m.command(OFFICE, "defence")
     await m.press(OFFICE, t("df-btn-publish"))
+    asked = m.chat(OFFICE).last.text
+    assert asked == "\n".join((
+        t("df-publish-confirm", teams=2, unscored=2, incomplete=0, recipients=6),
+        t("df-publish-confirm-waiting", waiting=1),
+    ))  # fmt: skip
+    await m.press(OFFICE, t("df-btn-publish-yes"))
     told = m.chat(OFFICE).last.text
     assert t("df-published-waiting", waiting=1) in told, told
     await m.press_again(OFFICE)
@@ -403,5 +412,11 @@ async def test_published_by_day_the_minor_hears_at_once(uow_factory: UnitOfWorkF
     m = RecordingMessenger([defence.DIALOG], uow_factory, day)
     await m.command(OFFICE, "defence")
     await m.press(OFFICE, t("df-btn-publish"))
+    asked = m.chat(OFFICE).last.text
+    assert asked == t("df-publish-confirm", teams=2, unscored=2, incomplete=0, recipients=6)
+    await m.press(OFFICE, t("df-btn-publish-yes"))
     assert t("df-published", sent=6) == m.chat(OFFICE).last.text
+    await m.command(OFFICE, "defence")  # the old overview's «Опубликовать» now only says so
+    await m.press(OFFICE, t("df-btn-publish"))
+    assert m.chat(OFFICE).notices[-1] == (t("df-publish-again"), True)
     assert (await _published_at(uow_factory))[world.people[teen]][0] == day.now()
