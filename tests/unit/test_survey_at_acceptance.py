@@ -2,8 +2,8 @@
 season, a short survey»): publishing the selection's results invites everyone accepted — a
 student of an idea with a mentor, a tutor, a student of an idea without one (no team, still
 accepted) — right after their result, in the publication's transaction; nobody waitlisted or
-rejected. Published at 23:00 in Tomsk, the 14-year-old's invitation waits for 09:00 local and
-the adults' go at once. A second publication and the office's `/survey_send start` afterwards
+rejected. Published at 23:00 in Tomsk, the 14-year-old's result and invitation wait for 09:00
+local (the result first) and the adults' go at once; the office is told one result waits. A second publication and the office's `/survey_send start` afterwards
 invite nobody twice; the start wave is open, so the invited can answer."""
 
 from __future__ import annotations
@@ -74,9 +74,12 @@ async def test_publication_invites_the_accepted_to_the_start_survey_once_minors_
                 office, apps[tg_id], Decision.ACCEPTED, world.ideas[ideas[tg_id]]
             )
         await _services(uow, clock).selection.decide(office, apps[REJECTED], Decision.REJECTED)
+    outcomes = []
     for _ in range(2):  # a double tap of «Опубликовать»
         async with uow_factory() as uow:
-            await _services(uow, clock).selection.publish(await identity(uow, OFFICE))
+            office = await identity(uow, OFFICE)
+            outcomes.append(await _services(uow, clock).selection.publish(office))
+    assert [(o.first_time, o.sent, o.waiting) for o in outcomes] == [(True, 6, 1), (False, 0, 0)]
 
     results = await _outbox(uow_factory, "result:%")
     invites = await _outbox(uow_factory, f"survey:{world.season_id}:start:%")
@@ -85,6 +88,7 @@ async def test_publication_invites_the_accepted_to_the_start_survey_once_minors_
         [invite] = rows
         [result] = results[tg_id]
         assert invite.id > result.id  # after their result
+        assert _at(result) == (MORNING if tg_id == TEEN else NIGHT), tg_id
         assert invite.payload["text"] == said("survey-invite", wave="start")
         [[begin], [skip]] = invite.payload["buttons"]
         assert (begin["action"], begin["text"], skip["text"]) == (
