@@ -3,8 +3,9 @@ season, a short survey»): publishing the selection's results invites everyone a
 student of an idea with a mentor, a tutor, a student of an idea without one (no team, still
 accepted) — right after their result, in the publication's transaction; nobody waitlisted or
 rejected. Published at 23:00 in Tomsk, the 14-year-old's result and invitation wait for 09:00
-local (the result first) and the adults' go at once; the office is told one result waits. A second publication and the office's `/survey_send start` afterwards
-invite nobody twice; the start wave is open, so the invited can answer."""
+local (the result first) and the adults' go at once; the office is told one result waits. A
+second publication and the office's `/survey_send start` afterwards invite nobody twice; the
+start wave is open, so the invited can answer."""
 
 from __future__ import annotations
 
