@@ -122,6 +122,8 @@ class CertificateService:
                     coursework=False,
                 )
             )
+            if certificate is None:  # issued by a /certificates running at the same time
+                continue
             at = morning if person_id in minors else now
             await self._send(certificate, at)
             issued += 1

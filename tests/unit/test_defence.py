@@ -205,6 +205,7 @@ async def test_the_profile_shows_the_published_defence_result(
             Certificate(person_id=me.person_id, season_id=team.season_id, code="ABCDEFGHJK",
                         issued_at=clock.now())
         )  # fmt: skip
+        assert certificate is not None
         card = await services.certificates.card(certificate)
     assert card.defence_place == (1, 1)
     assert t("cert-line-defence", place=1, of=1) in card_lines(card, t)

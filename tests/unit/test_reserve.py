@@ -27,8 +27,9 @@ from services.container import ServiceConfig, Services
 from services.domain import AccessKind, ApplicationStatus, TeamRole
 from services.file_payload import file_bytes
 from services.i18n import Texts
-from storage.models import OutgoingMessage, Team
+from storage.models import Certificate, OutgoingMessage, Team
 from storage.uow import UnitOfWorkFactory
+from tests.databases import ON_BOTH_DATABASES
 from tests.recording_messenger import RecordingMessenger
 from tests.selection_world import MENTOR_A, OFFICE, World, add_applicant, build_world, identity
 
@@ -204,3 +205,30 @@ async def _certificate_rows(factory: UnitOfWorkFactory) -> dict[int, list[dateti
         for person, at in rows:
             found.setdefault(person, []).append(at if at.tzinfo else at.replace(tzinfo=UTC))
     return found
+
+
+@ON_BOTH_DATABASES  # the conditional insert is dialect-specific
+async def test_a_second_certificate_for_the_same_season_is_not_added(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    """What two /certificates at once come to: the second insert for a person adds nothing."""
+    world = await build_world(uow_factory, clock)
+    await _team(uow_factory, clock.now(), world)
+    person = world.people[AGREES]
+    async with uow_factory() as uow:
+        first = await uow.certificates.add(
+            Certificate(person_id=person, season_id=world.season_id, code="AAAAAAAAAA",
+                        issued_at=clock.now())
+        )  # fmt: skip
+        second = await uow.certificates.add(
+            Certificate(person_id=person, season_id=world.season_id, code="BBBBBBBBBB",
+                        issued_at=clock.now())
+        )  # fmt: skip
+        await uow.commit()
+        assert first is not None and first.code == "AAAAAAAAAA" and not first.coursework
+        assert second is None
+        assert [c.code for c in await uow.certificates.of_person(person)] == ["AAAAAAAAAA"]
+        issued = await Services(uow, clock, Texts(), ServiceConfig()).certificates.issue_all(
+            await identity(uow, OFFICE)
+        )
+    assert (issued.issued, issued.already) == (2, 1)
