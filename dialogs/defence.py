@@ -212,6 +212,8 @@ def confirm_screen(t: Translator, found: PublishPreview) -> Screen:
         t("df-publish-confirm", teams=found.teams, unscored=found.unscored,
           incomplete=found.incomplete, recipients=found.recipients),
     ]  # fmt: skip
+    if found.open_sessions:
+        lines.append(t("df-publish-confirm-open", sessions=found.open_sessions))
     if found.waiting:
         lines.append(t("df-publish-confirm-waiting", waiting=found.waiting))
     rows: Keyboard = [

@@ -33,6 +33,7 @@ class PublishPreview:
     recipients: int
     waiting: int  # minors whose message would wait for the morning
     published: bool
+    open_sessions: int = 0  # their scores may still change after publishing
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ async def deliveries(
 
 def preview(
     ranking: Sequence[tuple[RankedTeam, str]], found: Sequence[Delivery], now: datetime,
-    published: bool,
+    published: bool, open_sessions: int,
 ) -> PublishPreview:  # fmt: skip
     rows = [row for row, _ in ranking]
     return PublishPreview(
@@ -72,4 +73,5 @@ def preview(
         recipients=len(found),
         waiting=sum(1 for d in found if d.at > now),
         published=published,
+        open_sessions=open_sessions,
     )

@@ -345,7 +345,8 @@ class DefenceService:
         season = await self.season()
         now = self.clock.now()
         found = await deliveries(self.uow, season.id, view.ranking, now, self.default_timezone)
-        return preview(view.ranking, found, now, view.published)
+        still_open = sum(1 for s in view.sessions if s.is_open)
+        return preview(view.ranking, found, now, view.published, still_open)
 
     async def publish(self, me: Identity) -> PublishOutcome:
         """The ranking sent once: every member and the mentor of each ranked team gets one

@@ -381,6 +381,7 @@ async def test_published_at_23_local_a_minor_hears_at_nine_an_adult_at_once(
     asked = m.chat(OFFICE).last.text
     assert asked == "\n".join((
         t("df-publish-confirm", teams=2, unscored=2, incomplete=0, recipients=6),
+        t("df-publish-confirm-open", sessions=2),
         t("df-publish-confirm-waiting", waiting=1),
     ))  # fmt: skip
     await m.press(OFFICE, t("df-btn-publish-yes"))
@@ -414,7 +415,10 @@ async def test_published_by_day_the_minor_hears_at_once(uow_factory: UnitOfWorkF
     await m.command(OFFICE, "defence")
     await m.press(OFFICE, t("df-btn-publish"))
     asked = m.chat(OFFICE).last.text
-    assert asked == t("df-publish-confirm", teams=2, unscored=2, incomplete=0, recipients=6)
+    assert asked == "\n".join((
+        t("df-publish-confirm", teams=2, unscored=2, incomplete=0, recipients=6),
+        t("df-publish-confirm-open", sessions=2),
+    ))  # fmt: skip
     await m.press(OFFICE, t("df-btn-publish-yes"))
     assert t("df-published", sent=6) == m.chat(OFFICE).last.text
     await m.command(OFFICE, "defence")  # the old overview's «Опубликовать» now only says so
