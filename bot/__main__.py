@@ -1,4 +1,4 @@
-"""Entry point: `python -m bot run | webhook | migrate | invite ROLE|list|revoke |
+"""Entry point: `python -m bot run | webhook | worker | migrate | invite ROLE|list|revoke |
 role list|revoke | season import FILE | team ... | sites import | defence import FILE |
 export KIND --out FILE`."""
 
@@ -50,6 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "webhook",
         help="run the webhook server (WEBHOOK_* settings; MAX too with MAX_WEBHOOK_URL)",
+    )
+    commands.add_parser(
+        "worker",
+        help="run only the outbox senders and the scheduler, no updates (beside webhook "
+        "processes with BACKGROUND=worker; on PostgreSQL a second worker stands by)",
     )
     commands.add_parser(
         "migrate", help="bring the database schema up to date (alembic upgrade head)"
@@ -553,6 +558,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("maxapi").setLevel(logging.WARNING)
         if args.command in ("run", "webhook"):
             _run_to_the_end(_serve(settings, args.command))
+        elif args.command == "worker":
+            from bot.worker import run_worker
+
+            _run_to_the_end(run_worker(settings))
         elif args.command == "migrate":
             asyncio.run(_migrate(settings))
         elif args.command == "invite" and args.role == "list":
