@@ -21,7 +21,9 @@ import logging
 from collections.abc import Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from bot.metrics import observe_reminders, watch_pool
 from bot.sender import Sender
@@ -32,12 +34,14 @@ from services.clock import Clock
 from services.i18n import Texts
 from storage.db import is_sqlite
 from storage.leader import LeaderConnection, WakePublisher
+from storage.models import OutgoingMessage
 from storage.uow import UnitOfWorkFactory
 
 logger = logging.getLogger(__name__)
 
 STANDBY_POLL_SECONDS = 1.0
 HEARTBEAT_SECONDS = 2.0
+# After a connection failure, and after losing the lead: more than a standby's poll.
 RECONNECT_SECONDS = 2.0
 # A graceful stop lets each sender finish the sends it has started within this bound.
 SENDER_GRACE_SECONDS = 5.0
@@ -105,6 +109,8 @@ class Background:
                 await connection.listen(self._wake_here)
                 if await self._elected(connection):
                     await self._lead(connection)
+                    # Lost it (or stopping): a standby, whose connection is sound, goes first.
+                    await self._pause(RECONNECT_SECONDS)
             except Exception as error:
                 if isinstance(error, asyncio.CancelledError):
                     raise
@@ -234,6 +240,36 @@ def build_background(
         settings.database_connect_timeout_seconds,
         here=worker or settings.background == "inline",
     )
-    uow_factory.after_commit.append(background.wake)
+    wake_when_queued(uow_factory, background.wake)
     watch_pool(engine)
     return background
+
+
+QUEUED = "outbox_queued"
+
+
+def wake_when_queued(uow_factory: UnitOfWorkFactory, wake: Callable[[], None]) -> None:
+    """Call `wake` after each commit that inserted outbox rows (and only then: a commit that
+    queued nothing would cost the leader a claim for nothing, across processes a NOTIFY too).
+    The sessions of this factory note their inserts into the outbox; the note is dropped on
+    rollback."""
+    outbox = OutgoingMessage.__table__
+
+    class NotingSession(Session):
+        pass
+
+    def noted(state: ORMExecuteState) -> None:
+        if state.is_insert and getattr(state.statement, "table", None) is outbox:
+            state.session.info[QUEUED] = True
+
+    def committed(session: Session) -> None:
+        if session.info.pop(QUEUED, False):
+            wake()
+
+    def rolled_back(session: Session) -> None:
+        session.info.pop(QUEUED, None)
+
+    event.listen(NotingSession, "do_orm_execute", noted)
+    event.listen(NotingSession, "after_commit", committed)
+    event.listen(NotingSession, "after_soft_rollback", lambda session, _: rolled_back(session))
+    uow_factory.sessions.configure(sync_session_class=NotingSession)
