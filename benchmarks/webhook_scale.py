@@ -50,6 +50,14 @@ async def _admin(statement: str) -> None:
         await connection.close()
 
 
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU of a process so far (Linux /proc)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _handled(metrics: str) -> float:
     total = 0.0
     for line in metrics.splitlines():
@@ -131,13 +139,24 @@ async def _measure(
                 await _until_handled(client, ports, base + len(warm_updates))
                 base = await _counted(client, ports)
                 updates = _updates(emulator, people)
+                pids = [process.pid for process, _ in started]
+                cpu = [_cpu_seconds(pid) for pid in pids]
+                own = time.process_time()
                 began = time.perf_counter()
                 await _post_all(updates, url, args.connections)
                 await _until_handled(client, ports, base + len(updates))
                 elapsed = time.perf_counter() - began
+                bots = sum(_cpu_seconds(pid) for pid in pids) - sum(cpu)
+                harness = time.process_time() - own
         finally:
             for process, log in started:
                 await stop(process, log)
+    per_update = 1000 * bots / len(updates)
+    print(
+        f"  {processes} process(es): {len(updates) / elapsed:7.1f} updates/s; bot CPU "
+        f"{per_update:.1f} ms per update ({bots / elapsed:.2f} cores busy), emulator + proxy + "
+        f"load {harness / elapsed:.2f} cores"
+    )
     return len(updates) / elapsed
 
 

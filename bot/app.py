@@ -182,7 +182,13 @@ def build_app(
         settings.send_group_per_minute,
     )
     sender = Sender(
-        bot, uow_factory, clock, texts, limiter, lease_seconds=settings.outbox_lease_seconds
+        bot,
+        uow_factory,
+        clock,
+        texts,
+        limiter,
+        poll_interval=settings.outbox_poll_seconds,
+        lease_seconds=settings.outbox_lease_seconds,
     )
     max_bot = None
     if settings.max_bot_token is not None:

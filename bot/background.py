@@ -253,13 +253,17 @@ def wake_when_queued(uow_factory: UnitOfWorkFactory, wake: Callable[[], None]) -
     queued nothing would cost the leader a claim for nothing, across processes a NOTIFY too).
     The sessions of this factory note their inserts into the outbox; the note is dropped on
     rollback."""
-    outbox = OutgoingMessage.__table__
+    outbox = OutgoingMessage.__tablename__
 
     class NotingSession(Session):
         pass
 
     def noted(state: ORMExecuteState) -> None:
-        if state.is_insert and getattr(state.statement, "table", None) is outbox:
+        # The statement's table is an annotated copy of the Table: compared by name.
+        if (
+            state.is_insert
+            and getattr(getattr(state.statement, "table", None), "name", "") == outbox
+        ):
             state.session.info[QUEUED] = True
 
     def committed(session: Session) -> None:

@@ -92,6 +92,7 @@ class MaxBot:
             clock,
             texts,
             max_limiter(),
+            poll_interval=settings.outbox_poll_seconds,
             lease_seconds=settings.outbox_lease_seconds,
             messenger=Messenger.MAX,
         )

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     throttle_rate_per_second: float = Field(5.0, gt=0)
     # How long a sender's claim on outgoing messages lasts; after a crash they go out then.
     outbox_lease_seconds: float = Field(120.0, ge=2)
+    # How often a sender looks for due messages on its own. A commit that queues one wakes it at
+    # once (in another process by NOTIFY); the poll finds what fell due later (retries, quiet
+    # hours' deferrals) or what a wake-up missed.
+    outbox_poll_seconds: float = Field(1.0, gt=0)
 
     # Where the outbox senders and the scheduler run: "inline" in every `run`/`webhook` process
     # (on PostgreSQL only the one holding the leader's lock runs them, the others stand by), or

@@ -62,8 +62,17 @@ async def run_worker(settings: Settings) -> None:
             settings.send_chat_interval_seconds,
             settings.send_group_per_minute,
         )
-        lease = settings.outbox_lease_seconds
-        senders.append(Sender(bot, uow_factory, clock, texts, limiter, lease_seconds=lease))
+        senders.append(
+            Sender(
+                bot,
+                uow_factory,
+                clock,
+                texts,
+                limiter,
+                poll_interval=settings.outbox_poll_seconds,
+                lease_seconds=settings.outbox_lease_seconds,
+            )
+        )
     if settings.max_bot_token is not None:
         from bot.max_app import MaxBot
         from services.guards import UpdateSlots
