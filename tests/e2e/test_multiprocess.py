@@ -283,13 +283,16 @@ async def test_sigterm_under_load_loses_no_update_and_sends_every_message_once(
     await asyncio.sleep(0.5)  # the first one is the leader
     _, second_log, _ = await cluster.webhook()
     assert "background: leading" in first_log.read_text()
-    emulator.set_latency(0.5)  # a slow Bot API: answers and sends stay in flight a while
-    await _queue(postgres_url, [(u, f"Новость для {u}") for u in users])
+    emulator.set_latency(1.5)  # a slow Bot API: answers and sends stay in flight a while
+    news = users[::5]
+    await _queue(postgres_url, [(u, f"Новость для {u}") for u in news])
     stop_sampling = asyncio.Event()
     peak = asyncio.create_task(_pool_in_use_peak(first_port, stop_sampling))
     for user_id in users:
         emulator.send_text(user_id, "/start")
-    await emulator.wait_for(lambda: sum(bool(emulator.messages_to(u)) for u in users) >= 20)
+    # A hundred updates delivered (half to each process): with every Bot API call taking 1.5 s,
+    # most are still being handled.
+    await emulator.wait_for(lambda: len(emulator.webhook_deliveries) >= 100, timeout=30)
     assert await stop(first, first_log) == 0
     stop_sampling.set()
 
@@ -299,17 +302,17 @@ async def test_sigterm_under_load_loses_no_update_and_sends_every_message_once(
     await emulator.wait_for(lambda: answered() == len(users), timeout=120)
     await emulator.wait_for(
         lambda: all(
-            any("Новость для" in _content(m) for m in emulator.messages_to(u)) for u in users
+            any("Новость для" in _content(m) for m in emulator.messages_to(u)) for u in news
         ),
         timeout=120,
     )
     emulator.set_latency(0)
-    assert await assert_sent_once_in_order(emulator, postgres_url) == len(users)
+    assert await assert_sent_once_in_order(emulator, postgres_url) == len(news)
     for user_id in users:
         welcomes = [m for m in emulator.messages_to(user_id) if WELCOME in _content(m)]
         assert len(welcomes) == 1, user_id
     in_flight = re.search(r"shutdown: telegram: (\d+) updates in flight", first_log.read_text())
-    assert in_flight is not None and int(in_flight[1]) >= 30, first_log.read_text()
+    assert in_flight is not None and int(in_flight[1]) >= 20, first_log.read_text()
     assert "updates in flight done, 0 cancelled" in first_log.read_text()
     assert "background: leading" in second_log.read_text()
     assert (await peak) >= 1  # the pool gauge moved with the load

@@ -15,6 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.background import Background
 from bot.sender import Sender
+from storage.leader import LEADER_LOCK_KEY
 
 pytestmark = pytest.mark.postgres
 
@@ -90,9 +91,14 @@ async def test_a_standby_takes_over_when_the_leaders_connection_dies(
     admin = await asyncpg.connect(postgres_url)
     try:
         # The leader's session is the one holding the advisory lock: end it from outside.
+        # Only this database's leader lock: other test sessions (and their bot processes) share
+        # the server.
         ended = await admin.fetchval(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_locks "
-            "WHERE locktype = 'advisory' AND granted"
+            "WHERE locktype = 'advisory' AND granted AND objsubid = 1 "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND (classid::bigint << 32 | objid::bigint) = $1",
+            LEADER_LOCK_KEY,
         )
     finally:
         await admin.close()
