@@ -58,6 +58,25 @@ def _cpu_seconds(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _machine_busy() -> float:
+    """CPU seconds the whole machine spent busy so far (every process, ours or not)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_cpu() -> float:
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in ("postgres", "redis-server"):
+                    total += _cpu_seconds(int(entry.name))
+            except OSError:
+                continue  # ended meanwhile
+    return total
+
+
 def _handled(metrics: str) -> float:
     total = 0.0
     for line in metrics.splitlines():
@@ -142,20 +161,23 @@ async def _measure(
                 pids = [process.pid for process, _ in started]
                 cpu = [_cpu_seconds(pid) for pid in pids]
                 own = time.process_time()
+                machine, database = _machine_busy(), _postgres_cpu()
                 began = time.perf_counter()
                 await _post_all(updates, url, args.connections)
                 await _until_handled(client, ports, base + len(updates))
                 elapsed = time.perf_counter() - began
                 bots = sum(_cpu_seconds(pid) for pid in pids) - sum(cpu)
                 harness = time.process_time() - own
+                machine, database = _machine_busy() - machine, _postgres_cpu() - database
         finally:
             for process, log in started:
                 await stop(process, log)
     per_update = 1000 * bots / len(updates)
     print(
         f"  {processes} process(es): {len(updates) / elapsed:7.1f} updates/s; bot CPU "
-        f"{per_update:.1f} ms per update ({bots / elapsed:.2f} cores busy), emulator + proxy + "
-        f"load {harness / elapsed:.2f} cores"
+        f"{per_update:.1f} ms per update; cores busy: bots {bots / elapsed:.2f}, PostgreSQL + "
+        f"Redis {database / elapsed:.2f}, emulator + proxy + load {harness / elapsed:.2f}, "
+        f"whole machine {machine / elapsed:.2f} of {os.cpu_count()}"
     )
     return len(updates) / elapsed
 
