@@ -1,4 +1,4 @@
-"""Entry point: `python -m bot run | webhook | migrate | invite ROLE|list|revoke |
+"""Entry point: `python -m bot run | webhook | worker | migrate | invite ROLE|list|revoke |
 role list|revoke | season import FILE | team ... | sites import | defence import FILE |
 export KIND --out FILE`."""
 
@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -50,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "webhook",
         help="run the webhook server (WEBHOOK_* settings; MAX too with MAX_WEBHOOK_URL)",
+    )
+    commands.add_parser(
+        "worker",
+        help="run only the outbox senders and the scheduler, no updates (beside webhook "
+        "processes with BACKGROUND=worker; on PostgreSQL a second worker stands by)",
     )
     commands.add_parser(
         "migrate", help="bring the database schema up to date (alembic upgrade head)"
@@ -537,9 +544,32 @@ def _run_to_the_end(serving: Awaitable[None]) -> None:
                 task.cancel()
             loop.run_until_complete(asyncio.wait(leftovers, timeout=LEFTOVER_TASKS_SECONDS))
         loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.run_until_complete(loop.shutdown_default_executor())
+        # Python 3.11 waits for the executor's threads without a bound: a stuck one would keep
+        # a stopped process alive, so it is given a bound and named instead.
+        executor = asyncio.wait_for(loop.shutdown_default_executor(), LEFTOVER_TASKS_SECONDS)
+        with contextlib.suppress(TimeoutError):
+            loop.run_until_complete(executor)
         loop.close()
+        _name_leftover_threads(log)
         log.info("process exits")
+
+
+def _name_leftover_threads(log: logging.Logger) -> None:
+    """A thread that is not a daemon keeps the interpreter from exiting (an aiosqlite
+    connection nobody closed, say): named in the log, so a process that does not exit after
+    SIGTERM says why."""
+    alive = [
+        thread
+        for thread in threading.enumerate()
+        if thread is not threading.main_thread() and not thread.daemon and thread.is_alive()
+    ]
+    if alive:
+        names = sorted(
+            {getattr(t, "_target", None).__class__.__name__ + ":" + t.name for t in alive}
+        )
+        log.warning(
+            "shutdown: %d threads still running, exit waits for them: %s", len(alive), names
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -553,6 +583,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("maxapi").setLevel(logging.WARNING)
         if args.command in ("run", "webhook"):
             _run_to_the_end(_serve(settings, args.command))
+        elif args.command == "worker":
+            from bot.worker import run_worker
+
+            _run_to_the_end(run_worker(settings))
         elif args.command == "migrate":
             asyncio.run(_migrate(settings))
         elif args.command == "invite" and args.role == "list":
