@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import sys
 import threading
 from collections.abc import Awaitable, Callable, Sequence
@@ -530,11 +531,15 @@ LEFTOVER_TASKS_SECONDS = 2.0
 def _run_to_the_end(serving: Awaitable[None]) -> None:
     """`asyncio.run` for the bot itself, with a bounded end: a task some library left running
     after the bot stopped is named in the log (its coroutine's name only) and cancelled, and
-    waited for at most LEFTOVER_TASKS_SECONDS, so the process always exits."""
+    waited for at most LEFTOVER_TASKS_SECONDS; a thread still running then (which the
+    interpreter would wait for without a bound) is named and not waited for, so the process
+    always exits."""
     log = logging.getLogger(__name__)
     loop = asyncio.new_event_loop()
+    stopped_cleanly = False
     try:
         loop.run_until_complete(serving)
+        stopped_cleanly = True
     finally:
         leftovers = [task for task in asyncio.all_tasks(loop) if not task.done()]
         if leftovers:
@@ -550,11 +555,19 @@ def _run_to_the_end(serving: Awaitable[None]) -> None:
         with contextlib.suppress(TimeoutError):
             loop.run_until_complete(executor)
         loop.close()
-        _name_leftover_threads(log)
+        stuck = _name_leftover_threads(log)
         log.info("process exits")
+        if stuck and stopped_cleanly:
+            # Everything of ours is closed and the log flushed: only a library's thread is
+            # left, and the interpreter's exit would join it forever. (After a failure the
+            # error still has to be reported by main, so the process ends the usual way.)
+            logging.shutdown()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
 
 
-def _name_leftover_threads(log: logging.Logger) -> None:
+def _name_leftover_threads(log: logging.Logger) -> bool:
     """A thread that is not a daemon keeps the interpreter from exiting (an aiosqlite
     connection nobody closed, say): named in the log, so a process that does not exit after
     SIGTERM says why."""
@@ -564,12 +577,12 @@ def _name_leftover_threads(log: logging.Logger) -> None:
         if thread is not threading.main_thread() and not thread.daemon and thread.is_alive()
     ]
     if alive:
+        # What the thread runs (aiosqlite's `_connection_worker_thread`, say) and its name.
         names = sorted(
-            {getattr(t, "_target", None).__class__.__name__ + ":" + t.name for t in alive}
+            {f"{getattr(getattr(t, '_target', None), '__qualname__', '?')}:{t.name}" for t in alive}
         )
-        log.warning(
-            "shutdown: %d threads still running, exit waits for them: %s", len(alive), names
-        )
+        log.warning("shutdown: %d threads still running, not waited for: %s", len(alive), names)
+    return bool(alive)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

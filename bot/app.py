@@ -263,10 +263,22 @@ async def _on_shutdown(app: App) -> None:
     logger.info("bot stopped")
 
 
+# How long each storage client may take to close at shutdown.
+CLOSE_SECONDS = 5.0
+
+
 async def close_storage(engine: AsyncEngine, redis: Redis | None) -> None:
-    await engine.dispose()
+    """Close the pool and Redis, each within CLOSE_SECONDS: a connection that does not close (an
+    aiosqlite thread stuck behind a statement, a socket the peer never closes) is named in the
+    log instead of keeping a stopped process alive."""
+    closing: list[tuple[str, Awaitable[None]]] = [("database", engine.dispose())]
     if redis is not None:
-        await redis.aclose()
+        closing.append(("Redis", redis.aclose()))
+    for name, close in closing:
+        try:
+            await asyncio.wait_for(close, CLOSE_SECONDS)
+        except TimeoutError:
+            logger.warning("shutdown: %s did not close within %s s", name, CLOSE_SECONDS)
     logger.info("shutdown: database and Redis closed")
 
 
