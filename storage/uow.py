@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.faults import fault_point
 from storage.models import AssignDraft, BookingSettings, PlanSettings, SlotDraft
 from storage.repositories.access_audit import AccessAuditRepo, PersonDataRepo
 from storage.repositories.accounts import AccountsRepo
@@ -40,6 +43,22 @@ from storage.repositories.stats import StatsRepo
 from storage.repositories.survey import SurveyRepo
 from storage.repositories.teams import TeamsRepo
 from storage.repositories.updates import UpdatesRepo
+from storage.sql import is_postgres
+
+
+class UpdateAlreadyHandled(Exception):
+    """Another delivery of this update committed first; this one's work was rolled back."""
+
+    def __init__(self, update_id: int) -> None:
+        super().__init__(f"update {update_id} was handled by another delivery")
+        self.update_id = update_id
+
+
+@dataclass
+class _Claim:
+    update_id: int
+    received_at: datetime
+    recorded: bool = False  # its row is written in the open transaction
 
 
 class UnitOfWork:
@@ -47,6 +66,11 @@ class UnitOfWork:
 
     `after_commit` callbacks run once the transaction is durable (the sender is woken there,
     so messages queued by the action go out at once rather than on the next poll).
+
+    The unit of work of an incoming update claims it (`claim_update`): its commit then also
+    records the update as processed, so a redelivery finds the record exactly when it finds the
+    effect — never the record without the effect (the update lost) nor the effect without it
+    (the answer stored twice).
     """
 
     def __init__(
@@ -88,14 +112,44 @@ class UnitOfWork:
         self.reserve = ReserveRepo(session)
         self.season_events = SeasonEventsRepo(session)
         self.defence = DefenceRepo(session)
+        self._claim: _Claim | None = None
+
+    async def claim_update(self, update_id: int, now: datetime) -> bool:
+        """Handle update `update_id` in this unit of work: False when a committed transaction
+        already recorded it (the caller must then write nothing: it shows the screen again).
+
+        On PostgreSQL the row is inserted now (ON CONFLICT DO NOTHING): a second process given
+        the same update waits here until the first's transaction ends, then finds the row (or,
+        the first having written nothing and rolled back, takes the update itself). An update
+        that writes nothing never commits, so its row goes with the rollback: no extra commit.
+        On SQLite a read now, the row written by `commit`: taking SQLite's one write lock for
+        every update, /help included, would serialise them all for their whole duration."""
+        self._claim = claim = _Claim(update_id, now)
+        if is_postgres(self.session):
+            claim.recorded = await self.updates.first_sighting(update_id, now)
+            return claim.recorded
+        return not await self.updates.seen(update_id)
 
     async def commit(self) -> None:
+        claim = self._claim
+        if claim is not None:
+            if not claim.recorded and not await self.updates.first_sighting(
+                claim.update_id, claim.received_at
+            ):
+                await self.session.rollback()  # another delivery committed it meanwhile
+                raise UpdateAlreadyHandled(claim.update_id)
+            fault_point("after-write")
         await self.session.commit()
+        if claim is not None:
+            self._claim = None  # recorded for good: a later commit of the update adds nothing
+            fault_point("after-commit")
         for callback in self._after_commit:
             callback()
 
     async def rollback(self) -> None:
         await self.session.rollback()
+        if self._claim is not None:
+            self._claim.recorded = False  # the row went with it: the next commit writes it
 
 
 class UnitOfWorkFactory:

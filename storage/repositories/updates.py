@@ -1,10 +1,11 @@
-"""Processed update ids, for dedupe when there is no Redis."""
+"""Processed update ids: an update's row is written in the transaction of its effect, so "this
+update was handled" is durable exactly when what it did is (storage/uow.py `claim_update`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ProcessedUpdate
@@ -24,6 +25,13 @@ class UpdatesRepo:
         )
         result = await self.session.execute(statement)
         return bool(rowcount(result))
+
+    async def seen(self, update_id: int) -> bool:
+        """Whether a committed transaction recorded the update."""
+        found = await self.session.scalar(
+            select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id)
+        )
+        return found is not None
 
     async def forget_before(self, moment: datetime) -> int:
         result = await self.session.execute(
