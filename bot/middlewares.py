@@ -100,9 +100,8 @@ class ServicesMiddleware(BaseMiddleware):
     """One unit of work per update, the services over it, and the current person (`me`).
 
     The unit of work claims the update (services/guards.py `UpdateDedupe`): its commit records
-    the update as processed together with its effect. A redelivery of an update already
-    committed — found at the claim, or at the commit when another process got there first —
-    runs `replay` instead of (or after the rolled-back work of) the handler: the person's
+    the update as processed together with its effect. When a delivery of the update already
+    committed, the handler's commit is rolled back and `replay` runs instead: the person's
     current screen, nothing stored. The claim comes after `identify`, whose registration commits
     on its own (it must stick even when the action fails) and is idempotent."""
 
@@ -134,14 +133,12 @@ class ServicesMiddleware(BaseMiddleware):
             else:
                 data["t"] = self.texts.for_language(None)
             assert isinstance(event, Update)
-            if await self.dedupe.claim(uow, event.update_id):
-                fault_point("before-handler")
-                try:
-                    result = await handler(event, data)
-                except UpdateAlreadyHandled:
-                    pass
-                else:
-                    fault_point("after-reply")
-                    return result
-            logger.info("update %s handled before: not again", event.update_id)
-            return None if self.replay is None else await self.replay(event, data)
+            self.dedupe.claim(uow, event.update_id)
+            fault_point("before-handler")
+            try:
+                result = await handler(event, data)
+            except UpdateAlreadyHandled:
+                logger.info("update %s handled before: not again", event.update_id)
+                return None if self.replay is None else await self.replay(event, data)
+            fault_point("after-reply")
+            return result

@@ -259,10 +259,10 @@ class MaxAdapter:
         await chat.notice()
 
     async def _once(self, uow: UnitOfWork, key: str, run: Run, turn: Turn) -> bool:
-        """Run the turn unless a delivery of this update already committed (False then)."""
+        """Run the turn; False when a delivery of this update already committed (the turn's
+        own commit was then rolled back)."""
         assert self.guards is not None
-        if not await self.guards.dedupe.claim_max(uow, key):
-            return False
+        self.guards.dedupe.claim_max(uow, key)
         try:
             await run(turn)
         except UpdateAlreadyHandled:  # another process committed it first: rolled back

@@ -10,8 +10,8 @@ in the same order over the same shared guards (services/guards.py).
    the same update again. The key is claimed in the update's unit of work
    (max_adapter/dispatch.py `_turn`, services/guards.py `UpdateDedupe`), so it is recorded
    with the update's effect in one commit: a redelivery (a crash mid-batch before the polling
-   marker moved on, a webhook retry) after that commit stores nothing and shows the person's
-   screen again; one before it is handled as new.
+   marker moved on, a webhook retry) after that commit has its own commit rolled back and shows
+   the person's screen again; one before it is handled as new.
 """
 
 from __future__ import annotations

@@ -92,11 +92,13 @@ class UpdateDedupe:
     a poll after a crash before the offset or marker moved on, two processes given it at once).
 
     The update is claimed in the unit of work that handles it (storage/uow.py `claim_update`):
-    its row in `processed_updates` commits with its effect or not at all. A crash anywhere
-    before that commit leaves no trace, so the redelivery is handled as new; after it, the
-    redelivery is refused (`claim` False) and the caller shows the person's current screen
-    again instead, writing nothing. Marking before the handler (a Redis SET NX, as once done)
-    would drop the update for good on a crash between the mark and the commit.
+    its row in `processed_updates` is written by the commit of its effect, in the same
+    transaction, or not at all. A crash anywhere before that commit leaves no trace, so the
+    redelivery is handled as new; after it, the redelivery's own commit finds the row, is rolled
+    back and raises `UpdateAlreadyHandled`, and the caller shows the person's current screen
+    instead. Marking before the handler (a Redis SET NX, as once done) dropped the update for
+    good on a crash between the mark and the commit. An update that writes nothing is not
+    recorded (no commit for /help): delivered again, it is simply answered again.
 
     Keys are namespaced per messenger: a Telegram update is its update_id; a MAX update, which
     has none, a string key of its own (max_adapter/guard.py) stored as a negative 63-bit hash of
@@ -106,13 +108,13 @@ class UpdateDedupe:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
 
-    async def claim(self, uow: UnitOfWork, update_id: int) -> bool:
-        """A Telegram update: True unless a delivery of it already committed its effect."""
-        return await uow.claim_update(update_id, self.clock.now())
+    def claim(self, uow: UnitOfWork, update_id: int) -> None:
+        """A Telegram update, by its update_id."""
+        uow.claim_update(update_id, self.clock.now())
 
-    async def claim_max(self, uow: UnitOfWork, key: str) -> bool:
-        """A MAX update by its derived key: True unless it was already handled."""
-        return await uow.claim_update(table_id_of(f"max:{key}"), self.clock.now())
+    def claim_max(self, uow: UnitOfWork, key: str) -> None:
+        """A MAX update, by its derived key."""
+        uow.claim_update(table_id_of(f"max:{key}"), self.clock.now())
 
 
 def table_id_of(namespaced_key: str) -> int:

@@ -43,7 +43,6 @@ from storage.repositories.stats import StatsRepo
 from storage.repositories.survey import SurveyRepo
 from storage.repositories.teams import TeamsRepo
 from storage.repositories.updates import UpdatesRepo
-from storage.sql import is_postgres
 
 
 class UpdateAlreadyHandled(Exception):
@@ -54,11 +53,10 @@ class UpdateAlreadyHandled(Exception):
         self.update_id = update_id
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Claim:
     update_id: int
     received_at: datetime
-    recorded: bool = False  # its row is written in the open transaction
 
 
 class UnitOfWork:
@@ -114,29 +112,23 @@ class UnitOfWork:
         self.defence = DefenceRepo(session)
         self._claim: _Claim | None = None
 
-    async def claim_update(self, update_id: int, now: datetime) -> bool:
-        """Handle update `update_id` in this unit of work: False when a committed transaction
-        already recorded it (the caller must then write nothing: it shows the screen again).
+    def claim_update(self, update_id: int, now: datetime) -> None:
+        """Handle update `update_id` in this unit of work: its commit also records the update
+        (INSERT … ON CONFLICT DO NOTHING, in the same transaction) and, when a delivery of it
+        already committed, rolls back instead and raises `UpdateAlreadyHandled`.
 
-        On PostgreSQL the row is inserted now (ON CONFLICT DO NOTHING): a second process given
-        the same update waits here until the first's transaction ends, then finds the row (or,
-        the first having written nothing and rolled back, takes the update itself). An update
-        that writes nothing never commits, so its row goes with the rollback: no extra commit.
-        On SQLite a read now, the row written by `commit`: taking SQLite's one write lock for
-        every update, /help included, would serialise them all for their whole duration."""
-        self._claim = claim = _Claim(update_id, now)
-        if is_postgres(self.session):
-            claim.recorded = await self.updates.first_sighting(update_id, now)
-            return claim.recorded
-        return not await self.updates.seen(update_id)
+        Nothing is read or written here: an update that writes nothing (/help, a screen) costs
+        no statement and no commit, and the row is taken at the end of the transaction, after
+        the handler's own writes, so it holds no lock while the handler runs. On PostgreSQL a
+        second process committing the same update at the same time waits on that row until the
+        first's transaction ends, then finds it."""
+        self._claim = _Claim(update_id, now)
 
     async def commit(self) -> None:
         claim = self._claim
         if claim is not None:
-            if not claim.recorded and not await self.updates.first_sighting(
-                claim.update_id, claim.received_at
-            ):
-                await self.session.rollback()  # another delivery committed it meanwhile
+            if not await self.updates.first_sighting(claim.update_id, claim.received_at):
+                await self.session.rollback()  # another delivery committed it before us
                 raise UpdateAlreadyHandled(claim.update_id)
             fault_point("after-write")
         await self.session.commit()
@@ -148,8 +140,6 @@ class UnitOfWork:
 
     async def rollback(self) -> None:
         await self.session.rollback()
-        if self._claim is not None:
-            self._claim.recorded = False  # the row went with it: the next commit writes it
 
 
 class UnitOfWorkFactory:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ProcessedUpdate
@@ -25,13 +25,6 @@ class UpdatesRepo:
         )
         result = await self.session.execute(statement)
         return bool(rowcount(result))
-
-    async def seen(self, update_id: int) -> bool:
-        """Whether a committed transaction recorded the update."""
-        found = await self.session.scalar(
-            select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id)
-        )
-        return found is not None
 
     async def forget_before(self, moment: datetime) -> int:
         result = await self.session.execute(

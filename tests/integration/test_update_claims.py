@@ -1,6 +1,6 @@
 """An update's processed mark commits with its effect or not at all (storage/uow.py
 `claim_update`, services/guards.py `UpdateDedupe`), on SQLite and on real PostgreSQL, where a
-second delivery in flight at the same time waits for the first and then writes nothing."""
+delivery committing while another holds the mark uncommitted waits for it, then writes nothing."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from services.clock import FixedClock
 from services.guards import UpdateDedupe
-from storage.models import AuditEntry
+from storage.models import AuditEntry, ProcessedUpdate
 from storage.uow import UnitOfWork, UnitOfWorkFactory, UpdateAlreadyHandled
 from tests.databases import ON_BOTH_DATABASES
 
@@ -21,9 +21,9 @@ async def effect(uow: UnitOfWork, clock: FixedClock) -> None:
     await uow.audit.record(clock.now(), None, "test.effect", "test", 1)
 
 
-async def effects(factory: UnitOfWorkFactory) -> int:
+async def count(factory: UnitOfWorkFactory, table: type[AuditEntry | ProcessedUpdate]) -> int:
     async with factory() as uow:
-        return int(await uow.session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
+        return int(await uow.session.scalar(select(func.count()).select_from(table)) or 0)
 
 
 @ON_BOTH_DATABASES
@@ -32,72 +32,69 @@ async def test_an_update_is_recorded_only_with_the_commit_of_its_effect(
 ) -> None:
     dedupe = UpdateDedupe(clock)
     async with uow_factory() as uow:
-        assert await dedupe.claim(uow, 42)  # read-only: no commit, so no record either
+        dedupe.claim(uow, 42)  # read-only: no commit, so no record either
     async with uow_factory() as uow:
-        assert await dedupe.claim(uow, 42)  # the crash before the commit: handled as new
-        await effect(uow, clock)  # and the process dies here: nothing is durable
+        dedupe.claim(uow, 42)
+        await effect(uow, clock)  # and the process dies before the commit: nothing durable
+    assert await count(uow_factory, ProcessedUpdate) == 0
     async with uow_factory() as uow:
-        assert await dedupe.claim(uow, 42)
+        dedupe.claim(uow, 42)  # delivered again: handled as new
         await effect(uow, clock)
         await uow.commit()
         await effect(uow, clock)  # a second commit of the same update adds no second mark
         await uow.commit()
     async with uow_factory() as uow:
-        assert not await dedupe.claim(uow, 42)
+        dedupe.claim(uow, 42)  # delivered once more after its commit: rolled back whole
+        await effect(uow, clock)
+        with pytest.raises(UpdateAlreadyHandled):
+            await uow.commit()
     async with uow_factory() as uow:
-        assert await dedupe.claim_max(uow, "mid:42")  # MAX's "42" is not Telegram's
-    assert await effects(uow_factory) == 2
+        dedupe.claim_max(uow, "mid:42")  # MAX's "42" is not Telegram's
+        await uow.commit()
+    assert await count(uow_factory, AuditEntry) == 2
+    assert await count(uow_factory, ProcessedUpdate) == 2
 
 
 @ON_BOTH_DATABASES
-async def test_a_rollback_in_the_handler_keeps_the_claim_for_its_next_commit(
+async def test_of_two_deliveries_in_flight_the_second_to_commit_is_rolled_back_whole(
     uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
-    dedupe = UpdateDedupe(clock)
-    async with uow_factory() as uow:
-        assert await dedupe.claim(uow, 43)
-        await uow.rollback()  # PostgreSQL's early row goes with it; the commit writes it again
-        await effect(uow, clock)
-        await uow.commit()
-    async with uow_factory() as uow:
-        assert not await dedupe.claim(uow, 43)
-
-
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-async def test_on_sqlite_the_delivery_that_commits_second_is_rolled_back_whole(
-    uow_factory: UnitOfWorkFactory, clock: FixedClock
-) -> None:
-    """SQLite claims with a read; the row is written by the commit, which finds it taken."""
     dedupe = UpdateDedupe(clock)
     async with uow_factory() as first, uow_factory() as second:
-        assert await dedupe.claim(first, 7) and await dedupe.claim(second, 7)
+        dedupe.claim(first, 7)
+        dedupe.claim(second, 7)
         await effect(first, clock)
-        await first.commit()
         await effect(second, clock)
+        await second.commit()
         with pytest.raises(UpdateAlreadyHandled):
-            await second.commit()
-    assert await effects(uow_factory) == 1
+            await first.commit()
+    assert await count(uow_factory, AuditEntry) == 1
 
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
-@pytest.mark.parametrize("first_writes", [True, False])
-async def test_on_postgres_a_second_delivery_waits_for_the_first_then_knows(
-    uow_factory: UnitOfWorkFactory, clock: FixedClock, first_writes: bool
+@pytest.mark.parametrize("first_commits", [True, False])
+async def test_on_postgres_a_commit_waits_for_the_transaction_holding_the_mark(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, first_commits: bool
 ) -> None:
-    """Two processes given one update: the second's claim waits until the first's transaction
-    ends. The first committed its effect: the second writes nothing. The first wrote nothing
-    (a read-only update, rolled back): the second handles it."""
+    """Two processes commit one update at the same moment: the second's mark waits on the
+    first's uncommitted row (held here between the first's INSERT and its COMMIT). The first
+    commits: the second is rolled back. The first fails and rolls back: the second commits."""
     dedupe = UpdateDedupe(clock)
     async with uow_factory() as first, uow_factory() as second:
-        assert await dedupe.claim(first, 8)
-        waiting = asyncio.create_task(dedupe.claim(second, 8))
+        await effect(first, clock)
+        assert await first.updates.first_sighting(8, clock.now())  # as its commit would
+        dedupe.claim(second, 8)
+        await effect(second, clock)
+        committing = asyncio.create_task(second.commit())
         await asyncio.sleep(0.3)
-        assert not waiting.done()  # held by the first's uncommitted row
-        if first_writes:
-            await effect(first, clock)
+        assert not committing.done()  # waiting on the first's row
+        if first_commits:
             await first.commit()
+            with pytest.raises(UpdateAlreadyHandled):
+                await asyncio.wait_for(committing, 5)
         else:
             await first.rollback()
-        assert await asyncio.wait_for(waiting, 5) is not first_writes
-    assert await effects(uow_factory) == int(first_writes)
+            await asyncio.wait_for(committing, 5)
+    assert await count(uow_factory, AuditEntry) == 1
+    assert await count(uow_factory, ProcessedUpdate) == 1
