@@ -5,10 +5,12 @@ delivery committing while another holds the mark uncommitted waits for it, then 
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from services import maintenance
 from services.clock import FixedClock
 from services.guards import UpdateDedupe
 from storage.models import AuditEntry, ProcessedUpdate
@@ -98,3 +100,19 @@ async def test_on_postgres_a_commit_waits_for_the_transaction_holding_the_mark(
             await asyncio.wait_for(committing, 5)
     assert await count(uow_factory, AuditEntry) == 1
     assert await count(uow_factory, ProcessedUpdate) == 1
+
+
+@ON_BOTH_DATABASES
+async def test_marks_older_than_two_days_are_forgotten(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    """Telegram keeps an undelivered update for a day: older marks protect nothing any more."""
+    later = FixedClock(clock.now() + timedelta(days=2, minutes=1))
+    for update_id, at in ((1, clock), (2, later)):
+        async with uow_factory() as uow:
+            UpdateDedupe(at).claim(uow, update_id)
+            await uow.commit()
+    async with uow_factory() as uow:
+        assert await maintenance.forget_old_update_ids(uow, later) == 1
+    async with uow_factory() as uow:
+        assert list(await uow.session.scalars(select(ProcessedUpdate.update_id))) == [2]
