@@ -129,6 +129,7 @@ class UnitOfWork:
         if claim is not None:
             if not await self.updates.first_sighting(claim.update_id, claim.received_at):
                 await self.session.rollback()  # another delivery committed it before us
+                self._claim = None  # what runs instead (the screen again) is not this update's
                 raise UpdateAlreadyHandled(claim.update_id)
             fault_point("after-write")
         await self.session.commit()
