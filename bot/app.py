@@ -40,14 +40,16 @@ from bot.middlewares import (
     ServicesMiddleware,
     ThrottlingMiddleware,
     UnknownUpdateTypeMiddleware,
-    UpdateDedupeMiddleware,
 )
+from bot.polling import ConfirmingDispatcher
 from bot.ratelimit import SendLimiter
 from bot.sender import CONCURRENCY as SENDER_CONCURRENCY
 from bot.sender import Sender
 from bot.settings import Settings
 from bot.startup import StartupError
+from dialogs.apply import show_again
 from handlers import feature_routers
+from handlers.telegram import replayer
 from services.clock import Clock, OffsetFileClock, SystemClock
 from services.container import ServiceConfig
 from services.guards import UpdateSlots
@@ -159,7 +161,7 @@ def build_app(
     redis = build_redis(settings)
 
     storage, isolation = _fsm_storage(redis)
-    dp = Dispatcher(storage=storage, events_isolation=isolation)
+    dp = ConfirmingDispatcher(storage=storage, events_isolation=isolation)
     dp["texts"] = texts
     dp["clock"] = clock
     config = ServiceConfig(
@@ -171,8 +173,9 @@ def build_app(
     # One pool, one gate: MAX's updates in this process take the same slots.
     slots = update_slots(engine, settings)
     dp.update.outer_middleware(DatabaseGate(slots=slots))
-    dp.update.outer_middleware(UpdateDedupeMiddleware(uow_factory, clock, redis, settings.bot_id))
-    dp.update.outer_middleware(ServicesMiddleware(uow_factory, clock, texts, config))
+    # Each update's effect once: the unit of work records it (a redelivery: the screen again).
+    replay = replayer(show_again)
+    dp.update.outer_middleware(ServicesMiddleware(uow_factory, clock, texts, config, replay))
     dp.update.outer_middleware(UpdateReachedMiddleware())
     dp.include_routers(*feature_routers())
 

@@ -70,7 +70,7 @@ class MaxBot:
             TokenBucket(settings.throttle_rate_per_second),
             slots,
             # MAX's keys (a message's mid, a press's callback_id) are MAX's own, under "max:".
-            UpdateDedupe(uow_factory, clock, redis, bot_id=0),
+            UpdateDedupe(clock),
             texts,
         )
         self.adapter = MaxAdapter(
