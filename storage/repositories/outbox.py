@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from services.domain import Address, Messenger, OutboxStatus
 from storage.models import Account, OutgoingMessage, Person
@@ -134,12 +135,24 @@ class OutboxRepo:
 
         Rows another sender holds are skipped (SKIP LOCKED on PostgreSQL; SQLite has one
         writer, so the single UPDATE is atomic there). A row whose claim expired, because its
-        sender died mid-send, is due again.
+        sender died mid-send, is due again. A chat with an earlier row still claimed (a sender
+        killed mid-batch, its claim not expired yet) is skipped whole, so a later message never
+        overtakes it: one chat's messages go out in order across a crash and a new sender (one
+        sender at a time holds the claims: bot/background.py).
         """
+        earlier = aliased(OutgoingMessage)
+        held_before = exists().where(
+            earlier.messenger == OutgoingMessage.messenger,
+            earlier.chat_id == OutgoingMessage.chat_id,
+            earlier.status == OutboxStatus.SENDING,
+            earlier.claimed_until >= now,
+            earlier.id < OutgoingMessage.id,
+        )
         due = (
             select(OutgoingMessage.id)
             .where(
                 OutgoingMessage.messenger == messenger,
+                ~held_before,
                 or_(
                     and_(
                         OutgoingMessage.status == OutboxStatus.PENDING,

@@ -55,8 +55,8 @@ async def test_two_senders_never_claim_the_same_outbox_row(postgres_url: str) ->
     engine = create_engine(postgres_url)
     factory = UnitOfWorkFactory(create_session_factory(engine))
     async with factory() as uow:
-        for i in range(2000):
-            await uow.outbox.add(100 + i % 50, "text", {"text": str(i)}, NOW)
+        for i in range(2000):  # a chat each: one chat's rows wait for its earlier claim
+            await uow.outbox.add(100 + i, "text", {"text": str(i)}, NOW)
         await uow.commit()
 
     async def sweeper() -> list[int]:
@@ -75,3 +75,31 @@ async def test_two_senders_never_claim_the_same_outbox_row(postgres_url: str) ->
     assert not set(first) & set(second)
     assert sorted(first + second) == list(range(1, 2001))
     assert first and second  # both did share the work
+
+
+async def test_a_chat_held_by_a_dead_senders_claim_waits_for_it(postgres_url: str) -> None:
+    """A sender killed mid-batch leaves its rows claimed: the next sender takes nothing of that
+    chat until the claim expires (a later message would overtake the earlier one), then both
+    in order; other chats go on meanwhile."""
+    engine = create_engine(postgres_url)
+    factory = UnitOfWorkFactory(create_session_factory(engine))
+    lease = timedelta(minutes=2)
+
+    async def claim(at: datetime) -> list[tuple[int, str]]:
+        async with factory() as uow:
+            rows = await uow.outbox.claim_due(at, 100, lease)
+            await uow.commit()
+        return [(row.chat_id, row.payload["text"]) for row in rows]
+
+    async with factory() as uow:
+        await uow.outbox.add(700, "text", {"text": "первое"}, NOW)
+        await uow.commit()
+    assert await claim(NOW) == [(700, "первое")]  # ... and that sender dies before sending it
+    async with factory() as uow:
+        await uow.outbox.add(700, "text", {"text": "второе"}, NOW)
+        await uow.outbox.add(701, "text", {"text": "другому"}, NOW)
+        await uow.commit()
+    assert await claim(NOW + timedelta(seconds=5)) == [(701, "другому")]
+    after_expiry = await claim(NOW + lease + timedelta(seconds=1))
+    await engine.dispose()
+    assert after_expiry == [(700, "первое"), (700, "второе")]
