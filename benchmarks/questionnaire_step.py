@@ -27,10 +27,12 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message, Update
 from redis.asyncio import Redis
 
+from services.actions import ApplyVerb
 from services.clock import FixedClock
 from storage.migrate import upgrade_async
-from tests.applicants import cd, import_example, municipality_id
+from tests.applicants import cd, municipality_id
 from tests.dispatcher.harness import Harness, RecordingSession, build_harness, message_update
+from tests.example_season import import_example
 
 PG_SERVER = os.environ.get("TEST_POSTGRES_SERVER", "postgresql://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -70,11 +72,11 @@ async def _prepare(harness: Harness, users: list[int]) -> None:
             application = await uow.applications.of_person(person.id, season.id)
             assert application is not None
         app = application.id
-        await harness.press(uid, cd("ch", app, "role", "tutor"))
-        await harness.press(uid, cd("ok", app, "consent"))
+        await harness.press(uid, cd(ApplyVerb.CHOOSE, app, "role", "tutor"))
+        await harness.press(uid, cd(ApplyVerb.CONFIRM, app, "consent"))
         await harness.send(uid, "01.02.2004")
         await harness.send(uid, "Сидорова Анна Игоревна")
-        await harness.press(uid, cd("mu", app, val=str(tomsk)))
+        await harness.press(uid, cd(ApplyVerb.PICK_MUNICIPALITY, app, item=tomsk))
 
     for start in range(0, len(users), 50):
         await asyncio.gather(*(one(uid) for uid in users[start : start + 50]))

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import TracebackType
 
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.identity_cache import DIRTY, IdentityCache, track_identity_writes
 from storage.models import AssignDraft, BookingSettings, PlanSettings, SlotDraft
 from storage.repositories.access_audit import AccessAuditRepo, PersonDataRepo
 from storage.repositories.accounts import AccountsRepo
@@ -50,10 +52,15 @@ class UnitOfWork:
     """
 
     def __init__(
-        self, session: AsyncSession, after_commit: list[Callable[[], None]] | None = None
+        self,
+        session: AsyncSession,
+        after_commit: list[Callable[[], None]] | None = None,
+        identities: IdentityCache | None = None,
     ) -> None:
         self.session = session
         self._after_commit = after_commit or []
+        # Who wrote this update, cached between updates (storage/identity_cache.py).
+        self.identities = identities if identities is not None else IdentityCache()
         self.people = PeopleRepo(session)
         self.accounts = AccountsRepo(session)
         self.seasons = SeasonsRepo(session)
@@ -90,18 +97,27 @@ class UnitOfWork:
         self.defence = DefenceRepo(session)
 
     async def commit(self) -> None:
+        changed_identity = self.session.info.pop(DIRTY, False)
         await self.session.commit()
+        if changed_identity:
+            # After the commit, never before: see storage/identity_cache.py.
+            await self.identities.invalidate()
         for callback in self._after_commit:
             callback()
 
     async def rollback(self) -> None:
+        self.session.info.pop(DIRTY, None)
         await self.session.rollback()
 
 
 class UnitOfWorkFactory:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], redis: Redis | None = None
+    ) -> None:
         self.sessions = sessions
         self.after_commit: list[Callable[[], None]] = []
+        self.identities = IdentityCache(redis)
+        track_identity_writes()
 
     def __call__(self) -> _UnitOfWorkScope:
         return _UnitOfWorkScope(self)
@@ -116,7 +132,7 @@ class _UnitOfWorkScope:
 
     async def __aenter__(self) -> UnitOfWork:
         self._session = self._factory.sessions()
-        return UnitOfWork(self._session, self._factory.after_commit)
+        return UnitOfWork(self._session, self._factory.after_commit, self._factory.identities)
 
     async def __aexit__(
         self,
