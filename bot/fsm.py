@@ -86,10 +86,31 @@ class PrefetchingIsolation(RedisEventIsolation):
     def __init__(self, redis: Redis, key_builder: KeyBuilder) -> None:
         super().__init__(redis, key_builder)
         self._release = redis.register_script(Lock.LUA_RELEASE_SCRIPT)
+        # Updates of one user in this process queue here, in arrival order, and only the
+        # first asks Redis: aiogram's lock makes each waiter poll Redis every 0.1 s, which a
+        # burst of one user's updates turned into most of the process's CPU.
+        self._local: dict[str, tuple[asyncio.Lock, int]] = {}
 
     @asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
         lock_key = self.key_builder.build(key, "lock")
+        local, waiting = self._local.get(lock_key, (None, 0))
+        if local is None:
+            local = asyncio.Lock()
+        self._local[lock_key] = (local, waiting + 1)
+        try:
+            async with local, self._shared(key, lock_key):
+                yield None
+        finally:
+            local, waiting = self._local[lock_key]
+            if waiting == 1:
+                del self._local[lock_key]  # nobody else waits: 10 000 users leave no locks
+            else:
+                self._local[lock_key] = (local, waiting - 1)
+
+    @asynccontextmanager
+    async def _shared(self, key: StorageKey, lock_key: str) -> AsyncGenerator[None, None]:
+        """The lock other processes see, taken in one pipeline with this update's reads."""
         reads = [
             self.key_builder.build(key, "state"),
             self.key_builder.build(key, "data"),
