@@ -27,6 +27,9 @@ from storage.models import (
 )
 from storage.sql import insert_for, is_postgres, rowcount
 
+# The answer upsert per dialect name (storage/repositories/applications.py `save_answer`).
+_ANSWER_UPSERTS: dict[str, Any] = {}
+
 
 class ApplicationsRepo:
     def __init__(self, session: AsyncSession) -> None:
@@ -155,15 +158,24 @@ class ApplicationsRepo:
         self, application_id: int, step: str, value: str | None, now: datetime
     ) -> None:
         # The table, not the mapped class: a plain Core upsert skips the ORM's DML bookkeeping
-        # on the questionnaire's hottest statement.
-        statement = insert_for(self.session, Answer.__table__).values(
-            application_id=application_id, step=step, value=value, answered_at=now
+        # on the questionnaire's hottest statement. Built once per dialect and given its values
+        # as parameters: `excluded` alone re-derived every column of the table on each call.
+        dialect = self.session.get_bind().dialect.name
+        statement = _ANSWER_UPSERTS.get(dialect)
+        if statement is None:
+            statement = insert_for(self.session, Answer.__table__)
+            statement = statement.on_conflict_do_update(
+                index_elements=["application_id", "step"],
+                set_={
+                    "value": statement.excluded.value,
+                    "answered_at": statement.excluded.answered_at,
+                },
+            )
+            _ANSWER_UPSERTS[dialect] = statement
+        await self.session.execute(
+            statement,
+            {"application_id": application_id, "step": step, "value": value, "answered_at": now},
         )
-        statement = statement.on_conflict_do_update(
-            index_elements=["application_id", "step"],
-            set_={"value": statement.excluded.value, "answered_at": statement.excluded.answered_at},
-        )
-        await self.session.execute(statement)
 
     async def forget_answers(self, application_id: int, steps: Iterable[str]) -> None:
         await self.session.execute(
