@@ -57,7 +57,7 @@ def create_engine(url: str, timeouts: DatabaseTimeouts | None = None, **kwargs: 
         return engine
     if timeouts is not None:
         # asyncpg's own bounds: `timeout` on connecting, `command_timeout` on every statement
-        # (the pool's pre-ping included); past it the connection is dropped, not reused.
+        # (a connection that stalls past it is dropped, not reused).
         kwargs.setdefault(
             "connect_args", {"timeout": timeouts.connect, "command_timeout": timeouts.command}
         )
