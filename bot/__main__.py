@@ -1,4 +1,4 @@
-"""Entry point: `python -m bot run | webhook | migrate | invite ROLE|list|revoke |
+"""Entry point: `python -m bot run | webhook | worker | migrate | invite ROLE|list|revoke |
 role list|revoke | season import FILE | team ... | sites import | defence import FILE |
 export KIND --out FILE`."""
 
@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import os
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -50,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "webhook",
         help="run the webhook server (WEBHOOK_* settings; MAX too with MAX_WEBHOOK_URL)",
+    )
+    commands.add_parser(
+        "worker",
+        help="run only the outbox senders and the scheduler, no updates (beside webhook "
+        "processes with BACKGROUND=worker; on PostgreSQL a second worker stands by)",
     )
     commands.add_parser(
         "migrate", help="bring the database schema up to date (alembic upgrade head)"
@@ -523,11 +531,15 @@ LEFTOVER_TASKS_SECONDS = 2.0
 def _run_to_the_end(serving: Awaitable[None]) -> None:
     """`asyncio.run` for the bot itself, with a bounded end: a task some library left running
     after the bot stopped is named in the log (its coroutine's name only) and cancelled, and
-    waited for at most LEFTOVER_TASKS_SECONDS, so the process always exits."""
+    waited for at most LEFTOVER_TASKS_SECONDS; a thread still running then (which the
+    interpreter would wait for without a bound) is named and not waited for, so the process
+    always exits."""
     log = logging.getLogger(__name__)
     loop = asyncio.new_event_loop()
+    stopped_cleanly = False
     try:
         loop.run_until_complete(serving)
+        stopped_cleanly = True
     finally:
         leftovers = [task for task in asyncio.all_tasks(loop) if not task.done()]
         if leftovers:
@@ -537,9 +549,40 @@ def _run_to_the_end(serving: Awaitable[None]) -> None:
                 task.cancel()
             loop.run_until_complete(asyncio.wait(leftovers, timeout=LEFTOVER_TASKS_SECONDS))
         loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.run_until_complete(loop.shutdown_default_executor())
+        # Python 3.11 waits for the executor's threads without a bound: a stuck one would keep
+        # a stopped process alive, so it is given a bound and named instead.
+        executor = asyncio.wait_for(loop.shutdown_default_executor(), LEFTOVER_TASKS_SECONDS)
+        with contextlib.suppress(TimeoutError):
+            loop.run_until_complete(executor)
         loop.close()
+        stuck = _name_leftover_threads(log)
         log.info("process exits")
+        if stuck and stopped_cleanly:
+            # Everything of ours is closed and the log flushed: only a library's thread is
+            # left, and the interpreter's exit would join it forever. (After a failure the
+            # error still has to be reported by main, so the process ends the usual way.)
+            logging.shutdown()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
+
+
+def _name_leftover_threads(log: logging.Logger) -> bool:
+    """A thread that is not a daemon keeps the interpreter from exiting (an aiosqlite
+    connection nobody closed, say): named in the log, so a process that does not exit after
+    SIGTERM says why."""
+    alive = [
+        thread
+        for thread in threading.enumerate()
+        if thread is not threading.main_thread() and not thread.daemon and thread.is_alive()
+    ]
+    if alive:
+        # What the thread runs (aiosqlite's `_connection_worker_thread`, say) and its name.
+        names = sorted(
+            {f"{getattr(getattr(t, '_target', None), '__qualname__', '?')}:{t.name}" for t in alive}
+        )
+        log.warning("shutdown: %d threads still running, not waited for: %s", len(alive), names)
+    return bool(alive)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -553,6 +596,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("maxapi").setLevel(logging.WARNING)
         if args.command in ("run", "webhook"):
             _run_to_the_end(_serve(settings, args.command))
+        elif args.command == "worker":
+            from bot.worker import run_worker
+
+            _run_to_the_end(run_worker(settings))
         elif args.command == "migrate":
             asyncio.run(_migrate(settings))
         elif args.command == "invite" and args.role == "list":

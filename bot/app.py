@@ -1,4 +1,5 @@
-"""Assembling the bot: Bot, Dispatcher, storage, sender, scheduler; checks before start."""
+"""Assembling the bot: Bot, Dispatcher, storage, the background (senders, scheduler: see
+bot/background.py); checks before start."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.background import Background, build_background, scheduler_factory
 from bot.fsm import PrefetchingIsolation, PrefetchingStorage
 from bot.max_app import MaxBot, MaxStartupError
 from bot.menu import set_default_menu
@@ -38,16 +40,16 @@ from bot.middlewares import (
     ServicesMiddleware,
     ThrottlingMiddleware,
     UnknownUpdateTypeMiddleware,
-    UpdateDedupeMiddleware,
 )
+from bot.polling import ConfirmingDispatcher
 from bot.ratelimit import SendLimiter
 from bot.sender import CONCURRENCY as SENDER_CONCURRENCY
 from bot.sender import Sender
 from bot.settings import Settings
 from bot.startup import StartupError
+from dialogs.apply import show_again
 from handlers import feature_routers
-from scheduler import build_scheduler
-from scheduler.jobs import Jobs
+from handlers.telegram import replayer
 from services.clock import Clock, OffsetFileClock, SystemClock
 from services.container import ServiceConfig
 from services.guards import UpdateSlots
@@ -70,6 +72,8 @@ class App:
     scheduler: AsyncIOScheduler
     redis: Redis | None
     texts: Texts
+    # The senders and the scheduler: here, or in the leader process, or in the worker.
+    background: Background
     # MAX beside Telegram (MAX_BOT_TOKEN set): polled from this process, or served by the same
     # webhook server, started and stopped with the Telegram dispatcher.
     max: MaxBot | None = None
@@ -84,7 +88,7 @@ class MaxOnlyApp:
     max: MaxBot
     engine: AsyncEngine
     uow_factory: UnitOfWorkFactory
-    scheduler: AsyncIOScheduler
+    background: Background
     redis: Redis | None
 
 
@@ -160,7 +164,7 @@ def build_app(
     uow_factory = UnitOfWorkFactory(create_session_factory(engine), redis)
 
     storage, isolation = _fsm_storage(redis)
-    dp = Dispatcher(storage=storage, events_isolation=isolation)
+    dp = ConfirmingDispatcher(storage=storage, events_isolation=isolation)
     dp["texts"] = texts
     dp["clock"] = clock
     config = ServiceConfig(
@@ -172,8 +176,9 @@ def build_app(
     # One pool, one gate: MAX's updates in this process take the same slots.
     slots = update_slots(engine, settings)
     dp.update.outer_middleware(DatabaseGate(slots=slots))
-    dp.update.outer_middleware(UpdateDedupeMiddleware(uow_factory, clock, redis, settings.bot_id))
-    dp.update.outer_middleware(ServicesMiddleware(uow_factory, clock, texts, config))
+    # Each update's effect once: the unit of work records it (a redelivery: the screen again).
+    replay = replayer(show_again)
+    dp.update.outer_middleware(ServicesMiddleware(uow_factory, clock, texts, config, replay))
     dp.update.outer_middleware(UpdateReachedMiddleware())
     dp.include_routers(*feature_routers())
 
@@ -183,20 +188,27 @@ def build_app(
         settings.send_group_per_minute,
     )
     sender = Sender(
-        bot, uow_factory, clock, texts, limiter, lease_seconds=settings.outbox_lease_seconds
+        bot,
+        uow_factory,
+        clock,
+        texts,
+        limiter,
+        poll_interval=settings.outbox_poll_seconds,
+        lease_seconds=settings.outbox_lease_seconds,
     )
-    uow_factory.after_commit.append(sender.wake)
-    scheduler = build_scheduler(
-        Jobs(uow_factory, clock, texts, settings.default_timezone),
-        settings.reminder_sweep_seconds,
-        settings.broadcast_progress_seconds,
-    )
-
-    app = App(settings, bot, dp, engine, uow_factory, sender, scheduler, redis, texts)
+    max_bot = None
     if settings.max_bot_token is not None:
-        app.max = MaxBot(
+        max_bot = MaxBot(
             settings, uow_factory, clock, texts, redis, slots, by_webhook=max_by_webhook
         )
+    senders = [sender] if max_bot is None else [sender, max_bot.sender]
+    schedulers = scheduler_factory(settings, uow_factory, clock, texts)
+    scheduler = schedulers()
+    background = build_background(
+        settings, engine, uow_factory, senders, schedulers, first=scheduler
+    )
+    app = App(settings, bot, dp, engine, uow_factory, sender, scheduler, redis, texts, background)
+    app.max = max_bot
 
     # Named coroutines, not lambdas: aiogram runs plain callables in a thread and would drop
     # the coroutine a lambda returns.
@@ -226,17 +238,20 @@ def _update_slots(engine: AsyncEngine) -> int:
 
 
 async def _refresh_outbox_metrics(app: App) -> None:
-    async with app.uow_factory() as uow:
+    await _refresh_outbox_metrics_of(app.uow_factory, app.sender.clock)
+
+
+async def _refresh_outbox_metrics_of(uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+    async with uow_factory() as uow:
         depth, oldest = await uow.outbox.backlog()
-    set_outbox_backlog(depth, oldest, app.sender.clock.now())
+    set_outbox_backlog(depth, oldest, clock.now())
 
 
 async def _on_startup(app: App) -> None:
-    app.sender.start()
+    await app.background.start()
     app.metrics_task = asyncio.create_task(
         refresh_outbox_forever(lambda: _refresh_outbox_metrics(app))
     )
-    app.scheduler.start()
     await set_default_menu(app.bot, app.texts)
     if app.max is not None:
         await app.max.start()
@@ -246,44 +261,30 @@ async def _on_startup(app: App) -> None:
 async def _on_shutdown(app: App) -> None:
     if app.max is not None:
         await app.max.stop()
-    await stop_scheduler(app.scheduler)
-    await app.sender.stop()
-    logger.info("shutdown: Telegram outbox sender stopped")
+    await app.background.stop()
+    if app.max is not None:
+        await app.max.close()
     await stop_task(app.metrics_task)
     await close_storage(app.engine, app.redis)
     logger.info("bot stopped")
 
 
-# Jobs running at shutdown (a sweep at start-up, say) get this long to finish, then are
-# cancelled and given as long again to let go of their database connections.
-JOB_GRACE_SECONDS = 2.0
-
-
-async def stop_scheduler(scheduler: AsyncIOScheduler) -> None:
-    """No new jobs; the running ones finished (or cancelled) within bounds."""
-    if not scheduler.running:
-        return
-    scheduler.pause()
-    # APScheduler 3's AsyncIOExecutor cancels its jobs' futures on shutdown and cannot wait for
-    # them (its shutdown is no coroutine): wait for them here first.
-    executor = scheduler._lookup_executor("default")
-    running = [f for f in getattr(executor, "_pending_futures", ()) if not f.done()]
-    if running:
-        _, left = await asyncio.wait(running, timeout=JOB_GRACE_SECONDS)
-    else:
-        left = set()
-    scheduler.shutdown(wait=False)
-    if left:
-        await asyncio.wait(left, timeout=JOB_GRACE_SECONDS)
-    logger.info(
-        "shutdown: scheduler stopped; %s jobs were running, %s cancelled", len(running), len(left)
-    )
+# How long each storage client may take to close at shutdown.
+CLOSE_SECONDS = 5.0
 
 
 async def close_storage(engine: AsyncEngine, redis: Redis | None) -> None:
-    await engine.dispose()
+    """Close the pool and Redis, each within CLOSE_SECONDS: a connection that does not close (an
+    aiosqlite thread stuck behind a statement, a socket the peer never closes) is named in the
+    log instead of keeping a stopped process alive."""
+    closing: list[tuple[str, Awaitable[None]]] = [("database", engine.dispose())]
     if redis is not None:
-        await redis.aclose()
+        closing.append(("Redis", redis.aclose()))
+    for name, close in closing:
+        try:
+            await asyncio.wait_for(close, CLOSE_SECONDS)
+        except TimeoutError:
+            logger.warning("shutdown: %s did not close within %s s", name, CLOSE_SECONDS)
     logger.info("shutdown: database and Redis closed")
 
 
@@ -364,11 +365,6 @@ def build_max_only(
     redis = build_redis(settings)
     # Redis carries the identity cache's generation to the other processes.
     uow_factory = UnitOfWorkFactory(create_session_factory(engine), redis)
-    scheduler = build_scheduler(
-        Jobs(uow_factory, clock, texts, settings.default_timezone),
-        settings.reminder_sweep_seconds,
-        settings.broadcast_progress_seconds,
-    )
     max_bot = MaxBot(
         settings,
         uow_factory,
@@ -378,7 +374,14 @@ def build_max_only(
         update_slots(engine, settings),
         by_webhook=by_webhook,
     )
-    return MaxOnlyApp(settings, max_bot, engine, uow_factory, scheduler, redis)
+    background = build_background(
+        settings,
+        engine,
+        uow_factory,
+        [max_bot.sender],
+        scheduler_factory(settings, uow_factory, clock, texts),
+    )
+    return MaxOnlyApp(settings, max_bot, engine, uow_factory, background, redis)
 
 
 async def prepare_max_only(app: MaxOnlyApp) -> None:
@@ -390,7 +393,7 @@ async def run_max_only(app: MaxOnlyApp, serve: Callable[[], Awaitable[None]] | N
     """MAX polled (or, with `serve`, its webhook served) until the process is stopped (after
     `prepare_max_only`); all closed after."""
     try:
-        app.scheduler.start()
+        await app.background.start()
         await app.max.start()
         logger.info("bot started (MAX only)")
         await (_until_stopped() if serve is None else serve())
@@ -399,7 +402,8 @@ async def run_max_only(app: MaxOnlyApp, serve: Callable[[], Awaitable[None]] | N
 
 
 async def close_max_only(app: MaxOnlyApp) -> None:
-    await stop_scheduler(app.scheduler)
     await app.max.stop()
+    await app.background.stop()
+    await app.max.close()
     await close_storage(app.engine, app.redis)
     logger.info("bot stopped")

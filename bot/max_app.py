@@ -7,7 +7,7 @@ rows, and one Redis and one database pool are sized for the whole. MAX is served
 polling, or, in `python -m bot webhook` with MAX_WEBHOOK_URL set, by a webhook subscription
 whose requests bot/max_webhook.py feeds to this same Dispatcher. Outbox rows addressed to MAX
 go out through the one sender loop (bot/sender.py) with the MAX transport
-(bot/max_transport.py), started and stopped with the bot.
+(bot/max_transport.py), run by the process's background (bot/background.py).
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class MaxBot:
             TokenBucket(settings.throttle_rate_per_second),
             slots,
             # MAX's keys (a message's mid, a press's callback_id) are MAX's own, under "max:".
-            UpdateDedupe(uow_factory, clock, redis, bot_id=0),
+            UpdateDedupe(clock),
             texts,
         )
         self.adapter = MaxAdapter(
@@ -84,17 +84,18 @@ class MaxBot:
             observe=observe_max_update,
         )
         self.dp: Dispatcher = build_dispatcher(self.adapter, concurrent=True)
-        # What services queue for people on MAX; woken after every commit, like Telegram's.
+        # What services queue for people on MAX: run (and woken after commits) by the
+        # process's background (bot/background.py) with Telegram's sender.
         self.sender = Sender(
             MaxTransport(self.bot),
             uow_factory,
             clock,
             texts,
             max_limiter(),
+            poll_interval=settings.outbox_poll_seconds,
             lease_seconds=settings.outbox_lease_seconds,
             messenger=Messenger.MAX,
         )
-        uow_factory.after_commit.append(self.sender.wake)
         self._polling: asyncio.Task[None] | None = None
 
     async def check(self) -> None:
@@ -123,9 +124,7 @@ class MaxBot:
             logger.warning("could not drop MAX webhook subscriptions: %s", type(error).__name__)
 
     async def start(self) -> None:
-        """Poll MAX (or, by webhook, get the Dispatcher ready) and send its outbox rows in the
-        background."""
-        self.sender.start()
+        """Poll MAX (or, by webhook, get the Dispatcher ready)."""
         if self.by_webhook:
             await self.dp.startup(self.bot)
         else:
@@ -167,10 +166,11 @@ class MaxBot:
         else:
             with contextlib.suppress(Exception):
                 await self.dp.stop_polling()
-        await self.sender.stop()
-        logger.info("shutdown: MAX outbox sender stopped")
         if self._polling is not None:
             await asyncio.gather(self._polling, return_exceptions=True)
             self._polling = None
+
+    async def close(self) -> None:
+        """After `stop` and after the background's senders stopped (they use this session)."""
         await self.bot.close_session()
         logger.info("shutdown: MAX session closed")

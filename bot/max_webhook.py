@@ -27,6 +27,8 @@ from bot.webhook import (
     add_health_route,
     finish_in_flight,
     json_depth,
+    not_taken,
+    on_stop_taking,
     serve,
 )
 
@@ -81,12 +83,15 @@ class MaxWebhookHandler:
         secret = max_bot.settings.max_webhook_secret
         self.secret = None if secret is None else secret.get_secret_value()
         self._in_flight: set[asyncio.Task[None]] = set()
+        self.stopping = False
 
     async def __call__(self, request: web.Request) -> web.Response:
         if self.secret is not None and not secrets.compare_digest(
             request.headers.get(SECRET_HEADER, "").encode(), self.secret.encode()
         ):
             return web.Response(status=401, text="Unauthorized")
+        if self.stopping:
+            return not_taken()  # MAX delivers it again, to another process or the next one
         try:
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:
@@ -120,8 +125,12 @@ class MaxWebhookHandler:
                 "".join(traceback.format_tb(error.__traceback__)),
             )
 
+    def stop_taking(self) -> None:
+        self.stopping = True
+
     async def finish(self, *_: Any) -> None:
         """On shutdown: let updates in flight end before the database goes away."""
+        self.stopping = True
         await finish_in_flight(self._in_flight, "max")
 
 
@@ -129,6 +138,7 @@ def add_max_webhook(web_app: web.Application, max_bot: MaxBot) -> None:
     """MAX's route on `web_app`; its updates are handled until the server shuts down."""
     handler = MaxWebhookHandler(max_bot)
     web_app.router.add_post(max_bot.settings.max_webhook_path, handler)
+    on_stop_taking(web_app, handler.stop_taking)
     # on_shutdown runs before the cleanup hooks that stop the bot and close the database.
     web_app.on_shutdown.append(handler.finish)
 

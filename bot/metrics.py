@@ -25,6 +25,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,22 @@ OUTBOX_DEPTH = Gauge(
 )
 OUTBOX_OLDEST_SECONDS = Gauge(
     "kadry_outbox_oldest_seconds", "Age of the oldest row waiting to be sent.", registry=REGISTRY
+)
+
+REMINDERS_DUE = Counter(
+    "kadry_reminders_due_total",
+    "Reminders the scheduler's sweep found due (queued, postponed to the morning or cancelled).",
+    registry=REGISTRY,
+)
+REMINDERS_SENT = Counter(
+    "kadry_reminders_sent_total",
+    "Reminders the sweep queued for sending (their messages are in the outbox).",
+    registry=REGISTRY,
+)
+DB_POOL_IN_USE = Gauge(
+    "kadry_db_pool_in_use",
+    "Database connections checked out of this process's pool (sampled at scrape time).",
+    registry=REGISTRY,
 )
 
 OUTBOX_REFRESH_SECONDS = 15.0
@@ -109,6 +126,20 @@ def observe_max_update(kind: str, outcome: str, seconds: float) -> None:
     """What MAX's adapter reports of each update it took (max_adapter/dispatch.py)."""
     UPDATE_SECONDS.labels("max").observe(seconds)
     UPDATES.labels("max", kind, outcome).inc()
+
+
+def observe_reminders(due: int, sent: int) -> None:
+    """What one reminder sweep did (scheduler/jobs.py)."""
+    REMINDERS_DUE.inc(due)
+    REMINDERS_SENT.inc(sent)
+
+
+def watch_pool(engine: AsyncEngine) -> None:
+    """Sample the pool's checked-out connections whenever /metrics is read (one engine per
+    process; a pool without the count, SQLite's, reads 0)."""
+    pool = engine.pool
+    checked_out = getattr(pool, "checkedout", None)
+    DB_POOL_IN_USE.set_function(lambda: float(checked_out()) if callable(checked_out) else 0.0)
 
 
 def set_outbox_backlog(depth: int, oldest: datetime | None, now: datetime) -> None:

@@ -1,5 +1,5 @@
-"""Update middlewares: unknown update types, dedupe, per-user throttling, a bounded wait for the
-database, the unit of work, and who is writing.
+"""Update middlewares: unknown update types, per-user throttling, a bounded wait for the
+database, the unit of work (which handles each update once), and who is writing.
 
 Registered as outer middlewares on `update`, after aiogram's own (which resolve the user and
 take the per-user event-isolation lock), so one user's flood waits only on that user's lock.
@@ -16,17 +16,18 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 from aiogram.types.update import UpdateTypeLookupError
-from redis.asyncio import Redis
 
 from services.clock import Clock
 from services.container import ServiceConfig, Services
 from services.guards import TokenBucket, UpdateDedupe, UpdateSlots
 from services.i18n import Texts
-from storage.uow import UnitOfWorkFactory
+from storage.faults import fault_point
+from storage.uow import UnitOfWorkFactory, UpdateAlreadyHandled
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+Replay = Callable[[Update, dict[str, Any]], Awaitable[Any]]
 
 
 class UnknownUpdateTypeMiddleware(BaseMiddleware):
@@ -42,24 +43,6 @@ class UnknownUpdateTypeMiddleware(BaseMiddleware):
             event.event_type  # noqa: B018 - resolving the type is the check
         except UpdateTypeLookupError:
             logger.info("update %s has no known type: skipped", event.update_id)
-            return None
-        return await handler(event, data)
-
-
-class UpdateDedupeMiddleware(BaseMiddleware):
-    """Handle each update_id once, even when Telegram delivers it again (a webhook retry, or
-    getUpdates after a crash before the offset was confirmed). The decision is the shared one
-    (services/guards.py), which the MAX adapter uses too."""
-
-    def __init__(
-        self, uow_factory: UnitOfWorkFactory, clock: Clock, redis: Redis | None, bot_id: int
-    ) -> None:
-        self.dedupe = UpdateDedupe(uow_factory, clock, redis, bot_id)
-
-    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        assert isinstance(event, Update)
-        if not await self.dedupe.first_sighting(event.update_id):
-            logger.info("update %s seen before: skipped", event.update_id)
             return None
         return await handler(event, data)
 
@@ -114,15 +97,28 @@ class ThrottlingMiddleware(BaseMiddleware):
 
 
 class ServicesMiddleware(BaseMiddleware):
-    """One unit of work per update, the services over it, and the current person (`me`)."""
+    """One unit of work per update, the services over it, and the current person (`me`).
+
+    The unit of work claims the update (services/guards.py `UpdateDedupe`): its commit records
+    the update as processed together with its effect. When a delivery of the update already
+    committed, the handler's commit is rolled back and `replay` runs instead: the person's
+    current screen, nothing stored. The claim comes after `identify`, whose registration commits
+    on its own (it must stick even when the action fails) and is idempotent."""
 
     def __init__(
-        self, uow_factory: UnitOfWorkFactory, clock: Clock, texts: Texts, config: ServiceConfig
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        texts: Texts,
+        config: ServiceConfig,
+        replay: Replay | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
         self.texts = texts
         self.config = config
+        self.dedupe = UpdateDedupe(clock)
+        self.replay = replay
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self.uow_factory() as uow:
@@ -136,4 +132,13 @@ class ServicesMiddleware(BaseMiddleware):
                 data["t"] = self.texts.for_language(me.language)
             else:
                 data["t"] = self.texts.for_language(None)
-            return await handler(event, data)
+            assert isinstance(event, Update)
+            self.dedupe.claim(uow, event.update_id)
+            fault_point("before-handler")
+            try:
+                result = await handler(event, data)
+            except UpdateAlreadyHandled:
+                logger.info("update %s handled before: not again", event.update_id)
+                return None if self.replay is None else await self.replay(event, data)
+            fault_point("after-reply")
+            return result

@@ -71,6 +71,8 @@ class Sender:
         self.batch_time_limit = lease_seconds / 4
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        # Set by a graceful stop: sends already started finish, nothing new starts.
+        self._stopping = False
         self._in_flight = asyncio.Semaphore(CONCURRENCY)
         # 429s in a row that came without a retry hint: each doubles the pause.
         self._unhinted_429s = 0
@@ -80,17 +82,33 @@ class Sender:
         self._wakeup.set()
 
     def start(self) -> None:
+        self._stopping = False
         self._task = asyncio.create_task(self._run(), name=f"outbox-sender-{self.messenger}")
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def stop(self, grace: float = 0.0) -> None:
+        """Stop sending. With a `grace`, the sends in flight finish and are recorded (so none is
+        sent again by the next sender) and the rest of the batch is put back unsent, within
+        `grace` seconds; what is still running then is cancelled (its rows go out again once
+        their claim expires)."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        if grace > 0 and not task.done():
+            self._stopping = True
+            self._wakeup.set()
+            done, _ = await asyncio.wait({task}, timeout=grace)
+            if not done:
+                logger.warning("outbox sender: sends still running after %.0f s, cancelled", grace)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 handled = await self.deliver_due()
             except asyncio.CancelledError:
@@ -106,7 +124,7 @@ class Sender:
                 else:
                     logger.exception("outbox sender cycle failed; retrying")
                 handled = 0
-            if handled == 0:
+            if handled == 0 and not self._stopping:
                 self._wakeup.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wakeup.wait(), self.poll_interval)
@@ -140,10 +158,14 @@ class Sender:
     ) -> None:
         """One chat's messages strictly in order; a message that must wait holds back the rest."""
         for index, row in enumerate(queue):
-            if asyncio.get_running_loop().time() > deadline:
+            if self._stopping or asyncio.get_running_loop().time() > deadline:
                 await self._release_unsent(queue[index:], delay=0.0)
                 return
-            delivered = await self._deliver_one(row)
+            try:
+                delivered = await self._deliver_one(row)
+            except _Stopped:
+                await self._release_unsent(queue[index:], delay=0.0)
+                return
             if not delivered:
                 await self._release_unsent(queue[index + 1 :], delay=None, after=row)
                 return
@@ -158,11 +180,15 @@ class Sender:
             await self.limiter.wait_turn(row.chat_id)
             try:
                 async with self._in_flight:
+                    if self._stopping:
+                        raise _Stopped  # nothing new starts once a stop began
                     if self.limiter.is_paused():
                         continue  # a 429 arrived while this send queued for a free slot
                     if row.payload.get(AT_MOST_ONCE) and not await self._mark_in_flight(row):
                         return True  # erased meanwhile: nothing to send
                     message_ref, finished = await self._call(row)
+            except _Stopped:
+                raise
             except Exception as error:
                 failure = (
                     error.failure
@@ -399,6 +425,10 @@ class Sender:
             await uow.outbox.release(row.id, not_before, attempted=True, error=reason)
             await uow.outbox.hold_chat_after(row.chat_id, row.id, not_before, self.messenger)
             await uow.commit()
+
+
+class _Stopped(Exception):
+    """A graceful stop began before this row's next call: the row goes back unsent."""
 
 
 class UnknownKind(Exception):

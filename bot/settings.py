@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -57,6 +57,15 @@ class Settings(BaseSettings):
     throttle_rate_per_second: float = Field(5.0, gt=0)
     # How long a sender's claim on outgoing messages lasts; after a crash they go out then.
     outbox_lease_seconds: float = Field(120.0, ge=2)
+    # How often a sender looks for due messages on its own. A commit that queues one wakes it at
+    # once (in another process by NOTIFY); the poll finds what fell due later (retries, quiet
+    # hours' deferrals) or what a wake-up missed.
+    outbox_poll_seconds: float = Field(1.0, gt=0)
+
+    # Where the outbox senders and the scheduler run: "inline" in every `run`/`webhook` process
+    # (on PostgreSQL only the one holding the leader's lock runs them, the others stand by), or
+    # "worker": only in `python -m bot worker`, the update processes take updates alone.
+    background: Literal["inline", "worker"] = "inline"
 
     # How often the scheduler sweeps due reminders (seconds).
     reminder_sweep_seconds: float = Field(30.0, gt=0)

@@ -40,13 +40,26 @@ MAX_UPDATE_BYTES = 256 * 1024
 MAX_UPDATE_DEPTH = 32
 # Shutdown, in bounded phases: updates already taken get this long to finish (then they are
 # cancelled, so their database connections are back before the database closes) ...
-IN_FLIGHT_GRACE_SECONDS = 5.0
+IN_FLIGHT_GRACE_SECONDS = 10.0
 CANCELLED_GRACE_SECONDS = 1.0
 # ... and aiohttp waits this long for request handlers still running (ours answer at once; its
 # default is a minute, past any supervisor's patience).
 SHUTDOWN_TIMEOUT_SECONDS = 2.0
 
 StartupStep = Callable[[], Awaitable[None]]
+
+
+# What to call the moment SIGTERM arrives, before the port closes: each webhook route then
+# answers 503 (not taken: the update is delivered again, to another process behind the proxy).
+STOP_TAKING = web.AppKey("stop_taking", list[Callable[[], None]])
+
+
+def not_taken() -> web.Response:
+    return web.Response(status=503, text="Shutting down", headers={"Retry-After": "1"})
+
+
+def on_stop_taking(web_app: web.Application, callback: Callable[[], None]) -> None:
+    web_app.setdefault(STOP_TAKING, []).append(callback)
 
 
 class UnreadableUpdate(Exception):
@@ -105,10 +118,15 @@ class WebhookHandler:
         self.app = app
         self.secret = secret
         self._in_flight: set[asyncio.Task[None]] = set()
+        self.stopping = False
 
     async def __call__(self, request: web.Request) -> web.Response:
         if not secrets.compare_digest(request.headers.get(SECRET_HEADER, ""), self.secret):
             return web.Response(status=401, text="Unauthorized")
+        if self.stopping:
+            # Shutting down: not taken, so Telegram delivers it again (through the proxy, to
+            # another process) rather than it being cut off half handled.
+            return not_taken()
         try:
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:
@@ -141,8 +159,12 @@ class WebhookHandler:
                 "".join(traceback.format_tb(error.__traceback__)),
             )
 
+    def stop_taking(self) -> None:
+        self.stopping = True
+
     async def finish(self, *_: object) -> None:
         """On shutdown: let updates in flight end before the database goes away."""
+        self.stopping = True
         await finish_in_flight(self._in_flight, "telegram")
 
 
@@ -203,6 +225,7 @@ def build_web_app(app: App) -> web.Application:
     web_app = web.Application(client_max_size=MAX_UPDATE_BYTES)
     handler = WebhookHandler(app, secret)
     web_app.router.add_post(settings.webhook_path, handler)
+    on_stop_taking(web_app, handler.stop_taking)
     add_health_route(web_app, app)
     add_metrics_route(web_app)
     # Before setup_application's shutdown hook, which stops the sender and closes the database.
@@ -267,6 +290,8 @@ async def serve(
                 logger.info("shutdown: stopped before start-up finished")
                 break
         await stop.wait()
+        for stop_taking in web_app.get(STOP_TAKING, []):
+            stop_taking()
         logger.info("shutdown: signal received; no more updates are taken")
     finally:
         await runner.cleanup()

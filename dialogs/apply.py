@@ -141,6 +141,25 @@ async def resume_lost_cursor(turn: Turn, given: Input) -> bool:
     return True
 
 
+async def show_again(turn: Turn) -> None:
+    """A redelivered update whose effect is already committed (the bot stopped after the commit,
+    before or after its reply; or another process handled it): nothing is stored again. A
+    person in the questionnaire sees the screen where the database says they stand, and the
+    cursor points at it, so their next message answers the step they see — a stale cursor
+    would take it as the answer to the step already answered, and a lost one (the in-memory FSM
+    after a restart) as the answer to a question never shown. Anyone else: nothing."""
+    state = await turn.cursor.get_state()
+    if state not in (None, STEP, REVIEW) or (await turn.cursor.get_data()).get(CANCELLED):
+        return  # another dialog's cursor, or left on purpose: the redelivery changed nothing
+    applications = turn.services.applications
+    outcome = await applications.cursor(turn.me)
+    if outcome is not None:
+        await show(turn, outcome)
+    elif state is not None:  # the draft went on (submitted): where it stands now
+        await turn.cursor.clear()
+        await turn.chat.show(status_screen(turn.t, await applications.status(turn.me)))
+
+
 # --- presses: one handler per action -------------------------------------------------------------
 
 # A press that moves the questionnaire: one call of the service, given the pressing person, the

@@ -13,6 +13,7 @@ from services.defence import (
     JuryCard,
     JuryHome,
     OfficeView,
+    PublishPreview,
     RankedTeam,
     TeamReviews,
 )
@@ -185,12 +186,41 @@ async def close(turn: Turn, action: DefenceAction) -> None:
 
 
 async def publish(turn: Turn, action: DefenceAction) -> None:
+    """«Опубликовать» asks first (what goes out, to how many, who waits for the morning);
+    «Да, опубликовать» (value 1) publishes, once: the confirmation becomes the outcome."""
+    if not action.value:
+        found = await turn.services.defence.publish_preview(turn.me)
+        if found.published:
+            await turn.chat.notice(turn.t("df-publish-again"), alert=True)
+            return
+        await turn.chat.notice()
+        await turn.chat.show(confirm_screen(turn.t, found))
+        return
     outcome = await turn.services.defence.publish(turn.me)
     if not outcome.first_time:
         await turn.chat.notice(turn.t("df-publish-again"), alert=True)
         return
     await turn.chat.notice()
-    await turn.chat.show(Screen(turn.t("df-published", sent=outcome.sent)))
+    text = turn.t("df-published", sent=outcome.sent)
+    if outcome.waiting:
+        text += "\n" + turn.t("df-published-waiting", waiting=outcome.waiting)
+    await turn.chat.redraw(Screen(text))
+
+
+def confirm_screen(t: Translator, found: PublishPreview) -> Screen:
+    lines = [
+        t("df-publish-confirm", teams=found.teams, unscored=found.unscored,
+          incomplete=found.incomplete, recipients=found.recipients),
+    ]  # fmt: skip
+    if found.open_sessions:
+        lines.append(t("df-publish-confirm-open", sessions=found.open_sessions))
+    if found.waiting:
+        lines.append(t("df-publish-confirm-waiting", waiting=found.waiting))
+    rows: Keyboard = [
+        [_do(t("df-btn-publish-yes"), DefenceVerb.PUBLISH, value=1)],
+        [_do(t("df-btn-publish-no"), DefenceVerb.OVERVIEW)],
+    ]
+    return Screen("\n".join(lines), rows)
 
 
 async def reviews(turn: Turn, action: DefenceAction) -> None:

@@ -112,6 +112,8 @@ def publish_preview_screen(t: Translator, view: PublishPreview) -> Screen:
 def published_screen(t: Translator, outcome: PublishOutcome) -> Screen:
     """What publication did: results sent, teams formed, ideas left without a mentor."""
     text = t("sel-publish-done", sent=outcome.sent, teams=outcome.teams)
+    if outcome.waiting:
+        text += "\n" + t("sel-publish-waiting", waiting=outcome.waiting)
     if outcome.without_mentor:
         text += "\n" + t("sel-publish-no-mentor", ideas=", ".join(outcome.without_mentor))
     return Screen(text)

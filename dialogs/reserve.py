@@ -19,9 +19,10 @@ NO = {"нет", "no", "off", "0"}
 
 async def certificates_command(turn: Turn, args: str) -> None:
     issued = await turn.services.certificates.issue_all(turn.me)
-    await turn.chat.show(
-        Screen(turn.t("cert-issued", issued=issued.issued, already=issued.already))
-    )
+    text = turn.t("cert-issued", issued=issued.issued, already=issued.already)
+    if issued.waiting:
+        text += "\n" + turn.t("cert-issued-waiting", waiting=issued.waiting)
+    await turn.chat.show(Screen(text))
 
 
 async def certificate_command(turn: Turn, args: str) -> None:

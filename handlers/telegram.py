@@ -11,6 +11,7 @@ actions on an aiogram Router; the middlewares (bot/middlewares.py) give every ha
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -25,6 +26,7 @@ from aiogram.types import (
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
+    Update,
 )
 
 from dialogs.screen import (
@@ -260,3 +262,31 @@ def router_for(dialog: Dialog) -> Router:
     for verb, on_action in dialog.actions.items():
         router.callback_query.register(_on_press(on_action), Pressed(dialog.action, F.verb == verb))
     return router
+
+
+# --- a redelivered update, already handled -------------------------------------------------------
+
+Replay = Callable[[Update, dict[str, Any]], Awaitable[None]]
+
+
+def replayer(again: Callable[[Turn], Awaitable[None]]) -> Replay:
+    """What a redelivery of an update whose effect is already committed does instead of its
+    handler (bot/middlewares.py `ServicesMiddleware`): `again` — the dialogs' choice of screen,
+    which stores nothing — in the person's private chat; a press's spinner is stopped."""
+
+    async def replay(event: Update, data: dict[str, Any]) -> None:
+        me, state, query, message = data.get("me"), data.get("state"), event.callback_query, None
+        if query is not None and isinstance(query.message, Message):
+            message = query.message
+        elif query is None:
+            message = event.message
+        if me is None or not isinstance(state, FSMContext) or message is None:
+            return
+        if message.chat.type != "private":
+            return
+        chat = TelegramChat(data["bot"], message.chat.id, query)
+        await again(Turn(me, data["services"], data["t"], chat, state))
+        with contextlib.suppress(TelegramBadRequest):  # a press too old to answer
+            await chat.notice()
+
+    return replay

@@ -35,12 +35,12 @@ from maxapi.exceptions.max import MaxApiError, MaxConnection
 from maxapi.types import BotStarted, MessageCallback, MessageCreated
 from maxapi.types.users import User
 
-from dialogs.apply import resume_lost_cursor
+from dialogs.apply import resume_lost_cursor, show_again
 from dialogs.screen import Dialog, Profile, Turn
 from max_adapter.chat import MaxChat
 from max_adapter.cursor import Cursors
 from max_adapter.groups import MaxGroups
-from max_adapter.guard import GuardedUpdate, MaxGuards
+from max_adapter.guard import ADMITTED_KEY, GuardedUpdate, MaxGuards
 from max_adapter.inputs import command_of, is_command, to_input
 from services.actions import RefusedPayload, decode
 from services.clock import Clock
@@ -50,7 +50,7 @@ from services.errors import DomainError
 from services.i18n import TextError, Texts, Translator
 from services.questionnaire import Input
 from storage.health import unavailable_dependency
-from storage.uow import UnitOfWorkFactory
+from storage.uow import UnitOfWork, UnitOfWorkFactory, UpdateAlreadyHandled
 
 logger = logging.getLogger(__name__)
 
@@ -246,11 +246,28 @@ class MaxAdapter:
                 )
                 t = self.texts.for_language(me.language)
                 cursor = self.cursors.cursor(who.chat_id, who.user.user_id)
-                await run(Turn(me, services, t, chat, cursor, _profile(who.user)))
+                turn = Turn(me, services, t, chat, cursor, _profile(who.user))
+                key = ADMITTED_KEY.get()
+                if key is None or self.guards is None:
+                    await run(turn)
+                elif not await self._once(uow, key, run, turn):
+                    logger.info("max update %s handled before: not again", key.split(":")[0])
+                    await show_again(turn)  # its effect is committed: the screen, no writes
         except Exception as error:
             await self._failed(error, chat, t)
             return
         await chat.notice()
+
+    async def _once(self, uow: UnitOfWork, key: str, run: Run, turn: Turn) -> bool:
+        """Run the turn; False when a delivery of this update already committed (the turn's
+        own commit was then rolled back)."""
+        assert self.guards is not None
+        self.guards.dedupe.claim_max(uow, key)
+        try:
+            await run(turn)
+        except UpdateAlreadyHandled:  # another process committed it first: rolled back
+            return False
+        return True
 
     @staticmethod
     async def _failed(error: Exception, chat: MaxChat, t: Translator) -> None:

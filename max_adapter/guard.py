@@ -7,14 +7,18 @@ in the same order over the same shared guards (services/guards.py).
 3. Once only: MAX's updates carry no update_id, so each gets a stable key of its own —
    a new message its `mid`, a press its `callback_id`; any other update (bot_started…) its
    type, chat, user and timestamp in milliseconds, which MAX sends unchanged when it delivers
-   the same update again. A redelivery (a crash mid-batch before the polling marker moved on,
-   a webhook retry) is skipped.
+   the same update again. The key is claimed in the update's unit of work
+   (max_adapter/dispatch.py `_turn`, services/guards.py `UpdateDedupe`), so it is recorded
+   with the update's effect in one commit: a redelivery (a crash mid-batch before the polling
+   marker moved on, a webhook retry) after that commit has its own commit rolled back and shows
+   the person's screen again; one before it is handled as new.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from maxapi.types import BotStarted, MessageCallback, MessageCreated
@@ -26,6 +30,9 @@ from services.i18n import Texts
 logger = logging.getLogger(__name__)
 
 GuardedUpdate = MessageCreated | MessageCallback | BotStarted
+
+# The key of the update being admitted, for its unit of work to claim (dispatch.py `_turn`).
+ADMITTED_KEY: ContextVar[str | None] = ContextVar("max_admitted_key", default=None)
 
 
 def update_key(event: GuardedUpdate) -> str:
@@ -54,14 +61,14 @@ class MaxGuards:
         chat: MaxChat,
         run: Callable[[], Awaitable[None]],
     ) -> None:
-        """Run the update's work unless it is a flood or seen before."""
+        """Run the update's work unless it is a flood; its key is there for the claim."""
         if not self.bucket.allow(user_id):
             if self.bucket.should_warn(user_id):
                 await chat.notice(self.texts.get("throttled"))
             return
         async with self.slots.slot():
-            key = update_key(event)
-            if not await self.dedupe.first_sighting_max(key):
-                logger.info("max update %s seen before: skipped", key.split(":", 1)[0])
-                return
-            await run()
+            admitted = ADMITTED_KEY.set(update_key(event))
+            try:
+                await run()
+            finally:
+                ADMITTED_KEY.reset(admitted)

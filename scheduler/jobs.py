@@ -48,8 +48,12 @@ class Jobs:
         clock: Clock,
         texts: Texts | None = None,
         default_timezone: str = "Europe/Moscow",
+        *,
+        observe_reminders: Callable[[int, int], None] | None = None,
     ) -> None:
         self.uow_factory = uow_factory
+        # (due, sent) of each sweep, for the metrics of the process running the scheduler.
+        self.observe_reminders = observe_reminders
         self.clock = clock
         self.texts = texts or Texts()
         self.default_timezone = default_timezone
@@ -73,6 +77,8 @@ class Jobs:
             )
             await service.plan_digests()
             result = await service.sweep_all()
+        if self.observe_reminders is not None:
+            self.observe_reminders(result.sent + result.postponed + result.cancelled, result.sent)
         if result.sent or result.postponed:
             logger.info(
                 "reminders: %s queued, %s postponed to the morning, %s cancelled",

@@ -2,10 +2,12 @@
 
 «Finished» means: an accepted application in the season and a place (not left) in one of the
 season's teams. The office issues certificates to everyone who finished (`issue_all`, again and
-again: only those without one get a new one) and each gets the PDF through the outbox; a
-participant gets theirs again by /certificate. What a certificate shows — name, season, team,
-project, role, result — is read when it is drawn or verified, so the table keeps only ids, the
-code and the coursework mark. /verify says no more than the certificate itself shows.
+again: only those without one get a new one) and each gets the PDF through the outbox — a
+minor's waits for the end of the season's quiet hours, an adult's goes at once; a participant
+gets theirs again by /certificate (at once: they asked for it). What a certificate shows —
+name, season, team, project, role, result — is read when it is drawn or verified, so the table
+keeps only ids, the code and the coursework mark. /verify says no more than the certificate
+itself shows.
 
 The code: ten characters of an alphabet without 0/O/1/I, from `secrets`, shown `XXXX-XXXX-XX`;
 typed codes are normalised (case, dashes, spaces) before they are looked up.
@@ -17,6 +19,7 @@ import asyncio
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from services.clock import Clock
 from services.defence import published_results
@@ -25,6 +28,7 @@ from services.errors import NotAllowed, NotFound
 from services.i18n import Texts, Translator
 from services.notify import Notifier
 from services.people import Identity, display_name
+from services.reminders.base import season_minors, season_policy
 from storage.models import Certificate, ProjectIdea, Season
 from storage.uow import UnitOfWork
 
@@ -69,14 +73,23 @@ class CertificateCard:
 class Issued:
     issued: int
     already: int
+    waiting: int = 0  # of those issued, minors' PDFs held until the end of quiet hours
 
 
 class CertificateService:
-    def __init__(self, uow: UnitOfWork, clock: Clock, notifier: Notifier, texts: Texts) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        clock: Clock,
+        notifier: Notifier,
+        texts: Texts,
+        default_timezone: str = "Europe/Moscow",
+    ) -> None:
         self.uow = uow
         self.clock = clock
         self.notifier = notifier
         self.texts = texts
+        self.default_timezone = default_timezone
 
     async def _season(self) -> Season:
         season = await self.uow.seasons.current()
@@ -86,12 +99,17 @@ class CertificateService:
 
     async def issue_all(self, me: Identity) -> Issued:
         """The office: a certificate to everyone who finished the current season and has none,
-        each sent its PDF; one transaction."""
+        each sent its PDF (a minor's after quiet hours, should the office issue late); one
+        transaction."""
         if not me.has(Role.OFFICE):
             raise NotAllowed("cert-not-allowed")
         season = await self._season()
         existing = await self.uow.certificates.of_season(season.id)
-        issued = 0
+        now = self.clock.now()
+        minors = await season_minors(self.uow, season.id)
+        policy = await season_policy(self.uow, season.id, self.default_timezone)
+        morning = policy.outside_quiet_hours(now)
+        issued = waiting = 0
         for person_id in await self.uow.certificates.finished(season.id):
             if person_id in existing:
                 continue
@@ -100,14 +118,18 @@ class CertificateService:
                     person_id=person_id,
                     season_id=season.id,
                     code=await self._free_code(),
-                    issued_at=self.clock.now(),
+                    issued_at=now,
                     coursework=False,
                 )
             )
-            await self._send(certificate)
+            if certificate is None:  # issued by a /certificates running at the same time
+                continue
+            at = morning if person_id in minors else now
+            await self._send(certificate, at)
             issued += 1
+            waiting += at > now
         await self.uow.commit()
-        return Issued(issued, len(existing))
+        return Issued(issued, len(existing), waiting)
 
     async def send_mine(self, me: Identity) -> int:
         """/certificate: the person's certificates again, as PDFs; how many."""
@@ -179,7 +201,7 @@ class CertificateService:
             if not await self.uow.certificates.code_taken(code):
                 return code
 
-    async def _send(self, certificate: Certificate) -> None:
+    async def _send(self, certificate: Certificate, not_before: datetime | None = None) -> None:
         from services.certificate_pdf import render_certificate  # fpdf only when drawn
 
         person = await self.uow.people.get(certificate.person_id)
@@ -194,7 +216,7 @@ class CertificateService:
         )  # fmt: skip
         await self.notifier.send_file(
             person, PDF_FILENAME, content, caption=t("cert-caption", code=shown_code(card.code)),
-            person_id=person.id, subject=f"certificate:{certificate.id}",
+            person_id=person.id, not_before=not_before, subject=f"certificate:{certificate.id}",
         )  # fmt: skip
 
 

@@ -1,7 +1,8 @@
 """Every consequence one feature's action has in another, declared in one place.
 
     application submitted   → selection: its reviewers are told
-    results published       → teams: a team formed per idea with a mentor
+    results published       → teams: a team formed per idea with a mentor;
+                              survey: the start survey to everyone accepted
     booking confirmed       → ИУП: a mandatory task for the student (its id kept by the booking)
     booking cancelled       → ИУП: that task removed
     attendance marked       → ИУП: that task done, if the student attended
@@ -26,6 +27,7 @@ from services.events import (
 )
 from services.plans import PlanService
 from services.selection import SelectionService
+from services.survey import SurveyService
 from services.teams import TeamService
 
 
@@ -39,10 +41,12 @@ class FeatureConsequences:
         selection: Callable[[], SelectionService],
         teams: Callable[[], TeamService],
         plans: Callable[[], PlanService],
+        survey: Callable[[], SurveyService],
     ) -> None:
         self._selection = selection
         self._teams = teams
         self._plans = plans
+        self._survey = survey
 
     async def application_submitted(self, event: ApplicationSubmitted) -> None:
         await self._selection().notify_reviewers(event)
@@ -59,6 +63,7 @@ class FeatureConsequences:
                 actor_id=event.actor_id,
                 commit=False,
             )
+        await self._survey().invite_accepted(event.season_id, event.accepted)
 
     async def booking_confirmed(self, event: BookingConfirmed) -> int:
         task = await self._plans().add_programme_task(

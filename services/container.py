@@ -66,7 +66,10 @@ class Services:
         """What one feature's action causes in another (services/consequences.py); the
         features it calls are built when a consequence first needs them."""
         return FeatureConsequences(
-            selection=lambda: self.selection, teams=lambda: self.teams, plans=lambda: self.plans
+            selection=lambda: self.selection,
+            teams=lambda: self.teams,
+            plans=lambda: self.plans,
+            survey=lambda: self.survey,
         )
 
     @cached_property
@@ -196,7 +199,9 @@ class Services:
 
     @cached_property
     def certificates(self) -> CertificateService:
-        return CertificateService(self.uow, self.clock, self.notifier, self.texts)
+        return CertificateService(
+            self.uow, self.clock, self.notifier, self.texts, self.config.default_timezone
+        )
 
     @cached_property
     def reserve(self) -> ReserveService:
@@ -210,7 +215,9 @@ class Services:
 
     @cached_property
     def defence(self) -> DefenceService:
-        return DefenceService(self.uow, self.clock, self.notifier, self.texts)
+        return DefenceService(
+            self.uow, self.clock, self.notifier, self.texts, self.config.default_timezone
+        )
 
     @property
     def defence_feedback(self) -> DefenceFeedback:

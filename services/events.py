@@ -41,11 +41,13 @@ class AcceptedTeam:
 
 @dataclass(frozen=True)
 class ResultsPublished:
-    """The office published a season's results: a team is formed per idea with a mentor."""
+    """The office published a season's results: a team is formed per idea with a mentor, and
+    everyone accepted (with a mentor or not) is invited to the start survey."""
 
     season_id: int
     actor_id: int
     teams: tuple[AcceptedTeam, ...]
+    accepted: tuple[int, ...] = ()  # every person accepted, in the order they were told
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,10 @@ import time
 from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
 
-from redis.asyncio import Redis
-
 from services.clock import Clock
 from storage.health import DatabaseUnavailable
-from storage.uow import UnitOfWorkFactory
+from storage.uow import UnitOfWork
 
-DEDUPE_TTL_SECONDS = 24 * 3600
 WARN_EVERY_SECONDS = 10.0
 
 
@@ -91,40 +88,33 @@ class UpdateSlots:
 
 
 class UpdateDedupe:
-    """Each update handled once, even when the messenger delivers it again (a webhook retry, a
-    poll after a crash before the offset or marker moved on).
+    """Each update's effect once, even when the messenger delivers it again (a webhook retry,
+    a poll after a crash before the offset or marker moved on, two processes given it at once).
+
+    The update is claimed in the unit of work that handles it (storage/uow.py `claim_update`):
+    its row in `processed_updates` is written by the commit of its effect, in the same
+    transaction, or not at all. A crash anywhere before that commit leaves no trace, so the
+    redelivery is handled as new; after it, the redelivery's own commit finds the row, is rolled
+    back and raises `UpdateAlreadyHandled`, and the caller shows the person's current screen
+    instead. Marking before the handler (a Redis SET NX, as once done) dropped the update for
+    good on a crash between the mark and the commit. An update that writes nothing is not
+    recorded (no commit for /help): delivered again, it is simply answered again.
 
     Keys are namespaced per messenger: a Telegram update is its update_id; a MAX update, which
-    has none, a string key of its own (max_adapter/dispatch.py) under "max:". In Redis both are
-    keys of one prefix; the database fallback's table holds integers, so a MAX key is stored as
-    a negative 63-bit hash of itself (Telegram's update ids are positive: they never meet).
+    has none, a string key of its own (max_adapter/guard.py) stored as a negative 63-bit hash of
+    "max:<key>" (Telegram's update ids are positive: they never meet).
     """
 
-    def __init__(
-        self, uow_factory: UnitOfWorkFactory, clock: Clock, redis: Redis | None, bot_id: int
-    ) -> None:
-        self.uow_factory = uow_factory
+    def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self.redis = redis
-        self.bot_id = bot_id
 
-    async def first_sighting(self, update_id: int) -> bool:
-        """A Telegram update: True only the first time its id is seen."""
-        return await self._first(str(update_id), update_id)
+    def claim(self, uow: UnitOfWork, update_id: int) -> None:
+        """A Telegram update, by its update_id."""
+        uow.claim_update(update_id, self.clock.now())
 
-    async def first_sighting_max(self, key: str) -> bool:
-        """A MAX update by its derived key: True only the first time it is seen."""
-        namespaced = f"max:{key}"
-        return await self._first(namespaced, table_id_of(namespaced))
-
-    async def _first(self, redis_key: str, table_id: int) -> bool:
-        if self.redis is not None:
-            key = f"kadry:update:{self.bot_id}:{redis_key}"
-            return bool(await self.redis.set(key, 1, nx=True, ex=DEDUPE_TTL_SECONDS))
-        async with self.uow_factory() as uow:
-            first = await uow.updates.first_sighting(table_id, self.clock.now())
-            await uow.commit()
-            return first
+    def claim_max(self, uow: UnitOfWork, key: str) -> None:
+        """A MAX update, by its derived key."""
+        uow.claim_update(table_id_of(f"max:{key}"), self.clock.now())
 
 
 def table_id_of(namespaced_key: str) -> int:

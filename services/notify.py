@@ -147,9 +147,10 @@ class Notifier(Protocol):
         caption: str | None = None,
         person_id: int | None = None,
         dedupe_key: str | None = None,
+        not_before: datetime | None = None,
         subject: str | None = None,
     ) -> bool:
-        """Queue a small generated file (an .ics, an export)."""
+        """Queue a small generated file (an .ics, an export); `not_before` as for a text."""
         ...
 
     async def refresh_menu(self, to: Recipient, roles: frozenset[Role]) -> None:
@@ -295,6 +296,7 @@ class OutboxNotifier:
         caption: str | None = None,
         person_id: int | None = None,
         dedupe_key: str | None = None,
+        not_before: datetime | None = None,
         subject: str | None = None,
     ) -> bool:
         payload = {"filename": filename, **file_content(content), "caption": caption}
@@ -305,6 +307,7 @@ class OutboxNotifier:
             self.clock.now(),
             person_id=person_id,
             dedupe_key=dedupe_key,
+            not_before=not_before,
             subject=subject,
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from services.chat_outbox import ChatOutbox
 from services.clock import Clock
@@ -18,6 +19,7 @@ from services.errors import Conflict, DomainError, InvalidInput, NotAllowed, Not
 from services.i18n import Texts
 from services.notify import Notifier
 from services.people import Identity, display_name
+from services.reminders.base import season_minors, season_policy
 from services.text_fit import trim, visible_length
 from storage.models import Person, Team, TeamMember
 from storage.uow import UnitOfWork
@@ -72,6 +74,7 @@ class TeamService:
         self.notifier = notifier
         self.texts = texts or Texts()
         self.chat = ChatOutbox(uow, clock, notifier, self.texts)
+        self._minors: dict[int, set[int]] = {}  # season id -> its minors, read once per action
 
     async def create_team(
         self, name: str, *, season_code: str | None = None, code: str | None = None
@@ -179,6 +182,7 @@ class TeamService:
             person,
             self.texts.get("team-you-joined", person.language, team=team.name),
             person_id=person.id,
+            not_before=await self._when(person.id, team.season_id),
         )
         await self.chat.post(
             team,
@@ -188,6 +192,16 @@ class TeamService:
         )
         await self.chat.invite(team, member, person)
         return member
+
+    async def _when(self, person_id: int, season_id: int) -> datetime:
+        """Now, or for a minor the end of the season's quiet hours: teams formed when the
+        office publishes late tell a child in the morning, after their result."""
+        now = self.clock.now()
+        if season_id not in self._minors:
+            self._minors[season_id] = await season_minors(self.uow, season_id)
+        if person_id not in self._minors[season_id]:
+            return now
+        return (await season_policy(self.uow, season_id)).outside_quiet_hours(now)
 
     async def move_member(self, tg_id: int, from_code: str, to_code: str) -> Person:
         """The office moves a person to another team, keeping their role."""

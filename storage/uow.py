@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.faults import fault_point
 from storage.identity_cache import DIRTY, IdentityCache, track_identity_writes
 from storage.models import AssignDraft, BookingSettings, PlanSettings, SlotDraft
 from storage.repositories.access_audit import AccessAuditRepo, PersonDataRepo
@@ -44,11 +47,30 @@ from storage.repositories.teams import TeamsRepo
 from storage.repositories.updates import UpdatesRepo
 
 
+class UpdateAlreadyHandled(Exception):
+    """Another delivery of this update committed first; this one's work was rolled back."""
+
+    def __init__(self, update_id: int) -> None:
+        super().__init__(f"update {update_id} was handled by another delivery")
+        self.update_id = update_id
+
+
+@dataclass(frozen=True)
+class _Claim:
+    update_id: int
+    received_at: datetime
+
+
 class UnitOfWork:
     """Repositories over one session. Only `commit()` makes their work durable.
 
     `after_commit` callbacks run once the transaction is durable (the sender is woken there,
     so messages queued by the action go out at once rather than on the next poll).
+
+    The unit of work of an incoming update claims it (`claim_update`): its commit then also
+    records the update as processed, so a redelivery finds the record exactly when it finds the
+    effect — never the record without the effect (the update lost) nor the effect without it
+    (the answer stored twice).
     """
 
     def __init__(
@@ -95,10 +117,34 @@ class UnitOfWork:
         self.reserve = ReserveRepo(session)
         self.season_events = SeasonEventsRepo(session)
         self.defence = DefenceRepo(session)
+        self._claim: _Claim | None = None
+
+    def claim_update(self, update_id: int, now: datetime) -> None:
+        """Handle update `update_id` in this unit of work: its commit also records the update
+        (INSERT … ON CONFLICT DO NOTHING, in the same transaction) and, when a delivery of it
+        already committed, rolls back instead and raises `UpdateAlreadyHandled`.
+
+        Nothing is read or written here: an update that writes nothing (/help, a screen) costs
+        no statement and no commit, and the row is taken at the end of the transaction, after
+        the handler's own writes, so it holds no lock while the handler runs. On PostgreSQL a
+        second process committing the same update at the same time waits on that row until the
+        first's transaction ends, then finds it."""
+        self._claim = _Claim(update_id, now)
 
     async def commit(self) -> None:
+        claim = self._claim
+        if claim is not None:
+            if not await self.updates.first_sighting(claim.update_id, claim.received_at):
+                await self.session.rollback()  # another delivery committed it before us
+                self.session.info.pop(DIRTY, None)  # rolled back: nothing of it to announce
+                self._claim = None  # what runs instead (the screen again) is not this update's
+                raise UpdateAlreadyHandled(claim.update_id)
+            fault_point("after-write")
         changed_identity = self.session.info.pop(DIRTY, False)
         await self.session.commit()
+        if claim is not None:
+            self._claim = None  # recorded for good: a later commit of the update adds nothing
+            fault_point("after-commit")
         if changed_identity:
             # After the commit, never before: see storage/identity_cache.py.
             await self.identities.invalidate()

@@ -1,17 +1,22 @@
 """Shared by the defence tests: the example season, two teams with students and a mentor, the
 office, and two defence sessions set up from the YAML-shaped section (`DefenceService.setup`):
-three jurors and both teams in session A, one juror and no team in session B."""
+three jurors and both teams in session A, one juror and no team in session B.
+
+Each student has an accepted application whose age group says whether a message to them may
+wait for the end of quiet hours: adults by default, so what a test sees does not depend on the
+hour it runs at; `ages` makes some of them minors ("teen", "child") for the tests of the night."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from services.clock import Clock
 from services.container import ServiceConfig, Services
-from services.domain import Role, TeamRole
+from services.domain import ApplicationStatus, Role, TeamRole
 from storage.models import Team
-from storage.uow import UnitOfWorkFactory
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 from tests.example_season import import_example
 from tests.texts import TEXTS
 
@@ -59,11 +64,28 @@ class DefenceWorld:
     people: dict[int, int]  # messenger id -> person id
 
 
+async def accept(
+    uow: UnitOfWork, person_id: int, season_id: int, age_group: str, now: datetime
+) -> None:
+    """An accepted application of the person's, with the age group they answered."""
+    application, _ = await uow.applications.ensure(person_id, season_id, now)
+    await uow.applications.set_role(application.id, Role.STUDENT, now)
+    await uow.applications.save_answer(application.id, "age_group", age_group, now)
+    await uow.applications.transition(
+        application.id, [ApplicationStatus.DRAFT], ApplicationStatus.ACCEPTED, now
+    )
+
+
 async def build_defence_world(
-    factory: UnitOfWorkFactory, clock: Clock, *, setup: bool = True
+    factory: UnitOfWorkFactory,
+    clock: Clock,
+    *,
+    setup: bool = True,
+    ages: Mapping[int, str] | None = None,
 ) -> DefenceWorld:
-    """The season, the office, the mentor and the two teams; with `setup` also `SETUP` loaded
-    (the e2e loads it through `python -m bot defence import` instead)."""
+    """The season, the office, the mentor and the two teams, each student accepted with the
+    age group `ages` gives (adult otherwise); with `setup` also `SETUP` loaded (the e2e loads it
+    through `python -m bot defence import` instead)."""
     await import_example(factory, clock)
     now = clock.now()
     people: dict[int, int] = {}
@@ -86,6 +108,7 @@ async def build_defence_world(
                 person = await uow.people.ensure(tg_id, "ru", now)
                 await uow.people.grant(person.id, Role.STUDENT, season.id, now)
                 await uow.teams.add_member(team.id, person.id, TeamRole.STUDENT, now)
+                await accept(uow, person.id, season.id, (ages or {}).get(tg_id, "adult"), now)
                 people[tg_id] = person.id
         await uow.commit()
         season_id = season.id

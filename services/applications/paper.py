@@ -24,12 +24,11 @@ from services.paper_form_pdf import render_consent_form
 from services.people import Identity
 from services.privacy import application_subject
 from services.questionnaire import Input
-from services.questionnaire.groups import AgeGroup, group_args
+from services.questionnaire.groups import group_args
+from services.reminders.base import MINOR_GROUPS
 from storage.models import Application, PaperConsent
 
 PAPER_FILENAME = "soglasie-roditelya.pdf"
-# The age groups a parent consents for (services/questionnaire/groups.py): under the adult age.
-MINOR_GROUPS = tuple(group.value for group in AgeGroup if group.asks_representative)
 FORM_FIELDS = ("paper-form-parent-name", "paper-form-relation", "paper-form-signature",
                "paper-form-date")  # fmt: skip
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from services.applications.paper import MINOR_GROUPS
 from services.broadcasts.base import (
     CAPTION_LIMIT,
     FILTERS,
@@ -22,7 +21,7 @@ from services.domain import Address, BroadcastFilter, BroadcastSegment, Broadcas
 from services.errors import InvalidInput, NotFound
 from services.people import Identity
 from services.questionnaire import Input
-from services.reminders.base import season_policy
+from services.reminders.base import MINOR_GROUPS, season_policy
 from services.reminders.policy import ReminderPolicy
 from storage.models import Broadcast, Person
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from services.clock import Clock
 from services.defence.arithmetic import RankedTeam, rank_teams
 from services.defence.marks import marks_text, team_marks
+from services.defence.publication import PublishOutcome, PublishPreview, deliveries, preview
 from services.domain import DefenceStatus, Role, TeamRole
 from services.errors import InvalidInput, NotAllowed
 from services.i18n import Texts
@@ -81,18 +82,20 @@ class OfficeView:
     marks: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # team id -> its marks
 
 
-@dataclass(frozen=True)
-class PublishOutcome:
-    first_time: bool
-    sent: int
-
-
 class DefenceService:
-    def __init__(self, uow: UnitOfWork, clock: Clock, notifier: Notifier, texts: Texts) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        clock: Clock,
+        notifier: Notifier,
+        texts: Texts,
+        default_timezone: str = "Europe/Moscow",
+    ) -> None:
         self.uow = uow
         self.clock = clock
         self.notifier = notifier
         self.texts = texts
+        self.default_timezone = default_timezone
 
     async def season(self) -> Season:
         season = await self.uow.seasons.current()
@@ -165,7 +168,7 @@ class DefenceService:
         out of quiet hours (kept for everyone, minors among them); taken back on upload."""
         if session.presentation_due is None:
             return
-        policy = await season_policy(self.uow, season.id)
+        policy = await season_policy(self.uow, season.id, self.default_timezone)
         due = _local(session.presentation_due, season.timezone)
         at = policy.outside_quiet_hours(due - timedelta(days=1))
         for slot in await self.uow.defence.slots([session.id]):
@@ -335,36 +338,46 @@ class DefenceService:
             await self.uow.commit()
         return await self.overview(me)
 
+    async def publish_preview(self, me: Identity) -> PublishPreview:
+        """What publishing would do now: teams (unscored, incomplete), messages, and how many of
+        them wait for the end of quiet hours."""
+        view = await self.overview(me)
+        season = await self.season()
+        now = self.clock.now()
+        found = await deliveries(self.uow, season.id, view.ranking, now, self.default_timezone)
+        still_open = sum(1 for s in view.sessions if s.is_open)
+        return preview(view.ranking, found, now, view.published, still_open)
+
     async def publish(self, me: Identity) -> PublishOutcome:
         """The ranking sent once: every member and the mentor of each ranked team gets one
-        message (dedupe key `defence:<season>:<person>`); a second press sends nothing."""
+        message about that team (dedupe key `defence:<season>:<team>:<person>`: a mentor of two
+        teams hears about both); a second press sends nothing. A minor's message waits for the
+        end of the season's quiet hours (services/defence/publication.py)."""
         view = await self.overview(me)
         season = await self.season()
         now = self.clock.now()
         if not await self.uow.defence.claim_publication(season.id, me.person_id, now):
             return PublishOutcome(False, 0)
-        sent = 0
-        ranked = [r for r, _ in view.ranking if r.mean is not None]
-        for row, name in view.ranking:
-            for _, person in await self.uow.teams.members(row.team_id):
-                text = _result_text(self.texts, person.language, row, name, len(ranked))
-                marks = view.marks.get(row.team_id)
-                if marks:
-                    text += self.texts.get(
-                        "df-result-marks", person.language,
-                        marks=marks_text(self.texts, person.language, marks),
-                    )  # fmt: skip
-                if await self.notifier.send_text(
-                    person, text, person_id=person.id,
-                    dedupe_key=f"defence:{season.id}:{person.id}",
-                ):  # fmt: skip
-                    sent += 1
+        sent = waiting = 0
+        of = sum(1 for r, _ in view.ranking if r.mean is not None)
+        for d in await deliveries(self.uow, season.id, view.ranking, now, self.default_timezone):
+            language = d.person.language
+            text = _result_text(self.texts, language, d.row, d.team, of)
+            if marks := view.marks.get(d.row.team_id):
+                marked = marks_text(self.texts, language, marks)
+                text += self.texts.get("df-result-marks", language, marks=marked)
+            if await self.notifier.send_text(
+                d.person, text, person_id=d.person.id, not_before=d.at,
+                dedupe_key=f"defence:{season.id}:{d.row.team_id}:{d.person.id}",
+            ):  # fmt: skip
+                sent += 1
+                waiting += d.at > now
         await self.uow.audit.record(
-            now, me.person_id, "defence.publish", "season", season.id, sent=sent
+            now, me.person_id, "defence.publish", "season", season.id, sent=sent, waiting=waiting
         )
         await self.uow.commit()
         logger.info("season %s defence results published: %s sent", season.id, sent)
-        return PublishOutcome(True, sent)
+        return PublishOutcome(True, sent, waiting)
 
 
 async def ranking(uow: UnitOfWork, season_id: int) -> list[tuple[RankedTeam, str]]:

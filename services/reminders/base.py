@@ -5,8 +5,13 @@ from __future__ import annotations
 from services.clock import Clock
 from services.i18n import Texts
 from services.notify import Notifier
+from services.questionnaire.groups import AgeGroup
 from services.reminders.policy import ReminderPolicy
 from storage.uow import UnitOfWork
+
+# The age groups under the adult age (services/questionnaire/groups.py): whom a parent consents
+# for, and whose messages from the office wait for the end of quiet hours.
+MINOR_GROUPS = tuple(group.value for group in AgeGroup if group.asks_representative)
 
 
 async def season_policy(
@@ -17,6 +22,13 @@ async def season_policy(
     season = await uow.seasons.get(season_id)
     zone = season.timezone if season and season.timezone else default_timezone
     return ReminderPolicy.from_settings(zone, await uow.plan_settings.get(season_id))
+
+
+async def season_minors(uow: UnitOfWork, season_id: int) -> set[int]:
+    """The people the season's applications say are under the adult age: an office's message
+    to them (results, a certificate, a survey) waits for the end of quiet hours, an adult's and
+    one to a person without an application (a mentor, a juror) goes at once."""
+    return await uow.broadcasts.minors(season_id, MINOR_GROUPS)
 
 
 class ReminderBase:

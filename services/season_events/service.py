@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from services.actions import EventAction, EventVerb
-from services.applications.paper import MINOR_GROUPS
 from services.clock import Clock
 from services.domain import BroadcastFilter, BroadcastSegment, Role
 from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from services.i18n import Texts, Translator
 from services.notify import Button, Notifier
 from services.people import Identity
-from services.reminders.base import season_policy
+from services.reminders.base import MINOR_GROUPS, season_policy
 from services.reminders.policy import ReminderPolicy
 from services.season_events.spec import parse_event, parse_time
 from storage.models import EventItem, Person, Season, SeasonEvent

@@ -1,4 +1,6 @@
-"""Publishing the results once per season: every applicant told, the teams formed."""
+"""Publishing the results once per season: every applicant told (a minor at the end of the
+season's quiet hours when the office publishes late, an adult at once), the teams formed, the
+accepted invited to the start survey."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from datetime import datetime
 from services.domain import ApplicationStatus, Decision, Role
 from services.events import AcceptedTeam, ResultsPublished
 from services.people import Identity
+from services.reminders.base import season_minors, season_policy
 from services.selection.base import LoadedSeason, SelectionBase, subject_of
 from storage.models import Application, Person
 from storage.repositories.selection import ACTIVE
@@ -35,6 +38,7 @@ class PublishOutcome:
     sent: int
     teams: int
     without_mentor: tuple[str, ...]
+    waiting: int = 0  # of those sent, minors' held until the end of quiet hours
 
 
 class Publication(SelectionBase):
@@ -65,15 +69,16 @@ class Publication(SelectionBase):
         if not await self.uow.selection.claim_publication(season.season.id, me.person_id, now):
             return PublishOutcome(False, 0, 0, ())
         found = await self._waitlist_undecided(me, season, now)
-        sent, teams = await self._send_results(season, found, now)
-        formed, without_mentor = await self._form_teams(me, season, teams)
+        sent, waiting, teams = await self._send_results(season, found, now)
+        accepted = tuple(p for students, tutors in teams.values() for p in (*students, *tutors))
+        formed, without_mentor = await self._form_teams(me, season, teams, accepted)
         await self.uow.audit.record(
             now, me.person_id, "selection.publish", "season", season.season.id,
             sent=sent, teams=formed,
         )  # fmt: skip
         await self.uow.commit()
         logger.info("season %s results published: %s sent", season.season.id, sent)
-        return PublishOutcome(True, sent, formed, tuple(without_mentor))
+        return PublishOutcome(True, sent, formed, tuple(without_mentor), waiting)
 
     async def _waitlist_undecided(
         self, me: Identity, season: LoadedSeason, now: datetime
@@ -98,15 +103,18 @@ class Publication(SelectionBase):
 
     async def _send_results(
         self, season: LoadedSeason, found: list[tuple[Application, Person]], now: datetime
-    ) -> tuple[int, Teams]:
+    ) -> tuple[int, int, Teams]:
         """Tell every applicant their result and move the application to it; returns how many
-        were sent and who joins which idea's team."""
+        were sent, how many of them wait for the end of quiet hours (minors') and who joins
+        which idea's team."""
         decisions = await self.uow.selection.decisions(a.id for a, _ in found)
         mentor_people = {
             pid: await self.uow.people.get(pid) for pid in set(season.mentors.values())
         }
         teams: Teams = defaultdict(lambda: ([], []))
-        sent = 0
+        minors = await season_minors(self.uow, season.season.id)
+        morning = (await season_policy(self.uow, season.season.id)).outside_quiet_hours(now)
+        sent = waiting = 0
         for application, person in found:
             decision = decisions[application.id]
             language = person.language
@@ -129,18 +137,22 @@ class Publication(SelectionBase):
                 result = ApplicationStatus.NOT_SELECTED
             # `/status` shows the result from now on.
             await self.uow.applications.transition(application.id, ACTIVE, result, now)
+            at = morning if person.id in minors else now
             if await self.notifier.send_text(
-                person, text, person_id=person.id, dedupe_key=f"result:{application.id}"
-            ):
+                person, text, person_id=person.id, dedupe_key=f"result:{application.id}",
+                not_before=at,
+            ):  # fmt: skip
                 sent += 1
-        return sent, teams
+                waiting += at > now
+        return sent, waiting, teams
 
     async def _form_teams(
-        self, me: Identity, season: LoadedSeason, teams: Teams
+        self, me: Identity, season: LoadedSeason, teams: Teams, accepted: tuple[int, ...]
     ) -> tuple[int, list[str]]:
-        """Form a team per idea with accepted applicants (a consequence: the teams feature forms
-        them); an idea without a mentor gets none and is named back to the office."""
-        accepted: list[AcceptedTeam] = []
+        """Form a team per idea with accepted applicants and invite all of them to the start
+        survey (consequences: the teams and survey features do it); an idea without a mentor
+        gets no team and is named back to the office."""
+        formed: list[AcceptedTeam] = []
         without_mentor: list[str] = []
         for idea_id, (students, tutors) in teams.items():
             idea = season.ideas[idea_id]
@@ -148,7 +160,7 @@ class Publication(SelectionBase):
             if mentor_id is None:
                 without_mentor.append(idea.title)
                 continue
-            accepted.append(
+            formed.append(
                 AcceptedTeam(
                     idea.title[:200],
                     source_key=f"idea:{idea_id}",
@@ -158,6 +170,6 @@ class Publication(SelectionBase):
                 )
             )
         await self.consequences.results_published(
-            ResultsPublished(season.season.id, me.person_id, tuple(accepted))
+            ResultsPublished(season.season.id, me.person_id, tuple(formed), accepted)
         )
-        return len(accepted), without_mentor
+        return len(formed), without_mentor

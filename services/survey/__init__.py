@@ -1,8 +1,11 @@
 """Whether youth stay — the programme's own measure: a short survey at acceptance (start) and
 at the end of the season (end), optional, its purpose stated; the office sees the shift.
 
-The office opens a wave with /survey_send (queued through the outbox to the season's accepted
-students and tutors; minors' messages wait for the end of quiet hours). A participant answers
+The start wave opens by itself when the office publishes the selection's results: everyone
+accepted is invited right after their result (a consequence, in the publication's transaction).
+The office opens a wave with /survey_send (the end wave; the start one reaches whoever was not
+invited yet), queued through the outbox to the season's accepted students and tutors, once per
+person and wave; minors' messages wait for the end of quiet hours. A participant answers
 by buttons, one answer per press; every press is re-checked here: the wave is open (the start
 wave closes once the end wave opens), the person is accepted this season, the question and the
 value exist, and the question is not answered yet (a conditional insert). /survey_shift counts
@@ -13,16 +16,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 
 from services.actions import SurveyAction, SurveyVerb
-from services.applications.paper import MINOR_GROUPS
 from services.clock import Clock
 from services.domain import BroadcastSegment, Role
 from services.errors import DomainError, NotFound
 from services.i18n import Texts, Translator
 from services.notify import Button, Notifier
 from services.people import Identity
-from services.reminders.base import season_policy
+from services.reminders.base import season_minors, season_policy
 from services.survey.questions import QUESTIONS, SCALES, WIZARD, Question, Wave
 from services.survey.render import KINDS, ShiftLabels, render_chart, render_xlsx
 from services.survey.shift import (
@@ -35,6 +38,7 @@ from services.survey.shift import (
     person_shifts,
     signed,
 )
+from storage.models import Person
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -82,7 +86,8 @@ class SurveyService:
 
     async def send(self, me: Identity, wave: Wave) -> int:
         """The office opens `wave` and queues its invitation to the season's accepted students
-        and tutors (once per person and wave); commits. Returns how many were queued."""
+        and tutors (once per person and wave: those invited at acceptance are skipped);
+        commits. Returns how many were queued."""
         if not me.has(Role.OFFICE):
             raise SurveyNotAllowed()
         season = await self.uow.seasons.current()
@@ -93,25 +98,42 @@ class SurveyService:
         people = []
         for segment in (BroadcastSegment.STUDENTS, BroadcastSegment.TUTORS):
             people += await self.uow.broadcasts.recipients(season.id, segment, None, now)
+        queued = await self._invite(season.id, wave, people)
+        await self.uow.commit()
+        log.info("survey wave sent: season=%s wave=%s queued=%d", season.id, wave, queued)
+        return queued
+
+    async def invite_accepted(self, season_id: int, person_ids: Sequence[int]) -> int:
+        """A consequence of the selection's publication, in its transaction (no commit): the
+        start survey — "at acceptance" — opened and queued to the people just accepted, right
+        after their result. Once per person (the same dedupe key as /survey_send start); none
+        once the end wave is open (the start one is closed then). Returns how many."""
+        if not person_ids or Wave.END in await self.uow.survey.waves(season_id):
+            return 0
+        await self.uow.survey.open_wave(season_id, Wave.START, self.clock.now())
+        people = await self.uow.people.many(person_ids)
+        return await self._invite(season_id, Wave.START, people)
+
+    async def _invite(self, season_id: int, wave: Wave, people: Sequence[Person]) -> int:
+        """Queue `wave`'s invitation to each of `people` the bot can reach: a minor's waits for
+        the end of the season's quiet hours, an adult's goes at once."""
+        now = self.clock.now()
         addresses = await self.uow.outbox.addresses_of(people)
-        minors = await self.uow.broadcasts.minors(season.id, MINOR_GROUPS)
-        policy = await season_policy(self.uow, season.id, self.default_timezone)
-        t = self.texts.for_language("ru")
+        minors = await season_minors(self.uow, season_id)
+        policy = await season_policy(self.uow, season_id, self.default_timezone)
         queued = 0
         for person in people:
             if person.id not in addresses:
                 continue
-            later = person.id in minors and policy.in_quiet_hours(now)
+            t = self.texts.for_language(person.language)
             queued += await self.notifier.send_text(
                 addresses[person.id],
                 t("survey-invite", wave=wave.value),
                 buttons=invite_buttons(t, wave),
                 person_id=person.id,
-                dedupe_key=f"survey:{season.id}:{wave.value}:{person.id}",
-                not_before=policy.outside_quiet_hours(now) if later else now,
+                dedupe_key=f"survey:{season_id}:{wave.value}:{person.id}",
+                not_before=policy.outside_quiet_hours(now) if person.id in minors else now,
             )
-        await self.uow.commit()
-        log.info("survey wave sent: season=%s wave=%s queued=%d", season.id, wave, queued)
         return queued
 
     async def _check(self, me: Identity, wave: Wave) -> int:

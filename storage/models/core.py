@@ -184,7 +184,8 @@ class OutgoingMessage(Base):
 
 
 class ProcessedUpdate(Base):
-    """Update ids already handled: the database fallback for update dedupe without Redis."""
+    """Updates already handled, each recorded in the transaction of its effect (a Telegram
+    update by its update_id, a MAX update by a negative hash of its key: services/guards.py)."""
 
     __tablename__ = "processed_updates"
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.domain import ApplicationStatus
 from storage.models import Application, Certificate, ReserveNomination, Team, TeamMember
-from storage.sql import rowcount
+from storage.sql import insert_for, rowcount
 
 
 class CertificatesRepo:
@@ -42,10 +42,23 @@ class CertificatesRepo:
         )
         return {row.person_id: row for row in rows}
 
-    async def add(self, certificate: Certificate) -> Certificate:
-        self.session.add(certificate)
-        await self.session.flush()
-        return certificate
+    async def add(self, certificate: Certificate) -> Certificate | None:
+        """Issue `certificate`, or None when the person has one in the season already (the
+        office's /certificates twice at once: the second waits for the first and adds none)."""
+        statement = (
+            insert_for(self.session, Certificate)
+            .values(
+                person_id=certificate.person_id,
+                season_id=certificate.season_id,
+                code=certificate.code,
+                issued_at=certificate.issued_at,
+                coursework=bool(certificate.coursework),
+            )
+            .on_conflict_do_nothing(index_elements=["person_id", "season_id"])
+            .returning(Certificate.id)
+        )
+        new_id = await self.session.scalar(statement)
+        return None if new_id is None else await self.session.get(Certificate, new_id)
 
     async def by_code(self, code: str) -> Certificate | None:
         return await self.session.scalar(

@@ -83,13 +83,6 @@ async def test_unknown_text_and_forged_button_get_clear_answers(harness: Harness
     assert harness.session.alerts() == [said("fallback-button-malformed")]
 
 
-@ON_BOTH_DATABASES  # the sender, retraction and erasure paths on PG
-async def test_same_update_id_is_handled_once(harness: Harness) -> None:
-    await harness.send(10, "/start", update_id=555_001)
-    await harness.send(10, "/start", update_id=555_001)
-    assert len(harness.session.texts_to(10)) == 1
-
-
 @ON_BOTH_DATABASES  # reaches statements only this test runs on PG
 async def test_unexpected_error_becomes_an_apology_and_a_log_without_personal_data(
     harness: Harness, caplog: pytest.LogCaptureFixture

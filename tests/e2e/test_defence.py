@@ -1,22 +1,31 @@
 """The public defence end to end: the bot process against the Bot API emulator. Three jurors
 of session A score two teams by the card's buttons on their phones; a student's forged score
 press and session B's juror's forged press for a session-A team are refused and change nothing;
-the office sees the ranking and publishes it, twice: each team member and the mentor get
-exactly one result message."""
+the office sees the ranking, asks to publish, reads what will go out and confirms — and taps
+the confirmation again, and «Опубликовать» again: each team member gets exactly one result
+message, the mentor of both teams one about each.
+
+The students are adults (their applications' age group), so their results go at once whatever
+the hour the test runs at; one student of Бета is 14: their result waits in the outbox for the
+end of the season's quiet hours when published at night — checked against the season's policy,
+and by day it must arrive."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 from sqlalchemy import func, select
 
 from services.clock import FixedClock
 from services.defence import SCALE
+from services.reminders import ReminderPolicy
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
-from storage.models import DefenceCriterion, DefenceScore, DefenceSession
+from storage.models import DefenceCriterion, DefenceScore, DefenceSession, OutgoingMessage
 from storage.uow import UnitOfWorkFactory
 from tests.defence_world import (
     JUROR_B,
@@ -36,6 +45,7 @@ from tests.e2e.test_teams import Chats, _callback
 
 NOT_ALLOWED = "Недостаточно прав для этого действия."
 RESULT = "Результаты защиты: команда"
+TEEN = TEAM_TWO[1]
 
 
 async def _rows(url: str, statement: Any) -> list[Any]:
@@ -55,7 +65,9 @@ async def _seed(env: dict[str, str], folder: Path) -> DefenceWorld:
     engine = create_engine(url)
     try:
         factory = UnitOfWorkFactory(create_session_factory(engine))
-        world = await build_defence_world(factory, FixedClock(now_utc()), setup=False)
+        world = await build_defence_world(
+            factory, FixedClock(now_utc()), setup=False, ages={TEEN: "teen"}
+        )
     finally:
         await engine.dispose()
     path = folder / "defence.yaml"
@@ -64,6 +76,19 @@ async def _seed(env: dict[str, str], folder: Path) -> DefenceWorld:
     assert code == 0, err
     assert "defence: 2 sessions, 2 new slots" in out
     return world
+
+
+async def due_as_the_night_allows(url: str, *where: Any) -> bool:
+    """The one outbox row `where` picks, queued for a minor: due at once when queued by day
+    (True), else at the end of the quiet hours it was queued in, in the season's zone (False)."""
+    [row] = await _rows(url, select(OutgoingMessage).where(*where))
+    queued, due = row.created_at.replace(tzinfo=UTC), row.not_before.replace(tzinfo=UTC)
+    quiet = ReminderPolicy(ZoneInfo("Asia/Tomsk"))
+    if not quiet.in_quiet_hours(queued):
+        assert due <= queued
+        return True
+    assert due == quiet.outside_quiet_hours(queued) and due > datetime.now(UTC)
+    return False
 
 
 async def _score_card(emulator: BotApiEmulator, user: int, card: dict[str, Any], v: int) -> None:
@@ -155,19 +180,42 @@ async def test_jury_scores_forgeries_refused_publish_once(
     late = await emulator.wait_for(lambda: emulator.calls("answerCallbackQuery")[at:], 15)
     assert "Сессия закрыта" in str(late[0].params.get("text"))
 
-    await chats.press(OFFICE, closed, "df:1:p:", "Результаты защиты опубликованы")
-    again_at = len(emulator.calls("answerCallbackQuery"))
-    emulator.press_button(OFFICE, closed["message_id"], _callback(closed, "df:1:p:"))
-    again = await emulator.wait_for(lambda: emulator.calls("answerCallbackQuery")[again_at:], 15)
-    assert "уже опубликованы" in str(again[0].params.get("text"))
-    for user_id, mark in [(u, "«Альфа» — 1 место") for u in TEAM_ONE] + [
-        (u, "«Бета» — 2 место") for u in TEAM_TWO
-    ]:
+    confirm = await chats.press(OFFICE, closed, "df:1:p:", "Опубликовать результаты защиты?")
+    assert "Сообщений участникам и наставникам: 6" in confirm["text"]
+    yes = _callback(confirm, "df:1:p:0:0:0:1")
+    emulator.press_button(OFFICE, confirm["message_id"], yes)
+
+    def published() -> dict[str, Any] | None:
+        shown = emulator.message(OFFICE, confirm["message_id"]) or {}
+        return shown if "опубликованы" in shown.get("text", "") else None
+
+    told = await emulator.wait_for(published, 15)
+    # «Да, опубликовать» tapped again, and the overview's «Опубликовать»: both refused.
+    publish_again = _callback(closed, "df:1:p:")
+    for message_id, payload in (
+        (confirm["message_id"], yes),
+        (closed["message_id"], publish_again),
+    ):
+        again_at = len(emulator.calls("answerCallbackQuery"))
+        emulator.press_button(OFFICE, message_id, payload, check=False)
+        again = await emulator.wait_for(
+            lambda at=again_at: emulator.calls("answerCallbackQuery")[at:], 15
+        )
+        assert "уже опубликованы" in str(again[0].params.get("text"))
+    teen = world.people[TEEN]
+    by_day = await due_as_the_night_allows(
+        url, OutgoingMessage.person_id == teen, OutgoingMessage.dedupe_key.like("defence:%")
+    )
+    assert ("Несовершеннолетних среди получателей: 1" in told["text"]) is not by_day
+    expected = [(u, "«Альфа» — 1 место") for u in TEAM_ONE] + [(TEAM_TWO[0], "«Бета» — 2 место")]
+    expected += [(MENTOR, "«Альфа» — 1 место"), (MENTOR, "«Бета» — 2 место")]
+    expected += [(TEEN, "«Бета» — 2 место")] if by_day else []
+    for user_id, mark in expected:
         await emulator.wait_for_message(user_id, mark, since=0, timeout=15)
-    await emulator.wait_for_message(MENTOR, RESULT, since=0, timeout=15)
-    for user_id in (*TEAM_ONE, *TEAM_TWO, MENTOR):
+    counts = [(u, 1) for u in TEAM_ONE] + [(TEAM_TWO[0], 1), (TEEN, int(by_day)), (MENTOR, 2)]
+    for user_id, count in counts:
         results = [m for m in emulator.messages_to(user_id) if RESULT in (m.get("text") or "")]
-        assert len(results) == 1, (user_id, results)
+        assert len(results) == count, (user_id, results)
     assert SCALE == (1, 2, 3, 4, 5)
 
 

@@ -1,5 +1,5 @@
 """The bot process end to end, against the Bot API emulator over HTTP: polling and webhook,
-the webhook secret, the sender under 429/403/5xx, update dedupe, kill -9, invitations."""
+the webhook secret, the sender under 429/403/5xx, a redelivered update, kill -9, invitations."""
 
 from __future__ import annotations
 
@@ -261,17 +261,31 @@ async def test_5xx_is_retried_until_sent(
     assert statuses == [502, 200]
 
 
-async def test_duplicated_update_id_is_handled_once(
-    emulator: BotApiEmulator, start_bot: StartBot
+async def test_a_duplicated_update_changes_nothing_twice(
+    emulator: BotApiEmulator, start_bot: StartBot, bot_env: dict[str, str]
 ) -> None:
+    """The same update delivered again is never applied twice: the invitation taken once (its
+    redelivery's answer reads the database: the role is already theirs; had it reached its
+    commit, the commit would be refused: tests/dispatcher/test_exactly_once.py); an update that
+    wrote nothing (a plain /start) is simply answered again."""
+    code, out, _ = await run_cli(bot_env, "invite", "mentor", "--label", "e2e")
+    assert code == 0
+    payload = out.strip().split("start=", 1)[1]
     await start_bot()
-    update = emulator.send_text(400, "/start")
-    await emulator.wait_for_message(400, contains=WELCOME)
-    emulator.inject_update(update)  # Telegram delivers the same update again
+    taken = emulator.send_text(400, f"/start {payload}")
+    await emulator.wait_for_message(400, contains="вам выдана роль «наставник»")
+    plain = emulator.send_text(401, "/start")
+    await emulator.wait_for_message(401, contains=WELCOME)
+    emulator.inject_update(taken)  # Telegram delivers the same updates again
+    emulator.inject_update(plain)
+    await emulator.wait_for(lambda: len(_texts(emulator, 401)) == 2)
     emulator.send_text(400, "/help")
     await emulator.wait_for_message(400, contains="Что можно сделать")
     await asyncio.sleep(0.5)
-    assert sum(WELCOME in text for text in _texts(emulator, 400)) == 1
+    assert sum("выдана роль" in text for text in _texts(emulator, 400)) == 1
+    assert not any("уже использована" in text for text in _texts(emulator, 400))
+    assert sum("Эта роль у вас уже есть" in text for text in _texts(emulator, 400)) == 1
+    assert sum(WELCOME in text for text in _texts(emulator, 401)) == 2
 
 
 async def test_kill_9_and_restart_lose_nothing_and_an_invitation_works_once(

@@ -2,7 +2,9 @@
 application from /review and scores it by the card's buttons; the office sees the combined
 score; a student replaying the mentor's button is refused and nothing changes; the office
 accepts the top N (an idea with one place takes one) and publishes, twice: every applicant
-gets exactly one result message."""
+gets exactly one result message, and each accepted one, right after it, exactly one invitation
+to the start survey (issue 15: at acceptance). The applicants give no age group, so nothing
+waits for the end of quiet hours whatever the hour the test runs at."""
 
 from __future__ import annotations
 
@@ -148,6 +150,14 @@ async def test_score_refuse_forgery_accept_top_and_publish_once(
             if any(mark in (m.get("text") or "") for mark in RESULT_MARKS)
         ]  # fmt: skip
         assert len(results) == 1, (user_id, results)
+    invite = said("survey-invite", wave="start").splitlines()[0]
+    for user_id in (FIRST, THIRD):
+        await emulator.wait_for_message(user_id, invite, since=0, timeout=15)
+    for user_id, count in ((FIRST, 1), (SECOND, 0), (THIRD, 1)):
+        texts = [m.get("text") or "" for m in emulator.messages_to(user_id)]
+        invites = [n for n, text in enumerate(texts) if invite in text]
+        assert len(invites) == count, (user_id, texts)
+        assert all(n > next(i for i, x in enumerate(texts) if "вы приняты" in x) for n in invites)
     accepted = [m for m in emulator.messages_to(FIRST) if "вы приняты" in (m.get("text") or "")]
     assert "Наставник 7001" in accepted[0]["text"]
     teams = await _rows(url, select(Team.source_key))

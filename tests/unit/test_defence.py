@@ -5,7 +5,7 @@ and a double publication sends each person one message."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -26,7 +26,15 @@ from storage.models import (
     OutgoingMessage,
 )
 from storage.uow import UnitOfWorkFactory
-from tests.defence_world import JUROR_B, JURORS_A, OFFICE, TEAM_ONE, TEAM_TWO, build_defence_world
+from tests.defence_world import (
+    JUROR_B,
+    JURORS_A,
+    MENTOR,
+    OFFICE,
+    TEAM_ONE,
+    TEAM_TWO,
+    build_defence_world,
+)
 from tests.recording_messenger import RecordingMessenger
 from tests.texts import TEXTS
 
@@ -124,6 +132,7 @@ async def test_jurors_score_forgeries_refused_close_and_publish_once(
     assert await _count(uow_factory, DefenceScore, value=1) == 0
 
     await m.press(OFFICE, t("df-btn-publish"))
+    await m.press(OFFICE, t("df-btn-publish-yes"))
     await m.press_again(OFFICE)
     assert m.chat(OFFICE).notices[-1] == (t("df-publish-again"), True)
     async with uow_factory() as uow:
@@ -134,8 +143,8 @@ async def test_jurors_score_forgeries_refused_close_and_publish_once(
                 )
             )
         )
-    # Two students in each team and the one mentor of both: five people, one message each.
-    assert len(keys) == len(set(keys)) == 5
+    # Two students in each team, one message each; the one mentor of both, one per team.
+    assert len(keys) == len(set(keys)) == 6
 
 
 async def test_a_jury_invitation_seats_its_holder_on_the_session_it_names(
@@ -178,6 +187,7 @@ async def test_the_profile_shows_the_published_defence_result(
     assert await shown() is None  # not published yet
     await m.command(OFFICE, "defence")
     await m.press(OFFICE, t("df-btn-publish"))
+    await m.press(OFFICE, t("df-btn-publish-yes"))
     # Альфа (TEAM_ONE) has no score: nothing to show; Бета's member sees the result.
     assert await shown() is None
     async with uow_factory() as uow:
@@ -195,6 +205,7 @@ async def test_the_profile_shows_the_published_defence_result(
             Certificate(person_id=me.person_id, season_id=team.season_id, code="ABCDEFGHJK",
                         issued_at=clock.now())
         )  # fmt: skip
+        assert certificate is not None
         card = await services.certificates.card(certificate)
     assert card.defence_place == (1, 1)
     assert t("cert-line-defence", place=1, of=1) in card_lines(card, t)
@@ -324,6 +335,7 @@ async def test_the_office_marks_projects_and_the_result_carries_the_marks(
     assert (row.region_head, row.federal, row.startup) == (True, False, True)
 
     await m.press(OFFICE, t("df-btn-publish"))
+    await m.press(OFFICE, t("df-btn-publish-yes"))
     async with uow_factory() as uow:
         payloads = list(
             await uow.session.scalars(
@@ -338,3 +350,78 @@ async def test_the_office_marks_projects_and_the_result_carries_the_marks(
         profile = (await services.profile.view(me)).defence
     assert len(payloads) == 1 and t("df-result-marks", marks=both) in str(payloads[0])
     assert profile is not None and t("profile-defence-marks", marks=both) in profile
+
+
+async def _published_at(factory: UnitOfWorkFactory) -> dict[int, tuple[datetime, str]]:
+    """Person id -> (not_before, text) of each defence result in the outbox, one per person."""
+    async with factory() as uow:
+        rows = await uow.session.execute(
+            select(OutgoingMessage.person_id, OutgoingMessage.not_before, OutgoingMessage.payload)
+            .where(OutgoingMessage.dedupe_key.like("defence:%"))
+            .order_by(OutgoingMessage.id)
+        )
+        return {
+            person: (at if at.tzinfo else at.replace(tzinfo=UTC), payload["text"])
+            for person, at, payload in rows
+        }
+
+
+async def test_published_at_23_local_a_minor_hears_at_nine_an_adult_at_once(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """The office publishes at 23:00 in Tomsk (16:00 UTC): the 14-year-old's result waits for
+    09:00 local (02:00 UTC), the adult student's and the mentor's go at once; the office is told
+    how many wait. A double tap sends nothing more."""
+    night = FixedClock(datetime(2026, 9, 1, 16, 0, tzinfo=UTC))
+    teen, adult = TEAM_ONE
+    world = await build_defence_world(uow_factory, night, ages={teen: "teen"})
+    m = RecordingMessenger([defence.DIALOG], uow_factory, night)
+    await m.command(OFFICE, "defence")
+    await m.press(OFFICE, t("df-btn-publish"))
+    asked = m.chat(OFFICE).last.text
+    assert asked == "\n".join((
+        t("df-publish-confirm", teams=2, unscored=2, incomplete=0, recipients=6),
+        t("df-publish-confirm-open", sessions=2),
+        t("df-publish-confirm-waiting", waiting=1),
+    ))  # fmt: skip
+    await m.press(OFFICE, t("df-btn-publish-yes"))
+    told = m.chat(OFFICE).last.text
+    assert t("df-published-waiting", waiting=1) in told, told
+    await m.press_again(OFFICE)
+    assert m.chat(OFFICE).notices[-1] == (t("df-publish-again"), True)
+
+    sent = await _published_at(uow_factory)
+    assert sent[world.people[teen]][0] == datetime(2026, 9, 2, 2, 0, tzinfo=UTC)
+    for tg_id in (adult, *TEAM_TWO):
+        assert sent[world.people[tg_id]][0] == night.now(), tg_id
+    # The mentor of both teams: one message about each, both at once.
+    async with uow_factory() as uow:
+        mentor = list(
+            await uow.session.scalars(
+                select(OutgoingMessage.not_before).where(
+                    OutgoingMessage.person_id == world.people[MENTOR],
+                    OutgoingMessage.dedupe_key.like("defence:%"),
+                )
+            )
+        )
+    assert len(mentor) == 2 and all(at.replace(tzinfo=UTC) == night.now() for at in mentor)
+
+
+async def test_published_by_day_the_minor_hears_at_once(uow_factory: UnitOfWorkFactory) -> None:
+    day = FixedClock(datetime(2026, 9, 1, 5, 0, tzinfo=UTC))  # 12:00 in Tomsk
+    teen = TEAM_ONE[0]
+    world = await build_defence_world(uow_factory, day, ages={teen: "teen"})
+    m = RecordingMessenger([defence.DIALOG], uow_factory, day)
+    await m.command(OFFICE, "defence")
+    await m.press(OFFICE, t("df-btn-publish"))
+    asked = m.chat(OFFICE).last.text
+    assert asked == "\n".join((
+        t("df-publish-confirm", teams=2, unscored=2, incomplete=0, recipients=6),
+        t("df-publish-confirm-open", sessions=2),
+    ))  # fmt: skip
+    await m.press(OFFICE, t("df-btn-publish-yes"))
+    assert t("df-published", sent=6) == m.chat(OFFICE).last.text
+    await m.command(OFFICE, "defence")  # the old overview's «Опубликовать» now only says so
+    await m.press(OFFICE, t("df-btn-publish"))
+    assert m.chat(OFFICE).notices[-1] == (t("df-publish-again"), True)
+    assert (await _published_at(uow_factory))[world.people[teen]][0] == day.now()

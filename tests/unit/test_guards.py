@@ -1,17 +1,12 @@
-"""The guards every update passes on both messengers (services/guards.py)."""
+"""The guards every update passes on both messengers (services/guards.py). The update dedupe,
+which lives in the update's own transaction: tests/integration/test_update_claims.py."""
 
 from __future__ import annotations
 
-import asyncio
-import uuid
-
 import pytest
-from redis.asyncio import Redis
 
-from services.clock import FixedClock
-from services.guards import TokenBucket, UpdateDedupe, UpdateSlots, table_id_of
+from services.guards import TokenBucket, UpdateSlots, table_id_of
 from storage.health import DatabaseUnavailable
-from storage.uow import UnitOfWorkFactory
 
 
 def test_the_bucket_lets_a_burst_through_then_refills_at_its_rate() -> None:
@@ -45,25 +40,3 @@ def test_a_max_key_is_a_stable_negative_row_id() -> None:
     assert table_id_of("max:mid:abc") == table_id_of("max:mid:abc") < 0
     assert table_id_of("max:mid:abc") != table_id_of("max:mid:abd")
     assert table_id_of("max:cb:x") >= -(2**63)
-
-
-async def test_the_table_dedupe_sees_each_update_once_per_messenger(
-    uow_factory: UnitOfWorkFactory, clock: FixedClock
-) -> None:
-    dedupe = UpdateDedupe(uow_factory, clock, redis=None, bot_id=1)
-    assert await dedupe.first_sighting(42)
-    assert not await dedupe.first_sighting(42)
-    assert await dedupe.first_sighting_max("mid:42")  # MAX's "42" is not Telegram's
-    assert not await dedupe.first_sighting_max("mid:42")
-    assert await dedupe.first_sighting_max("cb:42")
-
-
-async def test_the_redis_dedupe_namespaces_max_keys(
-    uow_factory: UnitOfWorkFactory, clock: FixedClock, redis: Redis
-) -> None:
-    bot_id = uuid.uuid4().int % 10**9  # no collision with an earlier run's keys
-    dedupe = UpdateDedupe(uow_factory, clock, redis, bot_id)
-    first = await asyncio.gather(*(dedupe.first_sighting_max("mid:m1") for _ in range(5)))
-    assert sorted(first) == [False] * 4 + [True]
-    assert await dedupe.first_sighting(1)
-    assert await redis.exists(f"kadry:update:{bot_id}:max:mid:m1")

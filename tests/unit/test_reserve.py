@@ -13,10 +13,11 @@ an accepted application and a team place; the coursework mark reaches the PDF.
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from dialogs import reserve
 from services.actions import ReserveAction, ReserveVerb
@@ -26,8 +27,9 @@ from services.container import ServiceConfig, Services
 from services.domain import AccessKind, ApplicationStatus, TeamRole
 from services.file_payload import file_bytes
 from services.i18n import Texts
-from storage.models import Team
+from storage.models import Certificate, OutgoingMessage, Team
 from storage.uow import UnitOfWorkFactory
+from tests.databases import ON_BOTH_DATABASES
 from tests.recording_messenger import RecordingMessenger
 from tests.selection_world import MENTOR_A, OFFICE, World, add_applicant, build_world, identity
 
@@ -161,3 +163,72 @@ async def test_finished_participants_and_the_coursework_mark(
     mine = [r for r in rows if r.kind == "file" and r.person_id == world.people[AGREES]][-1]
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(file_bytes(mine.payload))).pages)
     assert t("cert-coursework") in text.replace("\n", " ")
+
+
+async def test_certificates_issued_at_23_local_reach_a_minor_at_nine_an_adult_at_once(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """The office sends /certificates at 23:00 in Tomsk (16:00 UTC): the 14-year-old's PDF waits
+    for 09:00 local (02:00 UTC), the adults' go at once, the office is told one waits; the
+    minor's own /certificate at night is an answer to them and goes at once."""
+    night = FixedClock(datetime(2026, 9, 1, 16, 0, tzinfo=UTC))
+    world = await build_world(uow_factory, night)
+    await add_applicant(uow_factory, night, world, AGREES, ["peat-monitor"], media=False,
+                        answers={"age_group": "teen"})  # fmt: skip
+    await add_applicant(uow_factory, night, world, REFUSES, ["peat-monitor"], media=False,
+                        answers={"age_group": "adult"})  # fmt: skip
+    await _team(uow_factory, night.now(), world)
+    m = RecordingMessenger([reserve.DIALOG], uow_factory, night)
+    await m.command(OFFICE, "certificates")
+    assert m.chat(OFFICE).last.text == "\n".join(
+        (t("cert-issued", issued=3, already=0), t("cert-issued-waiting", waiting=1))
+    )
+    files = await _certificate_rows(uow_factory)
+    morning = datetime(2026, 9, 2, 2, 0, tzinfo=UTC)
+    assert files[world.people[AGREES]] == [morning]
+    assert files[world.people[REFUSES]] == [night.now()]
+    assert files[world.people[LEAVES]] == [night.now()]  # no age group given: not a minor
+
+    await m.command(AGREES, "certificate")
+    assert (await _certificate_rows(uow_factory))[world.people[AGREES]] == [morning, night.now()]
+
+
+async def _certificate_rows(factory: UnitOfWorkFactory) -> dict[int, list[datetime]]:
+    """Person id -> the not_before of each certificate PDF queued for them, in order."""
+    found: dict[int, list[datetime]] = {}
+    async with factory() as uow:
+        rows = await uow.session.execute(
+            select(OutgoingMessage.person_id, OutgoingMessage.not_before)
+            .where(OutgoingMessage.kind == "file", OutgoingMessage.subject.like("certificate:%"))
+            .order_by(OutgoingMessage.id)
+        )
+        for person, at in rows:
+            found.setdefault(person, []).append(at if at.tzinfo else at.replace(tzinfo=UTC))
+    return found
+
+
+@ON_BOTH_DATABASES  # the conditional insert is dialect-specific
+async def test_a_second_certificate_for_the_same_season_is_not_added(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    """What two /certificates at once come to: the second insert for a person adds nothing."""
+    world = await build_world(uow_factory, clock)
+    await _team(uow_factory, clock.now(), world)
+    person = world.people[AGREES]
+    async with uow_factory() as uow:
+        first = await uow.certificates.add(
+            Certificate(person_id=person, season_id=world.season_id, code="AAAAAAAAAA",
+                        issued_at=clock.now())
+        )  # fmt: skip
+        second = await uow.certificates.add(
+            Certificate(person_id=person, season_id=world.season_id, code="BBBBBBBBBB",
+                        issued_at=clock.now())
+        )  # fmt: skip
+        await uow.commit()
+        assert first is not None and first.code == "AAAAAAAAAA" and not first.coursework
+        assert second is None
+        assert [c.code for c in await uow.certificates.of_person(person)] == ["AAAAAAAAAA"]
+        issued = await Services(uow, clock, Texts(), ServiceConfig()).certificates.issue_all(
+            await identity(uow, OFFICE)
+        )
+    assert (issued.issued, issued.already) == (2, 1)
