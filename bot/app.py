@@ -16,7 +16,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
-from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
@@ -26,6 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.background import Background, build_background, scheduler_factory
+from bot.fsm import PrefetchingIsolation, PrefetchingStorage
 from bot.max_app import MaxBot, MaxStartupError
 from bot.menu import set_default_menu
 from bot.metrics import (
@@ -143,7 +143,9 @@ def _fsm_storage(redis: Redis | None) -> tuple[BaseStorage, BaseEventIsolation]:
     keys = DefaultKeyBuilder(prefix="kadry_fsm", with_bot_id=True)
     # The per-user locks too are per bot: two bots sharing one Redis must not wait on each
     # other's users.
-    return RedisStorage(redis, key_builder=keys), RedisEventIsolation(redis, key_builder=keys)
+    # aiogram's storage and lock, with the lock's round trip also reading what the update
+    # will read (bot/fsm.py).
+    return PrefetchingStorage(redis, key_builder=keys), PrefetchingIsolation(redis, keys)
 
 
 def build_app(
@@ -157,8 +159,9 @@ def build_app(
     texts = Texts()
     bot = bot or build_bot(settings)
     engine = build_engine(settings)
-    uow_factory = UnitOfWorkFactory(create_session_factory(engine))
     redis = build_redis(settings)
+    # Redis carries the identity cache's generation to the other processes.
+    uow_factory = UnitOfWorkFactory(create_session_factory(engine), redis)
 
     storage, isolation = _fsm_storage(redis)
     dp = ConfirmingDispatcher(storage=storage, events_isolation=isolation)
@@ -359,8 +362,9 @@ def build_max_only(
     clock = clock or build_clock(settings)
     texts = Texts()
     engine = build_engine(settings)
-    uow_factory = UnitOfWorkFactory(create_session_factory(engine))
     redis = build_redis(settings)
+    # Redis carries the identity cache's generation to the other processes.
+    uow_factory = UnitOfWorkFactory(create_session_factory(engine), redis)
     max_bot = MaxBot(
         settings,
         uow_factory,

@@ -51,8 +51,9 @@ async def run_worker(settings: Settings) -> None:
     clock = build_clock(settings)
     texts = Texts()
     engine = build_engine(settings)
-    uow_factory = UnitOfWorkFactory(create_session_factory(engine))
     redis = build_redis(settings)
+    # A block seen by this worker's sender reaches the bot processes' identity caches.
+    uow_factory = UnitOfWorkFactory(create_session_factory(engine), redis)
     senders: list[Sender] = []
     bot = max_bot = None
     if settings.bot_token is not None:

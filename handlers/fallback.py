@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, Update
 
 from dialogs.apply import resume_lost_cursor
+from handlers.filters import PRIVATE
 from handlers.telegram import message_turn, to_input
 from services.actions import RefusedPayload, decode
 from services.container import Services
@@ -58,6 +59,6 @@ async def unknown_button(query: CallbackQuery, t: Translator, event_update: Upda
 
 def create_router() -> Router:
     router = Router(name="fallback")
-    router.message.register(unknown_message, F.chat.type == "private")
+    router.message.register(unknown_message, PRIVATE)
     router.callback_query.register(unknown_button)
     return router

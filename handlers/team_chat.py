@@ -18,6 +18,7 @@ from aiogram.types import (
     Message,
 )
 
+from handlers.filters import Inline
 from services.container import Services
 from services.errors import InvalidInput, NotAllowed
 from services.i18n import Translator
@@ -130,9 +131,9 @@ async def migrated_from(message: Message, services: Services) -> None:
 
 def create_router() -> Router:
     router = Router(name="team_chat")
-    group = F.chat.type.in_({"group", "supergroup"})
-    router.message.register(migrated_to, F.migrate_to_chat_id, group)
-    router.message.register(migrated_from, F.migrate_from_chat_id, group)
+    group = Inline(F.chat.type.in_({"group", "supergroup"}))
+    router.message.register(migrated_to, Inline(F.migrate_to_chat_id), group)
+    router.message.register(migrated_from, Inline(F.migrate_from_chat_id), group)
     router.message.register(bind, Command("bind"), group)
     router.message.register(
         bind, CommandStart(deep_link=True, magic=F.args.startswith(BIND_PREFIX)), group

@@ -39,6 +39,7 @@ from dialogs.screen import (
     Turn,
 )
 from handlers.callback_data import Pressed
+from handlers.filters import PRIVATE, Inline
 from handlers.replies import Markup, redraw, send
 from services.actions import Action, build, encode
 from services.container import Services
@@ -252,10 +253,10 @@ def router_for(dialog: Dialog) -> Router:
     """A dialog's commands, typed messages in its states and one handler per action verb."""
     router = Router(name=dialog.name)
     if dialog.private_only:
-        router.message.filter(F.chat.type == "private")
+        router.message.filter(PRIVATE)
     for name, command in dialog.commands.items():
         router.message.register(_on_command(command), Command(name))
-    not_a_command = [] if dialog.commands_in_states else [~F.text.startswith("/")]
+    not_a_command = [] if dialog.commands_in_states else [Inline(~F.text.startswith("/"))]
     for state, on_message in dialog.states.items():
         router.message.register(_on_message(on_message), StateFilter(state), *not_a_command)
     for verb, on_action in dialog.actions.items():

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fpdf.enums import XPos, YPos
-
 from services.portfolio_pdf import FAMILY, new_document
 
 TITLE_SIZE, TEXT_SIZE, SMALL_SIZE = 14, 10, 9
@@ -22,6 +20,8 @@ def render_consent_form(
 ) -> bytes:
     """An A4 PDF: the title, a line about whose application it is, the consent text, then each
     field's label with a blank line to fill in by hand, and a footer."""
+    from fpdf.enums import XPos, YPos  # fpdf2 when drawn (services/portfolio_pdf.py)
+
     pdf = new_document(title)
     pdf.set_font(FAMILY, "B", TITLE_SIZE)
     pdf.multi_cell(0, LINE_HEIGHT + 2, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -10,6 +10,7 @@ from services.domain import Address, Messenger, Role
 from services.i18n import Texts
 from services.notify import Notifier
 from storage.models import Person
+from storage.repositories.people import PersonLookup
 from storage.uow import UnitOfWork
 
 SUPPORTED_LANGUAGES = frozenset({"ru"})
@@ -80,7 +81,7 @@ class PeopleService:
         """
         now = self.clock.now()
         chat = user_id if chat_id is None else chat_id
-        found = await self.uow.people.lookup(user_id, messenger)
+        found = await self._lookup(user_id, messenger)
         changed = False
         if found is None:
             language = language_code if language_code in SUPPORTED_LANGUAGES else "ru"
@@ -88,7 +89,8 @@ class PeopleService:
             person_id, language, grants, tg_id = person.id, person.language, set(), person.tg_id
             changed = True
         else:
-            person_id, language, grants, tg_id = found.id, found.language, found.grants, found.tg_id
+            person_id, language, tg_id = found.id, found.language, found.tg_id
+            grants = set(found.grants)  # a cached lookup stays as read
             chat = found.chat_id
             if not found.is_active:
                 # Writing to the bot means they unblocked it here: messages may be sent again.
@@ -111,6 +113,21 @@ class PeopleService:
             messenger=messenger,
             chat_id=chat,
         )
+
+    async def _lookup(self, user_id: int, messenger: Messenger) -> PersonLookup | None:
+        """The account's person and roles: from the cache while no change to anyone's identity
+        was committed since (storage/identity_cache.py), else from the database. Only an
+        entry that needs no write on the next contact is kept (an active account, already
+        the preferred messenger), so a cached contact never skips a write."""
+        cache, key = self.uow.identities, (messenger, user_id)
+        generation = await cache.generation()
+        found = cache.get(key, generation)
+        if found is not None:
+            return found
+        found = await self.uow.people.lookup(user_id, messenger)
+        if found is not None and found.is_active and found.preferred_messenger == messenger:
+            cache.put(key, generation, found)
+        return found
 
     async def _bootstrap_office(
         self, me: Identity, grants: set[tuple[Role, int | None]], now: datetime

@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
 
 FAMILY = "DejaVu"
 TITLE_SIZE, NAME_SIZE, HEADING_SIZE, TEXT_SIZE = 14, 18, 12, 11
@@ -32,6 +34,9 @@ def font_files() -> tuple[Path, Path]:
 
 
 def new_document(title: str) -> FPDF:
+    # fpdf2 (~30 MB) is imported when a document is drawn, not at the bot's start.
+    from fpdf import FPDF
+
     """An A4 document with its title and the Cyrillic font (regular and bold), on its first
     page: what every PDF the bot draws starts from."""
     regular, bold = font_files()
@@ -44,6 +49,8 @@ def new_document(title: str) -> FPDF:
 
 
 def render_portfolio(title: str, name: str, sections: Sequence[tuple[str, Sequence[str]]]) -> bytes:
+    from fpdf.enums import XPos, YPos
+
     """An A4 PDF: the title, the name, then each section's heading and its lines."""
     pdf = new_document(f"{title}: {name}")
     pdf.set_font(FAMILY, "", TITLE_SIZE)

@@ -12,8 +12,6 @@ import io
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-
 from services.access_audit import AccessAuditService
 from services.actions import ReserveAction, ReserveVerb
 from services.clock import Clock
@@ -119,6 +117,8 @@ class ReserveService:
         season = await self._season()
         zone = ZoneInfo(season.timezone)
         t = self.texts.for_language(me.language)
+        from openpyxl import Workbook  # when exporting, not at start (services/exports)
+
         workbook = Workbook(write_only=True)
         headers = [t(f"reserve-col-{c}") for c in ("name", "team", "role", "reason", "consent")]
         sheet = Sheet(workbook, t("reserve-sheet"), headers)

@@ -13,10 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from services.stats import StatsSnapshot
 
 WIDTH, HEIGHT, DPI = 9.0, 4.8, 100
@@ -42,6 +41,11 @@ class ChartLabels:
 
 
 def render_charts(snapshot: StatsSnapshot, labels: ChartLabels) -> list[tuple[str, bytes]]:
+    # matplotlib (with numpy, ~60 MB) is imported by the process that draws, when it draws:
+    # every bot process would otherwise carry it from the start.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     """(file name, PNG bytes) of every chart; CPU-bound, meant for a worker thread."""
     drawers: list[tuple[str, Callable[[Figure, StatsSnapshot, ChartLabels], None]]] = [
         ("stats_funnel.png", _funnel_and_ages),

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+POOL_RECYCLE_SECONDS = 1800
+
 
 def normalize_url(url: str) -> str:
     """Accept the plain URLs people write (postgresql://, sqlite:///) and pick async drivers."""
@@ -55,14 +57,20 @@ def create_engine(url: str, timeouts: DatabaseTimeouts | None = None, **kwargs: 
         return engine
     if timeouts is not None:
         # asyncpg's own bounds: `timeout` on connecting, `command_timeout` on every statement
-        # (the pool's pre-ping included); past it the connection is dropped, not reused.
+        # (a connection that stalls past it is dropped, not reused).
         kwargs.setdefault(
             "connect_args", {"timeout": timeouts.connect, "command_timeout": timeouts.command}
         )
         kwargs.setdefault("pool_timeout", timeouts.pool)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    kwargs.setdefault("pool_pre_ping", True)
+    # No pre-ping: it is a round trip on every checkout, i.e. on every update. A connection the
+    # server dropped (a restart, a failover) fails the one statement that meets it; SQLAlchemy
+    # then sees the disconnect and discards the whole pool, so the next checkout connects
+    # afresh (a webhook update is retried by Telegram, a polled one is redelivered). Recycling
+    # retires connections before idle-killing middleboxes and server timeouts do.
+    kwargs.setdefault("pool_pre_ping", False)
+    kwargs.setdefault("pool_recycle", POOL_RECYCLE_SECONDS)
     return create_async_engine(url, **kwargs)
 
 

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.faults import fault_point
+from storage.identity_cache import DIRTY, IdentityCache, track_identity_writes
 from storage.models import AssignDraft, BookingSettings, PlanSettings, SlotDraft
 from storage.repositories.access_audit import AccessAuditRepo, PersonDataRepo
 from storage.repositories.accounts import AccountsRepo
@@ -72,10 +74,15 @@ class UnitOfWork:
     """
 
     def __init__(
-        self, session: AsyncSession, after_commit: list[Callable[[], None]] | None = None
+        self,
+        session: AsyncSession,
+        after_commit: list[Callable[[], None]] | None = None,
+        identities: IdentityCache | None = None,
     ) -> None:
         self.session = session
         self._after_commit = after_commit or []
+        # Who wrote this update, cached between updates (storage/identity_cache.py).
+        self.identities = identities if identities is not None else IdentityCache()
         self.people = PeopleRepo(session)
         self.accounts = AccountsRepo(session)
         self.seasons = SeasonsRepo(session)
@@ -129,24 +136,34 @@ class UnitOfWork:
         if claim is not None:
             if not await self.updates.first_sighting(claim.update_id, claim.received_at):
                 await self.session.rollback()  # another delivery committed it before us
+                self.session.info.pop(DIRTY, None)  # rolled back: nothing of it to announce
                 self._claim = None  # what runs instead (the screen again) is not this update's
                 raise UpdateAlreadyHandled(claim.update_id)
             fault_point("after-write")
+        changed_identity = self.session.info.pop(DIRTY, False)
         await self.session.commit()
         if claim is not None:
             self._claim = None  # recorded for good: a later commit of the update adds nothing
             fault_point("after-commit")
+        if changed_identity:
+            # After the commit, never before: see storage/identity_cache.py.
+            await self.identities.invalidate()
         for callback in self._after_commit:
             callback()
 
     async def rollback(self) -> None:
+        self.session.info.pop(DIRTY, None)
         await self.session.rollback()
 
 
 class UnitOfWorkFactory:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], redis: Redis | None = None
+    ) -> None:
         self.sessions = sessions
         self.after_commit: list[Callable[[], None]] = []
+        self.identities = IdentityCache(redis)
+        track_identity_writes()
 
     def __call__(self) -> _UnitOfWorkScope:
         return _UnitOfWorkScope(self)
@@ -161,7 +178,7 @@ class _UnitOfWorkScope:
 
     async def __aenter__(self) -> UnitOfWork:
         self._session = self._factory.sessions()
-        return UnitOfWork(self._session, self._factory.after_commit)
+        return UnitOfWork(self._session, self._factory.after_commit, self._factory.identities)
 
     async def __aexit__(
         self,

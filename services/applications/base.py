@@ -78,8 +78,16 @@ class ApplicationBase:
             timezone=config.timezone,
         )
 
-    async def _load(self, application: Application, config: SeasonConfig) -> Context:
-        answers: dict[str, str | None] = dict(await self.uow.applications.answers(application.id))
+    async def _load(
+        self,
+        application: Application,
+        config: SeasonConfig,
+        answers: dict[str, str | None] | None = None,
+    ) -> Context:
+        """The application's context; `answers`, when the caller read them with it, saves a
+        query."""
+        if answers is None:
+            answers = dict(await self.uow.applications.answers(application.id))
         steps = steps_for(config, application.role, answers)
         if any(step.stored is Storage.PARENT for step in steps):
             # The parent's step is answered by their consent record, not by the applicant:
@@ -96,14 +104,14 @@ class ApplicationBase:
     async def _context(
         self, me: Identity, application_id: int, *, check_editable: bool = True
     ) -> Context:
-        found = await self.uow.applications.with_season(application_id)
+        found = await self.uow.applications.with_season_and_answers(application_id)
         if found is None or found[0].person_id != me.person_id:
             raise NotAllowed()
-        application, season, stamp = found
+        application, season, stamp, answers = found
         config = await load_config(self.uow, season, stamp) if stamp else None
         if config is None:
             raise NoSeason()
-        context = await self._load(application, config)
+        context = await self._load(application, config, answers)
         if check_editable and not self._editable(context):
             raise ReadOnly(reason=self._read_only_reason(context))
         return context

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-
 from services.access_audit import AccessAuditService
 from services.clock import Clock
 from services.domain import Role
@@ -128,6 +126,8 @@ class ExportService:
         if kind is ExportKind.APPLICATIONS and config is None:
             raise NotFound("export-no-config", code=season.code)
         zone = ZoneInfo(season.timezone)
+        from openpyxl import Workbook  # ~35 MB with numpy: when exporting, not at start
+
         workbook = Workbook(write_only=True)
         labels = Labels(self.texts.for_language(language))
         ctx = ExportContext(self.uow, workbook, season.id, zone, labels, config, self.page)

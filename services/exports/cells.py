@@ -16,16 +16,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
 from services.i18n import Translator
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 # How user text may start that a spreadsheet could read as a formula.
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -46,6 +44,9 @@ def local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
 def safe(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     """A value as a cell that can never be a formula: risky text as an explicit string cell,
     anything else as it is (a datetime gets openpyxl's date format)."""
+    from openpyxl.cell import WriteOnlyCell  # openpyxl only once exporting (services/exports)
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if value.startswith(RISKY_STARTS):
@@ -83,6 +84,8 @@ class Sheet:
     in a worker thread, so the event loop stays free while a big export is written."""
 
     def __init__(self, workbook: Workbook, title: str, headers: Sequence[str]) -> None:
+        from openpyxl.utils import get_column_letter
+
         self.sheet: WriteOnlyWorksheet = workbook.create_sheet(title)
         self.sheet.freeze_panes = "A2"
         for n in range(1, len(headers) + 1):

@@ -4,13 +4,15 @@ the labels, and the people whose data went into the file (for the access audit).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from openpyxl import Workbook
 
 from services.exports.cells import Labels
 from services.seasons import SeasonConfig
 from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 
 @dataclass

@@ -7,10 +7,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from openpyxl import Workbook
-
 from services.exports.cells import Sheet
 from services.survey.questions import SCALES
 from services.survey.shift import HIDDEN, ShiftReport, signed
@@ -33,6 +29,10 @@ class ShiftLabels:
 
 
 def render_chart(report: ShiftReport, labels: ShiftLabels) -> bytes:
+    # Imported when drawn, not at the bot's start (services/stats_charts.py says why).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(9.0, 9.0), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     figure.suptitle(labels.title)
@@ -68,6 +68,8 @@ def render_chart(report: ShiftReport, labels: ShiftLabels) -> bytes:
 
 
 def render_xlsx(report: ShiftReport, labels: ShiftLabels) -> bytes:
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     headers = [labels.kind, labels.group, labels.respondents]
     headers += [labels.questions[q] for q in SCALES]

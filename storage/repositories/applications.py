@@ -6,6 +6,7 @@ update, an edit) is stored once. Status changes are conditional updates.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -24,7 +25,10 @@ from storage.models import (
     Season,
     SeasonSettings,
 )
-from storage.sql import insert_for, rowcount
+from storage.sql import insert_for, is_postgres, rowcount
+
+# The answer upsert per dialect name (storage/repositories/applications.py `save_answer`).
+_ANSWER_UPSERTS: dict[str, Any] = {}
 
 
 class ApplicationsRepo:
@@ -48,6 +52,31 @@ class ApplicationsRepo:
             )
         ).first()
         return None if row is None else (row[0], row[1], row[2])
+
+    async def with_season_and_answers(
+        self, application_id: int
+    ) -> tuple[Application, Season, str | None, dict[str, str | None]] | None:
+        """`with_season` and `answers` in one round trip: the answers come back as one JSON
+        object (a step's answer, or null), aggregated by the server."""
+        aggregate = func.json_object_agg if is_postgres(self.session) else func.json_group_object
+        answers = (
+            select(aggregate(Answer.step, Answer.value))
+            .where(Answer.application_id == Application.id)
+            .scalar_subquery()
+        )
+        row = (
+            await self.session.execute(
+                select(Application, Season, SeasonSettings.stamp, answers)
+                .join(Season, Season.id == Application.season_id)
+                .outerjoin(SeasonSettings, SeasonSettings.season_id == Season.id)
+                .where(Application.id == application_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        raw = row[3]
+        loaded = json.loads(raw) if isinstance(raw, str) else raw
+        return row[0], row[1], row[2], dict(loaded or {})
 
     async def of_person(self, person_id: int, season_id: int) -> Application | None:
         return await self.session.scalar(
@@ -129,15 +158,24 @@ class ApplicationsRepo:
         self, application_id: int, step: str, value: str | None, now: datetime
     ) -> None:
         # The table, not the mapped class: a plain Core upsert skips the ORM's DML bookkeeping
-        # on the questionnaire's hottest statement.
-        statement = insert_for(self.session, Answer.__table__).values(
-            application_id=application_id, step=step, value=value, answered_at=now
+        # on the questionnaire's hottest statement. Built once per dialect and given its values
+        # as parameters: `excluded` alone re-derived every column of the table on each call.
+        dialect = self.session.get_bind().dialect.name
+        statement = _ANSWER_UPSERTS.get(dialect)
+        if statement is None:
+            statement = insert_for(self.session, Answer.__table__)
+            statement = statement.on_conflict_do_update(
+                index_elements=["application_id", "step"],
+                set_={
+                    "value": statement.excluded.value,
+                    "answered_at": statement.excluded.answered_at,
+                },
+            )
+            _ANSWER_UPSERTS[dialect] = statement
+        await self.session.execute(
+            statement,
+            {"application_id": application_id, "step": step, "value": value, "answered_at": now},
         )
-        statement = statement.on_conflict_do_update(
-            index_elements=["application_id", "step"],
-            set_={"value": statement.excluded.value, "answered_at": statement.excluded.answered_at},
-        )
-        await self.session.execute(statement)
 
     async def forget_answers(self, application_id: int, steps: Iterable[str]) -> None:
         await self.session.execute(
