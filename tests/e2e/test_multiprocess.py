@@ -168,16 +168,20 @@ async def _submit_and_approve(
     The tutor's notice and the student's «принята» are queued by whichever webhook process
     took the update, and sent by the worker."""
     ask = encode(PlanAction(verb=PlanVerb.ASK_EVIDENCE, task=task_id))
+    # Only messages after the press count: an earlier task's prompt or «принята» would let the
+    # next update overtake the one still being handled (by the other process).
+    asked = len(emulator.messages_to(student))
     emulator.press_button(student, reminder["message_id"], ask, check=False)
-    await emulator.wait_for_message(student, contains="Пришлите подтверждение", since=0)
+    await emulator.wait_for_message(student, contains="Пришлите подтверждение", since=asked)
     before = len(emulator.messages_to(TUTOR))
     emulator.send_message(student, photo={}, caption=f"Сертификат {task_id}")
     notice = await emulator.wait_for_message(
         TUTOR, contains="сдал(а) задачу", since=before, timeout=20
     )
     approve = encode(PlanAction(verb=PlanVerb.APPROVE, task=task_id))
+    approved = len(emulator.messages_to(student))
     emulator.press_button(TUTOR, notice["message_id"], approve, check=False)
-    await emulator.wait_for_message(student, contains="принята", since=0, timeout=20)
+    await emulator.wait_for_message(student, contains="принята", since=approved, timeout=20)
 
 
 async def _metrics(port: int) -> str:
