@@ -2,7 +2,7 @@
 the MaxBot's Dispatcher as its polling would. maxapi's own `AiohttpMaxWebhook` is not used: it
 answers 403 on a wrong secret, 500 on a body that is not JSON, and waits for each update's
 `GET /chats/{id}` before answering MAX; this handler refuses like Telegram's (bot/webhook.py)
-and answers at once."""
+and, like it, answers once the update is handled (bounded)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from bot.webhook import (
     MAX_UPDATE_BYTES,
     MAX_UPDATE_DEPTH,
     add_health_route,
+    answer_when_handled,
     finish_in_flight,
     json_depth,
     not_taken,
@@ -75,8 +76,9 @@ def _known_type(update_type: str) -> bool:
 
 class MaxWebhookHandler:
     """POST from MAX: 401 without the secret (when one is set), 413 past the size bound, 400 for
-    a body that is no MAX update, otherwise 200 at once while the update is completed (maxapi
-    fetches its chat) and handled in the background."""
+    a body that is no MAX update, otherwise 200 once the update is completed (maxapi fetches
+    its chat) and handled, in a task of its own (`answer_when_handled`: bounded, 503 when
+    cancelled at shutdown)."""
 
     def __init__(self, max_bot: MaxBot) -> None:
         self.max_bot = max_bot
@@ -104,11 +106,11 @@ class MaxWebhookHandler:
             return web.Response(status=400, text=f"Bad update: {refused.reason}")
         if update is None:
             logger.info("max webhook: ignored an update of a type maxapi does not know")
-        else:
-            task = asyncio.create_task(self._handle(update))
-            self._in_flight.add(task)
-            task.add_done_callback(self._in_flight.discard)
-        return web.json_response({"ok": True})
+            return web.json_response({"ok": True})
+        task = asyncio.create_task(self._handle(update))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+        return await answer_when_handled(task, lambda: web.json_response({"ok": True}))
 
     async def _handle(self, update: UpdateUnion) -> None:
         max_bot = self.max_bot

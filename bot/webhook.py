@@ -42,9 +42,14 @@ MAX_UPDATE_DEPTH = 32
 # cancelled, so their database connections are back before the database closes) ...
 IN_FLIGHT_GRACE_SECONDS = 10.0
 CANCELLED_GRACE_SECONDS = 1.0
-# ... and aiohttp waits this long for request handlers still running (ours answer at once; its
-# default is a minute, past any supervisor's patience).
+# ... and aiohttp waits this long for request handlers still running (by then their updates are
+# done or cancelled, so they answer at once; its default is a minute, past any supervisor's
+# patience).
 SHUTDOWN_TIMEOUT_SECONDS = 2.0
+# A webhook request is answered once its update is handled: an update cut off by a crash is then
+# not confirmed, and the messenger delivers it again. Bounded below Telegram's own wait (about
+# 10 s, then it counts the delivery failed and sends it again while ours still runs).
+HANDLED_WAIT_SECONDS = 8.0
 
 StartupStep = Callable[[], Awaitable[None]]
 
@@ -56,6 +61,23 @@ STOP_TAKING = web.AppKey("stop_taking", list[Callable[[], None]])
 
 def not_taken() -> web.Response:
     return web.Response(status=503, text="Shutting down", headers={"Retry-After": "1"})
+
+
+async def answer_when_handled(
+    task: asyncio.Task[None], taken: Callable[[], web.Response]
+) -> web.Response:
+    """The answer to the request that brought `task`'s update, once the update is handled:
+    `taken()`; also when it is still running after HANDLED_WAIT_SECONDS (it goes on in the
+    background, the in-flight set keeps it); 503 when it was cancelled at shutdown, so the
+    update is delivered again. `asyncio.wait` neither cancels the task on the timeout nor when
+    this request is cut off."""
+    done, _ = await asyncio.wait({task}, timeout=HANDLED_WAIT_SECONDS)
+    if not done:
+        logger.info("webhook: an update still running after %ss: answered", HANDLED_WAIT_SECONDS)
+        return taken()
+    if task.cancelled():
+        return not_taken()
+    return taken()
 
 
 def on_stop_taking(web_app: web.Application, callback: Callable[[], None]) -> None:
@@ -111,8 +133,9 @@ def json_depth(value: Any) -> int:
 
 class WebhookHandler:
     """POST from Telegram: 401 without the secret, 4xx for a body that is no update (logged by
-    update id and reason only), otherwise 200 at once while the update is handled in the
-    background, so Telegram never times out on us."""
+    update id and reason only), otherwise 200 once the update is handled (`answer_when_handled`:
+    bounded, so Telegram never times out on us). The update runs in a task of its own, in the
+    in-flight set that shutdown finishes, so a request cut off does not cut the update off."""
 
     def __init__(self, app: App, secret: str) -> None:
         self.app = app
@@ -141,7 +164,7 @@ class WebhookHandler:
         task = asyncio.create_task(self._handle(update))
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
-        return web.json_response({})
+        return await answer_when_handled(task, lambda: web.json_response({}))
 
     async def _handle(self, update: Update) -> None:
         app = self.app

@@ -8,7 +8,9 @@ and can simulate flood limits, blocked users and server failures.
 
 Known simplifications (see also ``README`` notes in the method docstrings):
   * ``parse_mode=HTML`` is parsed into entities; Markdown/MarkdownV2 text is stored verbatim.
-  * Webhook delivery is sequential (one update at a time) whatever ``max_connections`` says.
+  * Webhook delivery, as Telegram's: up to ``max_connections`` requests at once, one chat's
+    updates one after another (the next once the previous is answered, a failed one retried
+    first); an update with no chat or user is delivered on its own.
   * Inline mode, payments, polls, stories, business and forum topics are not modelled;
     unknown methods are recorded and answered with ``true``.
 """
@@ -272,7 +274,8 @@ class WebhookConfig:
 
 @dataclass
 class WebhookDelivery:
-    """One attempt to POST an update to the webhook."""
+    """One attempt to POST an update to the webhook, recorded when it starts (`status` None
+    until the webhook answers)."""
 
     update_id: int
     time: float
@@ -314,6 +317,21 @@ def _method_set(methods: Iterable[str] | None) -> frozenset[str] | None:
 def _method_matches(methods: frozenset[str] | None, method: str) -> bool:
     """``None`` means every method except getUpdates (so a polling bot keeps polling)."""
     return method != "getUpdates" if methods is None else method.lower() in methods
+
+
+def _update_chat(update: JsonDict) -> object:
+    """What Telegram serialises an update's delivery by: its chat (a message's, a callback's
+    message's, a member change's), else its user; an update with neither is its own."""
+    for key, value in update.items():
+        if key == "update_id" or not isinstance(value, dict):
+            continue
+        message = value.get("message")
+        chat = value.get("chat") or (message.get("chat") if isinstance(message, dict) else None)
+        user = value.get("from") or value.get("user")
+        for holder in (chat, user):
+            if isinstance(holder, dict) and "id" in holder:
+                return holder["id"]
+    return ("update", update["update_id"])
 
 
 class _Signal:
@@ -466,6 +484,7 @@ class BotApiEmulator:
         self._runner: web.AppRunner | None = None
         self._client: ClientSession | None = None
         self._worker: asyncio.Task[None] | None = None
+        self._deliveries: dict[asyncio.Task[None], object] = {}  # in flight -> its chat
         self._stopping = False
         self._counter = 0
         self._handlers: dict[str, Callable[[JsonDict], Any]] = {
@@ -542,9 +561,10 @@ class BotApiEmulator:
     async def stop(self) -> None:
         self._stopping = True
         self._updates_signal.notify()
-        if self._worker is not None:
-            self._worker.cancel()
-            await asyncio.gather(self._worker, return_exceptions=True)
+        tasks = [*self._deliveries, *([self._worker] if self._worker else [])]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         if self._runner is not None:
             await self._runner.cleanup()
         if self._client is not None:
@@ -1173,23 +1193,48 @@ class BotApiEmulator:
                 self._poller = None
 
     async def _webhook_worker(self) -> None:
-        attempt = 0
+        """Starts deliveries whenever an update arrives or a delivery ends (both notify)."""
         while not self._stopping:
             config = self._webhook
             if config is not None:
                 self._pending = [p for p in self._pending if self._is_allowed(p.update)]
-            if config is None or not self._pending:
-                await self._updates_signal.wait(None)
+                self._start_deliveries(config)
+            await self._updates_signal.wait(None)
+
+    def _start_deliveries(self, config: WebhookConfig) -> None:
+        """Up to ``max_connections`` in flight; of each chat only its oldest pending update,
+        and only when none of that chat's is in flight."""
+        busy = set(self._deliveries.values())
+        for pending in self._pending:
+            if len(self._deliveries) >= config.max_connections:
+                return
+            chat = _update_chat(pending.update)
+            if chat in busy:
                 continue
-            pending = self._pending[0]
+            busy.add(chat)
+            task = asyncio.create_task(self._deliver_until_taken(pending))
+            self._deliveries[task] = chat
+            task.add_done_callback(self._delivery_done)
+
+    def _delivery_done(self, task: asyncio.Task[None]) -> None:
+        self._deliveries.pop(task, None)
+        self._updates_signal.notify()  # the chat's next update, or another chat's, may go
+
+    async def _deliver_until_taken(self, pending: _Pending) -> None:
+        """POST the update until the webhook takes it, with the retry delays between; given up
+        when the webhook is removed (``getUpdates`` then gets it) or the update dropped."""
+        attempt = 0
+        while not self._stopping and pending in self._pending:
+            config = self._webhook
+            if config is None:
+                return
             if await self._deliver(config, pending):
                 if pending in self._pending:
                     self._pending.remove(pending)
-                attempt = 0
-            else:
-                delay = self.webhook_retry_delays[min(attempt, len(self.webhook_retry_delays) - 1)]
-                attempt += 1
-                await asyncio.sleep(delay)
+                return
+            delay = self.webhook_retry_delays[min(attempt, len(self.webhook_retry_delays) - 1)]
+            attempt += 1
+            await asyncio.sleep(delay)
 
     async def _deliver(self, config: WebhookConfig, pending: _Pending) -> bool:
         assert self._client is not None

@@ -272,6 +272,61 @@ async def test_webhook_delivery_with_secret_and_retry(
     assert await bot.get_updates(timeout=0) == []
 
 
+async def test_webhook_delivers_chats_in_parallel_each_chat_in_order_retries_first(
+    emu: BotApiEmulator, bot: Bot
+) -> None:
+    """Up to max_connections requests at once; one chat's updates one after another, a failed
+    delivery retried before the chat's next; each delivery recorded when it starts."""
+    gates: dict[int, asyncio.Event] = {}
+    started: list[tuple[int, str]] = []
+    failed_once: set[int] = set()
+
+    async def handle(request: web.Request) -> web.Response:
+        update = await request.json()
+        chat, text = update["message"]["chat"]["id"], update["message"]["text"]
+        started.append((chat, text))
+        await gates.setdefault(chat, asyncio.Event()).wait()
+        if text == "a1" and chat not in failed_once:
+            failed_once.add(chat)
+            return web.Response(status=500, text="boom")
+        return web.json_response({})
+
+    app = web.Application()
+    app.router.add_post("/hook", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+        assert await bot.set_webhook(url, max_connections=3) is True
+        for chat, text in [(1, "a1"), (1, "a2"), (2, "b1"), (3, "c1"), (4, "d1"), (1, "a3")]:
+            emu.send_text(chat, text)
+        await emu.wait_for(lambda: len(started) >= 3, timeout=3)
+        await asyncio.sleep(0.2)  # nothing more starts while three are in flight
+        assert sorted(started) == [(1, "a1"), (2, "b1"), (3, "c1")]
+        assert [d.status for d in emu.webhook_deliveries] == [None, None, None]
+        # Chat 1 goes on: a1 fails and is retried before a2; once a2 is answered the free place
+        # goes to the oldest update waiting, d1 (a3 of chat 1 came after it).
+        gates[1].set()
+        await emu.wait_for(lambda: (4, "d1") in started, timeout=3)
+        await asyncio.sleep(0.2)
+        assert [t for c, t in started if c == 1] == ["a1", "a1", "a2"]
+        for gate in (2, 3, 4):
+            gates[gate].set()
+        await emu.wait_for(lambda: len(started) == 7, timeout=3)
+        await emu.wait_for(
+            lambda: all(d.status is not None for d in emu.webhook_deliveries), timeout=3
+        )
+        assert [t for c, t in started if c == 1] == ["a1", "a1", "a2", "a3"]
+        assert sorted(d.status for d in emu.webhook_deliveries) == [200] * 6 + [500]
+        assert (await bot.get_webhook_info()).pending_update_count == 0
+    finally:
+        for gate in gates.values():
+            gate.set()
+        await bot.delete_webhook()
+        await runner.cleanup()
+
+
 async def test_aiogram_webhook_handler_secret_and_reply_in_response(
     emu: BotApiEmulator, bot: Bot
 ) -> None:

@@ -6,7 +6,10 @@ emulator delivers the unconfirmed update again; the answer is then stored exactl
 applicant sees the step they stand at, and their next answers land on the right steps.
 
 On the embedded defaults (SQLite, the in-memory cursor: lost with the process) and on
-PostgreSQL with Redis (the cursor survives, pointing at the step already answered)."""
+PostgreSQL with Redis (the cursor survives, pointing at the step already answered). And by
+webhook (`python -m bot webhook`): the process answers the request only once the update is
+handled, so the one it dies on is not confirmed, and the emulator delivers it again to the
+process started after."""
 
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ from storage.uow import UnitOfWorkFactory
 from tests.applicants import ABOUT, WHY
 from tests.conftest import REDIS_URL, _truncate_postgres
 from tests.e2e.botapi_emulator import BotApiEmulator
-from tests.e2e.conftest import StartBot
+from tests.e2e.conftest import StartBot, free_port
 from tests.e2e.test_apply import FAST, Applicant, _born, _rows, _season_file
 from tests.texts import said
 
@@ -75,6 +78,34 @@ async def at_about(kid: Applicant) -> None:
 async def test_killed_at_each_point_of_a_step_the_answer_is_stored_exactly_once(
     emulator: BotApiEmulator, start_bot: StartBot, store: dict[str, str], point: str
 ) -> None:
+    await killed_and_started_again(emulator, start_bot, store, point)
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("point", FAULT_POINTS)
+async def test_by_webhook_the_update_killed_mid_handling_is_delivered_again_stored_once(
+    emulator: BotApiEmulator, start_bot: StartBot, store: dict[str, str], point: str
+) -> None:
+    port = free_port()
+    webhook = {
+        "WEBHOOK_BASE_URL": f"http://127.0.0.1:{port}",
+        "WEBHOOK_HOST": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+        "WEBHOOK_SECRET": "exactly-Once_1",
+    }
+    update_id = await killed_and_started_again(emulator, start_bot, store | webhook, point)
+    deliveries = [d for d in emulator.webhook_deliveries if d.update_id == update_id]
+    # The request the process died on was never answered; a later one, to the process started
+    # again, was.
+    assert deliveries[0].status is None and deliveries[0].error is not None, deliveries
+    assert deliveries[-1].status == 200, deliveries
+
+
+async def killed_and_started_again(
+    emulator: BotApiEmulator, start_bot: StartBot, store: dict[str, str], point: str
+) -> int:
+    """The answer to "about" reaches a process that dies at `point`; started again, the bot
+    stores it once and the next answers land on the next steps. Returns the update's id."""
     bot = await start_bot(**store)
     kid = Applicant(emulator, 805)
     await at_about(kid)
@@ -83,7 +114,7 @@ async def test_killed_at_each_point_of_a_step_the_answer_is_stored_exactly_once(
     # The answer to "about" reaches a process that dies at `point`.
     doomed = await start_bot(**store, **{FAULT_POINT_VARIABLE: point})
     since = len(emulator.messages_to(kid.uid))
-    emulator.send_text(kid.uid, ABOUT)
+    update_id = int(emulator.send_text(kid.uid, ABOUT)["update_id"])
     assert doomed.process is not None
     assert await asyncio.wait_for(doomed.process.wait(), 15) == KILLED_EXIT_CODE
     assert f"fault point {point}: exiting" in doomed.log()
@@ -118,3 +149,4 @@ async def test_killed_at_each_point_of_a_step_the_answer_is_stored_exactly_once(
     assert applications == 1
     texts_after = [m["text"] for m in emulator.messages_to(kid.uid)[since:]]
     assert said("error-unexpected") not in texts_after
+    return update_id

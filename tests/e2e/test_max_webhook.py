@@ -100,7 +100,9 @@ async def test_start_and_a_button_arrive_through_the_webhook(
     await kid.say("/start", "Кадры будущего для регионов")
     await kid.press("📝 Подать заявку", "Шаг 1 из 20")
 
+    # The bot answers MAX once the update is handled, just after its reply.
     deliveries = max_emu.webhook_deliveries
+    await max_emu.wait_for(lambda: len(deliveries) == 2)
     assert [d.update_type for d in deliveries] == ["message_created", "message_callback"]
     assert {d.status for d in deliveries} == {200}
     assert max_emu.calls("GET /updates") == []  # nothing polled
@@ -202,6 +204,7 @@ async def test_telegram_and_max_by_webhook_on_one_server(
     emulator.send_text(100, "/start")
     await emulator.wait_for_message(100, contains="Кадры будущего для регионов")
     await Applicant(MaxChat(max_emu, 903)).say("/start", "Кадры будущего для регионов")
+    await max_emu.wait_for(lambda: max_emu.webhook_deliveries)  # answered after the reply
     assert [d.status for d in max_emu.webhook_deliveries] == [200]
     assert max_emu.calls("GET /updates") == []
 

@@ -316,7 +316,9 @@ async def test_sigterm_under_load_loses_no_update_and_sends_every_message_once(
         welcomes = [m for m in emulator.messages_to(user_id) if WELCOME in _content(m)]
         assert len(welcomes) == 1, user_id
     in_flight = re.search(r"shutdown: telegram: (\d+) updates in flight", first_log.read_text())
-    assert in_flight is not None and int(in_flight[1]) >= 20, first_log.read_text()
+    # Telegram keeps at most max_connections (40 by default) requests open, each until its
+    # update is handled; the proxy splits them over the two processes.
+    assert in_flight is not None and int(in_flight[1]) >= 15, first_log.read_text()
     assert "updates in flight done, 0 cancelled" in first_log.read_text()
     assert "background: leading" in second_log.read_text()
     assert (await peak) >= 1  # the pool gauge moved with the load
