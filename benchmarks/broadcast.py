@@ -25,8 +25,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
-
+from benchmarks._scratch import PG_SERVER, admin
 from services.clock import SystemClock
 from services.container import ServiceConfig, Services
 from services.domain import BroadcastSegment
@@ -41,19 +40,10 @@ from tests.e2e.botapi_emulator import BotApiEmulator
 from tests.e2e.launcher import launch
 from tests.example_season import import_example
 
-SERVER = os.environ.get("BENCH_POSTGRES_SERVER", "postgresql://postgres@127.0.0.1:5432")
 OFFICE = 9_000_000
 FIRST_STUDENT = 10_000_000
 TEXT = "Завтра в 10:00 общий сбор участников программы «Кадры будущего»."
 STORM_SECONDS = 5
-
-
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(f"{SERVER}/postgres")
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 async def _seed_and_confirm(url: str, students: list[int]) -> int:
@@ -165,11 +155,11 @@ async def _main(recipients: int, sqlite: bool) -> None:
             await _run(f"sqlite:///{Path(folder) / 'bot.sqlite3'}", recipients, log)
         else:
             name = f"bench_broadcast_{uuid.uuid4().hex[:8]}"
-            await _admin(f'CREATE DATABASE "{name}"')
+            await admin(f'CREATE DATABASE "{name}"')
             try:
-                await _run(f"{SERVER}/{name}", recipients, log)
+                await _run(f"{PG_SERVER}/{name}", recipients, log)
             finally:
-                await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         errors = [line for line in log.read_text().splitlines() if "ERROR" in line]
         print(f"bot log errors:       {len(errors)}")
     print(f"whole run:            {time.monotonic() - started:.0f} s")

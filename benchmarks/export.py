@@ -25,10 +25,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 from openpyxl import load_workbook
 from sqlalchemy import insert, select
 
+from benchmarks._scratch import PG_SERVER, admin
 from services.clock import FixedClock
 from services.domain import ApplicationStatus, Decision, Role
 from storage.db import create_engine, create_session_factory
@@ -47,7 +47,6 @@ from storage.models import (
 from storage.uow import UnitOfWorkFactory
 from tests.example_season import import_example
 
-PG_SERVER = os.environ.get("TEST_POSTGRES_SERVER", "postgresql://postgres@127.0.0.1:5432")
 CLOCK = FixedClock(datetime(2026, 10, 1, 7, 0, tzinfo=UTC))
 CHUNK = 2000
 WHY = (
@@ -58,14 +57,6 @@ ABOUT = (
     "Люблю робототехнику и походы, участвую в олимпиадах по физике, хочу научиться работать "
     "в команде. "
 ) * 3
-
-
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(f"{PG_SERVER}/postgres")
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 def _answers(app_id: int, n: int, municipality: int) -> list[dict[str, Any]]:
@@ -174,7 +165,7 @@ def _profile(url: str, out: Path) -> None:
 
 async def run(count: int, profile: bool = False) -> None:
     name = f"bench_export_{uuid.uuid4().hex[:8]}"
-    await _admin(f'CREATE DATABASE "{name}"')
+    await admin(f'CREATE DATABASE "{name}"')
     url = f"{PG_SERVER}/{name}"
     try:
         await upgrade_async(url)
@@ -197,7 +188,7 @@ async def run(count: int, profile: bool = False) -> None:
             f"file {size_mb:.1f} MB; load average {load:.1f} on {os.cpu_count()} CPUs"
         )
     finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from redis.asyncio import Redis
 
-from benchmarks.questionnaire_step import PG_SERVER, REDIS_URL, _admin
+from benchmarks._scratch import PG_SERVER, admin
+from benchmarks.questionnaire_step import REDIS_URL
 from storage.migrate import upgrade_async
 from tests.e2e.botapi_emulator import BotApiEmulator
 from tests.e2e.launcher import ROOT, launch
@@ -144,7 +145,7 @@ async def _measure(argv: list[str], env: dict[str, str], users: int, rounds: int
 
 async def run(users: int, rounds: int) -> None:
     name = f"kadry_bench_{uuid.uuid4().hex[:10]}"
-    await _admin(f'CREATE DATABASE "{name}"')
+    await admin(f'CREATE DATABASE "{name}"')
     token = f"{uuid.uuid4().int % 10**9 + 10**9}:BENCH"
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
     env = {
@@ -161,7 +162,7 @@ async def run(users: int, rounds: int) -> None:
         bare = await _measure([], env, users, rounds)
         bot = await _measure(["run"], env, users, rounds)
     finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         redis = Redis.from_url(REDIS_URL)
         keys = [key async for key in redis.scan_iter(f"*{token.split(':')[0]}*")]
         if keys:

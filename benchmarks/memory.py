@@ -26,7 +26,8 @@ from pathlib import Path
 import asyncpg
 from redis.asyncio import Redis
 
-from benchmarks.questionnaire_step import CLOCK, PG_SERVER, REDIS_URL, STEPS, _admin, _prepare
+from benchmarks._scratch import PG_SERVER, admin
+from benchmarks.questionnaire_step import CLOCK, REDIS_URL, STEPS, _prepare
 from storage.migrate import upgrade_async
 from tests.dispatcher.harness import build_harness
 from tests.e2e.botapi_emulator import BotApiEmulator
@@ -174,7 +175,7 @@ async def _measure(env: dict[str, str], users: int) -> tuple[int, int, int, floa
 
 async def run(users: int) -> None:
     name = f"kadry_bench_{uuid.uuid4().hex[:10]}"
-    await _admin(f'CREATE DATABASE "{name}"')
+    await admin(f'CREATE DATABASE "{name}"')
     token = f"{uuid.uuid4().int % 10**9 + 10**9}:BENCH"
     url = f"{PG_SERVER}/{name}"
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
@@ -192,7 +193,7 @@ async def run(users: int) -> None:
         await _seed(url, token, users)
         at_start, after, peak, rate = await _measure(env, users)
     finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         redis = Redis.from_url(REDIS_URL)
         bot_id = int(token.split(":")[0])
         keys = [key async for key in redis.scan_iter(f"*:{bot_id}:*")]

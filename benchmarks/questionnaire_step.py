@@ -22,11 +22,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import asyncpg
 from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message, Update
 from redis.asyncio import Redis
 
+from benchmarks._scratch import PG_SERVER, admin
 from services.actions import ApplyVerb
 from services.clock import FixedClock
 from storage.migrate import upgrade_async
@@ -34,7 +34,6 @@ from tests.applicants import cd, municipality_id
 from tests.dispatcher.harness import Harness, RecordingSession, build_harness, message_update
 from tests.example_season import import_example
 
-PG_SERVER = os.environ.get("TEST_POSTGRES_SERVER", "postgresql://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 CLOCK = FixedClock(datetime(2026, 9, 1, 7, 0, tzinfo=UTC))
 # The text steps a tutor answers one after another; each answer is one measured update.
@@ -48,14 +47,6 @@ STEPS = (
     "Люблю робототехнику и походы, участвую в олимпиадах по физике, хочу научиться работать в "
     "команде.",
 )
-
-
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(f"{PG_SERVER}/postgres")
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 async def _prepare(harness: Harness, users: list[int]) -> None:
@@ -153,7 +144,7 @@ async def _step_rate(token: str, url: str, users: list[int], profile: bool) -> t
 
 async def run(users_count: int, profile: bool) -> None:
     name = f"kadry_bench_{uuid.uuid4().hex[:10]}"
-    await _admin(f'CREATE DATABASE "{name}"')
+    await admin(f'CREATE DATABASE "{name}"')
     url = f"{PG_SERVER}/{name}"
     try:
         await upgrade_async(url)
@@ -166,7 +157,7 @@ async def run(users_count: int, profile: bool) -> None:
         echo = await _echo_rate(token, users)
         step, floor = await _step_rate(token, url, users, profile)
     finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     print(f"users: {users_count}, updates per run: {users_count * len(STEPS)}")
     print(
         f"echo handler (bare Dispatcher):                 {echo.per_second:8.0f} updates/s"

@@ -12,31 +12,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import time
 import uuid
 from datetime import UTC, datetime
 
-import asyncpg
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
 
+from benchmarks._scratch import PG_SERVER, admin
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
 from storage.repositories.plans import claim_statement
 from storage.uow import UnitOfWorkFactory
 
-SERVER = os.environ.get("BENCH_POSTGRES_SERVER", "postgresql://postgres@127.0.0.1:5432")
 INDEX = "ix_reminders_pending_due"
-
-
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(f"{SERVER}/postgres")
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 FILL = """
@@ -101,8 +91,8 @@ def _summary(label: str, timings: list[float]) -> None:
 
 async def run(rows: int, claims: int, batch: int) -> None:
     name = f"kadry_bench_{uuid.uuid4().hex[:10]}"
-    await _admin(f'CREATE DATABASE "{name}"')
-    url = f"{SERVER}/{name}"
+    await admin(f'CREATE DATABASE "{name}"')
+    url = f"{PG_SERVER}/{name}"
     engine = create_engine(url)
     try:
         await upgrade_async(url)
@@ -153,7 +143,7 @@ async def run(rows: int, claims: int, batch: int) -> None:
         _summary("claim + commit (no index)     ", totals)
     finally:
         await engine.dispose()
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import time
 import uuid
 from datetime import UTC, datetime
 
-import asyncpg
 from sqlalchemy import text
 
+from benchmarks._scratch import PG_SERVER, admin
 from dialogs.stats_screens import stats_screen
 from services.clock import FixedClock
 from services.container import ServiceConfig, Services
@@ -36,7 +35,6 @@ from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
 from storage.uow import UnitOfWorkFactory
 
-SERVER = os.environ.get("BENCH_POSTGRES_SERVER", "postgresql://postgres@127.0.0.1:5432")
 NOW = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 OFFICE_ID = 1  # person 1 holds the office role; applicants are 100 + i
 MENTORS = 12  # people 2..13, one per idea
@@ -151,14 +149,6 @@ FROM generate_series(1, :n) AS i WHERE i % 100 BETWEEN 70 AND 89
 """
 
 
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(f"{SERVER}/postgres")
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 OFFICE = Identity(
     person_id=OFFICE_ID,
     tg_id=1000000 + OFFICE_ID,
@@ -211,8 +201,8 @@ def _check(snapshot: StatsSnapshot, applications: int) -> None:
 
 async def run(applications: int, runs: int) -> None:
     name = f"kadry_bench_{uuid.uuid4().hex[:10]}"
-    await _admin(f'CREATE DATABASE "{name}"')
-    url = f"{SERVER}/{name}"
+    await admin(f'CREATE DATABASE "{name}"')
+    url = f"{PG_SERVER}/{name}"
     engine = create_engine(url)
     try:
         await upgrade_async(url)
@@ -244,7 +234,7 @@ async def run(applications: int, runs: int) -> None:
         _summary("/stats end to end (+3 charts, sent)", [r[2] for r in results])
     finally:
         await engine.dispose()
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -19,24 +19,15 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-import asyncpg
 from redis.asyncio import Redis
 
+from benchmarks._scratch import PG_SERVER, admin
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_async
 from storage.uow import UnitOfWorkFactory
 
-PG_SERVER = os.environ.get("TEST_POSTGRES_SERVER", "postgresql://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 WARM_UP = 200
-
-
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(f"{PG_SERVER}/postgres")
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 async def _mark_ms(url: str, count: int) -> float:
@@ -76,11 +67,11 @@ async def _set_nx_ms(count: int) -> float:
 
 async def run(count: int) -> None:
     name = f"kadry_bench_{uuid.uuid4().hex[:10]}"
-    await _admin(f'CREATE DATABASE "{name}"')
+    await admin(f'CREATE DATABASE "{name}"')
     try:
         postgres = await _mark_ms(f"{PG_SERVER}/{name}", count)
     finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     with tempfile.TemporaryDirectory() as folder:
         sqlite = await _mark_ms(f"sqlite:///{folder}/bench.sqlite3", count)
     set_nx = await _set_nx_ms(count)

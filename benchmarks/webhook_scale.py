@@ -26,9 +26,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 from aiohttp import ClientSession, ClientTimeout
 
+from benchmarks._scratch import PG_SERVER, admin
 from storage.migrate import upgrade_async
 from tests.e2e.botapi_emulator import BotApiEmulator
 from tests.e2e.conftest import free_port
@@ -36,18 +36,9 @@ from tests.e2e.launcher import Launched
 from tests.e2e.multiproc import SECRET, start_webhook, start_worker, stop, webhook_env
 from tests.e2e.rr_proxy import RoundRobinProxy
 
-SERVER = os.environ.get("BENCH_POSTGRES_SERVER", "postgresql://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 MIX = ("/start", "/help", "/apply", "/status", "/privacy")
 WARM_UP_PEOPLE = 20
-
-
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(f"{SERVER}/postgres")
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 def _cpu_seconds(pid: int | None) -> float:
@@ -184,8 +175,8 @@ async def _measure(
 
 async def _run(args: argparse.Namespace) -> None:
     name = f"kadry_bench_{uuid.uuid4().hex[:10]}"
-    await _admin(f'CREATE DATABASE "{name}"')
-    url = f"{SERVER}/{name}"
+    await admin(f'CREATE DATABASE "{name}"')
+    url = f"{PG_SERVER}/{name}"
     emulator = BotApiEmulator(token=f"{uuid.uuid4().int % 10**9 + 10**9}:BENCH")
     await emulator.start()
     try:
@@ -213,7 +204,7 @@ async def _run(args: argparse.Namespace) -> None:
                 await stop(worker, worker_log)
     finally:
         await emulator.stop()
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     updates = args.people * len(MIX)
     print(f"webhook scale: {updates} updates ({' '.join(MIX)} from {args.people} new people)")
     print(f"  one process:   {one:7.1f} updates/s")
