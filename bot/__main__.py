@@ -594,6 +594,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("aiogram.event").setLevel(logging.WARNING)
         # maxapi logs each update (with its user) at INFO too.
         logging.getLogger("maxapi").setLevel(logging.WARNING)
+        # APScheduler logs each run of each job at INFO: two lines every 3 s for the broadcast
+        # progress alone. A job's failure is still logged (ERROR), and our jobs log their work.
+        logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
         if args.command in ("run", "webhook"):
             _run_to_the_end(_serve(settings, args.command))
         elif args.command == "worker":

@@ -182,20 +182,7 @@ def build_app(
     dp.update.outer_middleware(UpdateReachedMiddleware())
     dp.include_routers(*feature_routers())
 
-    limiter = SendLimiter(
-        settings.send_rate_per_second,
-        settings.send_chat_interval_seconds,
-        settings.send_group_per_minute,
-    )
-    sender = Sender(
-        bot,
-        uow_factory,
-        clock,
-        texts,
-        limiter,
-        poll_interval=settings.outbox_poll_seconds,
-        lease_seconds=settings.outbox_lease_seconds,
-    )
+    sender = build_telegram_sender(settings, bot, uow_factory, clock, texts)
     max_bot = None
     if settings.max_bot_token is not None:
         max_bot = MaxBot(
@@ -292,20 +279,44 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def build_telegram_sender(
+    settings: Settings, bot: Bot, uow_factory: UnitOfWorkFactory, clock: Clock, texts: Texts
+) -> Sender:
+    """Telegram's outbox sender within the limits set (bot processes and the worker alike)."""
+    limiter = SendLimiter(
+        settings.send_rate_per_second,
+        settings.send_chat_interval_seconds,
+        settings.send_group_per_minute,
+    )
+    return Sender(
+        bot,
+        uow_factory,
+        clock,
+        texts,
+        limiter,
+        poll_interval=settings.outbox_poll_seconds,
+        lease_seconds=settings.outbox_lease_seconds,
+    )
+
+
 async def prepare(app: App) -> None:
     """Everything that must hold before taking updates; each failure is one clear StartupError."""
-    settings = app.settings
-    await prepare_storage(settings, app.engine, app.redis)
+    await prepare_storage(app.settings, app.engine, app.redis)
+    await check_telegram(app.settings, app.bot)
+    if app.max is not None:
+        await _check_max(app.max)
+
+
+async def check_telegram(settings: Settings, bot: Bot) -> None:
+    """The token works and the Bot API answers, or one clear StartupError."""
     try:
-        me = await app.bot.get_me()
+        me = await bot.get_me()
     except TelegramUnauthorizedError as error:
         raise StartupError("Telegram rejected BOT_TOKEN (401 Unauthorized)") from error
     except TelegramNetworkError as error:
         where = settings.telegram_api_base or "api.telegram.org"
         raise StartupError(f"cannot reach the Telegram Bot API at {where}") from error
     logger.info("authorised as bot id %s (@%s)", me.id, me.username)
-    if app.max is not None:
-        await _check_max(app.max)
 
 
 async def _check_max(max_bot: MaxBot) -> None:

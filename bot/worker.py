@@ -21,12 +21,13 @@ from bot.app import (
     build_clock,
     build_engine,
     build_redis,
+    build_telegram_sender,
+    check_telegram,
     close_storage,
     prepare_storage,
 )
 from bot.background import Background, build_background, scheduler_factory
 from bot.metrics import refresh_outbox_forever, stop_task
-from bot.ratelimit import SendLimiter
 from bot.sender import Sender
 from bot.settings import Settings
 from services.i18n import Texts
@@ -58,22 +59,7 @@ async def run_worker(settings: Settings) -> None:
     bot = max_bot = None
     if settings.bot_token is not None:
         bot = build_bot(settings)
-        limiter = SendLimiter(
-            settings.send_rate_per_second,
-            settings.send_chat_interval_seconds,
-            settings.send_group_per_minute,
-        )
-        senders.append(
-            Sender(
-                bot,
-                uow_factory,
-                clock,
-                texts,
-                limiter,
-                poll_interval=settings.outbox_poll_seconds,
-                lease_seconds=settings.outbox_lease_seconds,
-            )
-        )
+        senders.append(build_telegram_sender(settings, bot, uow_factory, clock, texts))
     if settings.max_bot_token is not None:
         from bot.max_app import MaxBot
         from services.guards import UpdateSlots
@@ -93,6 +79,8 @@ async def run_worker(settings: Settings) -> None:
     health = metrics_task = None
     try:
         await prepare_storage(settings, engine, redis)
+        if bot is not None:
+            await check_telegram(settings, bot)
         if max_bot is not None:
             await _check_max(max_bot)
         health = await start_health_server(worker)

@@ -335,7 +335,10 @@ async def test_operator_errors_are_one_line(
         env = {**bot_env, **change}
         if not change.get("BOT_TOKEN", "x"):
             del env["BOT_TOKEN"]
-        code, _, err = await run_cli(env, "run")
-        lines = [line for line in err.splitlines() if not line.startswith("20")]  # log lines
-        assert code == 2, err
-        assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0], err
+        # The worker checks what it sends with as the bot process does.
+        for command in ("run", "worker") if "BOT_TOKEN" in expected else ("run",):
+            code, _, err = await run_cli(env, command)
+            lines = [line for line in err.splitlines() if not line.startswith("20")]  # log lines
+            assert code == 2, (command, err)
+            assert len(lines) == 1 and lines[0].startswith("error: "), (command, err)
+            assert expected in lines[0], (command, err)
