@@ -27,6 +27,7 @@ from aiogram.types import Message, Update
 from redis.asyncio import Redis
 
 from benchmarks._scratch import PG_SERVER, admin
+from bot.app import settle_heap
 from services.actions import ApplyVerb
 from services.clock import FixedClock
 from storage.migrate import upgrade_async
@@ -117,6 +118,7 @@ async def _step_rate(token: str, url: str, users: list[int], profile: bool) -> t
     try:
         await import_example(harness.app.uow_factory, CLOCK)
         await _prepare(harness, users)
+        settle_heap()  # as `python -m bot run` does once ready to serve
         before = len(harness.session.of("SendMessage"))
         profiler = cProfile.Profile() if profile else None
         if profiler:

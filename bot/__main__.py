@@ -211,7 +211,7 @@ def _load_settings() -> Settings:
 
 async def _serve(settings: Settings, mode: str) -> None:
     # The messenger libraries load only to serve: the office's commands start without them.
-    from bot.app import build_app, prepare
+    from bot.app import build_app, prepare, settle_heap
 
     max_by_webhook = mode == "webhook" and settings.max_webhook_url is not None
     if settings.max_bot_token is not None and mode == "run" and settings.max_webhook_url:
@@ -228,6 +228,7 @@ async def _serve(settings: Settings, mode: str) -> None:
     except BaseException:
         await _close(app)
         raise
+    settle_heap()
     if mode == "webhook":
         from bot.webhook import run_webhook
 
@@ -248,7 +249,13 @@ async def _serve(settings: Settings, mode: str) -> None:
 
 
 async def _serve_max_only(settings: Settings, by_webhook: bool) -> None:
-    from bot.app import build_max_only, close_max_only, prepare_max_only, run_max_only
+    from bot.app import (
+        build_max_only,
+        close_max_only,
+        prepare_max_only,
+        run_max_only,
+        settle_heap,
+    )
     from bot.webhook import start_health_server
 
     app = build_max_only(settings, by_webhook=by_webhook)
@@ -257,6 +264,7 @@ async def _serve_max_only(settings: Settings, by_webhook: bool) -> None:
     except BaseException:
         await close_max_only(app)
         raise
+    settle_heap()
     if by_webhook:
         from bot.max_webhook import run_max_only_webhook
 
