@@ -21,9 +21,8 @@ from aiohttp import ClientSession, ClientTimeout
 from sqlalchemy import select
 
 from services.actions import PlanAction, PlanVerb, encode
-from services.clock import FixedClock, SystemClock
+from services.clock import FixedClock
 from services.domain import OutboxStatus, TaskKind
-from services.notify import OutboxNotifier
 from storage.db import create_engine, create_session_factory
 from storage.models import OutgoingMessage
 from storage.uow import UnitOfWorkFactory
@@ -33,7 +32,7 @@ from tests.e2e.conftest import free_port
 from tests.e2e.launcher import Launched
 from tests.e2e.multiproc import start_webhook, start_worker, stop, webhook_env
 from tests.e2e.rr_proxy import RoundRobinProxy
-from tests.e2e.test_foundation import _sample
+from tests.e2e.test_foundation import _queue, _sample
 from tests.plans_world import STUDENT, STUDENT2, TUTOR, build_world, local, services
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -248,18 +247,6 @@ async def test_two_webhook_processes_and_a_worker_send_everything_once_in_order(
     assert _sample(webhook_metrics, "kadry_messages_sent_total", messenger="telegram") == 0
     assert _sample(webhook_metrics, "kadry_db_pool_in_use") >= 0
     assert "kadry_db_pool_in_use" in webhook_metrics
-
-
-async def _queue(url: str, messages: list[tuple[int, str]]) -> None:
-    engine = create_engine(url)
-    try:
-        async with UnitOfWorkFactory(create_session_factory(engine))() as uow:
-            notifier = OutboxNotifier(uow.outbox, SystemClock())
-            for chat_id, text in messages:
-                await notifier.send_text(chat_id, text)
-            await uow.commit()
-    finally:
-        await engine.dispose()
 
 
 async def _pool_in_use_peak(port: int, stop: asyncio.Event) -> float:
