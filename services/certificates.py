@@ -21,16 +21,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.clock import Clock
 from services.defence import published_results
 from services.domain import Role, TeamRole
 from services.errors import NotAllowed, NotFound
-from services.i18n import Texts, Translator
-from services.notify import Notifier
+from services.i18n import Translator
+from services.notifying import NotifyingService
 from services.people import Identity, display_name
 from services.reminders.base import season_minors, season_policy
 from storage.models import Certificate, ProjectIdea, Season
-from storage.uow import UnitOfWork
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
@@ -76,26 +74,9 @@ class Issued:
     waiting: int = 0  # of those issued, minors' PDFs held until the end of quiet hours
 
 
-class CertificateService:
-    def __init__(
-        self,
-        uow: UnitOfWork,
-        clock: Clock,
-        notifier: Notifier,
-        texts: Texts,
-        default_timezone: str = "Europe/Moscow",
-    ) -> None:
-        self.uow = uow
-        self.clock = clock
-        self.notifier = notifier
-        self.texts = texts
-        self.default_timezone = default_timezone
-
+class CertificateService(NotifyingService):
     async def _season(self) -> Season:
-        season = await self.uow.seasons.current()
-        if season is None:
-            raise NotFound("cert-no-season")
-        return season
+        return await self.current_season(NotFound("cert-no-season"))
 
     async def issue_all(self, me: Identity) -> Issued:
         """The office: a certificate to everyone who finished the current season and has none,

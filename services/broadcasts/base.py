@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.actions import BroadcastAction, BroadcastVerb
-from services.clock import Clock
 from services.domain import (
     ApplicationStatus,
     BroadcastFilter,
@@ -14,11 +13,11 @@ from services.domain import (
     Role,
 )
 from services.errors import Conflict, NotAllowed, NotFound
-from services.i18n import Texts, Translator
-from services.notify import Button, Notifier
+from services.i18n import Translator
+from services.notify import Button
+from services.notifying import NotifyingService
 from services.people import Identity
 from storage.models import Broadcast, Season
-from storage.uow import UnitOfWork
 
 # One message on every messenger: MAX takes 3999 characters of text, Telegram 1024 of a
 # caption. A longer text is refused with its length, never cut.
@@ -85,31 +84,14 @@ class BroadcastView:
     status: BroadcastStatus
 
 
-class BroadcastBase:
-    def __init__(
-        self,
-        uow: UnitOfWork,
-        clock: Clock,
-        notifier: Notifier,
-        texts: Texts,
-        default_timezone: str = "Europe/Moscow",
-    ) -> None:
-        self.uow = uow
-        self.clock = clock
-        self.notifier = notifier
-        self.texts = texts
-        self.default_timezone = default_timezone
-
+class BroadcastBase(NotifyingService):
     @staticmethod
     def _office_only(me: Identity) -> None:
         if not me.has(Role.OFFICE):
             raise NotAllowed("broadcast-office-only")
 
     async def _season(self) -> Season:
-        season = await self.uow.seasons.current()
-        if season is None:
-            raise NoSeason()
-        return season
+        return await self.current_season(NoSeason())
 
     async def _mine(self, me: Identity, broadcast_id: int) -> Broadcast:
         """The office member's own broadcast (any status)."""

@@ -10,14 +10,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.clock import Clock
 from services.defence.arithmetic import RankedTeam, rank_teams
 from services.defence.marks import marks_text, team_marks
 from services.defence.publication import PublishOutcome, PublishPreview, deliveries, preview
 from services.domain import DefenceStatus, Role, TeamRole
 from services.errors import InvalidInput, NotAllowed
 from services.i18n import Texts
-from services.notify import Notifier
+from services.notifying import NotifyingService
 from services.people import Identity
 from services.reminders.base import season_policy
 from storage.models import DefenceCriterion, DefenceSession, DefenceSlot, Season
@@ -82,26 +81,9 @@ class OfficeView:
     marks: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # team id -> its marks
 
 
-class DefenceService:
-    def __init__(
-        self,
-        uow: UnitOfWork,
-        clock: Clock,
-        notifier: Notifier,
-        texts: Texts,
-        default_timezone: str = "Europe/Moscow",
-    ) -> None:
-        self.uow = uow
-        self.clock = clock
-        self.notifier = notifier
-        self.texts = texts
-        self.default_timezone = default_timezone
-
+class DefenceService(NotifyingService):
     async def season(self) -> Season:
-        season = await self.uow.seasons.current()
-        if season is None:
-            raise NotAllowed()
-        return season
+        return await self.current_season(NotAllowed())
 
     # --- setup (the `defence:` section of a YAML file) ----------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from services.clock import Clock
 from services.i18n import Texts
 from services.notify import Notifier
+from services.notifying import NotifyingService
 from services.questionnaire.groups import AgeGroup
 from services.reminders.policy import ReminderPolicy
 from storage.uow import UnitOfWork
@@ -31,7 +32,7 @@ async def season_minors(uow: UnitOfWork, season_id: int) -> set[int]:
     return await uow.broadcasts.minors(season_id, MINOR_GROUPS)
 
 
-class ReminderBase:
+class ReminderBase(NotifyingService):
     """The service's state and the season policies its use cases share."""
 
     def __init__(
@@ -42,11 +43,7 @@ class ReminderBase:
         texts: Texts,
         default_timezone: str = "Europe/Moscow",
     ) -> None:
-        self.uow = uow
-        self.clock = clock
-        self.notifier = notifier
-        self.texts = texts
-        self.default_timezone = default_timezone
+        super().__init__(uow, clock, notifier, texts, default_timezone)
         self._policies: dict[int, ReminderPolicy] = {}
 
     async def policy_for(self, season_id: int) -> ReminderPolicy:

@@ -9,17 +9,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from services.actions import EventAction, EventVerb
-from services.clock import Clock
 from services.domain import BroadcastFilter, BroadcastSegment, Role
 from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from services.i18n import Texts, Translator
-from services.notify import Button, Notifier
+from services.i18n import Translator
+from services.notify import Button
+from services.notifying import NotifyingService
 from services.people import Identity
 from services.reminders.base import MINOR_GROUPS, season_policy
 from services.reminders.policy import ReminderPolicy
 from services.season_events.spec import parse_event, parse_time
 from storage.models import EventItem, Person, Season, SeasonEvent
-from storage.uow import UnitOfWork
 
 YES, NO = "yes", "no"
 # (key suffix, how long before the start, what later reminder covers it)
@@ -63,31 +62,14 @@ class Roster:
     total: int
 
 
-class SeasonEventService:
-    def __init__(
-        self,
-        uow: UnitOfWork,
-        clock: Clock,
-        notifier: Notifier,
-        texts: Texts,
-        default_timezone: str = "Europe/Moscow",
-    ) -> None:
-        self.uow = uow
-        self.clock = clock
-        self.notifier = notifier
-        self.texts = texts
-        self.default_timezone = default_timezone
-
+class SeasonEventService(NotifyingService):
     @staticmethod
     def _office_only(me: Identity) -> None:
         if not me.has(Role.OFFICE):
             raise NotAllowed("event-office-only")
 
     async def _season(self) -> Season:
-        season = await self.uow.seasons.current()
-        if season is None:
-            raise NotFound("event-no-season")
-        return season
+        return await self.current_season(NotFound("event-no-season"))
 
     async def _policy(self, season: Season) -> ReminderPolicy:
         return await season_policy(self.uow, season.id, self.default_timezone)

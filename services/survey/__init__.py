@@ -19,11 +19,11 @@ import logging
 from collections.abc import Sequence
 
 from services.actions import SurveyAction, SurveyVerb
-from services.clock import Clock
 from services.domain import BroadcastSegment, Role
 from services.errors import DomainError, NotFound
-from services.i18n import Texts, Translator
-from services.notify import Button, Notifier
+from services.i18n import Translator
+from services.notify import Button
+from services.notifying import NotifyingService
 from services.people import Identity
 from services.reminders.base import season_minors, season_policy
 from services.survey.questions import QUESTIONS, SCALES, WIZARD, Question, Wave
@@ -39,7 +39,6 @@ from services.survey.shift import (
     signed,
 )
 from storage.models import Person
-from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -69,21 +68,7 @@ class SurveyClosed(DomainError):
     key = "survey-closed"
 
 
-class SurveyService:
-    def __init__(
-        self,
-        uow: UnitOfWork,
-        clock: Clock,
-        notifier: Notifier,
-        texts: Texts,
-        default_timezone: str = "Europe/Moscow",
-    ) -> None:
-        self.uow = uow
-        self.clock = clock
-        self.notifier = notifier
-        self.texts = texts
-        self.default_timezone = default_timezone
-
+class SurveyService(NotifyingService):
     async def send(self, me: Identity, wave: Wave) -> int:
         """The office opens `wave` and queues its invitation to the season's accepted students
         and tutors (once per person and wave: those invited at acceptance are skipped);
